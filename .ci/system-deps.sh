@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages newsgraph needs, only those missing. Idempotent; needs root (or sudo).
+set -euo pipefail
+packages=()   # filled in by the issues that need a JRE or a browser
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

