@@ -1,8 +1,8 @@
 """Ontology terms as Python attributes.
 
-Generated from ``ontology/newsgraph.ttl`` with ``python -m rdflib.tools.defined_namespace_creator``
-(see ``tests/test_namespaces.py``, which keeps the two in sync). Do not edit the term list by hand:
-change the Turtle and regenerate.
+The term list is generated from ``ontology/newsgraph.ttl`` by ``python -m kg.tools.gen_namespaces``
+(rdflib's ``defined_namespace_creator`` underneath); ``tests/test_namespaces.py`` keeps the two in sync.
+Do not edit the term list by hand: change the Turtle and regenerate.
 """
 
 from rdflib import Namespace
@@ -14,6 +14,7 @@ class NG(DefinedNamespace):
 
     _NS = Namespace("https://w3id.org/newsgraph/ontology#")
 
+    # BEGIN TERMS
     AdministrativeRegion: URIRef
     Agent: URIRef
     Appeal: URIRef
@@ -124,6 +125,7 @@ class NG(DefinedNamespace):
     title: URIRef
     value: URIRef
     wikidataId: URIRef
+    # END TERMS
 
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/newsgraph/ontology")

@@ -1,0 +1,1 @@
+"""Developer tools (code generation), run with ``python -m kg.tools.<name>``."""
