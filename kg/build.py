@@ -67,6 +67,7 @@ def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter)
     graph.add((art, RDF.type, NG.NewsArticle))
     graph.add((art, NG.sourceFile, Literal(article.source)))
     graph.add((art, NG.contentHash, Literal(article.id)))
+    graph.add((art, NG.text, Literal(article.text)))
     if article.title:
         graph.add((art, NG.title, Literal(article.title)))
     if article.date:

@@ -122,6 +122,7 @@ class NG(DefinedNamespace):
     startDate: URIRef
     startedBy: URIRef
     subEventOf: URIRef
+    text: URIRef
     title: URIRef
     value: URIRef
     wikidataId: URIRef
