@@ -67,6 +67,7 @@ class NG(DefinedNamespace):
     Unrest: URIRef
     WaterBody: URIRef
     accordingTo: URIRef
+    addressee: URIRef
     affectsTenure: URIRef
     anchorOf: URIRef
     approximation: URIRef
@@ -81,6 +82,10 @@ class NG(DefinedNamespace):
     contentHash: URIRef
     countCategory: URIRef
     countedGroup: URIRef
+    countedThing: URIRef
+    dailyEndTime: URIRef
+    dailyStartTime: URIRef
+    datePrecision: URIRef
     datePublished: URIRef
     dateText: URIRef
     denotes: URIRef
@@ -104,6 +109,7 @@ class NG(DefinedNamespace):
     inArticle: URIRef
     inRole: URIRef
     isActing: URIRef
+    legalBasis: URIRef
     locatedIn: URIRef
     maxValue: URIRef
     mentions: URIRef
@@ -115,15 +121,18 @@ class NG(DefinedNamespace):
     producedBy: URIRef
     publishedBy: URIRef
     quoteText: URIRef
+    reportedIn: URIRef
     respondsTo: URIRef
     sentenceIndex: URIRef
     sourceFile: URIRef
     speaker: URIRef
     startDate: URIRef
     startedBy: URIRef
+    statementStatus: URIRef
     subEventOf: URIRef
     text: URIRef
     title: URIRef
+    unit: URIRef
     value: URIRef
     wikidataId: URIRef
     # END TERMS
