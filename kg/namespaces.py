@@ -31,6 +31,7 @@ class NG(DefinedNamespace):
     Decree: URIRef
     Demand: URIRef
     Demonstration: URIRef
+    Deployment: URIRef
     Event: URIRef
     EventTypeConcept: URIRef
     ExtractionRun: URIRef
@@ -61,6 +62,7 @@ class NG(DefinedNamespace):
     Site: URIRef
     SpeechAct: URIRef
     StateOfEmergency: URIRef
+    Statement: URIRef
     Tenure: URIRef
     TenureChange: URIRef
     TextSpan: URIRef
@@ -71,6 +73,7 @@ class NG(DefinedNamespace):
     affectsTenure: URIRef
     anchorOf: URIRef
     approximation: URIRef
+    arrested: URIRef
     assertionObject: URIRef
     assertionPredicate: URIRef
     assertionSubject: URIRef
@@ -78,6 +81,7 @@ class NG(DefinedNamespace):
     cameoCode: URIRef
     causedBy: URIRef
     causes: URIRef
+    concerns: URIRef
     confidence: URIRef
     contentHash: URIRef
     countCategory: URIRef
@@ -85,12 +89,14 @@ class NG(DefinedNamespace):
     countedThing: URIRef
     dailyEndTime: URIRef
     dailyStartTime: URIRef
+    damaged: URIRef
     datePrecision: URIRef
     datePublished: URIRef
     dateText: URIRef
     denotes: URIRef
     during: URIRef
     endDate: URIRef
+    endDateText: URIRef
     endIndex: URIRef
     endedBy: URIRef
     evidence: URIRef
@@ -108,13 +114,17 @@ class NG(DefinedNamespace):
     holder: URIRef
     inArticle: URIRef
     inRole: URIRef
+    injured: URIRef
     isActing: URIRef
+    jurisdiction: URIRef
+    killed: URIRef
     legalBasis: URIRef
     locatedIn: URIRef
     maxValue: URIRef
     mentions: URIRef
     minValue: URIRef
     participant: URIRef
+    participants: URIRef
     participation: URIRef
     post: URIRef
     postIn: URIRef
