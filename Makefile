@@ -33,6 +33,11 @@ $(STAMP): pyproject.toml .ci/system-deps.sh
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Benchmarks (bench/README.md): never part of `make test`; writes bench/results.md. Sizes: BENCH_* variables.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.run
+
 lint: $(STAMP)
 	$(BIN)/ruff check kg server tests bench
 	$(BIN)/ruff format --check kg server tests bench

@@ -1,0 +1,1 @@
+"""Benchmarks for newsgraph (run with `make bench`); see bench/README.md."""

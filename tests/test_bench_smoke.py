@@ -1,0 +1,48 @@
+"""The benchmarks' synthetic article generator: deterministic, and its articles are real input for the build.
+
+Not a timing test: the benchmarks themselves run with `make bench` only.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bench.synth import World, article, write_corpus
+from kg.config import Settings
+from kg.pipeline import run_build
+
+
+def test_same_seed_same_bytes_and_smaller_corpus_is_a_prefix(tmp_path):
+    small = write_corpus(tmp_path / "small", 3, seed=5, sentences=6)
+    large = write_corpus(tmp_path / "large", 5, seed=5, sentences=6)
+    assert [p.read_bytes() for p in small] == [p.read_bytes() for p in large[:3]]
+    assert article(5, 4, sentences=6) == large[4].read_text(encoding="utf-8")
+    assert article(6, 0, sentences=6) != article(5, 0, sentences=6)
+
+
+def test_articles_are_distinct_and_sized_by_sentences():
+    world = World.make(1)
+    texts = [article(1, i, sentences=4, world=world) for i in range(400)]
+    assert len(set(texts)) == len(texts)
+    long = article(1, 0, sentences=24, world=world)
+    assert len(long.split()) > 2 * len(texts[0].split())
+
+
+def test_a_person_is_written_in_more_than_one_way_across_the_corpus():
+    world = World.make(1)
+    corpus = "".join(article(1, i, sentences=12, world=world) for i in range(60))
+    written = {p: [name for name in {p.full, p.full.replace(p.family, p.family.upper())} if name in corpus]
+               for p in world.people}
+    assert any(len(names) == 2 for names in written.values())
+    assert sum(1 for p in world.people if p.full in corpus) > 20  # the cast recurs across articles
+
+
+def test_the_build_accepts_synthetic_articles_and_finds_the_invented_people(tmp_path):
+    write_corpus(tmp_path / "corpus", 6, seed=3, sentences=8)
+    report = run_build([tmp_path / "corpus"], Settings.from_env(out=str(tmp_path / "out")))
+    assert report.articles == 6 and report.skipped == []
+    people = {p.full for p in World.make(3).people}
+    nquads = (tmp_path / "out" / "kg.nq").read_text(encoding="utf-8")
+    found = {name for name in people if f'"{name}"' in nquads}
+    assert len(found) >= 3, sorted(found)
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["counts"]["articles"] == 6
