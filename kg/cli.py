@@ -63,14 +63,22 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None) ->
 @click.option("--store", default=None, help="Store folder written by `kg build` [build/store].")
 @click.option("--host", default=None, help="Address to listen on [127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port to listen on [5000].")
-def serve_cli(store: str | None, host: str | None, port: int | None) -> None:
-    """Serve the graph: SPARQL at /sparql, health at /health (waitress)."""
+@click.option("--query-timeout", type=float, default=None, help="Wall-clock limit of one query, in seconds [10].")
+@click.option("--enable-updates", is_flag=True, default=None, help="Accept SPARQL updates on /update (needs --token).")
+@click.option("--token", default=None, help="Bearer token /update requires (or KG_UPDATE_TOKEN).")
+def serve_cli(store: str | None, host: str | None, port: int | None, query_timeout: float | None,
+              enable_updates: bool | None, token: str | None) -> None:
+    """Serve the graph: SPARQL at /sparql, updates at /update when enabled, health at /health (waitress)."""
     import waitress
 
     from server import create_app
 
-    settings = Settings.from_env(store=store, host=host, port=port)
-    app = create_app({"STORE": settings.store})
+    settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
+                                 enable_updates=enable_updates, update_token=token)
+    if settings.enable_updates and not settings.update_token:
+        raise KGError("--enable-updates needs a bearer token: add --token SECRET (or set KG_UPDATE_TOKEN)")
+    app = create_app({"STORE": settings.store, "QUERY_TIMEOUT": settings.query_timeout,
+                      "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token})
     click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph")
 

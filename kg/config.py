@@ -22,6 +22,16 @@ def _setting(default, help: str):  # noqa: A002 - "help" reads best in the decla
     return field(default=default, metadata={"help": help})
 
 
+def _flag(raw: str) -> bool:
+    """``1/true/yes/on`` or ``0/false/no/off`` (any case) as a bool."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("use 1/true/yes/on or 0/false/no/off")
+
+
 @dataclass(frozen=True)
 class Settings:
     """All of newsgraph's settings.
@@ -44,6 +54,9 @@ class Settings:
     query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     max_rows: int = _setting(10000, "Most result rows (or triples) one query may return.")
     max_body: int = _setting(1_000_000, "Largest request body the server accepts, in bytes.")
+    query_workers: int = _setting(0, "Worker processes that run SPARQL queries (0: as many as request threads).")
+    enable_updates: bool = _setting(False, "Accept SPARQL updates on /update (needs an update token).")
+    update_token: str = _setting("", "Bearer token a client must send to /update; updates stay off without one.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -54,7 +67,7 @@ class Settings:
             raw = environ.get(f"KG_{f.name.upper()}")
             if raw is not None:
                 try:
-                    values[f.name] = type(f.default)(raw)
+                    values[f.name] = _flag(raw) if isinstance(f.default, bool) else type(f.default)(raw)
                 except ValueError as exc:
                     raise KGError(
                         f"KG_{f.name.upper()}={raw!r} is not a valid {type(f.default).__name__}: {exc}"

@@ -1,47 +1,261 @@
-"""The SPARQL endpoint: ``/sparql`` (SPARQL 1.1 Protocol, query) and ``/health``."""
+"""The SPARQL 1.1 Protocol endpoint: ``/sparql`` (query), ``/update``, ``/.well-known/void`` and ``/health``.
+
+Every query is checked by :mod:`server.guard` before it runs, runs in a stoppable worker
+(:mod:`server.executor`), and is answered in the format :mod:`server.conneg` chose.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, request
+import hmac
+import logging
 
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import QueryError
+
+from . import conneg, describe, guard
 from .db import get_store
+from .executor import Job, QueryTimeout, UpdateMalformed, WorkerFailed
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("sparql", __name__)
 
-RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON}
-GRAPH_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+    "Access-Control-Max-Age": "86400",
+}
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
 
 
-def _error(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+class ProtocolError(QueryError):
+    """A request that breaks the SPARQL 1.1 Protocol; ``status`` is its HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _text(status: int, message: str, **headers: str) -> Response:
+    reply = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+    reply.headers.update(headers)
+    return reply
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(f"{len(values)} '{name}' parameters: send exactly one")
+    return values[0] if values else None
+
+
+def _params(name: str) -> list[str]:
+    """A protocol parameter from the URL and, for form posts, the body."""
+    values = request.args.getlist(name)
+    if request.method == "POST" and request.mimetype == FORM:
+        values += request.form.getlist(name)
+    return values
 
 
 def _query_text() -> str | None:
+    """The query of a GET, form POST or direct POST, or ``None`` when there is none (service description)."""
     if request.method == "GET":
-        return request.args.get("query")
-    if request.mimetype == "application/sparql-query":
+        if request.args.getlist("update"):
+            raise ProtocolError("an update was sent to /sparql: send updates by POST to /update")
+        return _one(request.args.getlist("query"), "query")
+    if request.mimetype == FORM:
+        if _params("update"):
+            raise ProtocolError("an update was sent to /sparql: send updates by POST to /update")
+        query = _one(_params("query"), "query")
+        if query is None:
+            raise ProtocolError("missing 'query': a form POST needs a query=... field")
+        return query
+    if request.mimetype == QUERY_BODY:
+        if request.args.getlist("query"):
+            raise ProtocolError("a 'query' parameter and a query body: send the query once")
         return request.get_data(as_text=True)
-    return request.form.get("query")
+    if request.mimetype == UPDATE_BODY:
+        raise ProtocolError("an update was sent to /sparql: send updates by POST to /update")
+    raise ProtocolError(f"unsupported request body type {request.mimetype or '(none)'!r}: "
+                        f"POST {FORM} (query=...) or {QUERY_BODY}", status=415)
+
+
+def _not_acceptable(table: dict[str, str], what: str) -> Response:
+    return _text(406, f"none of the requested types can carry {what}; supported: " + ", ".join(table))
+
+
+def _graph_answer(triples) -> Response:
+    media_type = conneg.negotiate(conneg.GRAPHS, request.accept_mimetypes, _format_param())
+    if media_type is None:
+        return _not_acceptable(conneg.GRAPHS, "a graph")
+    return Response(describe.serialize(triples, media_type), mimetype=media_type)
+
+
+def _format_param() -> str | None:
+    for name in ("format", "output"):
+        values = _params(name)
+        if values:
+            return values[0]
+    return None
+
+
+def _endpoint_url(path: str) -> str:
+    return request.host_url.rstrip("/") + path
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    query = _query_text()
-    if not query:
-        return _error(400, "missing 'query': send a SPARQL query as ?query=... or in a POST body")
+    """Answer a query (GET, form POST or direct POST), or describe the service when there is none."""
+    kg = get_store()
     try:
-        result = get_store().query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        return _error(400, f"malformed query: {exc}")
-    if isinstance(result, ox.QueryTriples):
-        mimetype, fmt = "text/turtle", ox.RdfFormat.TURTLE
+        text = _query_text()
+    except ProtocolError as exc:
+        return _text(exc.status, str(exc))
+    if text is None:
+        settings = current_app.config["SETTINGS"]
+        update = _endpoint_url("/update") if _updates_on(settings) else None
+        return _graph_answer(describe.service_description(_endpoint_url("/sparql"), kg.info, update))
+    if not text.strip():
+        return _text(400, "empty query: send a SPARQL query as ?query=... or in a POST body")
+    try:
+        own_dataset = guard.check_query(text, kg.info.graphs)
+        default_graphs = _params("default-graph-uri")
+        named_graphs = _params("named-graph-uri")
+        guard.check_graphs(default_graphs, kg.info.graphs, "default-graph-uri")
+        guard.check_graphs(named_graphs, kg.info.graphs, "named-graph-uri")
+    except guard.Refused as exc:
+        return _text(403, str(exc))
+    except guard.Malformed as exc:
+        return _text(400, str(exc))
+    requested = _format_param()
+    results_type = conneg.negotiate(conneg.RESULTS, request.accept_mimetypes, requested)
+    graph_type = conneg.negotiate(conneg.GRAPHS, request.accept_mimetypes, requested)
+    if results_type is None and graph_type is None:
+        return _text(406, "none of the requested types is served; supported: "
+                     + ", ".join([*conneg.RESULTS, *conneg.GRAPHS]))
+    dataset = bool(default_graphs or named_graphs)
+    job = Job(
+        query=text,
+        results_format=conneg.RESULTS[results_type] if results_type else None,
+        graph_format=conneg.GRAPHS[graph_type] if graph_type else None,
+        default_graph=tuple(default_graphs) if dataset else None,
+        named_graphs=tuple(named_graphs) if dataset else None,
+        max_rows=current_app.config["SETTINGS"].max_rows,
+        own_dataset=own_dataset,
+    )
+    try:
+        answer = kg.pool.run(job)
+    except QueryTimeout as exc:
+        return _text(503, str(exc))
+    except WorkerFailed as exc:
+        logger.error("query worker failed: %s", exc)
+        return _text(500, f"the query could not be run: {exc}")
+    if answer.kind == "results":
+        return Response(answer.body, mimetype=results_type)
+    if answer.kind == "graph":
+        return Response(answer.body, mimetype=graph_type)
+    if answer.kind == "not-acceptable":
+        if answer.extra["kind"] == "graph":
+            return _not_acceptable(conneg.GRAPHS, "a CONSTRUCT or DESCRIBE answer")
+        return _not_acceptable(conneg.RESULTS, "a SELECT or ASK answer")
+    message = answer.body.decode("utf-8", "replace")
+    if answer.kind == "syntax":
+        if guard.is_update(text):
+            return _text(400, "this is a SPARQL update, not a query: /sparql answers queries only")
+        return _text(400, f"malformed query: {message}")
+    if answer.kind == "too-many-rows":
+        return _text(400, message)
+    return _text(500, f"the query failed: {message}")
+
+
+def _updates_on(settings) -> bool:
+    return bool(settings.enable_updates and settings.update_token)
+
+
+@bp.route("/update", methods=["POST"])
+def update() -> Response:
+    """Run a SPARQL update, only when updates are enabled and the request carries the bearer token."""
+    settings = current_app.config["SETTINGS"]
+    if not _updates_on(settings):
+        return _text(403, "updates are disabled: start the server with --enable-updates and --token "
+                     "(or KG_ENABLE_UPDATES=1 and KG_UPDATE_TOKEN)")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), settings.update_token.encode()):
+        return _text(401, "an update needs the header 'Authorization: Bearer <token>'",
+                     **{"WWW-Authenticate": 'Bearer realm="newsgraph"'})
+    if request.mimetype == UPDATE_BODY:
+        text = request.get_data(as_text=True)
+    elif request.mimetype == FORM:
+        try:
+            text = _one(_params("update"), "update")
+        except ProtocolError as exc:
+            return _text(exc.status, str(exc))
     else:
-        mimetype, fmt = "application/sparql-results+json", ox.QueryResultsFormat.JSON
-    return Response(result.serialize(format=fmt), mimetype=mimetype)
+        return _text(415, f"POST {UPDATE_BODY} or {FORM} (update=...)")
+    if not text or not text.strip():
+        return _text(400, "empty update")
+    try:
+        guard.check_update(text)
+    except guard.Refused as exc:
+        return _text(403, str(exc))
+    except guard.Malformed as exc:
+        return _text(400, str(exc))
+    kg = get_store()
+    try:
+        kg.run_update(text)
+    except QueryTimeout as exc:
+        return _text(503, str(exc))
+    except UpdateMalformed as exc:
+        return _text(400, str(exc))
+    except QueryError as exc:
+        return _text(500, str(exc))
+    return Response(status=204)
+
+
+@bp.route("/.well-known/void")
+def void() -> Response:
+    """The VoID description of the dataset."""
+    kg = get_store()
+    title = "newsgraph knowledge graph"
+    return _graph_answer(describe.void_description(_endpoint_url("/.well-known/void"),
+                                                   _endpoint_url("/sparql"), kg.info, title))
 
 
 @bp.route("/health")
 def health() -> Response:
-    store = get_store()
-    return jsonify(status="ok", quads=len(store))
+    """Liveness and size of the store."""
+    kg = get_store()
+    return jsonify(status="ok", quads=kg.info.quads, graphs=len(kg.info.graphs))
+
+
+@bp.after_request
+def _headers(reply: Response) -> Response:
+    reply.headers.update(CORS)
+    reply.vary.add("Accept")
+    return reply
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    """Protocol errors (405, 413, ...) as short plain text, never an HTML page or a traceback."""
+    reply = _text(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
+    for name, value in exc.get_headers():
+        if name.lower() == "allow":
+            reply.headers["Allow"] = value
+    if request.path in ("/sparql", "/update", "/.well-known/void"):
+        reply.headers.update(CORS)
+        reply.vary.add("Accept")
+    return reply
+
+
+@bp.app_errorhandler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    """Anything unexpected: logged here, a one-line message to the client."""
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    logger.exception("unexpected error on %s", request.path)
+    return _text(500, "internal error: the server log has the details")

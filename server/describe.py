@@ -1,0 +1,114 @@
+"""What the endpoint says about itself: the SPARQL 1.1 Service Description and a VoID description."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .conneg import GRAPHS, RESULTS
+from .db import StoreInfo
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+#: W3C format IRIs of the media types the endpoint serves.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON-LD",
+    "application/n-quads": "N-Quads",
+    "application/trig": "TriG",
+}
+
+UNION_NOTE = "The default graph is the union of all named graphs of the store."
+
+
+def _sd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + name)
+
+
+def _void(name: str) -> ox.NamedNode:
+    return ox.NamedNode(VOID + name)
+
+
+def _count(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=XSD_INTEGER)
+
+
+def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | None = None) -> list[ox.Triple]:
+    """The Service Description of the endpoint at ``endpoint`` (an absolute URL).
+
+    It names the supported result formats, says that the default graph is the union of the
+    named graphs (``sd:UnionDefaultGraph``), and lists the named graphs.
+    """
+    service = ox.NamedNode(endpoint)
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("default")
+    triples = [
+        ox.Triple(service, RDF_TYPE, _sd("Service")),
+        ox.Triple(service, _sd("endpoint"), service),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(service, RDFS_COMMENT, ox.Literal(UNION_NOTE + " SERVICE, LOAD and graphs outside the store "
+                                                    "are refused; every query has a time limit.")),
+        ox.Triple(service, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, RDFS_COMMENT, ox.Literal(UNION_NOTE)),
+        ox.Triple(dataset, _sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, _sd("Graph")),
+        ox.Triple(default, _void("triples"), _count(info.quads)),
+    ]
+    for media_type in (*RESULTS, *GRAPHS):
+        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media_type])))
+    for i, graph in enumerate(sorted(info.graphs)):
+        named = ox.BlankNode(f"g{i}")
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(named, _sd("name"), ox.NamedNode(graph)),
+        ]
+    if update_endpoint:
+        update = ox.NamedNode(update_endpoint)
+        triples += [
+            ox.Triple(update, RDF_TYPE, _sd("Service")),
+            ox.Triple(update, _sd("endpoint"), update),
+            ox.Triple(update, _sd("supportedLanguage"), _sd("SPARQL11Update")),
+        ]
+    return triples
+
+
+def void_description(url: str, endpoint: str, info: StoreInfo, title: str) -> list[ox.Triple]:
+    """A VoID description of the dataset, published at ``url`` (``/.well-known/void``)."""
+    dataset = ox.NamedNode(url + "#dataset")
+    triples = [
+        ox.Triple(dataset, RDF_TYPE, _void("Dataset")),
+        ox.Triple(dataset, DCT_TITLE, ox.Literal(title)),
+        ox.Triple(dataset, _void("sparqlEndpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(dataset, _void("triples"), _count(info.quads)),
+        ox.Triple(dataset, RDFS_COMMENT, ox.Literal(UNION_NOTE)),
+    ]
+    for media_type in GRAPHS:
+        triples.append(ox.Triple(dataset, _void("feature"), ox.NamedNode(FORMATS + FORMAT_IRIS[media_type])))
+    for graph in sorted(info.graphs):
+        subset = ox.NamedNode(graph)
+        triples += [ox.Triple(dataset, _void("subset"), subset), ox.Triple(subset, RDF_TYPE, _void("Dataset"))]
+    return triples
+
+
+def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
+    """``triples`` in one of the graph media types of :data:`server.conneg.GRAPHS`."""
+    fmt = getattr(ox.RdfFormat, GRAPHS[media_type])
+    if fmt.supports_datasets:
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return ox.serialize(triples, format=fmt, prefixes={"sd": SD, "void": VOID, "formats": FORMATS,
+                                                   "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                                                   "dcterms": "http://purl.org/dc/terms/"})

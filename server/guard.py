@@ -1,0 +1,137 @@
+"""Refuse, before anything runs, the SPARQL that would reach outside the store.
+
+pyoxigraph opens outbound connections for ``SERVICE`` and ``LOAD``, and rdflib fetches the IRIs
+of ``FROM``/``FROM NAMED``. The endpoint serves a fixed store, so a query may name only graphs
+the store has, and may not use ``SERVICE`` at all; updates (``LOAD`` among them) never go
+through ``/sparql``.
+
+A query whose text holds none of the words ``service``, ``load`` or ``from`` (in any case,
+anywhere, even inside an IRI or a variable name) and no ``\\u`` escape cannot use those
+features, so it passes without a second parse. Any other query is parsed with rdflib's SPARQL
+parser and its algebra is walked.
+
+>>> check_query("SELECT * WHERE { ?s ?p ?o }", frozenset())
+False
+>>> check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", frozenset())
+Traceback (most recent call last):
+...
+server.guard.Refused: SERVICE is not allowed: this endpoint answers from its own store only
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from kg.errors import QueryError
+
+logger = logging.getLogger(__name__)
+
+_SUSPECT = ("service", "load", "from", "\\u")
+
+
+class Refused(QueryError):
+    """The query asks for something this endpoint does not do (SERVICE, LOAD, a graph it has not)."""
+
+
+class Malformed(QueryError):
+    """The request's SPARQL text cannot be parsed, or is an update sent as a query."""
+
+
+def _walk(node) -> Iterable:
+    """Every node of an rdflib parse tree or algebra (CompValue dicts, lists, ParseResults)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
+            stack.extend(list(item))
+
+
+def is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL update (used to explain a query that does not parse)."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - any parse failure means "not an update"
+        return False
+    return True
+
+
+def check_query(text: str, graphs: frozenset[str]) -> bool:
+    """Refuse a query that uses SERVICE or names graphs the store does not hold.
+
+    Args:
+        text: the SPARQL query.
+        graphs: IRIs of the store's named graphs.
+
+    Returns:
+        Whether the query has its own dataset (FROM or FROM NAMED clauses).
+
+    Raises:
+        Refused: the query uses SERVICE, or FROM/FROM NAMED names a graph outside ``graphs``.
+        Malformed: the query needed a full parse and does not parse (or is an update).
+    """
+    lowered = text.lower()
+    if not any(word in lowered for word in _SUSPECT):
+        return False
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+        query = translateQuery(parsed)
+    except ParseException as exc:
+        if is_update(text):
+            raise Malformed("this is a SPARQL update, not a query: /sparql answers queries only") from exc
+        raise Malformed(f"malformed query: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for bad prefixes and the like
+        raise Malformed(f"malformed query: {exc}") from exc
+    for node in _walk(query.algebra):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            raise Refused("SERVICE is not allowed: this endpoint answers from its own store only")
+    clauses = query.algebra.get("datasetClause") or []
+    for clause in clauses:
+        named = "named" in clause
+        check_graphs([str(clause["named" if named else "default"])], graphs, "FROM NAMED" if named else "FROM")
+    return bool(clauses)
+
+
+def check_graphs(iris: Iterable[str], graphs: frozenset[str], where: str) -> None:
+    """Refuse graph IRIs (from FROM clauses or dataset parameters) that the store does not hold.
+
+    Raises:
+        Refused: one of ``iris`` is not a named graph of the store.
+    """
+    for iri in iris:
+        if iri not in graphs:
+            raise Refused(f"{where} <{iri}> names a graph this store does not have: "
+                          "name one of the graphs the service description (GET /sparql) lists")
+
+
+def check_update(text: str) -> None:
+    """Refuse an update that would reach outside the store (``LOAD``, ``SERVICE``).
+
+    Raises:
+        Refused: the update uses LOAD or SERVICE.
+        Malformed: the update needed a full parse and does not parse.
+    """
+    lowered = text.lower()
+    if not any(word in lowered for word in ("service", "load", "\\u")):
+        return
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = parseUpdate(text)
+    except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib errors alike
+        raise Malformed(f"malformed update: {exc}") from exc
+    for node in _walk(parsed):
+        name = getattr(node, "name", None)
+        if name == "Load":
+            raise Refused("LOAD is not allowed: this endpoint never fetches data from elsewhere")
+        if name == "ServiceGraphPattern":
+            raise Refused("SERVICE is not allowed: this endpoint answers from its own store only")
