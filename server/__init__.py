@@ -22,9 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config.update(test_config or {})
 
-    from . import db, sparql, ui
+    from . import db, resources, sparql, ui
 
     db.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(resources.bp)
     return app
