@@ -1,33 +1,58 @@
 """The build: files in, graph files and a store out.
 
-ingest -> nlp.pipe (batched) -> extract -> resolve -> build -> write kg.nq -> store,
-with a report of counts, timings and skipped inputs in ``build/report.json``.
+ingest -> extract (N worker processes, batched ``nlp.pipe``, cached per article) -> resolve
+-> build (one graph per article) -> validate -> reason -> write -> store -> swap.
+
+Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
+from the workers, never spaCy Docs. Every output is first written into ``<out>/.staging/`` and
+moved into place only when the whole build succeeded (:func:`commit_outputs`), so a failed or
+killed build leaves the previous outputs, store included, as they were.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
+import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
+
 from . import __version__
-from .build import article_graph, ontology_graph
+from .build import article_graph, new_graph, ontology_graph
+from .cache import RecordCache, pipeline_version
 from .config import Settings
 from .errors import InputError
+from .export import write_merged
 from .extract import extract
 from .ingest import Article, Skipped, iter_articles
 from .iri import Minter
 from .nlp import make_nlp
+from .reason import Reasoner, TBox
 from .records import ArticleRecord
 from .resolve import resolve
-from .store import nquad_lines, write_store
+from .stats import write_void
+from .store import load_store, nquad_lines, swap_dir
 
 logger = logging.getLogger(__name__)
+
+#: What a build writes into its output folder, by report key.
+OUTPUTS = {"nquads": "kg.nq", "turtle": "kg.ttl", "owl": "kg.owl", "void": "void.ttl", "report": "report.json",
+           "store": "store"}
+#: Files moved into place after the store, in this order (the report last).
+OUTPUT_FILES = ("kg.nq", "kg.ttl", "kg.owl", "void.ttl", "report.json")
+STAGING = ".staging"
+
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -35,10 +60,16 @@ class BuildReport:
     """What a build did; written to ``<out>/report.json``."""
 
     articles: int = 0
+    extracted: int = 0
+    cached: int = 0
     skipped: list[dict] = field(default_factory=list)
     entities: int = 0
     quads: int = 0
+    asserted: int = 0
+    inferred: int = 0
     graphs: int = 0
+    jobs: int = 1
+    pipeline_version: str = ""
     merges: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -46,8 +77,11 @@ class BuildReport:
     def as_dict(self) -> dict:
         return {
             "newsgraph": __version__,
-            "counts": {"articles": self.articles, "skipped": len(self.skipped), "entities": self.entities,
-                       "graphs": self.graphs, "quads": self.quads},
+            "pipeline_version": self.pipeline_version,
+            "jobs": self.jobs,
+            "counts": {"articles": self.articles, "extracted": self.extracted, "cached": self.cached,
+                       "skipped": len(self.skipped), "entities": self.entities, "graphs": self.graphs,
+                       "quads": self.quads, "asserted": self.asserted, "inferred": self.inferred},
             "skipped": self.skipped,
             "merges": self.merges,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
@@ -55,81 +89,261 @@ class BuildReport:
         }
 
 
+def _test_pause(stage: str) -> None:
+    """Test hook: with ``KG_TEST_PAUSE_AT=<stage>``, touch ``KG_TEST_PAUSE_FLAG`` and wait there.
+
+    The atomicity test uses it to kill a build at a known point; it does nothing otherwise.
+    """
+    if os.environ.get("KG_TEST_PAUSE_AT") != stage:
+        return
+    flag = os.environ.get("KG_TEST_PAUSE_FLAG")
+    if flag:
+        Path(flag).write_text(stage)
+    logger.warning("KG_TEST_PAUSE_AT=%s: waiting to be killed", stage)
+    time.sleep(600)
+
+
 @contextmanager
 def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
+        _test_pause(stage)
         yield
     finally:
         report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
+# ---- extraction: in process or in worker processes, streaming, cached ----
+
+_WORKER: dict = {}
+
+
+def _extract_batch(nlp, articles: list[Article], batch_size: int) -> list[ArticleRecord]:
+    """Run the pipeline over one batch of articles and extract their records."""
+    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    return [extract(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+def _worker_init(settings: Settings) -> None:
+    """In each worker process: load the spaCy pipeline once."""
+    _WORKER["nlp"] = make_nlp(settings)
+    _WORKER["batch_size"] = settings.batch_size
+
+
+def _worker_extract(articles: list[Article]) -> list[ArticleRecord]:
+    return _extract_batch(_WORKER["nlp"], articles, _WORKER["batch_size"])
+
+
+class _Extractor:
+    """Extracts batches of articles in this process (``jobs == 1``) or in a pool of workers.
+
+    The pipeline and the pool start on the first batch, so a build served wholly from the
+    cache never loads spaCy.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jobs = max(1, settings.jobs)
+        self._nlp = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[Future | list[ArticleRecord]] = deque()
+
+    def submit(self, batch: list[Article]) -> Iterator[ArticleRecord]:
+        """Queue a batch; yields the records of earlier batches as the queue fills (bounded memory)."""
+        if self.jobs == 1:
+            if self._nlp is None:
+                self._nlp = make_nlp(self.settings)
+            yield from _extract_batch(self._nlp, batch, self.settings.batch_size)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_worker_init, initargs=(self.settings,))
+        self._pending.append(self._pool.submit(_worker_extract, batch))
+        while len(self._pending) > 2 * self.jobs:
+            yield from self._pending.popleft().result()
+
+    def drain(self) -> Iterator[ArticleRecord]:
+        """The records of every batch still queued."""
+        while self._pending:
+            yield from self._pending.popleft().result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def extract_records(articles: Iterable[Article], settings: Settings, cache: RecordCache | None = None,
+                    progress: Progress | None = None, report: BuildReport | None = None) -> Iterator[ArticleRecord]:
+    """The records of ``articles``: from the cache when there, else extracted (and cached).
+
+    Articles are taken one at a time and extracted in batches of ``settings.batch_size``, in
+    ``settings.jobs`` worker processes; records come back in no particular order.
+    """
+    report = report or BuildReport()
+    extractor = _Extractor(settings)
+
+    def finish(records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
+        for record in records:
+            if cache is not None:
+                cache.put(record)
+            report.extracted += 1
+            if progress:
+                progress(1)
+            yield record
+
+    try:
+        batch: list[Article] = []
+        for article in articles:
+            record = cache.get(article) if cache is not None else None
+            if record is not None:
+                report.cached += 1
+                if progress:
+                    progress(1)
+                yield record
+                continue
+            batch.append(article)
+            if len(batch) >= settings.batch_size:
+                yield from finish(extractor.submit(batch))
+                batch = []
+        if batch:
+            yield from finish(extractor.submit(batch))
+        yield from finish(extractor.drain())
+    finally:
+        extractor.close()
+
+
 def extract_all(articles: Iterable[Article], settings: Settings,
-                progress: Callable[[int], None] | None = None) -> list[ArticleRecord]:
-    """Run the pipeline over the articles, batched, and extract their records."""
-    articles = list(articles)
-    if not articles:
-        return []
-    nlp = make_nlp(settings)
-    records = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=settings.batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        records.append(extract(article, doc))
-        if progress:
-            progress(1)
-    return records
+                progress: Progress | None = None) -> list[ArticleRecord]:
+    """Every record of ``articles`` (no cache), sorted by article id."""
+    return sorted(extract_records(articles, settings, None, progress), key=lambda r: r.article.id)
 
 
-def run_build(inputs: Iterable[str | Path], settings: Settings,
-              progress: Callable[[int], None] | None = None) -> BuildReport:
+def _usable_articles(inputs: Iterable[str | Path], report: BuildReport) -> Iterator[Article]:
+    seen: set[str] = set()
+    for item in iter_articles(inputs):
+        if isinstance(item, Skipped):
+            report.skipped.append({"path": item.path, "reason": item.reason})
+        elif item.id in seen:
+            report.skipped.append({"path": item.source, "reason": f"same text as an earlier article ({item.id})"})
+        else:
+            seen.add(item.id)
+            yield item
+
+
+# ---- validation gate and extra exports ----
+
+
+def validate_and_export(asserted: Graph, staging: Path, report: BuildReport) -> None:
+    """The validation gate on the asserted graph (ontology + every article graph), before anything is stored.
+
+    Raises ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
+    Exports that need the whole asserted graph (``kg.owl``) are written into ``staging`` here.
+    """
+
+
+# ---- the build ----
+
+
+def stable_blank_nodes(graph: Graph) -> Graph:
+    """``graph`` with its blank nodes (if any) relabelled canonically, so that they serialize the same every time."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    stable = new_graph(graph.identifier)
+    for triple in to_canonical_graph(graph):
+        stable.add(triple)
+    return stable
+
+
+def commit_outputs(staging: Path, out: Path) -> None:
+    """Move every staged output into ``out``: files by atomic rename, the store by a directory swap."""
+    if (staging / "store").exists():
+        swap_dir(staging / "store", out / "store")
+    for name in OUTPUT_FILES:
+        if (staging / name).exists():
+            os.replace(staging / name, out / name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_build(inputs: Iterable[str | Path], settings: Settings, progress: Progress | None = None, *,
+              use_cache: bool = True) -> BuildReport:
     """Build the graph from ``inputs`` into ``settings.out``.
+
+    Args:
+        inputs: files and folders of ``.txt`` articles.
+        settings: ``out``, ``base_iri``, ``jobs``, ``batch_size`` and ``model`` are used.
+        progress: called with the number of articles done, as they are done.
+        use_cache: reuse (and fill) the extraction cache in ``<out>/cache``.
 
     Raises:
         InputError: an input does not exist, or no input is a usable article.
+        ValidationError: the asserted graph violates the shapes (nothing is replaced).
     """
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
-    report = BuildReport()
+    staging = out / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    report = BuildReport(jobs=max(1, settings.jobs))
     minter = Minter(settings.base_iri)
-
-    with _timed(report, "ingest"):
-        articles: list[Article] = []
-        seen: set[str] = set()
-        for item in iter_articles(inputs):
-            if isinstance(item, Skipped):
-                report.skipped.append({"path": item.path, "reason": item.reason})
-            elif item.id in seen:
-                report.skipped.append({"path": item.source, "reason": f"same text as an earlier article ({item.id})"})
-            else:
-                seen.add(item.id)
-                articles.append(item)
-    if not articles:
-        raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
-                         f"({len(report.skipped)} skipped; see the messages above)")
-    report.articles = len(articles)
+    cache = None
+    if use_cache:
+        report.pipeline_version = pipeline_version(settings.model)
+        cache = RecordCache(out / "cache", report.pipeline_version)
 
     with _timed(report, "extract"):
-        records = extract_all(articles, settings, progress)
+        articles = _usable_articles(inputs, report)
+        records = sorted(extract_records(articles, settings, cache, progress, report), key=lambda r: r.article.id)
+    if not records:
+        raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
+                         f"({len(report.skipped)} skipped; see the messages above)")
+    report.articles = len(records)
+
     with _timed(report, "resolve"):
         resolution = resolve(records)
     report.entities = len(resolution.entities)
     report.merges = resolution.merges
 
     with _timed(report, "rdf"):
-        lines: list[str] = nquad_lines(ontology_graph(minter.graph("ontology")))
+        ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))
+        reasoner = Reasoner(TBox(ontology))
+        lines: list[str] = nquad_lines(ontology)
+        asserted = new_graph()
+        asserted += ontology
         for record in records:
-            lines.extend(nquad_lines(article_graph(record, resolution, minter)))
-        lines = sorted(set(lines))
+            graph = stable_blank_nodes(article_graph(record, resolution, minter))
+            lines.extend(nquad_lines(graph))
+            asserted += graph
+            reasoner.add(graph)
     report.graphs = len(records) + 1
-    report.quads = len(lines)
+    report.asserted = len(set(lines))
+
+    with _timed(report, "validate"):
+        validate_and_export(asserted, staging, report)
+    del asserted
+
+    with _timed(report, "reason"):
+        reasoner.asserted.update(ontology)
+        inferred = new_graph(minter.graph("inferred"))
+        for triple in reasoner.inferred():
+            inferred.add(triple)
+        lines.extend(nquad_lines(inferred))
+        del reasoner
+    report.inferred = len(inferred)
+    report.graphs += 1 if len(inferred) else 0
 
     with _timed(report, "write"):
-        nq = out / "kg.nq"
-        tmp = nq.with_suffix(".nq.tmp")
-        tmp.write_text("".join(lines), encoding="utf-8")
-        os.replace(tmp, nq)
+        lines = sorted(set(lines))
+        report.quads = len(lines)
+        (staging / "kg.nq").write_text("".join(lines), encoding="utf-8")
+        write_merged(lines, staging / "kg.ttl", "ttl")
+        del lines
     with _timed(report, "store"):
-        write_store(out / "store", nq)
-    report.outputs = {"nquads": str(nq), "store": str(out / "store"), "report": str(out / "report.json")}
-    (out / "report.json").write_text(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")
+        load_store(staging / "store", staging / "kg.nq")
+        write_void(staging / "store", staging / "void.ttl", settings.base_iri)
+    report.outputs = {key: str(out / name) for key, name in OUTPUTS.items()
+                      if name in ("report.json", "store") or (staging / name).exists()}
+    (staging / "report.json").write_text(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")
+    with _timed(report, "swap"):
+        commit_outputs(staging, out)
     return report

@@ -1,8 +1,10 @@
 """The graph's home: a pyoxigraph store on disk, behind a small interface.
 
 The build writes a complete store beside the old one and swaps it in only when it is
-complete (:func:`write_store`); the server opens it read-only (:func:`open_store`). rdflib
-users get the same store through oxrdflib (:func:`rdflib_dataset`).
+complete (:func:`load_store`, :func:`swap_dir`, :func:`write_store`); the server opens it
+read-only (:func:`open_store`). rdflib users get the same store through oxrdflib
+(:func:`rdflib_dataset`). Exports and statistics use only the small :class:`GraphStore`
+interface, so that a remote SPARQL 1.1 store can stand in for the embedded one.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -39,6 +42,37 @@ def nquad_lines(graph: Graph) -> list[str]:
     return data.decode("utf-8").splitlines(keepends=True)
 
 
+def load_store(path: str | Path, nquads_path: str | Path) -> None:
+    """Create a new store at ``path`` (which must not exist yet) from an N-Quads file, and mark it."""
+    path = Path(path)
+    if path.exists():
+        shutil.rmtree(path)
+    store = ox.Store(str(path))
+    try:
+        store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        store.optimize()
+    finally:
+        del store
+    (path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
+
+
+def swap_dir(new: str | Path, final: str | Path) -> None:
+    """Put the folder ``new`` in the place of ``final`` (two renames; ``final`` is never half-written).
+
+    A reader that opened the old store keeps its open files until it closes them.
+    """
+    new, final = Path(new), Path(final)
+    old = final.with_name(final.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(new, final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
 def write_store(store_path: Path, nquads_path: Path) -> None:
     """Load an N-Quads file into a new store, then swap it in for the old one.
 
@@ -47,23 +81,8 @@ def write_store(store_path: Path, nquads_path: Path) -> None:
     """
     store_path = Path(store_path)
     staging = store_path.with_name(store_path.name + ".new")
-    old = store_path.with_name(store_path.name + ".old")
-    for leftover in (staging, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    store = ox.Store(str(staging))
-    try:
-        store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        store.optimize()
-    finally:
-        del store
-    (staging / MARKER).write_text("pyoxigraph store written by `kg build`\n")
-    if store_path.exists():
-        os.replace(store_path, old)
-    os.replace(staging, store_path)
-    if old.exists():
-        shutil.rmtree(old)
+    load_store(staging, nquads_path)
+    swap_dir(staging, store_path)
 
 
 def open_store(store_path: str | Path, read_only: bool = True) -> ox.Store:
@@ -105,3 +124,49 @@ class _NewsgraphOxigraphStore(OxigraphStore):
 def rdflib_dataset(store: ox.Store) -> Dataset:
     """The store as an rdflib Dataset (through oxrdflib); the default graph is the union."""
     return Dataset(store=_NewsgraphOxigraphStore(store=store), default_union=True)
+
+
+class GraphStore(Protocol):
+    """What the rest of newsgraph needs from a store: SPARQL SELECT, a quad dump, a size.
+
+    :class:`EmbeddedStore` implements it over the pyoxigraph store on disk; a remote SPARQL 1.1
+    store (query endpoint plus Graph Store Protocol) can implement the same three methods.
+    """
+
+    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Rows of a SELECT query over the union of all graphs (unbound variables left out)."""
+        ...
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of every graph."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of quads."""
+        ...
+
+
+class EmbeddedStore:
+    """The pyoxigraph store written by ``kg build``, read-only.
+
+    Args:
+        path: the store folder.
+
+    Raises:
+        StoreError: there is no store at ``path``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.store = open_store(self.path)
+
+    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        results = self.store.query(sparql, use_default_graph_as_union=True)
+        names = [v.value for v in results.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in results]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)

@@ -1,0 +1,129 @@
+"""The build at full strength: deterministic, parallel, incremental, reported, gated."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+import kg.pipeline
+from kg.config import Settings
+from kg.errors import ValidationError
+from kg.pipeline import run_build
+from kg.store import open_store
+
+from .conftest import SEEDS
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def settings(out, **kw) -> Settings:
+    return Settings.from_env(out=str(out), **kw)
+
+
+def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path):
+    one = run_build(SEED_FILES, settings(tmp_path / "one", jobs=1), use_cache=False)
+    two = run_build(list(reversed(SEED_FILES)), settings(tmp_path / "two", jobs=2, batch_size=2), use_cache=False)
+    assert (one.articles, one.extracted, two.extracted) == (len(SEED_FILES),) * 3
+    assert two.jobs == 2
+    for name in ("kg.nq", "kg.ttl", "void.ttl"):
+        first, second = (tmp_path / "one" / name).read_bytes(), (tmp_path / "two" / name).read_bytes()
+        assert first == second, name
+    lines = (tmp_path / "one" / "kg.nq").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(set(lines))
+    assert "_:" not in "".join(line.split(" ")[0] for line in lines if "/graph/article/" in line)
+
+
+def _counting_extract(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = kg.pipeline.extract
+
+    def counted(article, doc):
+        calls.append(article.source)
+        return real(article, doc)
+
+    monkeypatch.setattr(kg.pipeline, "extract", counted)
+    return calls
+
+
+def test_adding_one_article_extracts_only_that_article(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in SEED_FILES[:3]:
+        shutil.copy(path, corpus)
+    calls = _counting_extract(monkeypatch)
+    first = run_build([corpus], settings(tmp_path / "out"))
+    assert len(calls) == 3 and (first.extracted, first.cached) == (3, 0)
+
+    shutil.copy(SEED_FILES[3], corpus)
+    calls.clear()
+    second = run_build([corpus], settings(tmp_path / "out"))
+    assert calls == [SEED_FILES[3].name]
+    assert (second.articles, second.extracted, second.cached) == (4, 1, 3)
+
+    calls.clear()
+    again = run_build([corpus], settings(tmp_path / "out"))
+    assert calls == [] and again.cached == 4
+
+    # resolution and the graph still see the whole corpus: same bytes as a build without the cache
+    run_build([corpus], settings(tmp_path / "fresh"), use_cache=False)
+    assert (tmp_path / "out" / "kg.nq").read_bytes() == (tmp_path / "fresh" / "kg.nq").read_bytes()
+
+
+def test_changed_pipeline_version_starts_a_fresh_cache(tmp_path, monkeypatch):
+    calls = _counting_extract(monkeypatch)
+    run_build(SEED_FILES[:1], settings(tmp_path / "out"))
+    monkeypatch.setattr(kg.pipeline, "pipeline_version", lambda model: "another-version")
+    run_build(SEED_FILES[:1], settings(tmp_path / "out"))
+    assert len(calls) == 2
+    assert [p.name for p in (tmp_path / "out" / "cache").iterdir()] == ["another-version"]
+
+
+def test_report_has_counts_timings_skipped_inputs_and_merges(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED_FILES[0], corpus)
+    (corpus / "empty.txt").write_text("")
+    (corpus / "binary.txt").write_bytes(b"\xff\xfe\x00\x01")
+    report = run_build([corpus], settings(tmp_path / "out"))
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert data["counts"]["articles"] == 1 and data["counts"]["skipped"] == 2
+    assert {s["path"].rsplit("/", 1)[-1] for s in data["skipped"]} == {"empty.txt", "binary.txt"}
+    assert all(s["reason"] for s in data["skipped"])
+    assert set(data["timings"]) >= {"extract", "resolve", "rdf", "validate", "reason", "write", "store"}
+    assert data["counts"]["quads"] == report.quads == report.asserted + report.inferred
+    assert isinstance(data["merges"], list)
+    assert set(data["outputs"]) >= {"nquads", "turtle", "void", "report", "store"}
+    assert not (tmp_path / "out" / ".staging").exists()
+
+
+def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run_build(SEED_FILES[:1], settings(out))
+    before = {name: (out / name).read_bytes() for name in ("kg.nq", "kg.ttl", "report.json")}
+    size = len(open_store(out / "store"))
+
+    def reject(asserted, staging, report):
+        raise ValidationError("the graph violates a shape")
+
+    monkeypatch.setattr(kg.pipeline, "validate_and_export", reject)
+    with pytest.raises(ValidationError):
+        run_build(SEED_FILES[:2], settings(out))
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert len(open_store(out / "store")) == size
+
+
+def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, monkeypatch):
+    seen = {}
+
+    def look(asserted, staging, report):
+        seen["triples"] = len(asserted)
+        seen["store_exists"] = (staging / "store").exists()
+
+    monkeypatch.setattr(kg.pipeline, "validate_and_export", look)
+    run_build(SEED_FILES[:2], settings(tmp_path / "out"))
+    quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    asserted = {(q.subject, q.predicate, q.object) for q in quads if not q.graph_name.value.endswith("/inferred")}
+    assert seen == {"triples": len(asserted), "store_exists": False}
