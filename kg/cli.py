@@ -44,19 +44,64 @@ def main(verbose: int) -> None:
 @click.argument("inputs", nargs=-1, type=click.Path())
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder [build].")
 @click.option("--base-iri", default=None, help="Base IRI of minted resources.")
-def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Extraction worker processes [1].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Articles per nlp.pipe batch [8].")
+@click.option("--no-cache", is_flag=True, help="Extract every article again (ignore build/cache).")
+def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jobs: int | None,
+              batch_size: int | None, no_cache: bool) -> None:
     """Build the graph from INPUTS (files or folders of .txt articles; default seeds/)."""
     from tqdm import tqdm
 
+    from .ingest import find_files
     from .pipeline import run_build
 
-    settings = Settings.from_env(out=out, base_iri=base_iri)
-    with tqdm(unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:
-        report = run_build(inputs or ("seeds",), settings, progress=bar.update)
+    settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size)
+    inputs = inputs or ("seeds",)
+    total = len(find_files(inputs))
+    with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:
+        report = run_build(inputs, settings, progress=bar.update, use_cache=not no_cache)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
-    click.echo(f"built {report.articles} articles, {report.entities} entities, {report.quads} quads "
-               f"into {settings.out}/ (report: {report.outputs['report']})")
+    click.echo(f"built {report.articles} articles ({report.cached} from the cache), {report.entities} entities, "
+               f"{report.quads} quads ({report.inferred} inferred) into {settings.out}/ "
+               f"(report: {report.outputs['report']})")
+
+
+@main.command("export")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "acled-csv"]),
+              default="ttl", show_default=True, help="Output format (acled-csv: the events as an ACLED-style table).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write to FILE [stdout].")
+@click.option("--store", default=None, help="Store folder [build/store].")
+def export_cli(fmt: str, output: str | None, store: str | None) -> None:
+    """Write the whole graph (or its events table) in FORMAT to stdout or a file."""
+    from .export import export
+    from .store import EmbeddedStore
+
+    graph = EmbeddedStore(Settings.from_env(store=store).store)
+    if output:
+        with click.open_file(output, "wb", atomic=True) as fh:
+            export(graph, fmt, fh)
+    else:
+        export(graph, fmt, click.get_binary_stream("stdout"))
+
+
+@main.command("stats")
+@click.option("--store", default=None, help="Store folder [build/store].")
+@click.option("--json", "as_json", is_flag=True, help="Print every count as JSON.")
+@click.option("--void", "as_void", is_flag=True, help="Print the VoID description (Turtle).")
+def stats_cli(store: str | None, as_json: bool, as_void: bool) -> None:
+    """Counts per class, property and named graph of the store."""
+    from .stats import compute_stats, format_stats, void_turtle
+    from .store import EmbeddedStore
+
+    settings = Settings.from_env(store=store)
+    stats = compute_stats(EmbeddedStore(settings.store))
+    if as_void:
+        click.echo(void_turtle(stats, settings.base_iri).decode("utf-8"), nl=False)
+    elif as_json:
+        click.echo(json.dumps(stats.as_dict(), indent=2))
+    else:
+        click.echo(format_stats(stats))
 
 
 @main.command("serve")
