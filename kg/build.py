@@ -7,10 +7,11 @@ evidence for them.
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
 from .iri import Minter
+from .link import links_for
 from .namespaces import NG, PREFIXES
 from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, Mention
 from .resolve import Entity, Resolution
@@ -42,6 +43,25 @@ def add_entity(graph: Graph, iri: URIRef, entity: Entity) -> None:
     if entity.subtype:
         graph.add((iri, RDF.type, NG[entity.subtype]))
     graph.add((iri, RDFS.label, Literal(entity.label, lang="en")))
+    add_aliases(graph, iri, entity)
+    add_links(graph, iri, entity)
+
+
+def add_aliases(graph: Graph, iri: URIRef, entity: Entity) -> None:
+    """Every other way the entity was written, as ``skos:altLabel``."""
+    for alias in sorted(entity.aliases):
+        graph.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
+
+
+def add_links(graph: Graph, iri: URIRef, entity: Entity) -> None:
+    """``owl:sameAs`` to the entity's Wikidata, GeoNames and DBpedia identifiers from the link table,
+    plus the plain ``ng:wikidataId`` / ``ng:geonamesId`` values."""
+    for link in links_for(entity.kind, entity.label):
+        graph.add((iri, OWL.sameAs, link.iri))
+        if link.scheme == "wikidata":
+            graph.add((iri, NG.wikidataId, Literal(link.id)))
+        elif link.scheme == "geonames" and entity.kind == PLACE:
+            graph.add((iri, NG.geonamesId, Literal(link.id)))
 
 
 def add_span(graph: Graph, minter: Minter, article_iri: URIRef, mention: Mention) -> URIRef:
@@ -74,6 +94,8 @@ def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter)
         graph.add((art, NG.datePublished, Literal(article.date, datatype=XSD.date)))
     for mention in record.mentions:
         entity = resolution.entity_of(mention)
+        if entity is None:  # a title whose holder the text does not say
+            continue
         iri = entity_iri(minter, entity)
         add_entity(graph, iri, entity)
         graph.add((art, NG.mentions, iri))

@@ -1,13 +1,26 @@
 """Files in, :class:`Article` records out.
 
-``iter_inputs`` walks the given files and folders (every ``*.txt``, sorted, so the order of
+``iter_articles`` walks the given files and folders (every ``*.txt``, sorted, so the order of
 the command line never changes the result) and yields an :class:`Article` for each usable
 file and a :class:`Skipped` for each file that cannot be used, with the reason. One bad file
 never stops the others.
+
+Cleaning (:func:`clean`) happens before anything else, so every offset in the graph counts code
+points into the cleaned text the graph stores: Unicode NFC, plain quotes, single spaces, then
+boilerplate lines removed by generic patterns (edit-date headers, "Source link", photo captions,
+"The news is supplemented", ad-blocker pleas and site sign-offs) and a title line repeated right
+below itself dropped.
+
+The publication date comes from the text (English or Russian month names, e.g. "5 January 2022",
+"January 5, 2022", "5 января 2022", "2022-01-05"), else from the optional metadata file
+``metadata.csv`` next to the articles (columns ``file,date,title,outlet,url``; see the README),
+else stays unknown.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -20,11 +33,54 @@ from .errors import InputError
 
 logger = logging.getLogger(__name__)
 
+#: Name of the optional metadata file looked for in each input folder.
+METADATA_FILE = "metadata.csv"
+
 #: Typographic quotes and dashes folded to plain ones so that rules and matchers see one form.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
-                         "\u00bb": '"', "\u201e": '"', "\u2032": "'", "\u00a0": " "})
+                         "\u00bb": '"', "\u201e": '"', "\u2032": "'", "\u00a0": " ", "\u200b": ""})
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+    # Russian, genitive (as in dates) and nominative
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "январь": 1, "февраль": 2, "март": 3, "апрель": 4, "май": 5, "июнь": 6, "июль": 7, "август": 8,
+    "сентябрь": 9, "октябрь": 10, "ноябрь": 11, "декабрь": 12,
+}
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),
+    re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+]
+
+_TIME = r"(?:,*\s*(?:at\s+)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?"
+#: Whole lines that are boilerplate, not article text (matched case-insensitively, after cleaning).
+_BOILERPLATE_LINES = [
+    # edit-date headers: "Posted 5 января 2022,, 10:42", "Updated: Jan 5, 2022", or a bare date line
+    r"(?:posted|published|modified|updated|edited|last updated|created)\b:?.{0,40}",
+    r"[\d\s.,:/-]*(?:\d{1,2}\s+\w+|\w+\s+\d{1,2}),?\s+(?:19|20)\d\d" + _TIME + r"[\s,.]*",
+    r"source(?:\s+link)?:?",
+    r"(?:latest|last\s+update|updated)\s+(?:at|as\s+of)\s+\d{1,2}[:.]\d\d.{0,30}",
+    r"(?:the\s+)?news\s+(?:is|was|will\s+be)\s+(?:being\s+)?(?:supplemented|updated)\.?",
+    r"(?:photo|image|video)s?(?:\s+(?:report|gallery))?\b.{0,80}(?:sources?|illustrative|credit|getty|reuters|"
+    r"ap|afp|archive|screenshot|social networks?)\b.{0,40}",
+    r"(?:photo|image)\s*:.{0,80}",
+    r"(?:best\s+)?regards,?.{0,30}",
+    r".{0,120}\bad[- ]?blockers?\b.{0,120}",
+    r".{0,80}\bfunded\s+by\s+advertising\b.{0,80}",
+    r".{0,40}journalis\w+\s+work\s+cannot\s+be\s+free\b.{0,160}",
+    r"(?:share|follow us|subscribe)\b.{0,60}",
+]
+_BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_LINES) + r")$", re.I)
+#: Caption phrases glued to the end of a text line ("... in Kazakhstan. Photo report Photo gallery").
+_TRAILING_CAPTION = re.compile(r"(?:\s+(?:photo|video)\s+(?:report|gallery))+\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,7 +93,7 @@ class Article:
         text: the cleaned text; every offset in the graph counts code points into it.
         title: the title, when one could be found.
         date: publication date as ``YYYY-MM-DD``, when known.
-        meta: further metadata (outlet, URL ...) from the optional metadata file.
+        meta: further metadata (outlet, URL, where the date came from ...).
     """
 
     id: str
@@ -68,6 +124,99 @@ def normalise(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
+def is_boilerplate(line: str) -> bool:
+    """Whether a whole line is site furniture rather than article text.
+
+    >>> is_boilerplate("Source link"), is_boilerplate("Modified 24 December 2022, 22:37")
+    (True, True)
+    >>> is_boilerplate("Please disable your ad blocker to continue reading.")
+    True
+    >>> is_boilerplate("Police used tear gas in the city of Aktau.")
+    False
+    """
+    return bool(_BOILERPLATE.match(line.strip()))
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop boilerplate lines, trailing caption phrases, and a line repeating the one above it.
+
+    >>> strip_boilerplate("Title\\n\\nTitle\\nBody text.\\n\\nSource link")
+    'Title\\n\\nBody text.'
+    """
+    kept: list[str] = []
+    previous = None
+    for line in text.split("\n"):
+        stripped = _TRAILING_CAPTION.sub("", line).strip()
+        if stripped and (is_boilerplate(stripped) or stripped == previous):
+            continue
+        kept.append(stripped)
+        if stripped:
+            previous = stripped
+    return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+
+
+def clean(raw: str) -> str:
+    """The text the graph stores: normalised, boilerplate removed."""
+    return strip_boilerplate(normalise(raw))
+
+
+def find_date(text: str) -> str | None:
+    """The first full calendar date (with a year) in ``text``, as ``YYYY-MM-DD``.
+
+    >>> find_date("Posted 5 января 2022,, 10:42")
+    '2022-01-05'
+    >>> find_date("Kyiv, March 3, 2014 - Troops ...")
+    '2014-03-03'
+    >>> find_date("on Wednesday, January 5") is None
+    True
+    """
+    best: tuple[int, str] | None = None
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            month = int(parts["mnum"]) if parts.get("mnum") else _MONTHS[parts["month"].lower()]
+            try:
+                date = dt.date(int(parts["year"]), month, int(parts["day"]))
+            except ValueError:
+                continue
+            if best is None or match.start() < best[0]:
+                best = (match.start(), date.isoformat())
+            break
+    return best[1] if best else None
+
+
+def find_title(text: str) -> str | None:
+    """The first line when it reads as a headline (short, a line of its own, no closing full stop).
+
+    >>> find_title("Troops enter the capital\\n\\nTroops entered ...")
+    'Troops enter the capital'
+    >>> find_title("Police said on Monday that five people were arrested in the square.") is None
+    True
+    """
+    first = text.split("\n", 1)[0].strip()
+    if not first or "\n" not in text or len(first) > 150 or first.endswith((".", ",", ";")):
+        return None
+    return first
+
+
+def read_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    """The optional ``metadata.csv`` of a folder: file name -> non-empty columns.
+
+    Raises:
+        InputError: the file exists but has no ``file`` column.
+    """
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise InputError(f"{path} has no 'file' column: its first line must name the columns "
+                             "file,date,title,outlet,url (see the README)")
+        return {row["file"].strip(): {k: v.strip() for k, v in row.items() if k and k != "file" and v and v.strip()}
+                for row in reader if row.get("file")}
+
+
 def content_hash(text: str) -> str:
     """The article identity: the first 16 hex digits of SHA-256 of the cleaned text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -91,8 +240,14 @@ def find_files(inputs: Iterable[str | Path]) -> list[Path]:
     return sorted(found, key=lambda p: (p.name, str(p)))
 
 
-def read_article(path: Path) -> Article | Skipped:
-    """Read and clean one file; a file that cannot be an article comes back as :class:`Skipped`."""
+def read_article(path: Path, meta: dict[str, str] | None = None) -> Article | Skipped:
+    """Read and clean one file; a file that cannot be an article comes back as :class:`Skipped`.
+
+    Args:
+        path: the file.
+        meta: its row of the metadata file, if any (``date``, ``title``, ``outlet``, ``url``).
+    """
+    meta = dict(meta or {})
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -103,17 +258,29 @@ def read_article(path: Path) -> Article | Skipped:
         decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Skipped(str(path), f"not UTF-8 text (byte {exc.start}: {exc.reason}); re-save it as UTF-8")
-    text = normalise(decoded)
+    normalised = normalise(decoded)
+    text = strip_boilerplate(normalised)
     if not text:
         return Skipped(str(path), "empty file (no text after cleaning)")
-    title = text.split("\n", 1)[0].strip()
-    return Article(id=content_hash(text), source=path.name, text=text, title=title or None)
+    # the date is looked for in the article's head, boilerplate headers included ("Published 5 Jan 2022")
+    date = find_date(normalised[:600])
+    if date:
+        meta["date_source"] = "text"
+    elif meta.get("date"):
+        date = meta["date"]
+        meta["date_source"] = "metadata"
+    title = find_title(text) or meta.get("title")
+    return Article(id=content_hash(text), source=path.name, text=text, title=title, date=date, meta=meta)
 
 
 def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article | Skipped]:
     """Articles (and skipped inputs) from files and folders, in a stable order."""
+    metadata: dict[Path, dict[str, dict[str, str]]] = {}
     for path in find_files(inputs):
-        item = read_article(path)
+        folder = path.parent
+        if folder not in metadata:
+            metadata[folder] = read_metadata(folder)
+        item = read_article(path, metadata[folder].get(path.name))
         if isinstance(item, Skipped):
             logger.warning("skipped %s: %s", item.path, item.reason)
         yield item

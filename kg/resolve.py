@@ -1,17 +1,48 @@
 """Mentions to canonical entities: one node per real-world entity across the corpus.
 
-This first version merges mentions whose kind and normalised name agree; every merge of
-differently written names is recorded in the merge log with its reason.
+Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends up in
+``build/report.json``):
+
+1. **Aliases.** A name listed in ``kg/data/aliases.jsonl`` denotes that entry's entity.
+2. **Same name.** Names equal after folding case, hyphens and spacing are one entity.
+3. **Spelling variants.** Within one kind, names with the same number of words whose words are
+   each near-identical (string similarity) are one entity ("Kassym Zhomart" / "Kassym-Jomart";
+   "Nursultae" / "Nursultan"). Names of different kinds never merge (a city is not a person),
+   nor names of different lengths ("Almaty" / "Almaty Region"; "Security Council" /
+   "Collective Security Council").
+4. **Surnames.** A one-word person name that is the last word of exactly one full person name
+   of the same article (else of the corpus) is that person.
+5. **Titles.** A title right next to a person's name ("President Jane Doe", "the mayor of X,
+   Jane Doe") denotes that person and makes them the article's holder of the title; a bare title
+   ("the president", "the head of state") denotes the article's holder of it (or, for a title
+   with a place, the corpus's only holder). A title nobody holds is left unresolved.
+
+Use by other extractors: :meth:`Resolution.entity_of` gives a mention's entity (``None`` for an
+unresolved title); :meth:`Resolution.lookup` resolves a name or title string as written in an
+article (``resolution.lookup(article_id, "the head of state")``) to an entity, or ``None``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
+from .extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
+from .extract.titles import TITLE_LABEL, split_title
 from .iri import slugify
-from .records import ArticleRecord, Mention
+from .records import PERSON, ArticleRecord, Mention
+
+logger = logging.getLogger(__name__)
+
+#: Least similarity of two words for them to count as spelling variants of each other.
+WORD_SIMILARITY = 0.72
+#: Least similarity of two whole names (folded) for a spelling-variant merge.
+NAME_SIMILARITY = 0.85
+#: Most characters between a title and the name it stands next to (", " or " ").
+ADJACENT = 2
 
 
 @dataclass
@@ -41,45 +72,284 @@ class Entity:
 
 @dataclass
 class Resolution:
-    """The result of resolution: entities by key, and the log of merges."""
+    """The result of resolution: entities by key, the log of merges, and how to look names up."""
 
     entities: dict[str, Entity]
     merges: list[dict]
     of_mention: dict[Mention, str] = field(default_factory=dict)
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    holders: dict[tuple[str, str], str] = field(default_factory=dict)
+    unresolved: list[Mention] = field(default_factory=list)
 
-    def entity_of(self, mention: Mention) -> Entity:
-        """The entity a mention denotes."""
-        return self.entities[self.of_mention[mention]]
+    def entity_of(self, mention: Mention) -> Entity | None:
+        """The entity a mention denotes, or ``None`` (a title whose holder the text does not say)."""
+        key = self.of_mention.get(mention)
+        return self.entities[key] if key else None
+
+    def lookup(self, article_id: str, text: str) -> Entity | None:
+        """The entity a name or title, as written in an article, denotes.
+
+        Args:
+            article_id: the article (titles are resolved within it first).
+            text: a name ("Tokayev", "Alma-Ata"), or a title ("the president", "mayor of Almaty").
+        """
+        from .extract.entities import clean_name
+
+        folded = fold(clean_name(text))
+        for kind in ("person", "organization", "place", "group"):
+            key = self.names.get((kind, folded))
+            if key:
+                return self.entities[key]
+        key = self.holders.get((article_id, folded))
+        if key:
+            return self.entities[key]
+        title_key, qualifier = split_title(folded)
+        for (art, held), entity_key in sorted(self.holders.items()):
+            held_key, held_qualifier = split_title(held)
+            if art == article_id and held_key == title_key and _qualifiers_agree(qualifier, held_qualifier):
+                return self.entities[entity_key]
+        return None
 
 
 def _choose_label(names: Iterable[str]) -> str:
-    """The most frequent spelling; ties go to the longest, then alphabetical (deterministic)."""
-    counts: dict[str, int] = defaultdict(int)
-    for n in names:
-        counts[n] += 1
-    return sorted(counts, key=lambda n: (-counts[n], -len(n), n))[0]
+    """The most frequent spelling among the longest names; ties alphabetical (deterministic).
+
+    >>> _choose_label(["Tokayev", "Ana Costa", "Ana Costa", "Ana  Kosta"])
+    'Ana Costa'
+    """
+    counts = Counter(names)
+    longest = max(len(n.split()) for n in counts)
+    return sorted((n for n in counts if len(n.split()) == longest), key=lambda n: (-counts[n], -len(n), n))[0]
 
 
-def resolve(records: Iterable[ArticleRecord]) -> Resolution:
-    """Group mentions into entities."""
-    groups: dict[str, list[Mention]] = defaultdict(list)
+def similar_names(a: str, b: str) -> float:
+    """How alike two folded names are (0..1); 0 when their word counts differ or a word pair is too unlike.
+
+    >>> round(similar_names("kassym zhomart tokayev", "kassym jomart tokayev"), 2)
+    0.93
+    >>> similar_names("almaty", "almaty region"), similar_names("security council", "collective security council")
+    (0.0, 0.0)
+    >>> similar_names("nur sultan", "nursultan nazarbayev")
+    0.0
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return 0.0
+    for x, y in zip(wa, wb, strict=True):
+        if x != y and SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY:
+            return 0.0
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _qualifiers_agree(a: str | None, b: str | None) -> bool:
+    """Place qualifiers of two titles agree when either is missing or they share a stem ("Kazakh"/"Kazakhstan")."""
+    if not a or not b:
+        return True
+    a, b = fold(a), fold(b)
+    return a == b or a[:5] == b[:5]
+
+
+class _Clusters:
+    """Union-find over (kind, folded name) keys, remembering why each pair was joined."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, str], tuple[str, str]] = {}
+        self.reasons: dict[tuple[str, str], str] = {}
+
+    def add(self, key: tuple[str, str]) -> None:
+        self.parent.setdefault(key, key)
+
+    def find(self, key: tuple[str, str]) -> tuple[str, str]:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: tuple[str, str], b: tuple[str, str], reason: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+            self.reasons[a if a != ra else b] = reason
+
+
+def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None) -> Resolution:
+    """Group the mentions of all articles into entities (see the module docstring).
+
+    Args:
+        records: every article's records.
+        gazetteer: the alias data (default: ``kg/data``).
+    """
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    records = list(records)
+    alias_index = gazetteer.by_name()
+    named: list[Mention] = []
+    titles: list[Mention] = []
     for record in records:
         for mention in record.mentions:
-            groups[f"{mention.kind}/{slugify(mention.name)}"].append(mention)
+            (titles if mention.label == TITLE_LABEL else named).append(mention)
+
+    clusters = _Clusters()
+    entry_of: dict[tuple[str, str], AliasEntry] = {}
+    keys_of: dict[Mention, tuple[str, str]] = {}
+    for mention in named:
+        entry = alias_index.get((mention.kind, fold(mention.name)))
+        if entry is None:
+            entry = next((e for (_, n), e in alias_index.items() if n == fold(mention.name)), None)
+        key = (entry.kind, fold(entry.label)) if entry else (mention.kind, fold(mention.name))
+        if entry:
+            entry_of[key] = entry
+        keys_of[mention] = key
+        clusters.add(key)
+        own = (mention.kind, fold(mention.name))
+        if entry and own != key:
+            clusters.add(own)
+            clusters.union(key, own, "alias in kg/data/aliases.jsonl")
+
+    # spelling variants within a kind
+    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key in sorted(clusters.parent):
+        by_kind[key[0]].append(key)
+    for kind, keys in by_kind.items():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if a in entry_of and b in entry_of:
+                    continue
+                score = similar_names(a[1], b[1])
+                if score >= NAME_SIMILARITY:
+                    clusters.union(a, b, f"spelling variant of the same {kind} name (similarity {score:.2f})")
+
+    # surnames: one-word person names to the unique full name ending in that word
+    articles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mention in named:
+        articles_of[keys_of[mention]].add(mention.span.article_id)
+    full_names = [k for k in by_kind.get(PERSON, []) if len(k[1].split()) > 1]
+    for key in by_kind.get(PERSON, []):
+        if len(key[1].split()) != 1 or key in entry_of:
+            continue
+        same = [k for k in full_names if k[1].split()[-1] == key[1]]
+        candidates = {clusters.find(k) for k in same}
+        local = {clusters.find(k) for k in same if articles_of[k] & articles_of[key]}
+        chosen = local if len(local) == 1 else candidates
+        if len(chosen) == 1:
+            clusters.union(key, next(iter(chosen)), "surname of the only person with that full name"
+                           + (" in the same article" if chosen is local else " in the corpus"))
+
+    # entities from clusters
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for mention in named:
+        groups[clusters.find(keys_of[mention])].append(mention)
     entities: dict[str, Entity] = {}
     merges: list[dict] = []
     of_mention: dict[Mention, str] = {}
-    for key in sorted(groups):
-        mentions = groups[key]
-        names = [m.name for m in mentions]
-        label = _choose_label(names)
-        kind = key.split("/", 1)[0]
-        subtypes = sorted({m.subtype for m in mentions if m.subtype})
-        entity = Entity(key, kind, label, subtypes[0] if subtypes else None, set(names) - {label})
-        entity.mentions = mentions
-        of_mention.update(dict.fromkeys(mentions, key))
+    names: dict[tuple[str, str], str] = {}
+    root_entity: dict[tuple[str, str], str] = {}
+    for root in sorted(groups):
+        mentions = groups[root]
+        members = sorted({k for k in clusters.parent if clusters.find(k) == root})
+        entry = next((entry_of[k] for k in members if k in entry_of), None)
+        label = entry.label if entry else _choose_label(m.name for m in mentions)
+        kind = Counter(m.kind for m in mentions).most_common(1)[0][0] if not entry else entry.kind
+        subtypes = Counter(m.subtype for m in mentions if m.subtype)
+        subtype = entry.subtype if entry and entry.subtype else (
+            sorted(subtypes, key=lambda s: (-subtypes[s], s))[0] if subtypes else None)
+        key = f"{kind}/{slugify(label)}"
+        while key in entities:  # two different entities whose labels slugify alike
+            key += "-2"
+        written = {m.name for m in mentions}
+        spellings: dict[str, str] = {}
+        for name in sorted(written, key=lambda n: (n.islower(), n)):  # prefer capitalised spellings
+            spellings.setdefault(fold(name), name)
+        spellings.pop(fold(label), None)
+        entity = Entity(key, kind, label, subtype, set(spellings.values()), list(mentions))
         entities[key] = entity
-        if entity.aliases:
-            merges.append({"entity": key, "label": label, "merged": sorted(entity.aliases),
-                           "reason": "same name after normalisation (case, punctuation, diacritics)"})
-    return Resolution(entities, merges, of_mention)
+        root_entity[root] = key
+        of_mention.update(dict.fromkeys(mentions, key))
+        for member in members:
+            names[(member[0], member[1])] = key
+        for name in sorted(written):
+            names.setdefault((kind, fold(name)), key)
+        for member in members:
+            if member in clusters.reasons and member[1] != fold(label):
+                merges.append({"entity": key, "label": label, "merged": member[1],
+                               "reason": clusters.reasons[member]})
+
+    # titles
+    holders: dict[tuple[str, str], str] = {}
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for mention in named:
+        if mention.kind == PERSON:
+            by_article[mention.span.article_id].append(mention)
+    for title in titles:
+        person = _adjacent_person(title, by_article[title.span.article_id])
+        if person is not None:
+            key = of_mention[person]
+            of_mention[title] = key
+            holders.setdefault((title.span.article_id, fold(title.name)), key)
+            entities[key].mentions.append(title)
+    home = _home_countries(named, of_mention, entities)
+    unresolved = []
+    title_merges: dict[tuple[str, str, str], str] = {}
+    for title in titles:
+        if title in of_mention:
+            continue
+        key, reason = _holder(title, holders, home)
+        if key is None:
+            unresolved.append(title)
+            continue
+        of_mention[title] = key
+        entities[key].mentions.append(title)
+        title_merges.setdefault((key, title.name, title.span.article_id), reason)
+    for (key, name, article), reason in sorted(title_merges.items()):
+        merges.append({"entity": key, "label": entities[key].label, "merged": name, "article": article,
+                       "reason": reason})
+    for entity in entities.values():
+        entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
+    logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
+                len(of_mention), len(entities), len(merges), len(unresolved))
+    return Resolution(entities, merges, of_mention, names, holders, unresolved)
+
+
+def _home_countries(named: list[Mention], of_mention: dict[Mention, str],
+                    entities: dict[str, Entity]) -> dict[str, str]:
+    """Each article's most mentioned country (ties: alphabetical label)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for mention in named:
+        entity = entities[of_mention[mention]]
+        if entity.subtype == "Country":
+            counts[mention.span.article_id][entity.label] += 1
+    return {article: sorted(c, key=lambda label: (-c[label], label))[0] for article, c in counts.items()}
+
+
+def _adjacent_person(title: Mention, persons: list[Mention]) -> Mention | None:
+    """The person named right after the title ("President X") or right before it ("X, the president")."""
+    for person in persons:
+        if person.span.sentence != title.span.sentence:
+            continue
+        gap_after = person.span.start - title.span.end
+        if 0 <= gap_after <= ADJACENT:
+            return person
+        gap_before = title.span.start - person.span.end
+        if 0 < gap_before <= ADJACENT + 4:  # "X, the president"
+            return person
+    return None
+
+
+def _holder(title: Mention, holders: dict[tuple[str, str], str],
+            home: dict[str, str]) -> tuple[str | None, str]:
+    """Who holds a bare title: the article's holder, else (for a title with a place) the corpus's only one.
+
+    A title without a place is taken to be of the article's home country (its most mentioned country).
+    """
+    article = title.span.article_id
+    key, qualifier = split_title(fold(title.name))
+    local = {entity for (art, held), entity in holders.items() if art == article
+             and split_title(held)[0] == key
+             and _qualifiers_agree(qualifier or home.get(article), split_title(held)[1] or home.get(article))}
+    if len(local) == 1:
+        return next(iter(local)), f"title '{title.name}' held in the same article"
+    if qualifier:
+        anywhere = {entity for (_, held), entity in holders.items()
+                    if split_title(held)[0] == key and _qualifiers_agree(qualifier, split_title(held)[1])}
+        if len(anywhere) == 1:
+            return next(iter(anywhere)), f"title '{title.name}' held by the only person the corpus gives it"
+    return None, ""

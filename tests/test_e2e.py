@@ -16,7 +16,7 @@ SELECT ?person ?label ?file WHERE {
   ?article a ng:NewsArticle ; ng:sourceFile ?file ; ng:mentions ?person .
   FILTER(STRSTARTS(?file, "000_"))
   ?person a ng:Person ; rdfs:label ?label .
-  FILTER(CONTAINS(?label, "Tokayev"))
+  FILTER(STR(?label) = "Kassym-Jomart Tokayev")
 }"""
 
 
@@ -35,7 +35,8 @@ def test_build_then_serve_answers_sparql_over_http(tmp_path):
         rows = reply.json()["results"]["bindings"]
         assert rows, "Tokayev is not a Person mentioned in article 000"
         assert all(r["file"]["value"].startswith("000_") for r in rows)
-        assert any("Tokayev" in r["label"]["value"] for r in rows)
+        assert {r["label"]["value"] for r in rows} == {"Kassym-Jomart Tokayev"}
+        assert len({r["person"]["value"] for r in rows}) == 1
         health = requests.get(url + "/health", timeout=5).json()
         assert health["status"] == "ok" and health["quads"] > 1000
     finally:

@@ -1,13 +1,20 @@
-"""Mentions of people, organisations and places from the named-entity recogniser."""
+"""Mentions of people, organisations and places from the named-entity recogniser and the entity ruler.
+
+Each mention is typed: its kind from the NER label (or the alias entry the ruler matched), its
+finer type (country, city, media outlet, security force ...) from the alias data, from words in
+the name ("... Ministry", "... Region") or from the words around it ("the city of X", "X reports").
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from ..records import ORGANIZATION, PERSON, PLACE, Mention, Span
+from .gazetteer import Gazetteer, fold, load_gazetteer
 
 #: NER label -> entity kind. Labels not listed (DATE, CARDINAL, NORP ...) are not entities.
 LABEL_KINDS = {
@@ -17,9 +24,17 @@ LABEL_KINDS = {
     "LOC": PLACE,
     "FAC": PLACE,
 }
+#: Subtypes each kind may take from typing cues.
+KIND_SUBTYPES = {
+    ORGANIZATION: ("InternationalOrganization", "SecurityForce", "GovernmentBody", "MediaOutlet", "NGO"),
+    PLACE: ("AdministrativeRegion", "Site", "WaterBody", "Settlement"),
+}
+CONFIDENCE = {"entity_ruler": 0.95, "ner": 0.8}
 
 _LEADING = re.compile(r"^(the|a|an)\s+", re.I)
+_TRAILING = re.compile(r"\s+(of|and|the|in)$", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|')$")
+_WORD = re.compile(r"[\w.]+")
 
 
 def clean_name(text: str) -> str:
@@ -31,8 +46,18 @@ def clean_name(text: str) -> str:
     'Nur-Sultan'
     """
     text = text.strip().strip("\"'.,;:!?()[]")
-    text = _POSSESSIVE.sub("", _LEADING.sub("", text)).strip()
+    text = _TRAILING.sub("", _POSSESSIVE.sub("", _LEADING.sub("", text)).strip())
     return text
+
+
+class SentenceIndex:
+    """Maps character offsets of a Doc to sentence numbers."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.starts = [sent.start_char for sent in doc.sents]
+
+    def __call__(self, char: int) -> int:
+        return max(bisect_right(self.starts, char) - 1, 0)
 
 
 def sentence_index(doc: Doc) -> dict[int, int]:
@@ -40,30 +65,91 @@ def sentence_index(doc: Doc) -> dict[int, int]:
     return {sent.start: i for i, sent in enumerate(doc.sents)}
 
 
-def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int) -> Mention | None:
-    kind = LABEL_KINDS.get(ent.label_)
+def _has_cue(words: list[str], cues: list[str], at_end: bool) -> bool:
+    """Whether ``words`` end (or start) with one of the multi-word ``cues``."""
+    for cue in cues:
+        parts = cue.split()
+        window = words[-len(parts):] if at_end else words[:len(parts)]
+        if window == parts:
+            return True
+    return False
+
+
+def infer_subtype(kind: str, name: str, before: str, after: str, typing: dict) -> str | None:
+    """A finer type from words of the name and of its context, or ``None``.
+
+    Args:
+        kind: the mention's kind.
+        name: the cleaned name.
+        before: some text just before the mention.
+        after: some text just after it.
+        typing: the ``typing.json`` data.
+
+    >>> t = {"name_words": {"GovernmentBody": ["ministry"]}, "before": {"Settlement": ["city of"]},
+    ...      "after": {"MediaOutlet": ["reports"]}}
+    >>> infer_subtype("organization", "Interior Ministry", "", "", t)
+    'GovernmentBody'
+    >>> infer_subtype("place", "Lviv", "in the city of ", ", ", t)
+    'Settlement'
+    >>> infer_subtype("organization", "Ukrinform", "", " reports", t)
+    'MediaOutlet'
+    """
+    allowed = KIND_SUBTYPES.get(kind)
+    if not allowed:
+        return None
+    before_words = [w.lower() for w in _WORD.findall(before)]
+    after_words = [w.lower() for w in _WORD.findall(after)]
+    for subtype, cues in typing.get("before", {}).items():
+        if subtype in allowed and _has_cue(before_words, cues, at_end=True):
+            return subtype
+    for subtype, cues in typing.get("after", {}).items():
+        if subtype in allowed and _has_cue(after_words, cues, at_end=False):
+            return subtype
+    words = set(fold(name).split())
+    folded = fold(name)
+    for subtype in allowed:
+        for word in typing.get("name_words", {}).get(subtype, ()):
+            if (" " in word and word in folded) or word in words:
+                return subtype
+    return None
+
+
+def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
+                      gazetteer: Gazetteer | None = None) -> Mention | None:
+    """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place."""
+    gazetteer = gazetteer or Gazetteer()
+    entry = gazetteer.by_id().get(ent.ent_id_) if ent.ent_id_ else None
+    kind = entry.kind if entry else LABEL_KINDS.get(ent.label_)
     if kind is None:
         return None
     name = clean_name(ent.text)
-    if not name or not any(c.isalpha() for c in name):
+    if not name or not any(c.isalpha() for c in name) or (entry is None and fold(name) in gazetteer.not_entities):
         return None
+    if entry is None:
+        entry = gazetteer.by_name().get((kind, fold(name)))
+    doc = ent.doc
+    subtype = entry.subtype if entry and entry.subtype else infer_subtype(
+        kind, name, doc.text[max(ent.start_char - 30, 0):ent.start_char], doc.text[ent.end_char:ent.end_char + 30],
+        gazetteer.typing)
+    component = "entity_ruler" if ent.ent_id_ else "ner"
     return Mention(
         span=Span(article_id, ent.start_char, ent.end_char, ent.text, sent_no),
         kind=kind,
         name=name,
         label=ent.label_,
-        component="ner",
-        confidence=0.8,
+        subtype=subtype,
+        component=component,
+        confidence=CONFIDENCE[component],
     )
 
 
-def extract_mentions(article_id: str, doc: Doc) -> list[Mention]:
-    """One :class:`Mention` per entity span the pipeline found, in text order."""
-    starts = sentence_index(doc)
+def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """One :class:`Mention` per person, organisation or place span the pipeline found, in text order."""
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    sentence_of = SentenceIndex(doc)
     mentions = []
     for ent in doc.ents:
-        sent_no = starts.get(ent.sent.start, 0)
-        mention = mention_from_span(article_id, ent, sent_no)
+        mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer)
         if mention is not None:
             mentions.append(mention)
     return mentions

@@ -1,0 +1,128 @@
+"""The data files that steer entity extraction and resolution (``kg/data/``), loaded once per call.
+
+* ``aliases.jsonl``: one entity a line, ``{"label", "kind", "subtype"?, "aliases": [...]}``; its
+  names feed the entity ruler and the resolver's alias index.
+* ``titles.jsonl``: ``{"key", "terms": [...]}``, titles used as names ("the head of state").
+* ``groups.jsonl``: ``{"label", "terms": [...]}``, unnamed groups ("protesters").
+* ``typing.json``: words in a name or around it that decide an entity's finer type.
+* ``not_entities.txt``: words the model tags as names that are never entities on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import DATA_DIR
+from ..errors import KGError
+
+logger = logging.getLogger(__name__)
+
+#: Entity kind and subtype -> the NER label the entity ruler gives its names.
+RULER_LABELS = {"person": "PERSON", "organization": "ORG", "group": "NORP"}
+PLACE_RULER_LABELS = {"Site": "FAC", "WaterBody": "LOC"}
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    """One entity of the alias file."""
+
+    label: str
+    kind: str
+    subtype: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+    @property
+    def ruler_label(self) -> str:
+        if self.kind == "place":
+            return PLACE_RULER_LABELS.get(self.subtype or "", "GPE")
+        return RULER_LABELS[self.kind]
+
+    @property
+    def ent_id(self) -> str:
+        """The id the entity ruler attaches to its matches: ``kind|label``."""
+        return f"{self.kind}|{self.label}"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Everything in the data files."""
+
+    entries: tuple[AliasEntry, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    typing: dict = field(default_factory=dict)
+    not_entities: frozenset[str] = frozenset()
+
+    def by_name(self) -> dict[tuple[str, str], AliasEntry]:
+        """(kind, folded name) -> entry, for every name of every entry."""
+        index: dict[tuple[str, str], AliasEntry] = {}
+        for entry in self.entries:
+            for name in entry.names:
+                index.setdefault((entry.kind, fold(name)), entry)
+        return index
+
+    def by_id(self) -> dict[str, AliasEntry]:
+        return {e.ent_id: e for e in self.entries}
+
+
+def fold(name: str) -> str:
+    """Case, hyphens and spacing folded, for comparing names.
+
+    >>> fold("Kassym-Jomart  TOKAYEV")
+    'kassym jomart tokayev'
+    """
+    return " ".join(name.replace("-", " ").replace("\u2011", " ").lower().split())
+
+
+def _jsonl(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise KGError(f"{path}:{number} is not valid JSON ({exc.msg}); fix or remove that line") from exc
+    return rows
+
+
+def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
+    """Read the data files of ``data_dir`` (default ``kg/data``); a missing file counts as empty.
+
+    Raises:
+        KGError: a file is malformed.
+    """
+    return _load(str(Path(data_dir or DATA_DIR).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load(data_dir: str) -> Gazetteer:
+    folder = Path(data_dir)
+    entries, titles, groups, typing, stop = [], {}, {}, {}, set()
+    if (folder / "aliases.jsonl").is_file():
+        for row in _jsonl(folder / "aliases.jsonl"):
+            if row.get("kind") not in ("person", "organization", "place", "group") or not row.get("label"):
+                raise KGError(f"{folder / 'aliases.jsonl'}: entry {row!r} needs a label and a kind "
+                              "(person, organization, place or group)")
+            entries.append(AliasEntry(row["label"], row["kind"], row.get("subtype"), tuple(row.get("aliases", ()))))
+    if (folder / "titles.jsonl").is_file():
+        for row in _jsonl(folder / "titles.jsonl"):
+            titles.update({fold(t): row["key"] for t in row["terms"]})
+    if (folder / "groups.jsonl").is_file():
+        for row in _jsonl(folder / "groups.jsonl"):
+            groups.update({fold(t): row["label"] for t in row["terms"]})
+    if (folder / "typing.json").is_file():
+        typing = json.loads((folder / "typing.json").read_text(encoding="utf-8"))
+    if (folder / "not_entities.txt").is_file():
+        lines = (line.strip() for line in (folder / "not_entities.txt").read_text(encoding="utf-8").splitlines())
+        stop = {fold(line) for line in lines if line and not line.startswith("#")}
+    logger.debug("gazetteer %s: %d entities, %d title terms, %d group terms", folder, len(entries), len(titles),
+                 len(groups))
+    return Gazetteer(tuple(entries), titles, groups, typing, frozenset(stop))
