@@ -240,6 +240,11 @@ def validate_and_export(asserted: Graph, staging: Path, report: BuildReport) -> 
     Raises ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
     Exports that need the whole asserted graph (``kg.owl``) are written into ``staging`` here.
     """
+    from .owl import write_owl
+    from .validate import check
+
+    check(asserted)  # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
+    write_owl(staging / "kg.owl", asserted)  # the Protégé file: ontology + asserted ABox, RDF/XML
 
 
 # ---- the build ----
