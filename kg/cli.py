@@ -85,6 +85,20 @@ def export_cli(fmt: str, output: str | None, store: str | None) -> None:
         export(graph, fmt, click.get_binary_stream("stdout"))
 
 
+@main.command("validate")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Build folder holding kg.nq [build].")
+@click.option("--limit", type=int, default=20, show_default=True, help="Most problems to list.")
+def validate_cli(out: str | None, limit: int) -> None:
+    """Check the built graph (asserted graphs of OUT/kg.nq) against the SHACL shapes; exit code 3 on violations."""
+    from .errors import ValidationError
+    from .validate import validate_build
+
+    result = validate_build(Settings.from_env(out=out).out)
+    if not result.conforms:
+        raise ValidationError(result.text(limit))
+    click.echo(result.text(limit))
+
+
 @main.command("stats")
 @click.option("--store", default=None, help="Store folder [build/store].")
 @click.option("--json", "as_json", is_flag=True, help="Print every count as JSON.")

@@ -209,3 +209,12 @@ def _to_rdflib(term):
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
+
+
+def validate_build(out: str | Path) -> ValidationResult:
+    """Validate the asserted graphs of ``<out>/kg.nq``, as written by ``kg build``.
+
+    Raises:
+        StoreError: there is no ``kg.nq`` in ``out``.
+    """
+    return validate(asserted_graph_from_nquads(Path(out) / "kg.nq"))
