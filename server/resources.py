@@ -171,7 +171,7 @@ def to_term(node, labels: dict[str, str] | None = None) -> Term:
         href = local_path(iri) or (iri if external or iri.startswith("http") else None)
         return Term(iri, "iri", href=href, label=(labels or {}).get(iri))
     if isinstance(node, ox.Literal):
-        dt = node.datatype.value if node.datatype else None
+        dt = node.datatype.value if node.datatype and not node.language else None
         if dt == "http://www.w3.org/2001/XMLSchema#string":
             dt = None
         return Term(node.value, "literal", datatype=short_name(dt) if dt else None, language=node.language)
@@ -207,12 +207,29 @@ class Description:
         return bool(self.outgoing or self.incoming)
 
 
-def describe(iri: str) -> Description:
-    """Outgoing and incoming triples of ``iri`` (deduplicated across graphs, bounded)."""
+def inferred_graph() -> str:
+    """The named graph that holds only what the reasoner added (``<base>graph/inferred``)."""
+    return base_iri() + "graph/inferred"
+
+
+def describe(iri: str, asserted_only: bool = False) -> Description:
+    """Outgoing and incoming triples of ``iri`` (deduplicated across graphs, bounded).
+
+    Args:
+        iri: the resource.
+        asserted_only: leave out what only the reasoner's graph says (the HTML pages show what the
+            articles assert; the data documents give everything).
+    """
     desc = Description(iri)
-    for row in select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o LIMIT {MAX_TRIPLES}"):
+    out_filter = in_filter = ""
+    if asserted_only:
+        out_filter = f"FILTER NOT EXISTS {{ GRAPH <{inferred_graph()}> {{ <{iri}> ?p ?o }} }}"
+        in_filter = f"FILTER NOT EXISTS {{ GRAPH <{inferred_graph()}> {{ ?s ?p <{iri}> }} }}"
+    for row in select(f"SELECT DISTINCT ?p ?o WHERE {{ <{iri}> ?p ?o {out_filter} }} "
+                      f"ORDER BY ?p ?o LIMIT {MAX_TRIPLES}"):
         desc.outgoing.append((row["p"], row["o"]))
-    for row in select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s LIMIT {MAX_INCOMING}"):
+    for row in select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> {in_filter} }} "
+                      f"ORDER BY ?p ?s LIMIT {MAX_INCOMING}"):
         desc.incoming.append((row["s"], row["p"]))
     return desc
 
@@ -470,7 +487,7 @@ def document(kind: str, slug: str, ext: str) -> Response | str:
     if ext not in DOCUMENTS:
         abort(404)
     iri = resource_iri(kind, slug)
-    desc = describe(iri)
+    desc = describe(iri, asserted_only=ext == "html")
     if not desc.exists:
         return Response(f"nothing is known about <{iri}>; search for it at {url_for('ui.search')}\n",
                         status=404, mimetype="text/plain")

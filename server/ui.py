@@ -20,6 +20,8 @@ from kg.namespaces import NG, PREFIXES
 from .resources import (
     RDFS_LABEL,
     SKOS_ALT,
+    base_iri,
+    inferred_graph,
     kind_and_slug,
     local_path,
     query_failed,
@@ -78,7 +80,7 @@ def query_tabs(folder: Path | None = None) -> list[dict[str, str]]:
 
 @bp.route("/")
 def index() -> str:
-    return render_template("query.html", tabs=query_tabs(), vendor=VENDOR)
+    return render_template("query.html", tabs=query_tabs(), vendor=VENDOR, base=base_iri())
 
 
 @bp.route("/prefixes.json")
@@ -128,7 +130,8 @@ def timeline_events(place: str | None = None, event_type: str | None = None) -> 
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?e (MIN(?d) AS ?date) (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
                (GROUP_CONCAT(DISTINCT STR(?p); separator=" ") AS ?places) WHERE {{
-          ?e a ?t . ?t rdfs:subClassOf* ng:Event .
+          ?e a ?class . ?class rdfs:subClassOf* ng:Event .
+          OPTIONAL {{ GRAPH ?g {{ ?e a ?t }} ?t rdfs:subClassOf* ng:Event . FILTER(?g != <{inferred_graph()}>) }}
           ?e ng:startDate|<http://semanticweb.cs.vu.nl/2009/11/sem/hasBeginTimeStamp> ?d .
           {filters}
           OPTIONAL {{ ?e rdfs:label ?l }}

@@ -102,6 +102,10 @@ def test_query_page_runs_a_query_and_shows_rows(live_server, page):
     _iri, label = most_mentioned_person(live_server)
     expect(page.locator(".yasr .dataTable")).to_contain_text(label)
     shot(page, "query")
+    # A resource in the results opens its page on this server.
+    page.locator(".yasr .dataTable a", has_text="/id/person/").first.click()
+    expect(page).to_have_url(re.compile(re.escape(live_server) + r"/doc/person/[a-z0-9-]+\.html$"))
+    expect(page.locator("h1#label")).to_be_visible()
 
 
 def test_query_editor_completes_prefixes_from_our_list(live_server, page):

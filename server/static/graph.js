@@ -12,6 +12,8 @@
     container: box,
     elements: elements,
     wheelSensitivity: 0.3,
+    maxZoom: 1.3,
+    minZoom: 0.2,
     style: [
       { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 10,
           "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18, "text-wrap": "ellipsis", "text-max-width": 140 } },

@@ -28,5 +28,13 @@
     yasgui.addTab(i === 0, { name: tab.name, yasqe: { value: tab.query }, requestConfig: { endpoint: endpoint } });
   });
   if (first && tabs.length) first.close();
+  // Our resources' IRIs in the results open this server's pages, not the (possibly remote) base IRI.
+  const base = script.dataset.base;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".yasr a[href]");
+    if (!link || !base || !link.href.startsWith(base + "id/")) return;
+    event.preventDefault();
+    window.location.href = new URL(link.href.slice(base.length), window.location.href).href;
+  });
   window.newsgraphYasgui = yasgui;
 })();
