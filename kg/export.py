@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,10 +17,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .errors import KGError
 from .namespaces import PREFIXES
+from .stats import shorten
 from .store import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -51,12 +52,34 @@ def merged_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
+def _compact(value):
+    """IRIs in JSON-LD keys, ``@id`` and ``@type`` values shortened to CURIEs of our prefixes."""
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in ("@id", "@type"):
+            out[key] = [_curie(i) for i in item] if isinstance(item, list) else _curie(item)
+        else:
+            out[key if key.startswith("@") else _curie(key)] = _compact(item)
+    return out
+
+
+def _curie(iri: str) -> str:
+    short = shorten(iri)
+    return iri if short.split(":", 1)[1].startswith("//") else short
+
+
 def jsonld_bytes(triples: Iterable[ox.Triple]) -> bytes:
-    """JSON-LD with a ``@context`` of newsgraph's prefixes (rdflib's serializer, compacted)."""
-    graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    text = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, sort_keys=True)
-    return text.encode("utf-8")
+    """JSON-LD with a ``@context`` of newsgraph's prefixes; every datatype and language is kept.
+
+    pyoxigraph writes expanded JSON-LD; its IRIs are then shortened with the context's prefixes.
+    """
+    expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    doc = {"@context": {k: str(v) for k, v in PREFIXES.items()}, "@graph": _compact(expanded)}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:

@@ -135,15 +135,16 @@ def write_void(store_path: str | Path, void_path: str | Path, base_iri: str) -> 
 
 
 def format_stats(stats: Stats, top: int = 25) -> str:
-    """A plain-text summary: totals, then the largest classes, properties and graphs."""
+    """A plain-text summary: totals, every class and property, and the ``top`` largest graphs."""
     lines = [f"quads: {stats.quads}   distinct subjects: {stats.subjects}   distinct objects: {stats.objects}",
              f"classes: {len(stats.classes)}   properties: {len(stats.properties)}   graphs: {len(stats.graphs)}"]
     for title, table in (("class", stats.classes), ("property", stats.properties), ("graph", stats.graphs)):
         lines.append("")
         lines.append(f"{title:<60} {'count':>10}")
         ranked = sorted(table.items(), key=lambda kv: (-kv[1], kv[0]))
-        for key, count in ranked[:top]:
+        shown = ranked[:top] if title == "graph" else ranked
+        for key, count in shown:
             lines.append(f"{shorten(key):<60} {count:>10}")
-        if len(ranked) > top:
-            lines.append(f"... and {len(ranked) - top} more")
+        if len(ranked) > len(shown):
+            lines.append(f"... and {len(ranked) - len(shown)} more")
     return "\n".join(lines)

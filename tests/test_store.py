@@ -42,3 +42,29 @@ def test_rdflib_view_through_oxrdflib_keeps_plain_literals(tmp_path):
     rows = list(ds.query('SELECT ?s WHERE { ?s <http://e/p> "x" }'))
     assert [str(r[0]) for r in rows] == ["http://e/a"]
     assert isinstance(open_store(tmp_path / "store"), ox.Store)
+
+
+def test_embedded_store_behind_the_small_interface(tmp_path):
+    from kg.store import EmbeddedStore, GraphStore
+
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    store: GraphStore = EmbeddedStore(tmp_path / "store")
+    assert len(store) == 2
+    rows = store.select("SELECT ?s ?missing WHERE { ?s <http://e/p> ?o OPTIONAL { ?s <http://e/q> ?missing } } "
+                        "ORDER BY ?s")
+    assert [sorted(r) for r in rows] == [["s"], ["s"]]
+    assert [r["s"].value for r in rows] == ["http://e/a", "http://e/b"]
+    assert {q.graph_name.value for q in store.quads()} == {"http://e/g1", "http://e/g2"}
+
+
+def test_swap_dir_replaces_and_leaves_nothing_behind(tmp_path):
+    from kg.store import load_store, swap_dir
+
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    (tmp_path / "one.nq").write_text(NQ.splitlines(keepends=True)[0])
+    load_store(tmp_path / "new", tmp_path / "one.nq")
+    swap_dir(tmp_path / "new", tmp_path / "store")
+    assert len(open_store(tmp_path / "store")) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.nq", "one.nq", "store"]

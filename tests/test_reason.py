@@ -1,0 +1,127 @@
+"""Scoped OWL RL reasoning, checked against owlrl's full closure as the oracle."""
+
+from __future__ import annotations
+
+import owlrl
+import pyoxigraph as ox
+import pytest
+from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+
+from kg.namespaces import NG
+from kg.reason import TBox, infer, is_trivial
+
+EX = Namespace("http://example.org/id/")
+
+
+def oracle(ontology: Graph, abox: Graph) -> set:
+    """owlrl's full OWL 2 RL closure, filtered to the non-trivial new triples, as kg.reason filters them."""
+    full = Graph()
+    for triple in ontology:
+        full.add(triple)
+    for triple in abox:
+        full.add(triple)
+    before = set(full)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(full)
+    tbox = TBox(ontology)
+    return {t for t in set(full) - before if not is_trivial(t, tbox)}
+
+
+def split(nq_path) -> tuple[Graph, Graph, Graph]:
+    """(ontology, asserted ABox, inferred) graphs of a build's kg.nq."""
+    ds = Dataset()
+    ds.parse(nq_path, format="nquads")
+    ontology, abox, inferred = Graph(), Graph(), Graph()
+    for s, p, o, g in ds.quads():
+        name = str(g)
+        if name.endswith("/graph/ontology"):
+            ontology.add((s, p, o))
+        elif name.endswith("/graph/inferred"):
+            inferred.add((s, p, o))
+        else:
+            abox.add((s, p, o))
+    return ontology, abox, inferred
+
+
+def test_same_non_trivial_entailments_as_owlrl_on_the_seed_graph(seed_build):
+    ontology, abox, inferred = split(seed_build / "kg.nq")
+    expected = oracle(ontology, abox)
+    ours = set(infer(ontology, [abox]))
+    assert expected, "the oracle found nothing to infer: the test would prove nothing"
+    assert ours == expected, (sorted(expected - ours)[:10], sorted(ours - expected)[:10])
+    assert set(inferred) == ours
+
+
+def tiny_ontology() -> Graph:
+    g = Graph()
+    for cls in (NG.Place, NG.Country, NG.Event, NG.Riot, NG.Agent, NG.Person):
+        g.add((cls, RDF.type, OWL.Class))
+    g.add((NG.Country, RDFS.subClassOf, NG.Place))
+    g.add((NG.Riot, RDFS.subClassOf, NG.Event))
+    g.add((NG.Person, RDFS.subClassOf, NG.Agent))
+    g.add((NG.locatedIn, RDF.type, OWL.ObjectProperty))
+    g.add((NG.locatedIn, RDF.type, OWL.TransitiveProperty))
+    g.add((NG.locatedIn, RDFS.domain, NG.Place))
+    g.add((NG.locatedIn, RDFS.range, NG.Place))
+    g.add((NG.subEventOf, RDF.type, OWL.TransitiveProperty))
+    g.add((NG.subEventOf, OWL.inverseOf, NG.hasSubEvent))
+    g.add((NG.hasParticipant, RDFS.range, NG.Agent))
+    g.add((NG.hasAgent, RDFS.subPropertyOf, NG.hasParticipant))
+    g.add((NG.inArticle, RDF.type, OWL.FunctionalProperty))
+    return g
+
+
+def tiny_abox() -> Graph:
+    g = Graph()
+    g.add((EX.square, NG.locatedIn, EX.city))
+    g.add((EX.city, NG.locatedIn, EX.region))
+    g.add((EX.region, NG.locatedIn, EX.country))
+    g.add((EX.country, RDF.type, NG.Country))
+    g.add((EX.riot1, RDF.type, NG.Riot))
+    g.add((EX.riot1, NG.subEventOf, EX.unrest))
+    g.add((EX.unrest, NG.subEventOf, EX.crisis))
+    g.add((EX.riot1, NG.hasAgent, EX.someone))
+    g.add((EX.someone, RDFS.label, Literal("someone")))
+    return g
+
+
+def test_same_entailments_as_owlrl_on_a_hand_made_graph():
+    ontology, abox = tiny_ontology(), tiny_abox()
+    ours = set(infer(ontology, [abox]))
+    assert ours == oracle(ontology, abox)
+    assert (EX.square, NG.locatedIn, EX.country) in ours
+    assert (EX.crisis, NG.hasSubEvent, EX.riot1) in ours
+    assert (EX.riot1, NG.hasParticipant, EX.someone) in ours
+    assert (EX.someone, RDF.type, NG.Agent) in ours
+    assert (EX.country, RDF.type, NG.Place) in ours
+
+
+def test_functional_property_gives_symmetric_same_as_but_no_reflexive_noise():
+    ontology = tiny_ontology()
+    abox = Graph()
+    abox.add((EX.span, NG.inArticle, EX.a1))
+    abox.add((EX.span, NG.inArticle, EX.a2))
+    ours = set(infer(ontology, [abox]))
+    assert {(EX.a1, OWL.sameAs, EX.a2), (EX.a2, OWL.sameAs, EX.a1)} <= ours
+    assert not any(p == OWL.sameAs and s == o for s, p, o in ours)
+
+
+@pytest.mark.parametrize("triple", [
+    (EX.x, OWL.sameAs, EX.x),
+    (EX.x, RDF.type, OWL.Thing),
+    (EX.x, RDF.type, RDFS.Resource),
+    (Literal("1"), RDF.type, URIRef("http://www.w3.org/2001/XMLSchema#integer")),
+    (NG.Riot, RDFS.subClassOf, NG.Event),
+    (OWL.sameAs, RDF.type, OWL.SymmetricProperty),
+])
+def test_trivial_entailments_are_dropped(triple):
+    assert is_trivial(triple, TBox(tiny_ontology()))
+
+
+def test_inferred_graph_holds_no_trivial_noise_and_nothing_asserted(seed_build):
+    quads = list(ox.parse(path=str(seed_build / "kg.nq"), format=ox.RdfFormat.N_QUADS))
+    inferred = [q for q in quads if q.graph_name.value.endswith("/graph/inferred")]
+    asserted = {(q.subject, q.predicate, q.object) for q in quads if q not in inferred}
+    assert inferred
+    assert not any((q.subject, q.predicate, q.object) in asserted for q in inferred)
+    assert not any(q.object.value in (str(OWL.Thing), str(RDFS.Resource)) for q in inferred)
+    assert not any(q.predicate.value == str(OWL.sameAs) and q.subject == q.object for q in inferred)

@@ -1,0 +1,64 @@
+"""kg stats: counts per class, property and graph, and the same as VoID."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from kg.cli import main
+from kg.stats import compute_stats, void_turtle
+from kg.store import EmbeddedStore, write_store
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+NQ = """<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Person> <http://e/g1> .
+<http://e/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Person> <http://e/g1> .
+<http://e/a> <http://e/knows> <http://e/b> <http://e/g1> .
+<http://e/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Person> <http://e/g2> .
+<http://e/c> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Place> <http://e/g2> .
+"""
+
+
+def small_store(tmp_path) -> EmbeddedStore:
+    (tmp_path / "in.nq").write_text(NQ)
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    return EmbeddedStore(tmp_path / "store")
+
+
+def test_counts_per_class_property_and_graph(tmp_path):
+    stats = compute_stats(small_store(tmp_path))
+    assert stats.quads == 5 and stats.subjects == 3
+    assert stats.classes == {"http://e/Person": 2, "http://e/Place": 1}
+    assert stats.properties == {"http://e/knows": 1, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 4}
+    assert stats.graphs == {"http://e/g1": 3, "http://e/g2": 2}
+
+
+def test_void_description(tmp_path):
+    stats = compute_stats(small_store(tmp_path))
+    void = Graph().parse(data=void_turtle(stats, "https://example.org/kg/").decode(), format="turtle")
+    dataset = URIRef("https://example.org/kg/void")
+    assert void.value(dataset, VOID.triples) == Literal(5)
+    assert void.value(dataset, VOID.classes) == Literal(2)
+    partitions = {void.value(p, VOID["class"]): void.value(p, VOID.entities)
+                  for p in void.objects(dataset, VOID.classPartition)}
+    assert partitions == {URIRef("http://e/Person"): Literal(2), URIRef("http://e/Place"): Literal(1)}
+    assert void.value(URIRef("http://e/g2"), VOID.triples) == Literal(2)
+
+
+def test_build_writes_void_matching_the_store(seed_build):
+    void = Graph().parse(seed_build / "void.ttl", format="turtle")
+    triples = void.value(URIRef("https://w3id.org/newsgraph/void"), VOID.triples)
+    assert int(triples) == len(EmbeddedStore(seed_build / "store"))
+
+
+def test_stats_cli_table_json_and_void(seed_build):
+    runner = CliRunner()
+    store = str(seed_build / "store")
+    table = runner.invoke(main, ["stats", "--store", store])
+    assert table.exit_code == 0 and "ng:Person" in table.output and "quads:" in table.output
+    data = json.loads(runner.invoke(main, ["stats", "--store", store, "--json"]).output)
+    assert data["classes"]["https://w3id.org/newsgraph/ontology#Person"] > 0
+    assert "https://w3id.org/newsgraph/graph/inferred" in data["graphs"]
+    void = runner.invoke(main, ["stats", "--store", store, "--void"])
+    assert "void:Dataset" in void.output
