@@ -82,7 +82,8 @@ def export_cli(fmt: str, output: str | None, store: str | None) -> None:
         with click.open_file(output, "wb", atomic=True) as fh:
             export(graph, fmt, fh)
     else:
-        export(graph, fmt, click.get_binary_stream("stdout"))
+        export(graph, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 @main.command("validate")
