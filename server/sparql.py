@@ -10,7 +10,7 @@ import hmac
 import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
 
@@ -239,23 +239,30 @@ def _headers(reply: Response) -> Response:
     return reply
 
 
+def _ours() -> bool:
+    return request.path in ("/sparql", "/update", "/.well-known/void", "/health")
+
+
 @bp.app_errorhandler(HTTPException)
-def _http_error(exc: HTTPException) -> Response:
-    """Protocol errors (405, 413, ...) as short plain text, never an HTML page or a traceback."""
+def _http_error(exc: HTTPException):
+    """Protocol errors (405, 413, ...) on the endpoint's routes as short plain text, never an HTML page."""
+    if not _ours():
+        return exc
     reply = _text(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
     for name, value in exc.get_headers():
         if name.lower() == "allow":
             reply.headers["Allow"] = value
-    if request.path in ("/sparql", "/update", "/.well-known/void"):
-        reply.headers.update(CORS)
-        reply.vary.add("Accept")
+    reply.headers.update(CORS)
+    reply.vary.add("Accept")
     return reply
 
 
 @bp.app_errorhandler(Exception)
-def _unexpected(exc: Exception) -> Response:
-    """Anything unexpected: logged here, a one-line message to the client."""
+def _unexpected(exc: Exception):
+    """Anything unexpected: logged with its traceback, and a one-line message (never the traceback) to the client."""
     if isinstance(exc, HTTPException):
         return _http_error(exc)
     logger.exception("unexpected error on %s", request.path)
+    if not _ours():
+        return InternalServerError()
     return _text(500, "internal error: the server log has the details")
