@@ -11,8 +11,7 @@
   const cy = cytoscape({
     container: box,
     elements: elements,
-    wheelSensitivity: 0.3,
-    maxZoom: 1.3,
+    maxZoom: 1.6,
     minZoom: 0.2,
     style: [
       { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", "font-size": 10,
@@ -23,7 +22,7 @@
           "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7,
           color: "#6b7486", "text-rotation": "autorotate" } },
     ],
-    layout: { name: data.nodes.length > 12 ? "concentric" : "cose", animate: false, padding: 20,
+    layout: { name: "concentric", animate: false, padding: 30, minNodeSpacing: 70,
               concentric: (n) => n.data("center") ? 2 : 1, levelWidth: () => 1 },
   });
   cy.on("tap", "node", (event) => {
