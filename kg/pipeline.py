@@ -31,7 +31,7 @@ from . import __version__
 from .build import article_graph, new_graph, ontology_graph
 from .cache import RecordCache, pipeline_version
 from .config import Settings
-from .errors import InputError
+from .errors import InputError, KGError
 from .export import write_merged
 from .extract import extract
 from .ingest import Article, Skipped, iter_articles
@@ -286,6 +286,33 @@ def run_build(inputs: Iterable[str | Path], settings: Settings, progress: Progre
     """
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
+    with build_lock(out):
+        return _build(inputs, settings, progress, use_cache, out)
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold ``<out>/.lock`` while building, so that two builds never write into one folder at once.
+
+    Raises:
+        KGError: another build holds the lock.
+    """
+    import fcntl
+
+    with open(out / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise KGError(f"another `kg build` is writing into {str(out)!r}: wait for it to finish, "
+                          "or build into another folder with --out") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress | None, use_cache: bool,
+           out: Path) -> BuildReport:
     staging = out / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()

@@ -127,3 +127,42 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
     asserted = {(q.subject, q.predicate, q.object) for q in quads if not q.graph_name.value.endswith("/inferred")}
     assert seen == {"triples": len(asserted), "store_exists": False}
+
+
+def _articles(n: int, consumed: list[int]):
+    from kg.ingest import Article, content_hash
+
+    for i in range(n):
+        consumed.append(i)
+        text = f"Protesters gathered in the square of town number {i} on Monday."
+        yield Article(id=content_hash(text), source=f"a{i}.txt", text=text)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_articles_stream_through_extraction(jobs):
+    """The first records come back before the later articles are even read (memory stays flat)."""
+    from kg.pipeline import extract_records
+
+    consumed: list[int] = []
+    done: list[int] = []
+    stream = extract_records(_articles(40, consumed), Settings.from_env(jobs=jobs, batch_size=2),
+                             progress=done.append)
+    first = next(stream)
+    assert first.article.source.startswith("a")
+    assert len(consumed) <= 2 * (2 * jobs + 1) < 40
+    rest = list(stream)
+    assert len(rest) + 1 == 40 == sum(done) and len(consumed) == 40
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
+    import fcntl
+
+    from kg.errors import KGError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(KGError, match="another `kg build`"):
+            run_build(SEED_FILES[:1], settings(out))
+    assert not (out / "kg.nq").exists()

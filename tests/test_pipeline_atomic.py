@@ -46,7 +46,7 @@ def test_killed_build_leaves_the_previous_store_intact_and_served(tmp_path, stag
     shutil.copy(SEED_FILES[0], corpus)
     first = _build(corpus, out)
     assert first.wait(timeout=300) == 0, _log(out)
-    before = {name: (out / name).read_bytes() for name in ("kg.nq", "kg.ttl", "report.json", "void.ttl")}
+    before = {name: (out / name).read_bytes() for name in ("kg.nq", "kg.ttl", "kg.owl", "report.json", "void.ttl")}
     size = len(open_store(out / "store"))
     server, url = start_server(out / "store")
     try:
