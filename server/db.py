@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from kg.store import open_store
+from kg.stats import Stats, compute_stats
+from kg.store import EmbeddedStore, open_store
 
 from .executor import QueryPool
 
@@ -37,6 +38,18 @@ class KGStore:
         self.pool = pool
         self.lock = threading.Lock()
         self.info = self.read_info()
+        self._stats: Stats | None = None
+
+    def stats(self) -> Stats:
+        """The store's counts for VoID (:func:`kg.stats.compute_stats`), computed on first use and kept."""
+        with self.lock:
+            if self._stats is None:
+                store = EmbeddedStore(self.path)
+                try:
+                    self._stats = compute_stats(store)
+                finally:
+                    del store
+            return self._stats
 
     def read_info(self) -> StoreInfo:
         """Open the store read-only for a moment and read its named graphs and size."""
@@ -56,6 +69,7 @@ class KGStore:
                 self.pool.update(text)
             finally:
                 self.info = self.read_info()
+                self._stats = None
 
 
 def init_app(app: Flask) -> None:

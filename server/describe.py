@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from kg.stats import Stats, void_triples
+
 from .conneg import GRAPHS, RESULTS
 from .db import StoreInfo
 
@@ -86,22 +88,16 @@ def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | N
     return triples
 
 
-def void_description(url: str, endpoint: str, info: StoreInfo, title: str) -> list[ox.Triple]:
-    """A VoID description of the dataset, published at ``url`` (``/.well-known/void``)."""
-    dataset = ox.NamedNode(url + "#dataset")
-    triples = [
-        ox.Triple(dataset, RDF_TYPE, _void("Dataset")),
-        ox.Triple(dataset, DCT_TITLE, ox.Literal(title)),
-        ox.Triple(dataset, _void("sparqlEndpoint"), ox.NamedNode(endpoint)),
-        ox.Triple(dataset, _void("triples"), _count(info.quads)),
-        ox.Triple(dataset, RDFS_COMMENT, ox.Literal(UNION_NOTE)),
-    ]
-    for media_type in GRAPHS:
-        triples.append(ox.Triple(dataset, _void("feature"), ox.NamedNode(FORMATS + FORMAT_IRIS[media_type])))
-    for graph in sorted(info.graphs):
-        subset = ox.NamedNode(graph)
-        triples += [ox.Triple(dataset, _void("subset"), subset), ox.Triple(subset, RDF_TYPE, _void("Dataset"))]
-    return triples
+def void_description(endpoint: str, stats: Stats, base_iri: str) -> list[ox.Triple]:
+    """The dataset's VoID description (from :mod:`kg.stats`: partitions per class, property and graph).
+
+    The endpoint that serves it is added as a ``void:sparqlEndpoint`` beside the published one.
+    """
+    triples = void_triples(stats, base_iri)
+    dataset = triples[0].subject
+    return [*triples, ox.Triple(dataset, _void("sparqlEndpoint"), ox.NamedNode(endpoint)),
+            ox.Triple(dataset, DCT_TITLE, ox.Literal("newsgraph knowledge graph")),
+            ox.Triple(dataset, RDFS_COMMENT, ox.Literal(UNION_NOTE))]
 
 
 def serialize(triples: list[ox.Triple], media_type: str) -> bytes:

@@ -220,9 +220,8 @@ def update() -> Response:
 def void() -> Response:
     """The VoID description of the dataset."""
     kg = get_store()
-    title = "newsgraph knowledge graph"
-    return _graph_answer(describe.void_description(_endpoint_url("/.well-known/void"),
-                                                   _endpoint_url("/sparql"), kg.info, title))
+    settings = current_app.config["SETTINGS"]
+    return _graph_answer(describe.void_description(_endpoint_url("/sparql"), kg.stats(), settings.base_iri))
 
 
 @bp.route("/health")
