@@ -85,6 +85,14 @@ def local_path(iri: str) -> str | None:
     return url_for("resources.resource", kind=kind, slug=slug)
 
 
+def ontology_path(iri: str) -> str | None:
+    """Where this server documents an ontology term (``/ontology.html#Term``), if it serves the ontology."""
+    ns = str(NG._NS)
+    if not iri.startswith(ns) or "ontology.ontology_as" not in current_app.view_functions:
+        return None
+    return url_for("ontology.ontology_as", suffix="html") + "#" + iri[len(ns):]
+
+
 def kind_and_slug(iri: str) -> tuple[str, str] | None:
     prefix = base_iri() + "id/"
     if not iri.startswith(prefix):
@@ -168,7 +176,7 @@ def to_term(node, labels: dict[str, str] | None = None) -> Term:
     if isinstance(node, ox.NamedNode):
         iri = node.value
         external = next((name for host, name in EXTERNAL_SITES if host in iri), None)
-        href = local_path(iri) or (iri if external or iri.startswith("http") else None)
+        href = local_path(iri) or ontology_path(iri) or (iri if external or iri.startswith("http") else None)
         return Term(iri, "iri", href=href, label=(labels or {}).get(iri))
     if isinstance(node, ox.Literal):
         dt = node.datatype.value if node.datatype and not node.language else None
@@ -252,7 +260,8 @@ def grouped(pairs: Iterable[tuple[ox.NamedNode, object]], labels: dict[str, str]
         if p.value in skip:
             continue
         groups.setdefault(p.value, []).append(to_term(o, labels))
-    return [(Term(p, "iri", label=labels.get(p), href=local_path(p) or p), values) for p, values in groups.items()]
+    return [(Term(p, "iri", label=labels.get(p), href=local_path(p) or ontology_path(p) or p), values)
+            for p, values in groups.items()]
 
 
 def evidence_of(iri: str, limit: int = 200) -> list[dict]:

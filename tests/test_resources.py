@@ -119,7 +119,7 @@ def test_unknown_resource_is_404(client):
 def test_entity_page_shows_label_facts_incoming_evidence_and_external_links(client):
     html = client.get("/doc/person/ada-quill.html").get_data(as_text=True)
     assert '<h1 id="label">Ada Quill</h1>' in html
-    assert ">person</a>" in html  # its type, by the ontology's label
+    assert f'<a href="/ontology.html#Person" title="{NG}Person">person</a>' in html  # its type, documented here
     assert 'href="/id/place/port-erin"' in html and ">Port Erin</a>" in html  # a fact, linked to our page
     assert ">located in</a>" in html  # grouped under the property's label
     assert ">Mayor speaks</a>" in html  # incoming: the article that mentions her
