@@ -144,14 +144,24 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
 
 
 @main.command("query")
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option("--store", default=None, help="Store folder [build/store].")
-def query_cli(query: str, store: str | None) -> None:
-    """Run QUERY (SPARQL text or a .rq file) on the store and print the result as JSON."""
-    from pathlib import Path
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--list", "list_files", is_flag=True, help="List the ready-made queries with their titles.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              help="Folder of .rq files for --list and query names [queries/].")
+def query_cli(query: str | None, store: str | None, fmt: str, list_files: bool, folder: str | None) -> None:
+    """Run QUERY on the store: SPARQL text, a .rq file, or a name from --list (cq03 or cq03-acting-pm)."""
+    from .query import execute, format_result, list_queries, query_text
 
-    from .query import run_query
-
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") else query
-    rows = run_query(Settings.from_env(store=store).store, text)
-    click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    if list_files:
+        files = list_queries(folder)
+        width = max((len(f.name) for f in files), default=0)
+        for f in files:
+            click.echo(f"{f.name.ljust(width)}  {f.title}")
+        return
+    if not query:
+        raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a query name), or --list")
+    result = execute(Settings.from_env(store=store).store, query_text(query, folder))
+    click.echo(format_result(result, fmt))

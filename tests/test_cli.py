@@ -30,7 +30,7 @@ def test_no_usable_input_is_a_message_and_exit_code_2(tmp_path):
 
 def test_query_prints_rows(seed_build):
     q = "PREFIX ng: <https://w3id.org/newsgraph/ontology#> SELECT ?f WHERE { ?a ng:sourceFile ?f } ORDER BY ?f"
-    result = CliRunner().invoke(main, ["query", q, "--store", str(seed_build / "store")])
+    result = CliRunner().invoke(main, ["query", q, "--store", str(seed_build / "store"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert [r["f"][:3] for r in json.loads(result.output)] == ["000", "001", "002", "003", "004"]
 
