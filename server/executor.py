@@ -21,6 +21,8 @@ from multiprocessing.connection import Connection
 
 from kg.errors import QueryError
 
+from .guard import Malformed, Refused, check_query, is_update
+
 logger = logging.getLogger(__name__)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -55,6 +57,8 @@ class Job:
         named_graphs: IRIs of the graphs GRAPH may see, or ``None`` for all.
         max_rows: most solutions or triples the answer may have.
         own_dataset: the query has FROM/FROM NAMED clauses, which then define its dataset.
+        check: run :func:`server.guard.check_query` in the worker first (it then decides ``own_dataset``), so
+            that even a slow or failing safety check is under the wall-clock limit and outside the web process.
     """
 
     query: str
@@ -64,6 +68,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     max_rows: int = 10000
     own_dataset: bool = False
+    check: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,18 +123,39 @@ def _solutions_json(solutions, max_rows: int) -> bytes:
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def execute(store, job: Job) -> Answer:
-    """Run ``job`` on an open pyoxigraph store and serialize the answer (in the worker).
+def graph_names(store) -> frozenset[str]:
+    """IRIs of the named graphs of an open pyoxigraph store."""
+    import pyoxigraph as ox
+
+    return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def execute(store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
+    """Check ``job``'s query, run it on an open pyoxigraph store and serialize the answer (in the worker).
+
+    Args:
+        store: the open store.
+        job: the query and how to answer it.
+        graphs: the store's named graphs, if the caller already knows them.
 
     Returns:
         An :class:`Answer`: ``results``/``graph`` with the bytes, ``not-acceptable`` with the kind the query
-        has when the client accepts no format for it, or ``syntax``/``too-many-rows``/``error`` with a message.
+        has when the client accepts no format for it, or ``refused``/``malformed``/``syntax``/``too-many-rows``/
+        ``error`` with a message.
     """
     import pyoxigraph as ox
 
+    own_dataset = job.own_dataset
+    if job.check:
+        try:
+            own_dataset = check_query(job.query, graph_names(store) if graphs is None else graphs)
+        except Refused as exc:
+            return Answer("refused", str(exc).encode("utf-8"))
+        except Malformed as exc:
+            return Answer("malformed", str(exc).encode("utf-8"))
     options: dict = {}
     if job.default_graph is None and job.named_graphs is None:
-        if not job.own_dataset:
+        if not own_dataset:
             options["use_default_graph_as_union"] = True
     else:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graph or ()] or [ox.DefaultGraph()]
@@ -160,6 +186,8 @@ def execute(store, job: Job) -> Answer:
             body = parsed.serialize(format=fmt)
         return Answer("results", body, job.results_format)
     except SyntaxError as exc:
+        if is_update(job.query):
+            return Answer("malformed", b"this is a SPARQL update, not a query: /sparql answers queries only")
         return Answer("syntax", str(exc).encode("utf-8"))
     except TooManyRows as exc:
         return Answer("too-many-rows", str(exc).encode("utf-8"))
@@ -177,13 +205,14 @@ def _worker_main(store_path: str, conn: Connection) -> None:
     except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it
         conn.send(Answer("error", f"cannot open the store: {exc}".encode()))
         return
+    graphs = graph_names(store)
     conn.send(Answer("ready"))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job))
+        conn.send(execute(store, job, graphs))
 
 
 def _writer_main(store_path: str, text: str, conn: Connection) -> None:

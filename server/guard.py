@@ -85,6 +85,9 @@ def check_query(text: str, graphs: frozenset[str]) -> bool:
     try:
         parsed = parseQuery(text)
         query = translateQuery(parsed)
+    except RecursionError as exc:
+        raise Malformed("the query is too long or too deeply nested for the endpoint's check of SERVICE, LOAD "
+                        "and FROM (which runs when those words appear anywhere in it): make it smaller") from exc
     except ParseException as exc:
         if is_update(text):
             raise Malformed("this is a SPARQL update, not a query: /sparql answers queries only") from exc

@@ -122,7 +122,6 @@ def sparql() -> Response:
     if not text.strip():
         return _text(400, "empty query: send a SPARQL query as ?query=... or in a POST body")
     try:
-        own_dataset = guard.check_query(text, kg.info.graphs)
         default_graphs = _params("default-graph-uri")
         named_graphs = _params("named-graph-uri")
         guard.check_graphs(default_graphs, kg.info.graphs, "default-graph-uri")
@@ -145,7 +144,6 @@ def sparql() -> Response:
         default_graph=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
         max_rows=current_app.config["SETTINGS"].max_rows,
-        own_dataset=own_dataset,
     )
     try:
         answer = kg.pool.run(job)
@@ -163,11 +161,11 @@ def sparql() -> Response:
             return _not_acceptable(conneg.GRAPHS, "a CONSTRUCT or DESCRIBE answer")
         return _not_acceptable(conneg.RESULTS, "a SELECT or ASK answer")
     message = answer.body.decode("utf-8", "replace")
+    if answer.kind == "refused":
+        return _text(403, message)
     if answer.kind == "syntax":
-        if guard.is_update(text):
-            return _text(400, "this is a SPARQL update, not a query: /sparql answers queries only")
         return _text(400, f"malformed query: {message}")
-    if answer.kind == "too-many-rows":
+    if answer.kind in ("malformed", "too-many-rows"):
         return _text(400, message)
     return _text(500, f"the query failed: {message}")
 
