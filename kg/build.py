@@ -10,10 +10,12 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
-from .iri import Minter
+from .events import event_key
+from .iri import Minter, slugify
 from .link import links_for
 from .namespaces import NG, PREFIXES
-from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, Mention
+from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
+from .records import Span as TextSpanRecord
 from .resolve import Entity, Resolution
 
 KIND_CLASSES = {PERSON: NG.Person, ORGANIZATION: NG.Organization, PLACE: NG.Place, GROUP: NG.Group}
@@ -102,4 +104,248 @@ def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter)
         span = add_span(graph, minter, art, mention)
         graph.add((span, NG.denotes, iri))
         graph.add((iri, NG.evidence, span))
+    add_narrative(graph, record, resolution, minter, art)
     return graph
+
+
+# ---- events, offices, counts, statements (events module) ----
+
+
+def _text_span(graph: Graph, minter: Minter, article_iri: URIRef, span: TextSpanRecord) -> URIRef:
+    """An evidence span (a sentence or a trigger), without a confidence of its own."""
+    iri = minter.span(span.article_id, span.start, span.end)
+    graph.add((iri, RDF.type, NG.TextSpan))
+    graph.add((iri, NG.inArticle, article_iri))
+    graph.add((iri, NG.beginIndex, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((iri, NG.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((iri, NG.anchorOf, Literal(span.text)))
+    graph.add((iri, NG.sentenceIndex, Literal(span.sentence, datatype=XSD.nonNegativeInteger)))
+    return iri
+
+
+def _provenance(graph: Graph, node: URIRef, span: URIRef, component: str, confidence: float) -> None:
+    graph.add((node, NG.evidence, span))
+    graph.add((node, NG.producedBy, Literal(component)))
+    graph.add((node, NG.confidence, Literal(f"{confidence:.2f}", datatype=XSD.decimal)))
+
+
+def _agent(graph: Graph, minter: Minter, resolution: Resolution, mention: Mention | None,
+           text: str | None = None, kind: str = GROUP) -> URIRef | None:
+    """The node of a participant: its resolved entity, or a group/place named by the text."""
+    if mention is not None:
+        entity = resolution.entity_of(mention)
+        if entity is not None:
+            return entity_iri(minter, entity)
+        text = text or mention.name
+    if not text:
+        return None
+    iri = minter.entity(kind, text)
+    graph.add((iri, RDF.type, KIND_CLASSES[kind]))
+    graph.add((iri, RDFS.label, Literal(text, lang="en")))
+    return iri
+
+
+def _dates(graph: Graph, node: URIRef, ref: DateRef | None) -> None:
+    if ref is None:
+        return
+    graph.add((node, NG.dateText, Literal(ref.span.text)))
+    if ref.start:
+        graph.add((node, NG.startDate, Literal(f"{ref.start}T00:00:00", datatype=XSD.dateTime)))
+    if ref.end:
+        graph.add((node, NG.endDate, Literal(f"{ref.end}T00:00:00", datatype=XSD.dateTime)))
+    if ref.start or ref.end:
+        graph.add((node, NG.datePrecision, Literal(ref.precision)))
+    if ref.time_start:
+        graph.add((node, NG.dailyStartTime, Literal(f"{ref.time_start}:00", datatype=XSD.time)))
+    if ref.time_end:
+        graph.add((node, NG.dailyEndTime, Literal(f"{ref.time_end}:00", datatype=XSD.time)))
+
+
+def _concept(graph: Graph, minter: Minter, cls: URIRef, scheme: str, label: str) -> URIRef:
+    iri = minter.id("concept", f"{scheme}-{slugify(label)}")
+    graph.add((iri, RDF.type, cls))
+    graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+    graph.add((iri, SKOS.notation, Literal(f"{scheme}:{label}")))
+    return iri
+
+
+def event_iris(record: ArticleRecord, resolution: Resolution, minter: Minter) -> dict[str, URIRef]:
+    """Local event id -> event IRI (shared by every article that tells the same event)."""
+    return {ev.local_id: minter.keyed("event", *event_key(record.article.id, ev, resolution))
+            for ev in record.events}
+
+
+def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter,
+               art: URIRef) -> dict[str, URIRef]:
+    """The events of one article, with type, participants, places, dates and links between them."""
+    iris = event_iris(record, resolution, minter)
+    for ev in record.events:
+        node = iris[ev.local_id]
+        graph.add((node, RDF.type, NG.Event))
+        for cls in [ev.event_class, *ev.also_classes]:
+            graph.add((node, RDF.type, NG[cls]))
+        graph.add((node, RDFS.label, Literal(ev.trigger.text.lower(), lang="en")))
+        graph.add((node, NG.reportedIn, art))
+        span = _text_span(graph, minter, art, ev.evidence)
+        _provenance(graph, node, span, ev.component, ev.confidence)
+        trigger = _text_span(graph, minter, art, ev.trigger)
+        graph.add((trigger, NG.denotes, node))
+        if ev.cameo:
+            graph.add((node, NG.cameoCode, Literal(ev.cameo)))
+        if ev.acled:
+            graph.add((node, NG.hasEventType, _concept(graph, minter, NG.EventTypeConcept, "acled", ev.acled)))
+        for m in ev.agents:
+            if (iri := _agent(graph, minter, resolution, m)) is not None:
+                graph.add((node, NG.hasAgent, iri))
+        for text in ev.agent_texts:
+            graph.add((node, NG.hasAgent, _agent(graph, minter, resolution, None, text)))
+        for m in ev.targets + ev.participants:
+            if (iri := _agent(graph, minter, resolution, m)) is not None:
+                graph.add((node, NG.hasTarget if m in ev.targets else NG.hasParticipant, iri))
+        for text in ev.target_texts:
+            graph.add((node, NG.objectText, Literal(text)))
+        for m in ev.places:
+            if (iri := _agent(graph, minter, resolution, m, kind=PLACE)) is not None:
+                graph.add((node, NG.hasPlace, iri))
+        for text in ev.place_texts:
+            graph.add((node, NG.hasPlace, _agent(graph, minter, resolution, None, text, kind=PLACE)))
+        _dates(graph, node, ev.date)
+        for other in ev.caused_by:
+            if other in iris and iris[other] != node:
+                graph.add((node, NG.causedBy, iris[other]))
+        for other in ev.responds_to:
+            if other in iris and iris[other] != node:
+                graph.add((node, NG.respondsTo, iris[other]))
+        if ev.sub_event_of in iris and iris[ev.sub_event_of] != node:
+            graph.add((node, NG.subEventOf, iris[ev.sub_event_of]))
+    return iris
+
+
+def add_narrative(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef) -> None:
+    """Events, tenures, counts and statements of one article."""
+    events = add_events(graph, record, resolution, minter, art)
+    add_tenures(graph, record, resolution, minter, art, events)
+    add_counts(graph, record, resolution, minter, art, events)
+    add_statements(graph, record, resolution, minter, art, events)
+
+
+def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRecord) -> URIRef:
+    """The post of a tenure: title plus what it is a post in (an organisation, or a country's jurisdiction)."""
+    where = None
+    if tenure.post_in is not None and (entity := resolution.entity_of(tenure.post_in)) is not None:
+        where = entity
+    label_in = where.label if where is not None else tenure.post_in_text
+    if label_in:
+        iri = minter.entity("post", f"{tenure.title} of {label_in}")
+        label = f"{tenure.title} of {label_in}"
+    else:
+        holder = resolution.entity_of(tenure.holder) if tenure.holder is not None else None
+        iri = minter.keyed("post", tenure.title, holder.key if holder is not None else tenure.holder_text)
+        label = tenure.title
+    graph.add((iri, RDF.type, NG.Post))
+    graph.add((iri, RDFS.label, Literal(label, lang="en")))
+    if where is not None:
+        graph.add((iri, NG.postIn if where.kind == ORGANIZATION else NG.postJurisdiction, entity_iri(minter, where)))
+    elif tenure.post_in_text:
+        graph.add((iri, NG.postJurisdiction, _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE)))
+    return iri
+
+
+def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+                events: dict[str, URIRef]) -> None:
+    """Tenures (holder, post, acting, start/end events) of one article."""
+    for tenure in record.tenures:
+        holder = _agent(graph, minter, resolution, tenure.holder, tenure.holder_text, PERSON)
+        if holder is None:
+            continue
+        post = _post(graph, minter, resolution, tenure)
+        node = minter.keyed("tenure", str(holder), str(post), tenure.acting)
+        graph.add((node, RDF.type, NG.Tenure))
+        graph.add((node, NG.holder, holder))
+        graph.add((node, NG.post, post))
+        graph.add((node, NG.isActing, Literal(tenure.acting)))
+        graph.add((node, NG.reportedIn, art))
+        span = _text_span(graph, minter, art, tenure.evidence)
+        graph.add((node, NG.evidence, span))
+        graph.add((node, NG.producedBy, Literal(tenure.component)))
+        if tenure.started_by in events:
+            graph.add((node, NG.startedBy, events[tenure.started_by]))
+            graph.add((events[tenure.started_by], NG.affectsTenure, node))
+        if tenure.ended_by in events:
+            graph.add((node, NG.endedBy, events[tenure.ended_by]))
+            graph.add((events[tenure.ended_by], NG.affectsTenure, node))
+        if tenure.start is not None and tenure.start.start:
+            graph.add((node, NG.startDate, Literal(f"{tenure.start.start}T00:00:00", datatype=XSD.dateTime)))
+
+
+#: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).
+COUNT_CATEGORIES = {"killed": NG.killed, "injured": NG.injured, "beaten": NG.injured, "arrested": NG.arrested,
+                    "damaged": NG.damaged, "burned": NG.damaged, "looted": NG.damaged, "remaining": NG.participants}
+
+
+def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+               events: dict[str, URIRef]) -> None:
+    """Reported counts of one article, each a claim with its source and evidence."""
+    for count in record.counts:
+        node = minter.keyed("count", record.article.id, count.local_id)
+        graph.add((node, RDF.type, NG.Count))
+        if count.category in COUNT_CATEGORIES:
+            category = COUNT_CATEGORIES[count.category]
+        else:
+            category = minter.id("concept", f"count-{slugify(count.category)}")
+            graph.add((category, RDF.type, NG.CountCategory))
+            graph.add((category, SKOS.prefLabel, Literal(count.category, lang="en")))
+        graph.add((node, NG.countCategory, category))
+        what = count.group_text or count.unit or ""
+        graph.add((node, RDFS.label, Literal(f"{count.category} {what}".strip(), lang="en")))
+        for prop, value in ((NG.value, count.value), (NG.minValue, count.min_value), (NG.maxValue, count.max_value)):
+            if value is not None:
+                graph.add((node, prop, Literal(int(value), datatype=XSD.nonNegativeInteger)))
+        if count.approximation:
+            graph.add((node, NG.approximation, Literal(count.approximation)))
+        if count.unit:
+            graph.add((node, NG.unit, Literal(count.unit)))
+        if count.group_text:
+            graph.add((node, NG.countedThing, Literal(count.group_text)))
+        group = _agent(graph, minter, resolution, count.group) if count.group is not None else None
+        if group is not None and count.group.kind == GROUP:
+            graph.add((node, NG.countedGroup, group))
+        source = _agent(graph, minter, resolution, count.source, count.source_text) if (
+            count.source is not None or count.source_text) else None
+        if source is not None:
+            graph.add((node, NG.accordingTo, source))
+        if count.event in events:
+            graph.add((events[count.event], NG.hasCount, node))
+        graph.add((node, NG.reportedIn, art))
+        _provenance(graph, node, _text_span(graph, minter, art, count.evidence), count.component, count.confidence)
+
+
+def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+                   events: dict[str, URIRef]) -> None:
+    """Speech acts of one article: speaker, quote, addressee, status, outlet, date."""
+    for st in record.statements:
+        node = minter.keyed("event", record.article.id, st.local_id)
+        graph.add((node, RDF.type, NG.Event))
+        graph.add((node, RDF.type, NG.SpeechAct))
+        graph.add((node, RDF.type, NG.Statement if st.act_class == "SpeechAct" else NG[st.act_class]))
+        graph.add((node, NG.statementStatus, Literal(st.status)))
+        graph.add((node, NG.reportedIn, art))
+        speaker = _agent(graph, minter, resolution, st.speaker, st.speaker_text) if (
+            st.speaker is not None or st.speaker_text) else None
+        if speaker is not None:
+            graph.add((node, NG.speaker, speaker))
+        addressee = _agent(graph, minter, resolution, st.addressee, st.addressee_text)
+        if addressee is not None:
+            graph.add((node, NG.addressee, addressee))
+        outlet = _agent(graph, minter, resolution, st.outlet, st.outlet_text)
+        if outlet is not None:
+            graph.add((node, NG.accordingTo, outlet))
+        if st.quote:
+            quote = minter.keyed("quote", record.article.id, st.local_id)
+            graph.add((quote, RDF.type, NG.Quote))
+            graph.add((quote, NG.quoteText, Literal(st.quote)))
+            graph.add((node, NG.hasQuote, quote))
+        if st.event in events and events[st.event] != node:
+            graph.add((node, NG.respondsTo if st.act_class == "SpeechAct" else NG.hasSubEvent, events[st.event]))
+        _dates(graph, node, st.date)
+        _provenance(graph, node, _text_span(graph, minter, art, st.evidence), st.component, st.confidence)

@@ -116,18 +116,19 @@ class NG(DefinedNamespace):
     inRole: URIRef
     injured: URIRef
     isActing: URIRef
-    jurisdiction: URIRef
     killed: URIRef
     legalBasis: URIRef
     locatedIn: URIRef
     maxValue: URIRef
     mentions: URIRef
     minValue: URIRef
+    objectText: URIRef
     participant: URIRef
     participants: URIRef
     participation: URIRef
     post: URIRef
     postIn: URIRef
+    postJurisdiction: URIRef
     producedBy: URIRef
     publishedBy: URIRef
     quoteText: URIRef

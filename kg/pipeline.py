@@ -32,6 +32,7 @@ from .build import article_graph, new_graph, ontology_graph
 from .cache import RecordCache, pipeline_version
 from .config import Settings
 from .errors import InputError, KGError
+from .events import merge_log, resolve_dates
 from .export import write_merged
 from .extract import extract
 from .ingest import Article, Skipped, iter_articles
@@ -333,8 +334,9 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
 
     with _timed(report, "resolve"):
         resolution = resolve(records)
+        resolve_dates(records)
     report.entities = len(resolution.entities)
-    report.merges = resolution.merges
+    report.merges = resolution.merges + merge_log(records, resolution)
 
     with _timed(report, "rdf"):
         ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))

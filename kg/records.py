@@ -56,7 +56,145 @@ class ArticleRecord:
     article: Article
     mentions: list[Mention] = field(default_factory=list)
     sentences: int = 0
+    events: list[EventRecord] = field(default_factory=list)
+    tenures: list[TenureRecord] = field(default_factory=list)
+    counts: list[CountRecord] = field(default_factory=list)
+    statements: list[StatementRecord] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
     #: sentence index -> index of the earlier, identical sentence it repeats (see
     #: :func:`kg.extract.sentences.repeated_sentences`): facts come from first occurrences only,
     #: while mentions in repeats remain evidence.
     duplicates: dict[int, int] = field(default_factory=dict)
+
+
+# ---- events, offices, counts, statements (events module) ----
+
+
+@dataclass
+class DateRef:
+    """A date or period as written, and (after :func:`kg.events.resolve_dates`) as resolved.
+
+    Attributes:
+        span: where it is written.
+        kind: ``absolute`` (month/day given), ``weekday``, ``relative`` (yesterday, today ...),
+            ``same_day`` ("on the same day": the previous date of the article).
+        year, month, day: the parts given in the text (``None`` when not given).
+        end_year, end_month, end_day: the end of a range, when given.
+        until: only the end of the period is given ("until January 19").
+        weekday: 0 = Monday .. 6 = Sunday, for ``weekday`` refs.
+        offset: days from the anchor, for ``relative`` refs (yesterday = -1).
+        part: part of the day ("night", "morning", "evening"), when given.
+        time_start, time_end: clock times ``HH:MM`` ("23:00 to 07:00"), when given.
+        start, end: resolved ISO dates (``YYYY-MM-DD``); ``None`` while unresolved.
+        precision: ``day``, ``month``, ``year`` or ``time``.
+        inferred_year: the year was not in the text but taken from the article or the corpus.
+    """
+
+    span: Span
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    end_day: int | None = None
+    until: bool = False
+    weekday: int | None = None
+    offset: int = 0
+    part: str | None = None
+    time_start: str | None = None
+    time_end: str | None = None
+    start: str | None = None
+    end: str | None = None
+    precision: str = "day"
+    inferred_year: bool = False
+
+
+@dataclass
+class EventRecord:
+    """An event found in an article.
+
+    Participants are :class:`Mention` objects of the article (so resolution maps them to
+    entities); a participant with no mention is kept by its text in ``*_texts``.
+    """
+
+    local_id: str
+    event_class: str
+    trigger: Span
+    evidence: Span
+    acled: str | None = None
+    cameo: str | None = None
+    agents: list[Mention] = field(default_factory=list)
+    targets: list[Mention] = field(default_factory=list)
+    participants: list[Mention] = field(default_factory=list)
+    places: list[Mention] = field(default_factory=list)
+    agent_texts: list[str] = field(default_factory=list)
+    target_texts: list[str] = field(default_factory=list)
+    place_texts: list[str] = field(default_factory=list)
+    date: DateRef | None = None
+    caused_by: list[str] = field(default_factory=list)
+    responds_to: list[str] = field(default_factory=list)
+    sub_event_of: str | None = None
+    also_classes: list[str] = field(default_factory=list)
+    component: str = "events.trigger"
+    confidence: float = 0.7
+
+
+@dataclass
+class TenureRecord:
+    """Someone holding a post ("President X", "X will act as prime minister")."""
+
+    holder: Mention | None
+    holder_text: str
+    title: str
+    post_in: Mention | None
+    post_in_text: str | None
+    evidence: Span
+    acting: bool = False
+    started_by: str | None = None
+    ended_by: str | None = None
+    start: DateRef | None = None
+    component: str = "offices"
+    confidence: float = 0.7
+
+
+@dataclass
+class CountRecord:
+    """A reported count: a claim by a source, not a fact."""
+
+    local_id: str
+    category: str
+    evidence: Span
+    value: float | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    approximation: str | None = None
+    unit: str | None = None
+    group_text: str | None = None
+    group: Mention | None = None
+    event: str | None = None
+    source: Mention | None = None
+    source_text: str | None = None
+    component: str = "counts"
+    confidence: float = 0.7
+
+
+@dataclass
+class StatementRecord:
+    """A speech act: who said what, to whom, with what status, reported by whom."""
+
+    local_id: str
+    act_class: str
+    evidence: Span
+    speaker: Mention | None = None
+    speaker_text: str | None = None
+    quote: str | None = None
+    status: str = "reported"
+    addressee: Mention | None = None
+    addressee_text: str | None = None
+    outlet: Mention | None = None
+    outlet_text: str | None = None
+    date: DateRef | None = None
+    event: str | None = None
+    component: str = "statements"
+    confidence: float = 0.6

@@ -9,6 +9,7 @@ from ..records import ORGANIZATION, ArticleRecord, Mention
 from .entities import extract_mentions
 from .gazetteer import load_gazetteer
 from .groups import extract_groups
+from .narrative import annotate
 from .sentences import repeated_sentences
 from .titles import extract_titles
 
@@ -26,9 +27,10 @@ def extract(article: Article, doc: Doc) -> ArticleRecord:
     named = [m for m in extract_mentions(article.id, doc, gazetteer) if not _inside_title(m, titles)]
     mentions = named + titles + extract_groups(article.id, doc, gazetteer)
     mentions.sort(key=lambda m: (m.span.start, m.span.end))
-    return ArticleRecord(
+    record = ArticleRecord(
         article=article,
         mentions=mentions,
         sentences=sum(1 for _ in doc.sents),
         duplicates=repeated_sentences(doc),
     )
+    return annotate(record, doc)

@@ -1,0 +1,152 @@
+"""What the event, office, count and statement extractors share: lexicons, mentions by token, sentences.
+
+The lexicons are data files under ``kg/data/`` (tab-separated, ``#`` comments), so that a new
+crisis needs new words, not new code.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from ..errors import KGError
+from ..records import PERSON, DateRef, Mention, Span
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
+_NON_WORD = re.compile(r"\W+")
+
+
+@cache
+def load_table(name: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a tab-separated lexicon in ``kg/data/`` (comments and blank lines skipped).
+
+    Raises:
+        KGError: the file is missing (a broken installation).
+    """
+    path = DATA_DIR / name
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise KGError(f"lexicon {path} cannot be read ({exc.strerror}): reinstall newsgraph "
+                      "or restore the file from the repository") from exc
+    rows = []
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(rows)
+
+
+def table_dict(name: str) -> dict[str, str]:
+    """A two-column lexicon as a dict (first column -> second)."""
+    return {row[0]: row[1] for row in load_table(name) if len(row) >= 2}
+
+
+@dataclass
+class Context:
+    """One parsed article as the extractors see it.
+
+    Attributes:
+        article_id: the article's content hash.
+        doc: the parsed text.
+        mentions: the article's entity mentions (from :mod:`kg.extract.entities`).
+        dates: the dates written in the article (from :mod:`kg.extract.dates`).
+        sent_of: token index -> sentence number.
+        repeats: sentence numbers that repeat an earlier sentence (no facts are taken from them).
+    """
+
+    article_id: str
+    doc: Doc
+    mentions: list[Mention]
+    dates: list[DateRef] = field(default_factory=list)
+    sents: list[SpacySpan] = field(default_factory=list)
+    repeats: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.sents = list(self.doc.sents)
+        self._sent_starts = [s.start for s in self.sents]
+        self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))
+        self._starts = [m.span.start for m in self.mentions]
+        seen: set[str] = set()
+        for i, sent in enumerate(self.sents):
+            key = _NON_WORD.sub(" ", sent.text.lower()).strip()
+            if len(key) >= 12 and key in seen:
+                self.repeats.add(i)
+            seen.add(key)
+
+    def sent_no(self, token: Token) -> int:
+        return bisect.bisect_right(self._sent_starts, token.i) - 1
+
+    def span(self, start_char: int, end_char: int, sentence: int = 0) -> Span:
+        return Span(self.article_id, start_char, end_char, self.doc.text[start_char:end_char], sentence)
+
+    def token_span(self, first: Token, last: Token | None = None) -> Span:
+        last = last or first
+        return self.span(first.idx, last.idx + len(last.text), self.sent_no(first))
+
+    def sent_span(self, sent_no: int) -> Span:
+        sent = self.sents[sent_no]
+        text = sent.text.rstrip()
+        return self.span(sent.start_char, sent.start_char + len(text), sent_no)
+
+    def mention_at(self, token: Token, kinds: tuple[str, ...] | None = None) -> Mention | None:
+        """The mention covering ``token`` (the longest when several do)."""
+        i = bisect.bisect_right(self._starts, token.idx) - 1
+        best = None
+        while i >= 0 and self.mentions[i].span.start >= token.idx - 200:
+            m = self.mentions[i]
+            covers = m.span.start <= token.idx < m.span.end and (kinds is None or m.kind in kinds)
+            if covers and (best is None or m.span.end - m.span.start > best.span.end - best.span.start):
+                best = m
+            i -= 1
+        return best
+
+    def mentions_in(self, start_char: int, end_char: int, kinds: tuple[str, ...] | None = None) -> list[Mention]:
+        i = bisect.bisect_left(self._starts, start_char)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].span.start < end_char:
+            m = self.mentions[i]
+            if m.span.end <= end_char and (kinds is None or m.kind in kinds):
+                found.append(m)
+            i += 1
+        return found
+
+    def last_person_before(self, char: int, window: int = 600) -> Mention | None:
+        """The last person mentioned before ``char`` (within ``window`` characters): what "he" refers to."""
+        i = bisect.bisect_left(self._starts, char) - 1
+        while i >= 0 and self.mentions[i].span.start >= char - window:
+            if self.mentions[i].kind == PERSON and self.mentions[i].span.end <= char:
+                return self.mentions[i]
+            i -= 1
+        return None
+
+    def dates_in(self, sent_no: int) -> list[DateRef]:
+        sent = self.sents[sent_no]
+        return [d for d in self.dates if sent.start_char <= d.span.start < sent.end_char]
+
+
+def phrase_text(token: Token) -> str:
+    """A noun with its compounds, adjectives and "of" complements ("security officials", "soldiers of the
+    National Guard"), without determiners."""
+    keep = {token.i}
+    for child in token.children:
+        modifier = child.dep_ in ("compound", "amod", "nmod", "poss", "nummod") and child.i < token.i
+        if modifier or (child.dep_ == "prep" and child.lower_ == "of"):
+            keep.update(t.i for t in child.subtree)
+    toks = [t for t in token.doc[min(keep):max(keep) + 1] if t.i in keep]
+    while toks and (toks[0].dep_ == "det" or toks[0].is_punct or toks[0].like_num):
+        toks = toks[1:]
+    words = " ".join(t.text for t in toks)
+    return words.replace(" 's", "'s").replace(" - ", "-").replace(" ’s", "'s").strip()
+
+
+def is_pronoun(token: Token) -> bool:
+    return token.lower_ in PRONOUNS

@@ -1,0 +1,238 @@
+"""Reported counts: "at least 200 arrests", "about 20 soldiers were beaten", "from 60 to 120 tenge per liter".
+
+Every number that counts people or things (a category word from ``kg/data/count_categories.tsv``
+near it) becomes a :class:`CountRecord`: a claim with its source ("according to X", "X reports",
+"per X data"), the event of its sentence, and bounds from qualifiers (``count_qualifiers.tsv``).
+Prices are counts too, with a unit (``units.tsv``): "from 60 to 120" gives a price before and after.
+Numbers inside dates, clock times, laws and ordinals are not counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from spacy.tokens import Token
+
+from ..records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
+from .context import Context, is_pronoun, load_table, phrase_text, table_dict
+
+logger = logging.getLogger(__name__)
+
+_NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL", "LAW", "PERCENT"})
+_RANGE = re.compile(r"^(\d[\d,]*)\s*(?:-|–)\s*(\d[\d,]*)$")
+SOURCE_KINDS = (ORGANIZATION, PERSON, GROUP)
+
+
+def _number(text: str) -> float | None:
+    text = text.replace(",", "").replace(" ", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _words() -> dict[str, tuple[float | None, float | None, float | None, str | None]]:
+    out = {}
+    for row in load_table("count_words.tsv"):
+        phrase, value, approx = (row + ("-",))[:3]
+        approx_text = None if approx == "-" else approx
+        if "-" in value:
+            lo, hi = value.split("-")
+            out[phrase] = (None, float(lo), float(hi), approx_text)
+        else:
+            out[phrase] = (float(value), None, None, approx_text)
+    return out
+
+
+def _qualifier(doc, start: int) -> tuple[str | None, str | None]:
+    """The qualifier written just before token ``start`` ("at least", "about") and its bound kind."""
+    quals = {row[0]: row[1] for row in load_table("count_qualifiers.tsv")}
+    for n in (3, 2, 1):
+        if start - n < 0:
+            continue
+        phrase = " ".join(t.lower_ for t in doc[start - n:start])
+        if phrase in quals:
+            return phrase, quals[phrase]
+    return None, None
+
+
+def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
+    """The count category: from the counted noun, the words governing it, or the nearest category word."""
+    cats = table_dict("count_categories.tsv")
+    for tok in (noun, num):
+        if tok is not None and tok.lower_ in cats:
+            return cats[tok.lower_]
+    anchor = noun or num
+    for child in anchor.children:
+        if child.dep_ in ("amod", "acl", "relcl") and child.lower_ in cats:
+            return cats[child.lower_]
+    cur = anchor
+    for _ in range(4):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+        if cur.lower_ in cats:
+            return cats[cur.lower_]
+        for child in cur.children:
+            if child.dep_ in ("acomp", "oprd", "xcomp", "amod") and child.lower_ in cats:
+                return cats[child.lower_]
+    sent = num.sent
+    after = [t for t in sent if t.i > num.i and t.lower_ in cats and t.i - num.i <= 12]
+    if after:
+        return cats[after[0].lower_]
+    return None
+
+
+def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
+    """Who a sentence attributes its figures to: "according to X", "X reports/said", "per X data"."""
+    sent = ctx.sents[sent_no]
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
+            to = ctx.doc[tok.i + 1]
+            objs = [c for c in to.children if c.dep_ == "pobj"] or [ctx.doc[min(tok.i + 2, sent.end - 1)]]
+            obj = objs[0]
+            if is_pronoun(obj):
+                return ctx.last_person_before(obj.idx), None
+            for t in [obj, *obj.children, *obj.subtree]:
+                m = ctx.mention_at(t, SOURCE_KINDS)
+                if m is not None:
+                    return m, None
+            return None, phrase_text(obj)
+    verbs = table_dict("reporting_verbs.tsv")
+    for tok in sent:
+        if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and tok.pos_ in (
+                "VERB", "AUX") and tok.lower_ in verbs:
+            for child in tok.children:
+                if child.dep_ in ("nsubj", "agent"):
+                    obj = child if child.dep_ == "nsubj" else next(
+                        (c for c in child.children if c.dep_ == "pobj"), child)
+                    if is_pronoun(obj):
+                        return ctx.last_person_before(obj.idx), None
+                    for t in [obj, *obj.subtree]:
+                        m = ctx.mention_at(t, SOURCE_KINDS)
+                        if m is not None:
+                            return m, None
+                    if obj.pos_ in ("NOUN", "PROPN"):
+                        return None, phrase_text(obj)
+    return None, None
+
+
+def _event_of(events: list[EventRecord], sent_no: int, num: Token) -> str | None:
+    same = [e for e in events if e.evidence.sentence == sent_no]
+    if not same:
+        return None
+    return min(same, key=lambda e: abs(e.trigger.start - num.idx)).local_id
+
+
+def _counted_noun(num: Token) -> Token | None:
+    if num.dep_ in ("nummod", "quantmod", "compound") and num.head.pos_ in ("NOUN", "PROPN"):
+        return num.head
+    if num.dep_ == "quantmod" and num.head.like_num and num.head.head.pos_ == "NOUN":
+        return num.head.head
+    for child in num.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    if num.pos_ == "NOUN":
+        return num
+    return None
+
+
+def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]:
+    """Every reported count of the article (repeated sentences give nothing), in text order."""
+    words = _words()
+    units = {row[0] for row in load_table("units.tsv")}
+    counts: list[CountRecord] = []
+    taken: set[int] = set()
+    date_chars = [(d.span.start, d.span.end) for d in ctx.dates]
+    for sent_no, sent in enumerate(ctx.sents):
+        if sent_no in ctx.repeats:
+            continue
+        source, source_text = _source(ctx, sent_no)
+        i = sent.start
+        while i < sent.end:
+            tok = ctx.doc[i]
+            value = lo = hi = None
+            approx: str | None = None
+            first, last = tok, tok
+            phrase3 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 3, sent.end)])
+            phrase2 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 2, sent.end)])
+            if phrase3 in words:
+                value, lo, hi, approx = words[phrase3]
+                last = ctx.doc[i + 2]
+            elif phrase2 in words:
+                value, lo, hi, approx = words[phrase2]
+                last = ctx.doc[i + 1]
+            elif tok.lower_ in words and not (tok.lower_ == "one" and tok.dep_ != "nummod"):
+                value, lo, hi, approx = words[tok.lower_]
+            elif tok.like_num and any(c.isdigit() for c in tok.text):
+                if m := _RANGE.match(tok.text):
+                    lo, hi = _number(m[1]), _number(m[2])
+                elif (i + 2 < sent.end and ctx.doc[i + 1].text in ("-", "–")
+                      and ctx.doc[i + 2].like_num):
+                    lo, hi = _number(tok.text), _number(ctx.doc[i + 2].text)
+                    last = ctx.doc[i + 2]
+                else:
+                    value = _number(tok.text)
+            if (value is None and lo is None) or tok.ent_type_ in _NOT_COUNTS or tok.i in taken or any(
+                    s <= tok.idx < e for s, e in date_chars):
+                i += 1
+                continue
+            if tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].text == ":":
+                i += 1
+                continue
+            taken.update(range(first.i, last.i + 1))
+            anchor = last
+            noun = _counted_noun(anchor)
+            qual, bound = _qualifier(ctx.doc, first.i)
+            if qual and bound == "min" and value is not None:
+                lo, value = value, None
+            elif qual and bound == "max" and value is not None:
+                hi, value = value, None
+            approximation = qual or approx
+            evidence = ctx.sent_span(sent_no)
+            local = f"cnt-{tok.idx}"
+            nxt = ctx.doc[last.i + 1] if last.i + 1 < sent.end else None
+            if nxt is not None and nxt.lower_ in units:
+                counts.extend(_prices(ctx, sent_no, tok, last, nxt, value, lo, hi, evidence, events,
+                                      source, source_text))
+                i = last.i + 1
+                continue
+            category = _category(ctx, anchor, noun)
+            if category is None:
+                i = last.i + 1
+                continue
+            group = ctx.mention_at(noun, (GROUP, ORGANIZATION)) if noun is not None else None
+            counts.append(CountRecord(
+                local_id=local, category=category, evidence=evidence, value=value, min_value=lo, max_value=hi,
+                approximation=approximation, group_text=phrase_text(noun) if noun is not None else None,
+                group=group, event=_event_of(events, sent_no, tok), source=source, source_text=source_text,
+                confidence=0.8 if value is not None or lo is not None else 0.6))
+            i = last.i + 1
+    return counts
+
+
+def _prices(ctx: Context, sent_no: int, tok: Token, last: Token, unit_tok: Token, value, lo, hi, evidence,
+            events, source, source_text) -> list[CountRecord]:
+    """"from 60 to 120 tenge per liter": the price before and after; "up to 50 tenge": a demanded price."""
+    sent = ctx.sents[sent_no]
+    unit_end = unit_tok.i + 1
+    if unit_end + 1 < sent.end and ctx.doc[unit_end].lower_ == "per":
+        unit_end += 2
+    unit = ctx.doc[unit_tok.i:unit_end].text
+    event = _event_of(events, sent_no, tok)
+    before = ctx.doc[max(sent.start, tok.i - 4):tok.i]
+    words = [t.lower_ for t in before]
+    common = dict(evidence=evidence, unit=unit, event=event, source=source, source_text=source_text,
+                  group_text=None, confidence=0.75)
+    if "to" in words and "from" in words:
+        j = [t for t in before if t.like_num]
+        if j:
+            return [CountRecord(local_id=f"cnt-{j[-1].idx}", category="price before", value=_number(j[-1].text),
+                                **common),
+                    CountRecord(local_id=f"cnt-{tok.idx}", category="price after", value=value, **common)]
+    demand = any(t.lower_.startswith("demand") for t in sent)
+    return [CountRecord(local_id=f"cnt-{tok.idx}", category="price demanded" if demand else "price",
+                        value=value, min_value=lo, max_value=hi, **common)]

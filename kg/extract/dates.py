@@ -1,0 +1,226 @@
+"""Dates and periods as written ("on Wednesday", "January 5-19", "from 23:00 to 07:00") and their resolution.
+
+:func:`find_dates` reads the surface forms of an article's text into :class:`DateRef` records;
+:func:`resolve_ref` turns one into ISO dates given the article's reference date and year.
+Resolution is a separate step because the year of an article may only be known from the
+corpus (see :func:`kg.events.resolve_dates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from ..records import DateRef, Span
+
+logger = logging.getLogger(__name__)
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    # Russian genitive month names, as left untranslated in machine-translated articles.
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+RELATIVE = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day before": -1}
+PARTS = ("night", "morning", "evening", "afternoon")
+
+_MONTH = "(?P<{n}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s*(?P<{n}>(?:19|20)\d\d))?"
+_DASH = r"\s*(?:-|–|—|to|until|till|through)\s*"
+
+
+def _p(template: str, **names: str) -> str:
+    return template.format(**names)
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # from 5 to 19 January / 5-19 January 2022
+    ("range_dm", re.compile(
+        r"(?:from\s+)?" + _p(_DAY, n="d1") + _DASH + _p(_DAY, n="d2") + r"\s+" + _p(_MONTH, n="m1")
+        + _p(_YEAR, n="y1"), re.I)),
+    # from January 5 to 19 / January 5-19 / from January 5 to January 19
+    ("range_md", re.compile(
+        r"(?:from\s+)?" + _p(_MONTH, n="m1") + r"\s+" + _p(_DAY, n="d1") + _DASH
+        + r"(?:" + _p(_MONTH, n="m2") + r"\s+)?" + _p(_DAY, n="d2") + r"\b" + _p(_YEAR, n="y1"), re.I)),
+    # January 5, 2022 / January 5
+    ("md", re.compile(_p(_MONTH, n="m1") + r"\s+" + _p(_DAY, n="d1") + r"\b(?!:)" + _p(_YEAR, n="y1"), re.I)),
+    # 5 January 2022 / 5 января 2022
+    ("dm", re.compile(r"\b" + _p(_DAY, n="d1") + r"\s+(?:of\s+)?" + _p(_MONTH, n="m1") + _p(_YEAR, n="y1"), re.I)),
+    ("weekday", re.compile(r"\b(?P<w>" + "|".join(WEEKDAYS) + r")(?:\s+(?P<part>" + "|".join(PARTS) + r"))?\b",
+                           re.I)),
+    ("relative", re.compile(r"\b(?P<r>yesterday|today|tonight|tomorrow)\b", re.I)),
+    ("same_day", re.compile(r"\b(?:on\s+)?the\s+same\s+day\b", re.I)),
+]
+_UNTIL = re.compile(r"(?:until|till|through|up\s+to)\s*$", re.I)
+_NIGHT = re.compile(r"(?:on\s+)?the\s+(?P<part>night|morning|evening|afternoon)\s+of\s*$", re.I)
+_CLOCK = re.compile(
+    r"(?:from\s+)?(?P<h1>[0-2]?\d)(?::(?P<m1>[0-5]\d))?\s*(?P<ap1>a\.?m\.?|p\.?m\.?)?" + _DASH
+    + r"(?P<h2>[0-2]?\d)(?::(?P<m2>[0-5]\d))?\s*(?P<ap2>a\.?m\.?|p\.?m\.?)?", re.I)
+
+
+def _clock(hour: str, minute: str | None, ampm: str | None) -> str | None:
+    h = int(hour)
+    if ampm:
+        ampm = ampm.lower().replace(".", "")
+        if h > 12:
+            return None
+        h = h % 12 + (12 if ampm == "pm" else 0)
+    if h > 24:
+        return None
+    return f"{h % 24:02d}:{int(minute or 0):02d}"
+
+
+def find_clock_range(text: str) -> tuple[str, str, int, int] | None:
+    """A clock-time range in ``text``: ``(start, end, begin offset, end offset)``.
+
+    Only ranges written with a colon or am/pm count, so "5-19" is never read as a time.
+
+    >>> find_clock_range("a curfew from 23:00 to 07:00.")[:2]
+    ('23:00', '07:00')
+    >>> find_clock_range("the curfew from 11 pm to 7 am")[:2]
+    ('23:00', '07:00')
+    >>> find_clock_range("from 5 to 19 January") is None
+    True
+    """
+    for m in _CLOCK.finditer(text):
+        if not ((m["m1"] and m["m2"]) or (m["ap1"] or m["ap2"])):
+            continue
+        ap1 = m["ap1"] or (m["ap2"] if not m["m1"] else None)
+        start, end = _clock(m["h1"], m["m1"], ap1), _clock(m["h2"], m["m2"], m["ap2"])
+        if start and end:
+            return start, end, m.start(), m.end()
+    return None
+
+
+def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in taken)
+
+
+def find_dates(text: str, article_id: str = "", base: int = 0, sentence: int = 0) -> list[DateRef]:
+    """Every date or period written in ``text``, in text order, unresolved.
+
+    ``base`` is added to offsets (for text that is a slice of the article).
+
+    >>> [(d.kind, d.month, d.day, d.end_day) for d in find_dates("It will operate from January 5-19.")]
+    [('absolute', 1, 5, 19)]
+    >>> [(d.kind, d.weekday, d.part) for d in find_dates("on Tuesday evening")]
+    [('weekday', 1, 'evening')]
+    >>> [(d.part, d.day) for d in find_dates("on the night of January 5, cars burned")]
+    [('night', 5)]
+    """
+    found: list[tuple[int, int, DateRef]] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            begin, end = m.start(), m.end()
+            if _overlaps((begin, end), taken):
+                continue
+            groups = m.groupdict()
+            ref = DateRef(span=Span(article_id, 0, 0, ""), kind="absolute")
+            if name in ("range_dm", "range_md", "md", "dm"):
+                ref.month = MONTHS[groups["m1"].lower().rstrip(".")]
+                ref.day = int(groups["d1"])
+                if not 1 <= ref.day <= 31:
+                    continue
+                ref.year = int(groups["y1"]) if groups.get("y1") else None
+                if groups.get("d2"):
+                    ref.end_day = int(groups["d2"])
+                    m2 = groups.get("m2")
+                    ref.end_month = MONTHS[m2.lower().rstrip(".")] if m2 else ref.month
+                    ref.end_year = ref.year
+                    if not 1 <= ref.end_day <= 31:
+                        continue
+                before = text[:begin]
+                if not groups.get("d2") and (u := _UNTIL.search(before)):
+                    ref.until = True
+                    ref.end_month, ref.end_day, ref.end_year = ref.month, ref.day, ref.year
+                    ref.month = ref.day = ref.year = None
+                    begin = u.start()
+                elif n := _NIGHT.search(before):
+                    ref.part = n["part"].lower()
+                    begin = n.start()
+            elif name == "weekday":
+                ref.kind = "weekday"
+                ref.weekday = WEEKDAYS[groups["w"].lower()]
+                ref.part = groups["part"].lower() if groups.get("part") else None
+            elif name == "relative":
+                ref.kind = "relative"
+                ref.offset = RELATIVE[groups["r"].lower()]
+                ref.part = "night" if groups["r"].lower() == "tonight" else None
+            else:
+                ref.kind = "same_day"
+            taken.append((m.start(), m.end()))
+            ref.span = Span(article_id, base + begin, base + end, text[begin:end], sentence)
+            found.append((begin, end, ref))
+    found.sort(key=lambda t: t[0])
+    # "Wednesday morning, January 5": the weekday only names the explicit date next to it.
+    result: list[DateRef] = []
+    for i, (_begin, _end, ref) in enumerate(found):
+        if ref.kind == "weekday" and i + 1 < len(found):
+            nxt_begin, _, nxt = found[i + 1]
+            if nxt.kind == "absolute" and nxt_begin - _end <= 3:
+                nxt.weekday, nxt.part = ref.weekday, nxt.part or ref.part
+                continue
+        result.append(ref)
+    clock = find_clock_range(text)
+    if clock and result:
+        nearest = min(result, key=lambda r: abs(r.span.start - base - clock[2]))
+        nearest.time_start, nearest.time_end = clock[0], clock[1]
+    elif clock:
+        ref = DateRef(span=Span(article_id, base + clock[2], base + clock[3], text[clock[2]:clock[3]], sentence),
+                      kind="clock", time_start=clock[0], time_end=clock[1], precision="time")
+        result.append(ref)
+    return result
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_ref(ref: DateRef, anchor: dt.date | None, year: int | None,
+                previous: dt.date | None = None) -> DateRef:
+    """Fill ``ref.start``/``ref.end``/``ref.precision`` in place and return it.
+
+    Args:
+        ref: the date as written.
+        anchor: the article's reference date (publication date, or the latest explicit date).
+        year: the year to assume when the text gives none.
+        previous: the last date resolved before this one in the article ("the same day").
+
+    >>> r = find_dates("on Tuesday")[0]
+    >>> resolve_ref(r, dt.date(2022, 1, 5), 2022).start
+    '2022-01-04'
+    >>> r = find_dates("from 5 to 19 January")[0]
+    >>> (lambda x: (x.start, x.end))(resolve_ref(r, None, 2022))
+    ('2022-01-05', '2022-01-19')
+    """
+    if ref.kind == "absolute":
+        y = ref.year or ref.end_year or year
+        if y is None:
+            return ref
+        ref.inferred_year = ref.year is None and ref.end_year is None
+        if ref.month and ref.day:
+            start = _safe_date(y, ref.month, ref.day)
+            ref.start = start.isoformat() if start else None
+        if ref.end_month and ref.end_day:
+            end = _safe_date(ref.end_year or y, ref.end_month, ref.end_day)
+            ref.end = end.isoformat() if end else None
+        ref.precision = "time" if ref.time_start else "day"
+    elif ref.kind == "weekday" and anchor is not None and ref.weekday is not None:
+        back = (anchor.weekday() - ref.weekday) % 7
+        ref.start = (anchor - dt.timedelta(days=back)).isoformat()
+    elif ref.kind == "relative" and anchor is not None:
+        ref.start = (anchor + dt.timedelta(days=ref.offset)).isoformat()
+    elif ref.kind == "same_day" and previous is not None:
+        ref.start = previous.isoformat()
+    if ref.time_start and ref.start:
+        ref.precision = "time"
+    return ref

@@ -1,0 +1,407 @@
+"""Events from the parse: a trigger lexicon (``kg/data/event_triggers.tsv``) plus dependency rules.
+
+A trigger word or phrase gives the event's class (and ACLED type, CAMEO code). The parse gives
+its participants: the subject of a verb trigger is its agent, the object its target; a noun
+trigger takes the agent of the verb that governs it ("X declared a state of emergency") and its
+"of" complement as target ("the resignation of the government"). Places come from the "in / at /
+across" phrases of the trigger or its clause; each coordinated place gives its own event, so the
+same event told by another article (same type, place and date) gets the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+from spacy.util import filter_spans
+
+from ..records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
+from .context import Context, is_pronoun, load_table, phrase_text
+from .dates import MONTHS, WEEKDAYS
+
+logger = logging.getLogger(__name__)
+
+AGENT_KINDS = (PERSON, ORGANIZATION, GROUP)
+NON_PARTICIPANTS = frozenset({"which", "who", "that", "it", "they", "them", "this", "these", "those", "what",
+                              "everything", "anyone", "one", "some", "others", "fire"})
+PLACE_PREPS = frozenset({"in", "at", "across", "near", "throughout", "to", "into", "on"})
+#: Classes whose place is where the measure applies; they take a date range from the next sentence.
+PERIOD_CLASSES = frozenset({"StateOfEmergency", "Curfew"})
+TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
+#: Classes that are part of a state of emergency when they follow one closely.
+MEASURE_CLASSES = frozenset({"Curfew", "InternetShutdown"})
+#: How many sentences after a state of emergency its measures may be written.
+MEASURE_WINDOW = 5
+#: Confidence by class: constant per class, so that one event told by two articles has one value.
+CONFIDENCE = {"Decree": 0.8, "StateOfEmergency": 0.85, "Curfew": 0.85, "Resignation": 0.8}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    words: str
+    event_class: str
+    acled: str | None
+    cameo: str | None
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, Trigger]:
+    """The trigger lexicon, by lower-case phrase."""
+    out = {}
+    for row in load_table("event_triggers.tsv"):
+        words, cls, acled, cameo = (row + ("-", "-", "-"))[:4]
+        out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo)
+    return out
+
+
+def link_words() -> dict[str, str]:
+    return {row[0]: row[1] for row in load_table("event_links.tsv")}
+
+
+def _matcher(vocab, phrases) -> PhraseMatcher:
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for phrase in phrases:
+        matcher.add(phrase, [_words_doc(vocab, phrase)])
+    return matcher
+
+
+def _words_doc(vocab, phrase: str):
+    from spacy.tokens import Doc
+
+    return Doc(vocab, words=phrase.replace("-", " - ").split())
+
+
+def match_phrases(ctx: Context, phrases) -> list[tuple[str, SpacySpan]]:
+    """Non-overlapping matches of lower-case ``phrases`` (longest first), as (phrase, span)."""
+    matcher = _matcher(ctx.doc.vocab, phrases)
+    spans = []
+    for match_id, start, end in matcher(ctx.doc):
+        span = SpacySpan(ctx.doc, start, end, label=match_id)
+        spans.append(span)
+    return [(s.label_, s) for s in filter_spans(spans)]
+
+
+def _is_verbal(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The verb whose clause a noun trigger belongs to (through objects, prepositions, compounds)."""
+    cur = token
+    for _ in range(6):
+        if cur.dep_ in ("ROOT",) and not _is_verbal(cur):
+            return None
+        head = cur.head
+        if head.i == cur.i:
+            return None
+        if _is_verbal(head):
+            return head
+        if cur.dep_ not in ("dobj", "pobj", "prep", "compound", "nsubj", "nsubjpass", "attr", "conj", "appos",
+                            "amod", "npadvmod"):
+            return None
+        cur = head
+    return None
+
+
+def _role_tokens(head: Token, deps: tuple[str, ...]) -> list[Token]:
+    out = []
+    for child in head.children:
+        if child.dep_ in deps:
+            out.append(child)
+            out.extend(c for c in child.children if c.dep_ == "conj")
+    return out
+
+
+def _agent_of_passive(verb: Token) -> list[Token]:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return [t for t in child.children if t.dep_ == "pobj"]
+    return []
+
+
+class _Roles:
+    def __init__(self, ctx: Context, skip: range = range(0)) -> None:
+        self.ctx = ctx
+        self.skip = skip
+        self.mentions: list[Mention] = []
+        self.texts: list[str] = []
+
+    def add(self, token: Token, kinds=AGENT_KINDS) -> None:
+        if token.i in self.skip or token.pos_ in ("DET", "NUM") or token.lower_ in NON_PARTICIPANTS:
+            return
+        if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
+            return
+        if _is_time_word(token):
+            return
+        mention = self.ctx.mention_at(token, kinds)
+        if mention is None:
+            for child in token.children:
+                if child.dep_ in ("appos", "flat") or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+                    mention = self.ctx.mention_at(child, kinds)
+                    if mention:
+                        break
+        if mention is None and is_pronoun(token):
+            mention = self.ctx.last_person_before(token.idx)
+        if mention is not None:
+            if mention not in self.mentions:
+                self.mentions.append(mention)
+            return
+        if token.pos_ in ("NOUN", "PROPN"):
+            text = phrase_text(token)
+            if text and text not in self.texts:
+                self.texts.append(text)
+
+
+def _places(ctx: Context, heads: list[Token]) -> tuple[list[Mention], list[str]]:
+    """Place mentions (or place-like proper nouns) in the place phrases attached to ``heads``."""
+    mentions: list[Mention] = []
+    texts: list[str] = []
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+                continue
+            for pobj in _role_tokens(prep, ("pobj",)):
+                found = ctx.mentions_in(pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge.text), (PLACE,))
+                if found:
+                    for m in found:
+                        if m not in mentions:
+                            mentions.append(m)
+                elif pobj.pos_ == "PROPN" and prep.lower_ != "to" and not _is_time_word(pobj):
+                    text = phrase_text(pobj)
+                    if text not in texts:
+                        texts.append(text)
+    # a place mention that is a nested "in X" of another place ("the centre of Almaty") is kept;
+    # a country that contains a more specific place of the same phrase is not dropped here (build links both)
+    return mentions, texts
+
+
+def _is_time_word(token: Token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME") or token.lower_ in MONTHS or token.lower_ in WEEKDAYS
+
+
+def _nearest_date(ctx: Context, sent_no: int, token: Token) -> DateRef | None:
+    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs(d.span.start - token.idx))
+
+
+def _clock_in(ctx: Context, sent_no: int) -> DateRef | None:
+    for d in ctx.dates_in(sent_no):
+        if d.time_start:
+            return d
+    return None
+
+
+def extract_events(ctx: Context) -> list[EventRecord]:
+    """Every event the article reports, in text order (one per place when several are coordinated)."""
+    lexicon = triggers()
+    events: list[EventRecord] = []
+    by_token: dict[int, EventRecord] = {}
+    for phrase, span in match_phrases(ctx, lexicon):
+        trig = lexicon[phrase]
+        sent_no = ctx.sent_no(span[0])
+        if sent_no in ctx.repeats:
+            continue
+        root = span.root
+        # "protest sites", "riot police": a trigger that only modifies another noun is not an event
+        if root.dep_ == "compound" and root.head.lower_ not in lexicon:
+            continue
+        inside = range(span.start, span.end)
+        agents, targets, participants = _Roles(ctx, inside), _Roles(ctx, inside), _Roles(ctx, inside)
+        clause = root
+        if _is_verbal(root):
+            for t in _role_tokens(root, ("nsubj",)):
+                agents.add(t)
+            for t in _agent_of_passive(root):
+                agents.add(t)
+            for t in _role_tokens(root, ("dobj", "nsubjpass")):
+                targets.add(t, AGENT_KINDS + (PLACE,))
+            for tok in span:
+                for prep in tok.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("to", "into", "on") and prep.i >= span.start:
+                        for t in _role_tokens(prep, ("pobj",)):
+                            targets.add(t, AGENT_KINDS + (PLACE,))
+            if root.dep_ in ("xcomp", "conj", "advcl") and not agents.mentions and not agents.texts:
+                for t in _role_tokens(root.head, ("nsubj",)):
+                    agents.add(t)
+        else:
+            verb = _governing_verb(root)
+            for child in root.children:
+                if child.dep_ == "poss":
+                    (targets if trig.event_class in TENURE_CLASSES else agents).add(child)
+                elif child.dep_ == "prep" and child.lower_ == "of":
+                    for t in _role_tokens(child, ("pobj",)):
+                        (targets if trig.event_class in TENURE_CLASSES else agents).add(t)
+                elif child.dep_ == "prep" and child.lower_ == "between":
+                    for t in _role_tokens(child, ("pobj",)):
+                        participants.add(t)
+                elif child.dep_ == "prep" and child.lower_ == "by":
+                    for t in _role_tokens(child, ("pobj",)):
+                        agents.add(t)
+            if verb is not None:
+                clause = verb
+                if root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",):
+                    for t in _role_tokens(verb, ("nsubj",)) + _agent_of_passive(verb):
+                        agents.add(t)
+        heads = [root, clause] + ([root.head] if root.head.pos_ in ("NOUN", "PROPN") else [])
+        place_mentions, place_texts = _places(ctx, heads)
+        if not place_mentions and not place_texts and clause is not root.sent.root:
+            place_mentions, place_texts = _places(ctx, [root.sent.root])
+        date = _nearest_date(ctx, sent_no, root)
+        if trig.event_class in PERIOD_CLASSES:
+            date = _period_date(ctx, sent_no, date)
+        base = dict(
+            event_class=trig.event_class,
+            trigger=ctx.token_span(span[0], span[-1]),
+            evidence=ctx.sent_span(sent_no),
+            acled=trig.acled,
+            cameo=trig.cameo,
+            agents=agents.mentions,
+            targets=targets.mentions,
+            participants=participants.mentions,
+            agent_texts=agents.texts + participants.texts,
+            target_texts=targets.texts,
+            date=date,
+            confidence=CONFIDENCE.get(trig.event_class, 0.7),
+        )
+        places: list[tuple[list[Mention], list[str]]] = [([m], []) for m in place_mentions]
+        places += [([], [t]) for t in place_texts]
+        if not places:
+            places = [([], [])]
+        for n, (pm, pt) in enumerate(places):
+            event = EventRecord(local_id=f"ev-{span.start_char}-{span.end_char}-{n}", places=pm, place_texts=pt,
+                                **base)
+            events.append(event)
+            by_token.setdefault(root.i, event)
+    _fold_decrees(ctx, events, by_token)
+    _drop_references(events, by_token)
+    _link_causes(ctx, events, by_token)
+    _attach_measures(ctx, events)
+    return [e for e in events if e.event_class != "_folded"]
+
+
+def _drop_references(events: list[EventRecord], by_token: dict[int, EventRecord]) -> None:
+    """"for the duration of the state of emergency": a bare repeat of an earlier event of the same class
+    (no place, date or participant of its own) is a reference to it, not a new event."""
+    for i, ev in enumerate(events):
+        if ev.places or ev.place_texts or ev.date or ev.agents or ev.targets or ev.agent_texts or ev.target_texts:
+            continue
+        if ev.event_class in ("Demonstration", "Riot", "Clash"):
+            continue
+        earlier = [e for e in events[:i] if e.event_class == ev.event_class and e.event_class != "_folded"]
+        if earlier:
+            ev.event_class = "_folded"
+            for tok, e in list(by_token.items()):
+                if e is ev:
+                    by_token[tok] = earlier[-1]
+
+
+def _period_date(ctx: Context, sent_no: int, date: DateRef | None) -> DateRef | None:
+    """A state of emergency or curfew takes a range written in its sentence or the next one."""
+    candidates = [d for d in ctx.dates_in(sent_no) if d.end_day is not None]
+    if not candidates and sent_no + 1 < len(ctx.sents):
+        nxt = ctx.sents[sent_no + 1]
+        if nxt[0].lower_ in ("it", "this", "the", "they"):
+            candidates = [d for d in ctx.dates_in(sent_no + 1) if d.end_day is not None]
+    if candidates:
+        chosen = candidates[0]
+        clock = _clock_in(ctx, sent_no)
+        if clock and not chosen.time_start:
+            chosen.time_start, chosen.time_end = clock.time_start, clock.time_end
+        if date is not None and chosen is not date and chosen.month is None and date.kind == "absolute":
+            chosen.month, chosen.day, chosen.year = date.month, date.day, date.year
+        return chosen
+    return date
+
+
+def _fold_decrees(ctx: Context, events: list[EventRecord], by_token: dict[int, EventRecord]) -> None:
+    """"a decree on the resignation": one event, a resignation enacted by decree (agent and date from both)."""
+    for ev in events:
+        if ev.event_class != "Decree":
+            continue
+        tok = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if tok is None:
+            continue
+        root = tok.root
+        preps = list(root.children)
+        if root.dep_ == "dobj":
+            preps += [c for c in root.head.children if c.i > root.i]
+        for prep in preps:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "of", "about"):
+                for pobj in _role_tokens(prep, ("pobj",)):
+                    inner = by_token.get(pobj.i)
+                    if inner is None:
+                        continue
+                    inner.agents = inner.agents or ev.agents
+                    inner.agent_texts = inner.agent_texts or ev.agent_texts
+                    inner.date = inner.date or ev.date
+                    inner.also_classes.append("Decree")
+                    ev.event_class = "_folded"
+
+
+def _link_causes(ctx: Context, events: list[EventRecord], by_token: dict[int, EventRecord]) -> None:
+    """"X amid Y", "X began due to Y", "X caused by Y": X respondsTo / causedBy Y."""
+    links = link_words()
+    for phrase, span in match_phrases(ctx, links):
+        relation = links[phrase]
+        link = span[0]
+        cause = None
+        for tok in span[-1].subtree:
+            if tok.i in by_token and tok.i not in range(span.start, span.end):
+                cause = by_token[tok.i]
+                break
+        if cause is None:
+            continue
+        effect = None
+        head = span.root.head if span.root.dep_ != "ROOT" else span.root
+        if head.i in by_token:
+            effect = by_token[head.i]
+        else:
+            for child in head.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i in by_token:
+                    effect = by_token[child.i]
+            anc = head
+            while effect is None and anc.head.i != anc.i:
+                anc = anc.head
+                if anc.i in by_token:
+                    effect = by_token[anc.i]
+                for child in anc.children:
+                    if effect is None and child.dep_ in ("nsubj", "nsubjpass") and child.i in by_token:
+                        effect = by_token[child.i]
+        if effect is None or effect is cause or link.i < 0:
+            continue
+        target = effect.caused_by if relation == "causedBy" else effect.responds_to
+        if cause.local_id not in target:
+            target.append(cause.local_id)
+
+
+def _attach_measures(ctx: Context, events: list[EventRecord]) -> None:
+    """A curfew or shutdown written within two sentences after a state of emergency is part of it."""
+    emergencies = [e for e in events if e.event_class == "StateOfEmergency"]
+    for ev in events:
+        if ev.event_class not in MEASURE_CLASSES and ev.event_class != "GovernmentAction" or ev.sub_event_of:
+            continue
+        before = [e for e in emergencies if 0 <= ev.evidence.sentence - e.evidence.sentence <= MEASURE_WINDOW]
+        if not before:
+            continue
+        parent = before[-1]
+        siblings = [e for e in before if e.trigger == parent.trigger]
+        ev.sub_event_of = siblings[0].local_id
+        if not ev.places and not ev.place_texts:
+            for sib in siblings:
+                ev.places += [m for m in sib.places if m not in ev.places]
+                ev.place_texts += [t for t in sib.place_texts if t not in ev.place_texts]
+        if (ev.date is None or ev.date.kind == "clock") and parent.date is not None:
+            clock = _clock_in(ctx, ev.evidence.sentence)
+            ev.date = _with_clock(parent.date, clock) if clock else parent.date
+
+
+def _with_clock(period: DateRef, clock: DateRef) -> DateRef:
+    from dataclasses import replace
+
+    return replace(period, time_start=clock.time_start, time_end=clock.time_end)

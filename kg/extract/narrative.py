@@ -1,0 +1,39 @@
+"""Who did what, where, when, according to whom: dates, events, offices, counts and statements of one article.
+
+:func:`annotate` fills those fields of an :class:`~kg.records.ArticleRecord` whose mentions are
+already extracted; participants are the record's own mentions, so resolution maps them to entities.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from spacy.tokens import Doc
+
+from ..records import ArticleRecord
+from .context import Context
+from .counts import extract_counts
+from .dates import find_dates
+from .events import extract_events
+from .offices import extract_tenures
+from .statements import extract_statements
+
+logger = logging.getLogger(__name__)
+
+
+def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
+    """Add dates, events, tenures, counts and statements to ``record`` (in place) and return it."""
+    article_id = record.article.id
+    ctx = Context(article_id, doc, list(record.mentions))
+    dates = []
+    for i, sent in enumerate(ctx.sents):
+        dates.extend(find_dates(sent.text, article_id, base=sent.start_char, sentence=i))
+    ctx.dates = dates
+    record.dates = dates
+    record.events = extract_events(ctx)
+    record.tenures = extract_tenures(ctx, record.events)
+    record.counts = extract_counts(ctx, record.events)
+    record.statements = extract_statements(ctx, record.events)
+    logger.debug("%s: %d dates, %d events, %d tenures, %d counts, %d statements", article_id, len(dates),
+                 len(record.events), len(record.tenures), len(record.counts), len(record.statements))
+    return record

@@ -1,0 +1,148 @@
+"""Statements: who said what, to whom, with what status, reported by whom.
+
+A reporting verb (``kg/data/reporting_verbs.tsv``: said, announced, denied, promised, appealed ...)
+makes a speech act; its subject is the speaker, the quoted text or the clause it governs is the
+quote, "to X" / the object of "addressed" / "appealed to" is the addressee. "X reports", "according
+to X", "as reported by X", "announced by X via Telegram" name the reporting outlet. A sentence such
+as "this information has not been officially confirmed" (``statuses.tsv``) gives the status of the
+claim before it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from spacy.tokens import Token
+
+from ..records import GROUP, ORGANIZATION, PERSON, EventRecord, Mention, StatementRecord
+from .context import Context, is_pronoun, load_table, phrase_text
+
+logger = logging.getLogger(__name__)
+
+SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
+_QUOTE = re.compile(r'"([^"]{8,})"')
+_OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
+_ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked"})
+
+
+def _verbs() -> dict[str, tuple[str, str]]:
+    return {row[0]: (row[1], row[2]) for row in load_table("reporting_verbs.tsv") if len(row) >= 3}
+
+
+def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
+    if is_pronoun(tok):
+        return ctx.last_person_before(tok.idx), None
+    best = None
+    for t in [tok, *tok.subtree]:
+        m = ctx.mention_at(t, SPEAKER_KINDS)
+        if m is None:
+            continue
+        # prefer a named person ("the press secretary ... Dmitry Peskov") over the title
+        if best is None or (m.kind == PERSON and m.component != "title_rule" and best.component == "title_rule"):
+            best = m
+    if best is not None:
+        return best, None
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return None, phrase_text(tok)
+    return None, None
+
+
+def _speaker(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return _who(ctx, child)
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return _who(ctx, objs[0])
+    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+        return _speaker(ctx, verb.head)
+    return None, None
+
+
+def _quote(ctx: Context, verb: Token, sent_no: int) -> str | None:
+    sent = ctx.sents[sent_no]
+    quoted = _QUOTE.findall(sent.text)
+    if quoted:
+        return " ".join(q.strip() for q in quoted)
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN"):
+            toks = list(child.subtree)
+            text = ctx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,.")
+            if len(text) > 6:
+                return text
+    # "<clause>, said X": the clause before the verb
+    if verb.dep_ == "ROOT" and verb.i > sent.start + 3 and ctx.doc[verb.i - 1].is_punct:
+        return ctx.doc[sent.start:verb.i - 1].text.strip(" ,.\"")
+    return None
+
+
+def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
+    if verb.lower_ not in _ADDRESS_VERBS:
+        return None, None
+    for child in verb.children:
+        if child.dep_ == "dobj" and verb.lower_ in ("addressed", "told", "urged", "asked", "called"):
+            return _who(ctx, child)
+        if child.dep_ == "prep" and child.lower_ in ("to", "on"):
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return _who(ctx, objs[0])
+    return None, None
+
+
+def _outlet(ctx: Context, sent_no: int, verb: Token, speaker: Mention | None) -> tuple[Mention | None, str | None]:
+    sent = ctx.sents[sent_no]
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
+            objs = [c for c in ctx.doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if objs and not is_pronoun(objs[0]):
+                return _who(ctx, objs[0])
+        if tok.lower_ == "by" and tok.dep_ == "agent" and tok.head.lower_ in ("reported", "announced", "published"):
+            objs = [c for c in tok.children if c.dep_ == "pobj"]
+            if objs and tok.head.i != verb.i:
+                return _who(ctx, objs[0])
+    if verb.lower_ in _OUTLET_VERBS and speaker is not None and speaker.kind == ORGANIZATION:
+        return speaker, None
+    return None, None
+
+
+def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
+    """Every statement of the article, in text order (repeated sentences give nothing)."""
+    verbs = _verbs()
+    statuses = {row[0]: row[1] for row in load_table("statuses.tsv")}
+    out: list[StatementRecord] = []
+    for sent_no, sent in enumerate(ctx.sents):
+        if sent_no in ctx.repeats:
+            continue
+        low = sent.text.lower()
+        for phrase, status in statuses.items():
+            if phrase in low and sent_no > 0:
+                prev = ctx.sent_span(sent_no - 1)
+                out.append(StatementRecord(local_id=f"st-{prev.start}", act_class="SpeechAct",
+                                           evidence=ctx.sent_span(sent_no), quote=prev.text, status=status,
+                                           confidence=0.6))
+                break
+        for tok in sent:
+            if tok.lower_ not in verbs or not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
+                continue
+            if tok.dep_ in ("amod", "acl") or (tok.dep_ == "relcl" and tok.lower_ == "called"):
+                continue
+            act_class, status = verbs[tok.lower_]
+            if tok.lower_ in ("alleged",) or any(c.lower_ == "it" and c.dep_ == "nsubjpass" for c in tok.children):
+                status = "alleged" if tok.lower_ == "alleged" else status
+            speaker, speaker_text = _speaker(ctx, tok)
+            if speaker is None and speaker_text is None and status != "alleged":
+                continue
+            addressee, addressee_text = _addressee(ctx, tok)
+            outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
+            dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+            same = [e for e in events if e.evidence.sentence == sent_no]
+            out.append(StatementRecord(
+                local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
+                speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no), status=status,
+                addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
+                date=dates[0] if dates else None,
+                event=min(same, key=lambda e: abs(e.trigger.start - tok.idx)).local_id if same else None,
+                confidence=0.7 if speaker is not None else 0.5))
+    return out

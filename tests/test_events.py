@@ -1,0 +1,86 @@
+"""Events from the parse (kg.extract.events) with the real model, on text about other crises."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.events import resolve_dates
+from kg.extract import extract
+from kg.ingest import Article, content_hash, normalise
+from kg.nlp import make_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+def record_of(nlp, text: str, date: str | None = None):
+    text = normalise(text)
+    article = Article(id=content_hash(text), source="t.txt", text=text, date=date)
+    record = extract(article, nlp(text))
+    resolve_dates([record])
+    return record
+
+
+def names(mentions):
+    return [m.name for m in mentions]
+
+
+def test_state_of_emergency_one_event_per_place_with_range(nlp):
+    rec = record_of(nlp, "On Monday, President Gotabaya Rajapaksa declared a state of emergency in Colombo and "
+                         "Kandy. It will remain in force from April 1 to 14.", date="2022-04-06")
+    soe = [e for e in rec.events if e.event_class == "StateOfEmergency"]
+    assert sorted(p for e in soe for p in names(e.places) + e.place_texts) == ["Colombo", "Kandy"]
+    assert {(e.date.start, e.date.end) for e in soe} == {("2022-04-01", "2022-04-14")}
+    assert all("Gotabaya Rajapaksa" in names(e.agents) for e in soe)
+    assert all(e.cameo == "1724" for e in soe)
+
+
+def test_curfew_with_clock_times_is_part_of_the_emergency(nlp):
+    rec = record_of(nlp, "A state of emergency was declared in Quito from March 2 to 9. "
+                         "In addition, there will be a curfew from 11 pm to 5 am.", date="2022-03-02")
+    curfew = next(e for e in rec.events if e.event_class == "Curfew")
+    soe = next(e for e in rec.events if e.event_class == "StateOfEmergency")
+    assert curfew.sub_event_of == soe.local_id
+    assert (curfew.date.time_start, curfew.date.time_end) == ("23:00", "05:00")
+    assert (curfew.date.start, curfew.date.end) == ("2022-03-02", "2022-03-09")
+    assert names(curfew.places) == ["Quito"]
+
+
+def test_relative_weekday_resolves_against_the_article_date(nlp):
+    rec = record_of(nlp, "Clashes between police and protesters erupted in Lima on Tuesday evening.",
+                    date="2022-01-06")
+    clash = next(e for e in rec.events if e.event_class == "Clash")
+    assert clash.date.start == "2022-01-04"
+    assert names(clash.places) == ["Lima"]
+
+
+def test_decree_on_a_resignation_is_one_event_with_the_signer_as_agent(nlp):
+    rec = record_of(nlp, "President Ranil Wickremesinghe on Friday, July 15, signed a decree on the resignation "
+                         "of the government amid mass protests.")
+    classes = [(e.event_class, e.also_classes) for e in rec.events]
+    assert ("Resignation", ["Decree"]) in classes
+    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    assert "Ranil Wickremesinghe" in names(resignation.agents)
+    protests = next(e for e in rec.events if e.event_class == "Demonstration")
+    assert resignation.responds_to == [protests.local_id]
+
+
+def test_cause_from_due_to(nlp):
+    rec = record_of(nlp, "Protests in Sri Lanka began due to higher fuel prices.")
+    protest = next(e for e in rec.events if e.event_class == "Demonstration")
+    price = next(e for e in rec.events if e.event_class == "PriceChange")
+    assert protest.caused_by == [price.local_id]
+
+
+def test_repeated_sentence_gives_one_event(nlp):
+    sentence = "Protesters looted the weapons warehouse of a store in Guayaquil. "
+    rec = record_of(nlp, sentence + "Police arrived later. " + sentence)
+    looting = [e for e in rec.events if e.event_class == "AttackOnProperty"]
+    assert len(looting) == 1
+
+
+def test_compound_trigger_is_not_an_event(nlp):
+    rec = record_of(nlp, "Roads are blocked at protest sites in Santiago.")
+    assert [e for e in rec.events if e.event_class == "Demonstration"] == []
