@@ -281,3 +281,13 @@ def test_updates_are_off_by_default(client):
     reply = client.post("/update", data="CLEAR ALL", content_type="application/sparql-update",
                         headers={"Authorization": "Bearer anything"})
     assert reply.status_code == 403 and "--enable-updates" in reply.get_data(as_text=True)
+
+
+def test_a_query_too_big_for_the_safety_check_is_refused_with_a_message(client, articles):
+    huge = "SELECT * WHERE { " + "?s <http://example.org/from> ?o . " * 2000 + "} LIMIT 1"
+    reply = client.get("/sparql", query_string={"query": huge})
+    assert reply.status_code == 400 and "too long or too deeply nested" in reply.get_data(as_text=True)
+    values = " ".join(f"<http://example.org/item/{i}>" for i in range(3000))
+    long_without_the_words = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 1"
+    assert client.get("/sparql", query_string={"query": long_without_the_words}).status_code == 200
+    assert _select_values(client.get("/sparql", query_string={"query": SELECT})) == articles
