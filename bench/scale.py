@@ -27,7 +27,7 @@ def build_dir(work: Path, size: int) -> Path:
 def run(work: Path) -> dict:
     """Build each corpus size and return the figures."""
     sizes = env_list("SCALE_SIZES", "100,1000,10000")
-    sentences = env_int("SCALE_SENTENCES", 4)
+    sentences = env_int("SCALE_SENTENCES", 3)
     timeout = env_float("SCALE_TIMEOUT", 900)
     rows = []
     for size in sizes:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import os
+import re
 import socket
 import subprocess
 import threading
@@ -39,8 +41,8 @@ def free_port() -> int:
 
 
 def query_files() -> list[Path]:
-    """The project's queries, then the benchmark's own."""
-    return sorted((ROOT / "queries").glob("*.rq")) + sorted((ROOT / "bench" / "queries").glob("*.rq"))
+    """The benchmark's own queries (written for any corpus), then the project's (competency questions)."""
+    return sorted((ROOT / "bench" / "queries").glob("*.rq")) + sorted((ROOT / "queries").glob("*.rq"))
 
 
 def _request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int, bytes]:
@@ -167,15 +169,18 @@ def run(work: Path) -> dict:
     seconds = env_float("QUERY_SECONDS", 3)
     max_requests = env_int("QUERY_MAX", 500)
     timeout = env_float("QUERY_TIMEOUT", 10)
-    build = build_dir(work, size)
+    budget = env_float("QUERY_BUDGET", 180)
+    build = Path(os.environ["BENCH_QUERY_BUILD"]) if os.environ.get("BENCH_QUERY_BUILD") else build_dir(work, size)
     if not (build / "kg.nq").exists():
         from .synth import write_corpus
 
         corpus = work / f"scale-{size}" / "corpus"
-        write_corpus(corpus, size, seed=1, sentences=env_int("SCALE_SENTENCES", 4))
+        write_corpus(corpus, size, seed=1, sentences=env_int("SCALE_SENTENCES", 3))
         run_child([str(BIN / "kg"), "build", str(corpus), "--out", str(build)], log=work / "query-build.log")
     quads = sum(1 for _ in (build / "kg.nq").open(encoding="utf-8"))
     queries = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in query_files()}
+    federated = sorted(q for q, text in queries.items() if re.search(r"\bSERVICE\b", text, re.IGNORECASE))
+    queries = {q: text for q, text in queries.items() if q not in federated}
     results: dict[str, dict] = {}
     for name, args, path in start_servers(build, work):
         port = free_port()
@@ -184,7 +189,10 @@ def run(work: Path) -> dict:
         try:
             ready = server.wait_ready(env_float("SERVER_START_TIMEOUT", 300))
             cells = {}
+            stop_at = time.perf_counter() + budget
             for qname, text in queries.items():
+                if time.perf_counter() > stop_at:
+                    break
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
                 try:
                     status, body = _request(conn, path, text)
@@ -207,7 +215,7 @@ def run(work: Path) -> dict:
         finally:
             server.stop()
     return {"articles": size, "quads": quads, "clients": clients, "seconds": seconds, "max_requests": max_requests,
-            "timeout": timeout, "servers": results}
+            "timeout": timeout, "budget": budget, "federated": federated, "servers": results}
 
 
 def markdown(r: dict) -> str:
@@ -217,7 +225,10 @@ def markdown(r: dict) -> str:
              f"Each cell: clients send the query back to back for {fmt(r['seconds'], 0)} s or "
              f"{r['max_requests']} requests (per-request limit {fmt(r['timeout'], 0)} s); "
              "q/s = successful answers per second; p50/p99 latency in ms. Rows = size of the answer (same on every "
-             "server if they agree).", ""]
+             "server if they agree). Each server has a budget of "
+             f"{fmt(r.get('budget', float('nan')), 0)} s for all its queries; cells after it are 'not run'. Skipped: "
+             f"{', '.join(f'`{q}`' for q in r.get('federated', [])) or 'none'} (federated `SERVICE` queries measure "
+             "the network, not the server).", ""]
     servers = list(r["servers"])
     for name in servers:
         info = r["servers"][name]

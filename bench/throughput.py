@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def run(work: Path) -> dict:
     """Measure and return the figures (also used by :func:`markdown`)."""
-    articles = env_int("THROUGHPUT_ARTICLES", 300)
+    articles = env_int("THROUGHPUT_ARTICLES", 100)
     sentences = env_int("THROUGHPUT_SENTENCES", 12)
     repeats = env_int("THROUGHPUT_REPEATS", 3)
     corpus = work / "throughput-corpus"
