@@ -143,6 +143,29 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph")
 
 
+@main.command("link")
+@click.option("--online", is_flag=True, help="Ask Wikidata's search API for candidates (off by default).")
+@click.option("--build", "build_dir", default=None, help="Build folder whose kg.nq lists the entities [build].")
+@click.option("--table", default=None, help="Link table to append proposals to [kg/data/links.csv].")
+@click.option("--api", default=None, help="Search API URL (default: Wikidata's wbsearchentities).")
+def link_cli(online: bool, build_dir: str | None, table: str | None, api: str | None) -> None:
+    """Propose Wikidata links for unlinked entities into the link table, as `proposed` rows for review.
+
+    Proposals never reach the graph: a person changes a row's status to `verified` to use it.
+    """
+    from pathlib import Path
+
+    from .link import LINK_TABLE, WIKIDATA_API, entities_in_build, propose_links
+
+    if not online:
+        raise click.UsageError("`kg link` needs --online: it asks Wikidata's search API, which is off by default")
+    build = Path(build_dir or Settings.from_env().out)
+    proposed = propose_links(entities_in_build(build / "kg.nq"), table or LINK_TABLE, api or WIKIDATA_API)
+    for link in proposed:
+        click.echo(f"proposed {link.kind} {link.label!r} -> {link.scheme}:{link.id} ({link.evidence})")
+    click.echo(f"{len(proposed)} proposal(s) added to {table or LINK_TABLE}; review them, then set status to verified")
+
+
 @main.command("query")
 @click.argument("query", required=False)
 @click.option("--store", default=None, help="Store folder [build/store].")

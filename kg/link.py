@@ -185,7 +185,7 @@ def entities_in_build(nquads: Path | str) -> list[tuple[str, str]]:
     path = Path(nquads)
     if not path.is_file():
         raise KGError(f"{path} does not exist: run `kg build` first, or pass --build")
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)
     dataset.parse(path, format="nquads")
     kinds = {NG.Person: "person", NG.Organization: "organization", NG.Place: "place"}
     found = set()

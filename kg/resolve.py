@@ -4,7 +4,8 @@ Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends
 ``build/report.json``):
 
 1. **Aliases.** A name listed in ``kg/data/aliases.jsonl`` denotes that entry's entity.
-2. **Same name.** Names equal after folding case, hyphens and spacing are one entity.
+2. **Same name.** Names equal after folding case, hyphens and spacing are one entity, of the kind
+   the model gave that name most often (it may call a city a person in one sentence).
 3. **Spelling variants.** Within one kind, names with the same number of words whose words are
    each near-identical (string similarity) are one entity ("Kassym Zhomart" / "Kassym-Jomart";
    "Nursultae" / "Nursultan"). Names of different kinds never merge (a city is not a person),
@@ -80,6 +81,7 @@ class Resolution:
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     holders: dict[tuple[str, str], str] = field(default_factory=dict)
     unresolved: list[Mention] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
 
     def entity_of(self, mention: Mention) -> Entity | None:
         """The entity a mention denotes, or ``None`` (a title whose holder the text does not say)."""
@@ -103,7 +105,12 @@ class Resolution:
         key = self.holders.get((article_id, folded))
         if key:
             return self.entities[key]
-        title_key, qualifier = split_title(folded)
+        head, qualifier = split_title(folded)
+        title_key = self.titles.get(folded) or self.titles.get(head)
+        if title_key is None:
+            return None
+        if title_key == self.titles.get(folded):
+            qualifier = None
         for (art, held), entity_key in sorted(self.holders.items()):
             held_key, held_qualifier = split_title(held)
             if art == article_id and held_key == title_key and _qualifiers_agree(qualifier, held_qualifier):
@@ -166,10 +173,11 @@ class _Clusters:
         return key
 
     def union(self, a: tuple[str, str], b: tuple[str, str], reason: str) -> None:
+        """Join ``b``'s cluster into ``a``'s; the reason is kept on ``b``'s former root."""
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-            self.reasons[a if a != ra else b] = reason
+            self.parent[rb] = ra
+            self.reasons[rb] = reason
 
 
 def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None) -> Resolution:
@@ -188,6 +196,19 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         for mention in record.mentions:
             (titles if mention.label == TITLE_LABEL else named).append(mention)
 
+    # the model may tag one name differently in different sentences: the name's majority kind wins
+    # (a one-word name that ends a full person name counts as a person twice over); ties go to organisation,
+    # then place, then person
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for mention in named:
+        votes[fold(mention.name)][mention.kind] += 1
+    surnames = {name.split()[-1] for name, c in votes.items() if PERSON in c and len(name.split()) > 1}
+    for name, c in votes.items():
+        if name in surnames:
+            c[PERSON] += 2
+    preference = {"organization": 0, "place": 1, "person": 2}
+    majority = {name: sorted(c, key=lambda k: (-c[k], preference.get(k, 3), k))[0] for name, c in votes.items()}
+
     clusters = _Clusters()
     entry_of: dict[tuple[str, str], AliasEntry] = {}
     keys_of: dict[Mention, tuple[str, str]] = {}
@@ -195,7 +216,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         entry = alias_index.get((mention.kind, fold(mention.name)))
         if entry is None:
             entry = next((e for (_, n), e in alias_index.items() if n == fold(mention.name)), None)
-        key = (entry.kind, fold(entry.label)) if entry else (mention.kind, fold(mention.name))
+        key = (entry.kind, fold(entry.label)) if entry else (majority[fold(mention.name)], fold(mention.name))
         if entry:
             entry_of[key] = entry
         keys_of[mention] = key
@@ -231,7 +252,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         local = {clusters.find(k) for k in same if articles_of[k] & articles_of[key]}
         chosen = local if len(local) == 1 else candidates
         if len(chosen) == 1:
-            clusters.union(key, next(iter(chosen)), "surname of the only person with that full name"
+            clusters.union(next(iter(chosen)), key, "surname of the only person with that full name"
                            + (" in the same article" if chosen is local else " in the corpus"))
 
     # entities from clusters
@@ -248,7 +269,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         members = sorted({k for k in clusters.parent if clusters.find(k) == root})
         entry = next((entry_of[k] for k in members if k in entry_of), None)
         label = entry.label if entry else _choose_label(m.name for m in mentions)
-        kind = Counter(m.kind for m in mentions).most_common(1)[0][0] if not entry else entry.kind
+        kind = entry.kind if entry else root[0]
         subtypes = Counter(m.subtype for m in mentions if m.subtype)
         subtype = entry.subtype if entry and entry.subtype else (
             sorted(subtypes, key=lambda s: (-subtypes[s], s))[0] if subtypes else None)
@@ -257,9 +278,9 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
             key += "-2"
         written = {m.name for m in mentions}
         spellings: dict[str, str] = {}
-        for name in sorted(written, key=lambda n: (n.islower(), n)):  # prefer capitalised spellings
-            spellings.setdefault(fold(name), name)
-        spellings.pop(fold(label), None)
+        for name in sorted(written, key=lambda n: (n.islower(), n)):  # one per case-folded spelling
+            spellings.setdefault(name.casefold(), name)
+        spellings.pop(label.casefold(), None)
         entity = Entity(key, kind, label, subtype, set(spellings.values()), list(mentions))
         entities[key] = entity
         root_entity[root] = key
@@ -306,7 +327,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
                 len(of_mention), len(entities), len(merges), len(unresolved))
-    return Resolution(entities, merges, of_mention, names, holders, unresolved)
+    return Resolution(entities, merges, of_mention, names, holders, unresolved, dict(gazetteer.titles))
 
 
 def _home_countries(named: list[Mention], of_mention: dict[Mention, str],

@@ -20,6 +20,17 @@ SEEDS = ROOT / "seeds"
 KG = [sys.executable, "-m", "kg"]
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the golden graphs under tests/golden/ from the current build instead of comparing.")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """Whether this run rewrites golden files (``pytest --update-golden``)."""
+    return request.config.getoption("--update-golden")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -46,3 +46,123 @@ def test_real_model_finds_people_organisations_and_places():
     assert ("Ana Costa", "person") in kinds
     assert ("Lisbon", "place") in kinds
     assert ("NATO", "organization") in kinds
+
+
+# ---- ruler, titles, groups, typing, repeated sentences (issue 4) ----
+
+from kg.extract.gazetteer import AliasEntry, Gazetteer, load_gazetteer  # noqa: E402
+from kg.extract.groups import extract_groups  # noqa: E402
+from kg.extract.sentences import repeated, repeated_sentences, sentence_key  # noqa: E402
+from kg.extract.titles import extract_titles  # noqa: E402
+
+GAZ = Gazetteer(
+    entries=(AliasEntry("Lviv Oblast", "place", "AdministrativeRegion", ("Lviv region",)),),
+    titles={"president": "president", "head of state": "president", "mayor": "mayor",
+            "former president": "former president", "press secretary": "press secretary"},
+    groups={"protesters": "protesters", "demonstrators": "protesters", "riot police": "police",
+            "police": "police"},
+    typing=load_gazetteer().typing,
+)
+
+
+def spaced_doc(text, ents=()):
+    """A Doc of whitespace-separated words; ``ents`` as (first word, last word + 1, label)."""
+    words = text.split(" ")
+    tags = ["O"] * len(words)
+    for start, end, label in ents:
+        tags[start] = f"B-{label}"
+        for i in range(start + 1, end):
+            tags[i] = f"I-{label}"
+    return make_doc(words, tags)
+
+
+@pytest.mark.parametrize(("text", "ents", "expected"), [
+    ("President Ana Costa spoke .", [(1, 3, "PERSON")], [("President", "president")]),
+    ("the mayor of Lviv , Ana Costa , spoke .", [(3, 4, "GPE"), (5, 7, "PERSON")],
+     [("mayor of Lviv", "mayor of Lviv")]),
+    ("Later the head of state left .", [], [("head of state", "president")]),
+    ("As president I act .", [], []),
+    ("the press secretary of the Russian President Ivan Orlov said", [(7, 9, "PERSON")],
+     [("press secretary of the Russian President", "press secretary of Russian President")]),
+    ("Former President Ana Costa left", [(2, 4, "PERSON")], [("Former President", "former president")]),
+])
+def test_titles_used_as_names(text, ents, expected):
+    doc = spaced_doc(text, ents)
+    found = [(m.span.text, m.name) for m in extract_titles("a1", doc, GAZ)]
+    assert found == expected
+    for m in extract_titles("a1", doc, GAZ):
+        assert doc.text[m.span.start:m.span.end] == m.span.text and m.label == "TITLE" and m.kind == "person"
+
+
+def test_groups_from_data_terms_but_not_inside_names():
+    doc = spaced_doc("Demonstrators fought riot police near the Capitol Police building", [(6, 8, "ORG")])
+    found = [(m.span.text, m.name, m.kind) for m in extract_groups("a1", doc, GAZ)]
+    assert found == [("Demonstrators", "protesters", "group"), ("riot police", "police", "group")]
+
+
+@pytest.mark.parametrize(("text", "ents", "kind", "subtype"), [
+    ("Troops entered the city of Kherson .", [(5, 6, "GPE")], "place", "Settlement"),
+    ("Curfew in the Lviv region .", [(3, 5, "GPE")], "place", "AdministrativeRegion"),
+    ("Ukrinform reports clashes .", [(0, 1, "ORG")], "organization", "MediaOutlet"),
+    ("The Interior Ministry said .", [(1, 3, "ORG")], "organization", "GovernmentBody"),
+    ("The National Police said .", [(1, 3, "ORG")], "organization", "SecurityForce"),
+    ("The European Union said .", [(1, 3, "ORG")], "organization", "InternationalOrganization"),
+    ("Crowds filled Maidan Square .", [(2, 4, "FAC")], "place", "Site"),
+])
+def test_types_from_name_and_context(text, ents, kind, subtype):
+    (mention,) = extract_mentions("a1", spaced_doc(text, ents), GAZ)
+    assert (mention.kind, mention.subtype) == (kind, subtype)
+
+
+def test_alias_data_types_a_mention_and_not_entities_are_dropped():
+    gaz = Gazetteer(entries=GAZ.entries, typing=GAZ.typing, not_entities=frozenset({"kazakh"}))
+    doc = spaced_doc("Kazakh troops left the Lviv region .", [(0, 1, "PERSON"), (4, 6, "GPE")])
+    (mention,) = extract_mentions("a1", doc, gaz)
+    assert (mention.name, mention.subtype) == ("Lviv region", "AdministrativeRegion")
+
+
+def test_repeated_sentences_map_to_their_first_occurrence():
+    texts = ["Police fired tear gas.", "It rained.", "The buildings were on fire.", "Police fired  tear gas!",
+             "It rained.", "The buildings were on fire."]
+    assert repeated(texts) == {3: 0, 5: 2}
+    doc = make_doc(["Police", "fired", ".", "Then", "police", "fired", "."], ["O"] * 7,
+                   [True, False, False, True, False, False, False])
+    assert repeated_sentences(doc) == {}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+def test_entity_ruler_sits_before_ner_and_corrects_the_model(nlp):
+    assert nlp.pipe_names.index("entity_ruler") < nlp.pipe_names.index("ner")
+    doc = nlp("A state of emergency was declared in Alma-Ata and the Mangistau region, the Zakon.kz portal said.")
+    found = {(m.name, m.kind, m.subtype, m.component) for m in extract_mentions("a1", doc)}
+    assert ("Alma-Ata", "place", "Settlement", "entity_ruler") in found
+    assert ("Mangistau region", "place", "AdministrativeRegion", "entity_ruler") in found
+    assert ("Zakon.kz", "organization", "MediaOutlet", "entity_ruler") in found
+
+
+def test_article_001_repeats_yield_duplicate_sentence_indexes(nlp):
+    from kg.extract import extract
+    from kg.ingest import read_article
+
+    from .conftest import SEEDS
+
+    article = read_article(next(SEEDS.glob("001_*.txt")))
+    record = extract(article, nlp(article.text))
+    assert len(record.duplicates) > 20
+    sents = list(nlp(article.text).sents)
+    for repeat, first in record.duplicates.items():
+        assert first < repeat and sentence_key(sents[repeat].text) == sentence_key(sents[first].text)
+
+
+def test_entity_quality_on_unseen_articles_without_alias_data():
+    """Precision and recall on tests/data/unseen against tests/data/expected/unseen.tsv (README figures)."""
+    from .entity_quality import EXPECTED, HERE, evaluate
+
+    result = evaluate(HERE / "data" / "unseen", EXPECTED / "unseen.tsv")
+    assert result["precision"] >= 0.8 and result["recall"] >= 0.8, result

@@ -1,0 +1,27 @@
+"""Every entity mention of a Doc: named entities (model + ruler), titles used as names, and groups."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..records import ORGANIZATION, Mention
+from .entities import extract_mentions
+from .gazetteer import Gazetteer, load_gazetteer
+from .groups import extract_groups
+from .titles import extract_titles
+
+
+def _inside_title(mention: Mention, titles: list[Mention]) -> bool:
+    """A model-found organisation inside a title ("Kazakh" of "Kazakh President") is the title's qualifier."""
+    return mention.component == "ner" and mention.kind == ORGANIZATION and any(
+        t.span.start <= mention.span.start and mention.span.end <= t.span.end for t in titles)
+
+
+def entity_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Named, title and group mentions of ``doc`` in text order."""
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    titles = extract_titles(article_id, doc, gazetteer)
+    named = [m for m in extract_mentions(article_id, doc, gazetteer) if not _inside_title(m, titles)]
+    mentions = named + titles + extract_groups(article_id, doc, gazetteer)
+    mentions.sort(key=lambda m: (m.span.start, m.span.end))
+    return mentions
