@@ -40,6 +40,8 @@ class Settings:
     'https://w3id.org/newsgraph/'
     >>> Settings.from_env({"KG_QUERY_TIMEOUT": "2.5"}).query_timeout
     2.5
+    >>> [Settings.from_env({"KG_ENABLE_UPDATES": v}).enable_updates for v in ("off", "1", "Yes")]
+    [False, True, True]
     """
 
     base_iri: str = _setting("https://w3id.org/newsgraph/", "Base IRI of every resource the build mints.")

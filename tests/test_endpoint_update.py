@@ -70,3 +70,14 @@ def test_malformed_update_is_400(client):
 def test_updates_still_not_accepted_on_sparql(client):
     reply = client.post("/sparql", data={"query": INSERT})
     assert reply.status_code == 400 and _ask(client) is False
+
+
+def test_serve_refuses_updates_without_a_token(seed_build, monkeypatch):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    monkeypatch.delenv("KG_UPDATE_TOKEN", raising=False)
+    result = CliRunner().invoke(main, ["serve", "--store", str(seed_build / "store"), "--enable-updates"])
+    assert result.exit_code == 1
+    assert "--enable-updates needs a bearer token" in result.output
