@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages newsgraph needs, only those missing. Idempotent; needs root (or sudo).
 set -euo pipefail
-# a JRE and the OWL API for the Protégé-compatibility checks; Chromium for the browser tests
-packages=(default-jre-headless libowlapi-java chromium fonts-dejavu-core)
+# a JRE, a JDK (javac builds tests/java/OwlCheck.java) and the OWL API for the Protégé-compatibility checks;
+# Chromium for the browser tests
+packages=(default-jre-headless openjdk-17-jdk-headless libowlapi-java chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

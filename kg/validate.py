@@ -169,8 +169,10 @@ def check(data: Graph, shapes: Graph | None = None) -> ValidationResult:
             f"{result.text()}\n"
             "Fix the extractor or the build step that wrote these nodes (or the shape, if the shape is wrong), "
             "then build again.")
-    for problem in result.warnings[:20]:
-        logger.warning("%s", problem)
+    if result.warnings:
+        kinds = Counter(p.message for p in result.warnings)
+        logger.warning("%d SHACL warning(s) (`kg validate` lists them): %s", len(result.warnings),
+                       "; ".join(f"{n} x {message}" for message, n in sorted(kinds.items())))
     return result
 
 
