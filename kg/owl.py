@@ -25,6 +25,7 @@ ONTOLOGY_IRI = "https://w3id.org/newsgraph/ontology"
 ONTOLOGY_TTL = ONTOLOGY_DIR / "newsgraph.ttl"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OUTSIDE_OWL2_MAP = {XSD.time, XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gMonthDay, XSD.gDay, XSD.duration}
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
@@ -51,6 +52,17 @@ def _node_attr(name: str, node: Node) -> str:
     if isinstance(node, BNode):
         return f'rdf:nodeID="{_bnode_id(node)}"'
     return f"rdf:{name}={quoteattr(str(node))}"
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` as XML character data that parses back to the same code points: markup escaped, carriage returns
+    as character references (a parser would fold them into line feeds, shifting offsets), and characters that
+    XML 1.0 forbids replaced one for one by U+FFFD (so offsets into the text stay right).
+
+    >>> _xml_text("a<b\r\nc\x0b")
+    'a&lt;b&#13;\nc\ufffd'
+    """
+    return _XML_ILLEGAL.sub("\ufffd", escape(text, {"\r": "&#13;"}))
 
 
 def _bnode_id(node: BNode) -> str:
@@ -94,7 +106,7 @@ def to_rdfxml(graph: Graph) -> str:
         if isinstance(o, Literal):
             attrs = f' xml:lang="{o.language}"' if o.language else ""
             attrs += f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else ""
-            out.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            out.append(f"    <{tag}{attrs}>{_xml_text(str(o))}</{tag}>")
         else:
             out.append(f"    <{tag} {_node_attr('resource', o)}/>")
     if subject is not None:

@@ -116,3 +116,12 @@ def test_rdfxml_writer_round_trips_and_is_stable():
 def test_owl2_literal_keeps_map_datatypes():
     assert owl2_literal(Literal(3, datatype=XSD.nonNegativeInteger)) == Literal(3, datatype=XSD.nonNegativeInteger)
     assert owl2_literal(Literal("2022-01-05", datatype=XSD.date)).datatype == XSD.dateTime
+
+
+def test_rdfxml_writer_keeps_code_points_of_article_text():
+    text = "line one\r\nline two\x0b<&>"
+    graph = Graph()
+    graph.add((URIRef("https://w3id.org/newsgraph/id/article/a"), NG.text, Literal(text)))
+    back = str(next(Graph().parse(data=to_rdfxml(graph), format="xml").objects()))
+    assert len(back) == len(text)
+    assert back == text.replace("\x0b", "\ufffd")
