@@ -79,7 +79,7 @@ _BOILERPLATE_LINES = [
     r"(?:share|follow us|subscribe)\b.{0,60}",
 ]
 _BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_LINES) + r")$", re.I)
-#: Caption phrases glued to the end of a text line ("... in Kazakhstan. Photo report Photo gallery").
+#: Caption phrases glued to the end of a text line ("... in Belarus. Photo report Photo gallery").
 _TRAILING_CAPTION = re.compile(r"(?:\s+(?:photo|video)\s+(?:report|gallery))+\s*$", re.I)
 
 
@@ -131,7 +131,7 @@ def is_boilerplate(line: str) -> bool:
     (True, True)
     >>> is_boilerplate("Please disable your ad blocker to continue reading.")
     True
-    >>> is_boilerplate("Police used tear gas in the city of Aktau.")
+    >>> is_boilerplate("Police used tear gas in the city of Hrodna.")
     False
     """
     return bool(_BOILERPLATE.match(line.strip()))

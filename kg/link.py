@@ -3,7 +3,7 @@
 The offline link table ``kg/data/links.csv`` has one row per identifier::
 
     kind,label,scheme,id,status,evidence
-    place,Almaty,wikidata,Q35493,verified,W1 C1 C2
+    place,Kyiv,wikidata,Q1899,verified,<evidence keys>
 
 ``scheme`` is ``wikidata``, ``geonames`` or ``dbpedia`` (a DBpedia resource name); ``status`` is
 ``verified`` (seen in two independent sources), ``verified-1`` (one source), ``derived`` (a DBpedia

@@ -40,10 +40,10 @@ _WORD = re.compile(r"[\w.]+")
 def clean_name(text: str) -> str:
     """The name without a leading article, possessive or stray punctuation.
 
-    >>> clean_name("the Kremlin's")
-    'Kremlin'
-    >>> clean_name('"Nur-Sultan,')
-    'Nur-Sultan'
+    >>> clean_name("the Pentagon's")
+    'Pentagon'
+    >>> clean_name('"Port-au-Prince,')
+    'Port-au-Prince'
     """
     text = text.strip().strip("\"'.,;:!?()[]")
     text = _TRAILING.sub("", _POSSESSIVE.sub("", _LEADING.sub("", text)).strip())

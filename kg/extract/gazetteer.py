@@ -76,8 +76,8 @@ class Gazetteer:
 def fold(name: str) -> str:
     """Case, hyphens and spacing folded, for comparing names.
 
-    >>> fold("Kassym-Jomart  TOKAYEV")
-    'kassym jomart tokayev'
+    >>> fold("Jean-Claude  JUNCKER")
+    'jean claude juncker'
     """
     return " ".join(name.replace("-", " ").replace("\u2011", " ").lower().split())
 

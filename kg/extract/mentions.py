@@ -12,7 +12,7 @@ from .titles import extract_titles
 
 
 def _inside_title(mention: Mention, titles: list[Mention]) -> bool:
-    """A model-found organisation inside a title ("Kazakh" of "Kazakh President") is the title's qualifier."""
+    """A model-found organisation inside a title ("Ukrainian" of "Ukrainian President") is the title's qualifier."""
     return mention.component == "ner" and mention.kind == ORGANIZATION and any(
         t.span.start <= mention.span.start and mention.span.end <= t.span.end for t in titles)
 

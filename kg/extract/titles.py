@@ -1,7 +1,7 @@
 """Titles used as names ("the president", "the head of state", "the mayor of X").
 
 A title mention has kind ``person``, label ``TITLE`` and as its name the normalised title key,
-with the office's place or body when written: ``"mayor of Almaty"``, ``"president"``. Which
+with the office's place or body when written: ``"mayor of Kharkiv"``, ``"president"``. Which
 person it denotes is decided by :mod:`kg.resolve`: the person named right next to the title
 ("the mayor of X, Jane Doe"; "President Jane Doe"), else the person the same article names
 with that title. The title terms and their keys are data (``kg/data/titles.jsonl``).
@@ -24,7 +24,7 @@ COMPONENT = "title_rule"
 _DETERMINER = re.compile(
     r"(?:\b(?:the|his|her|its|their|our|this|that)|'s)(?:\s+(?:current|acting|new|incumbent|interim|then|"
     r"country's|republic's|nation's|city's|region's))?\s+$", re.I)
-#: A capitalised word right before the title that qualifies it ("Kazakh President", "Russian President").
+#: A capitalised word right before the title that qualifies it ("Ukrainian President", "Russian President").
 _ADJECTIVE = re.compile(r"\b([A-Z][a-z]+(?:'s)?)\s+$")
 _NAME_WORD = r"[A-Z][\w'-]*(?:\.[\w]+)*"
 _QUALIFIER = re.compile(r"[ \t]+of[ \t]+(?:the[ \t]+)?("
@@ -36,8 +36,8 @@ _STOP = {"The", "A", "An", "In", "On", "At", "As", "And", "But", "Then", "When",
 def split_title(name: str) -> tuple[str, str | None]:
     """A title mention's name as (key, qualifier).
 
-    >>> split_title("mayor of Almaty"), split_title("president")
-    (('mayor', 'Almaty'), ('president', None))
+    >>> split_title("mayor of Kharkiv"), split_title("president")
+    (('mayor', 'Kharkiv'), ('president', None))
     """
     key, _, qualifier = name.partition(" of ")
     return key, qualifier or None
