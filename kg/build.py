@@ -130,18 +130,22 @@ def _provenance(graph: Graph, node: URIRef, span: URIRef, component: str, confid
 
 
 def _agent(graph: Graph, minter: Minter, resolution: Resolution, mention: Mention | None,
-           text: str | None = None, kind: str = GROUP) -> URIRef | None:
-    """The node of a participant: its resolved entity, or a group/place named by the text."""
+           text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None) -> URIRef | None:
+    """The node of a participant: its resolved entity, or a group/place named by the text (with the
+    sentence it was read from as evidence)."""
     if mention is not None:
         entity = resolution.entity_of(mention)
         if entity is not None:
             return entity_iri(minter, entity)
         text = text or mention.name
+        kind = mention.kind
     if not text:
         return None
     iri = minter.entity(kind, text)
     graph.add((iri, RDF.type, KIND_CLASSES[kind]))
     graph.add((iri, RDFS.label, Literal(text, lang="en")))
+    if evidence is not None:
+        graph.add((iri, NG.evidence, evidence))
     return iri
 
 
@@ -198,7 +202,7 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             if (iri := _agent(graph, minter, resolution, m)) is not None:
                 graph.add((node, NG.hasAgent, iri))
         for text in ev.agent_texts:
-            graph.add((node, NG.hasAgent, _agent(graph, minter, resolution, None, text)))
+            graph.add((node, NG.hasAgent, _agent(graph, minter, resolution, None, text, evidence=span)))
         for m in ev.targets + ev.participants:
             if (iri := _agent(graph, minter, resolution, m)) is not None:
                 graph.add((node, NG.hasTarget if m in ev.targets else NG.hasParticipant, iri))
@@ -208,8 +212,10 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             if (iri := _agent(graph, minter, resolution, m, kind=PLACE)) is not None:
                 graph.add((node, NG.hasPlace, iri))
         for text in ev.place_texts:
-            graph.add((node, NG.hasPlace, _agent(graph, minter, resolution, None, text, kind=PLACE)))
+            graph.add((node, NG.hasPlace, _agent(graph, minter, resolution, None, text, kind=PLACE, evidence=span)))
         _dates(graph, node, ev.date)
+        if ev.legal_basis:
+            graph.add((node, NG.legalBasis, Literal(ev.legal_basis)))
         for other in ev.caused_by:
             if other in iris and iris[other] != node:
                 graph.add((node, NG.causedBy, iris[other]))
@@ -229,7 +235,7 @@ def add_narrative(graph: Graph, record: ArticleRecord, resolution: Resolution, m
     add_statements(graph, record, resolution, minter, art, events)
 
 
-def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRecord) -> URIRef:
+def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRecord, span: URIRef) -> URIRef:
     """The post of a tenure: title plus what it is a post in (an organisation, or a country's jurisdiction)."""
     where = None
     if tenure.post_in is not None and (entity := resolution.entity_of(tenure.post_in)) is not None:
@@ -244,10 +250,12 @@ def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRe
         label = tenure.title
     graph.add((iri, RDF.type, NG.Post))
     graph.add((iri, RDFS.label, Literal(label, lang="en")))
+    graph.add((iri, NG.evidence, span))
     if where is not None:
         graph.add((iri, NG.postIn if where.kind == ORGANIZATION else NG.postJurisdiction, entity_iri(minter, where)))
     elif tenure.post_in_text:
-        graph.add((iri, NG.postJurisdiction, _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE)))
+        graph.add((iri, NG.postJurisdiction,
+                   _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE, evidence=span)))
     return iri
 
 
@@ -255,17 +263,17 @@ def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, min
                 events: dict[str, URIRef]) -> None:
     """Tenures (holder, post, acting, start/end events) of one article."""
     for tenure in record.tenures:
-        holder = _agent(graph, minter, resolution, tenure.holder, tenure.holder_text, PERSON)
+        span = _text_span(graph, minter, art, tenure.evidence)
+        holder = _agent(graph, minter, resolution, tenure.holder, tenure.holder_text, PERSON, evidence=span)
         if holder is None:
             continue
-        post = _post(graph, minter, resolution, tenure)
+        post = _post(graph, minter, resolution, tenure, span)
         node = minter.keyed("tenure", str(holder), str(post), tenure.acting)
         graph.add((node, RDF.type, NG.Tenure))
         graph.add((node, NG.holder, holder))
         graph.add((node, NG.post, post))
         graph.add((node, NG.isActing, Literal(tenure.acting)))
         graph.add((node, NG.reportedIn, art))
-        span = _text_span(graph, minter, art, tenure.evidence)
         graph.add((node, NG.evidence, span))
         graph.add((node, NG.producedBy, Literal(tenure.component)))
         if tenure.started_by in events:
@@ -280,7 +288,8 @@ def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, min
 
 #: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).
 COUNT_CATEGORIES = {"killed": NG.killed, "injured": NG.injured, "beaten": NG.injured, "arrested": NG.arrested,
-                    "damaged": NG.damaged, "burned": NG.damaged, "looted": NG.damaged, "remaining": NG.participants}
+                    "damaged": NG.damaged, "burned": NG.damaged, "looted": NG.damaged, "remaining": NG.participants,
+                    "participants": NG.participants}
 
 
 def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
@@ -310,14 +319,15 @@ def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
         group = _agent(graph, minter, resolution, count.group) if count.group is not None else None
         if group is not None and count.group.kind == GROUP:
             graph.add((node, NG.countedGroup, group))
-        source = _agent(graph, minter, resolution, count.source, count.source_text) if (
+        span = _text_span(graph, minter, art, count.evidence)
+        source = _agent(graph, minter, resolution, count.source, count.source_text, evidence=span) if (
             count.source is not None or count.source_text) else None
         if source is not None:
             graph.add((node, NG.accordingTo, source))
         if count.event in events:
             graph.add((events[count.event], NG.hasCount, node))
         graph.add((node, NG.reportedIn, art))
-        _provenance(graph, node, _text_span(graph, minter, art, count.evidence), count.component, count.confidence)
+        _provenance(graph, node, span, count.component, count.confidence)
 
 
 def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
@@ -330,22 +340,24 @@ def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, 
         graph.add((node, RDF.type, NG.Statement if st.act_class == "SpeechAct" else NG[st.act_class]))
         graph.add((node, NG.statementStatus, Literal(st.status)))
         graph.add((node, NG.reportedIn, art))
-        speaker = _agent(graph, minter, resolution, st.speaker, st.speaker_text) if (
+        span = _text_span(graph, minter, art, st.evidence)
+        speaker = _agent(graph, minter, resolution, st.speaker, st.speaker_text, evidence=span) if (
             st.speaker is not None or st.speaker_text) else None
         if speaker is not None:
             graph.add((node, NG.speaker, speaker))
-        addressee = _agent(graph, minter, resolution, st.addressee, st.addressee_text)
+        addressee = _agent(graph, minter, resolution, st.addressee, st.addressee_text, evidence=span)
         if addressee is not None:
             graph.add((node, NG.addressee, addressee))
-        outlet = _agent(graph, minter, resolution, st.outlet, st.outlet_text)
+        outlet = _agent(graph, minter, resolution, st.outlet, st.outlet_text, evidence=span)
         if outlet is not None:
             graph.add((node, NG.accordingTo, outlet))
         if st.quote:
             quote = minter.keyed("quote", record.article.id, st.local_id)
             graph.add((quote, RDF.type, NG.Quote))
             graph.add((quote, NG.quoteText, Literal(st.quote)))
+            graph.add((quote, NG.evidence, span))
             graph.add((node, NG.hasQuote, quote))
         if st.event in events and events[st.event] != node:
             graph.add((node, NG.respondsTo if st.act_class == "SpeechAct" else NG.hasSubEvent, events[st.event]))
         _dates(graph, node, st.date)
-        _provenance(graph, node, _text_span(graph, minter, art, st.evidence), st.component, st.confidence)
+        _provenance(graph, node, span, st.component, st.confidence)

@@ -136,6 +136,7 @@ class EventRecord:
     responds_to: list[str] = field(default_factory=list)
     sub_event_of: str | None = None
     also_classes: list[str] = field(default_factory=list)
+    legal_basis: str | None = None
     component: str = "events.trigger"
     confidence: float = 0.7
 

@@ -84,3 +84,29 @@ def test_repeated_sentence_gives_one_event(nlp):
 def test_compound_trigger_is_not_an_event(nlp):
     rec = record_of(nlp, "Roads are blocked at protest sites in Santiago.")
     assert [e for e in rec.events if e.event_class == "Demonstration"] == []
+
+
+def test_recall_against_the_hand_checked_lists(nlp):
+    """The floors under the recall reported in the README (tests/events_recall.py)."""
+    from tests.events_recall import recall
+
+    table = recall(nlp)
+    floors = {("seeds", "event"): 0.7, ("seeds", "tenure"): 0.8, ("seeds", "count"): 0.9,
+              ("unseen", "event"): 0.8, ("unseen", "tenure"): 0.8, ("unseen", "count"): 0.8}
+    for key, floor in floors.items():
+        hit, total = table[key]
+        assert hit / total >= floor, (key, hit, total)
+
+
+def test_same_event_from_two_articles_has_one_key(nlp):
+    from kg.events import event_key, merge_log
+    from kg.resolve import resolve
+
+    a = record_of(nlp, "On January 5, the government declared a state of emergency in Quito.", date="2022-01-06")
+    b = record_of(nlp, "A state of emergency was declared in Quito on Wednesday.", date="2022-01-06")
+    resolution = resolve([a, b])
+    ka = {event_key(a.article.id, e, resolution) for e in a.events if e.event_class == "StateOfEmergency"}
+    kb = {event_key(b.article.id, e, resolution) for e in b.events if e.event_class == "StateOfEmergency"}
+    assert ka == kb and len(ka) == 1
+    log = merge_log([a, b], resolution)
+    assert [(m["class"], m["date"], len(m["articles"])) for m in log] == [("StateOfEmergency", "2022-01-05", 2)]

@@ -118,6 +118,27 @@ def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
     return None, None
 
 
+def _reporter_of(ctx: Context, num: Token) -> tuple[Mention | None, str | None]:
+    """"the Ministry reports the deaths of 18 officials": the subject of a reporting verb governing the number."""
+    verbs = table_dict("reporting_verbs.tsv")
+    cur = num
+    for _ in range(6):
+        if cur.head.i == cur.i or cur.dep_ in ("ccomp", "advcl", "parataxis", "conj"):
+            break
+        cur = cur.head
+        if cur.lower_ in verbs and cur.pos_ in ("VERB", "AUX"):
+            for child in cur.children:
+                if child.dep_ == "nsubj":
+                    if is_pronoun(child):
+                        return ctx.last_person_before(child.idx), None
+                    for t in [child, *child.subtree]:
+                        m = ctx.mention_at(t, SOURCE_KINDS)
+                        if m is not None:
+                            return m, None
+            break
+    return None, None
+
+
 def _event_of(events: list[EventRecord], sent_no: int, num: Token) -> str | None:
     same = [e for e in events if e.evidence.sentence == sent_no]
     if not same:
@@ -147,10 +168,15 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
     counts: list[CountRecord] = []
     taken: set[int] = set()
     date_chars = [(d.span.start, d.span.end) for d in ctx.dates]
+    carried: tuple[int, Mention | None, str | None] | None = None
     for sent_no, sent in enumerate(ctx.sents):
         if sent_no in ctx.repeats:
             continue
         source, source_text = _source(ctx, sent_no)
+        if source is None and source_text is None and carried is not None and sent_no == carried[0] + 1:
+            # a list of figures running on from a sentence that named its source
+            source, source_text = carried[1], carried[2]
+        carried_now = False
         i = sent.start
         while i < sent.end:
             tok = ctx.doc[i]
@@ -205,12 +231,17 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
                 i = last.i + 1
                 continue
             group = ctx.mention_at(noun, (GROUP, ORGANIZATION)) if noun is not None else None
+            own, own_text = _reporter_of(ctx, tok)
+            carried_now = True
             counts.append(CountRecord(
                 local_id=local, category=category, evidence=evidence, value=value, min_value=lo, max_value=hi,
                 approximation=approximation, group_text=phrase_text(noun) if noun is not None else None,
-                group=group, event=_event_of(events, sent_no, tok), source=source, source_text=source_text,
+                group=group, event=_event_of(events, sent_no, tok), source=own or source,
+                source_text=own_text if own else source_text,
                 confidence=0.8 if value is not None or lo is not None else 0.6))
             i = last.i + 1
+        if carried_now and (source is not None or source_text):
+            carried = (sent_no, source, source_text)
     return counts
 
 

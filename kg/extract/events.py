@@ -32,6 +32,13 @@ PLACE_PREPS = frozenset({"in", "at", "across", "near", "throughout", "to", "into
 #: Classes whose place is where the measure applies; they take a date range from the next sentence.
 PERIOD_CLASSES = frozenset({"StateOfEmergency", "Curfew"})
 TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
+#: Verbs of reporting: their subject reports an event, it does not take part in it.
+REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
+#: Classes whose "to X" / "from X" names whom they address ("appealed to the CSTO for help").
+ADDRESSED_CLASSES = frozenset({"Appeal", "Demand"})
+#: Classes that are one event per article and day: later undated mentions take the date of the first dated one.
+SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree", "StateOfEmergency",
+                              "PeacekeepingDeployment", "InternetShutdown"})
 #: Classes that are part of a state of emergency when they follow one closely.
 MEASURE_CLASSES = frozenset({"Curfew", "InternetShutdown"})
 #: How many sentences after a state of emergency its measures may be written.
@@ -183,10 +190,15 @@ def _is_time_word(token: Token) -> bool:
     return token.ent_type_ in ("DATE", "TIME") or token.lower_ in MONTHS or token.lower_ in WEEKDAYS
 
 
-def _nearest_date(ctx: Context, sent_no: int, token: Token) -> DateRef | None:
+def _nearest_date(ctx: Context, sent_no: int, token: Token, clause: Token | None = None) -> DateRef | None:
+    """The date of the trigger's clause when it has one, else the nearest date of its sentence."""
     dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
     if not dates:
         return None
+    if clause is not None:
+        begin, end = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text)
+        inside = [d for d in dates if begin <= d.span.start < end]
+        dates = inside or dates
     return min(dates, key=lambda d: abs(d.span.start - token.idx))
 
 
@@ -243,16 +255,32 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 elif child.dep_ == "prep" and child.lower_ == "by":
                     for t in _role_tokens(child, ("pobj",)):
                         agents.add(t)
+            if trig.event_class in ADDRESSED_CLASSES:
+                for tok in root.subtree:
+                    if tok.dep_ == "prep" and tok.lower_ in ("to", "from") and tok.i not in inside:
+                        for t in _role_tokens(tok, ("pobj",)):
+                            targets.add(t, AGENT_KINDS)
             if verb is not None:
                 clause = verb
                 if root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",):
-                    for t in _role_tokens(verb, ("nsubj",)) + _agent_of_passive(verb):
+                    subject_verb = verb
+                    for _ in range(3):
+                        subjects = _role_tokens(subject_verb, ("nsubj",)) + _agent_of_passive(subject_verb)
+                        if subjects or subject_verb.head.i == subject_verb.i:
+                            break
+                        subject_verb = subject_verb.head
+                        if subject_verb.lower_ in REPORTING:
+                            subjects = []
+                            break
+                    for t in subjects:
                         agents.add(t)
         heads = [root, clause] + ([root.head] if root.head.pos_ in ("NOUN", "PROPN") else [])
+        if _is_verbal(root):
+            heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
         place_mentions, place_texts = _places(ctx, heads)
         if not place_mentions and not place_texts and clause is not root.sent.root:
             place_mentions, place_texts = _places(ctx, [root.sent.root])
-        date = _nearest_date(ctx, sent_no, root)
+        date = _nearest_date(ctx, sent_no, root, clause)
         if trig.event_class in PERIOD_CLASSES:
             date = _period_date(ctx, sent_no, date)
         base = dict(
@@ -282,6 +310,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     _drop_references(events, by_token)
     _link_causes(ctx, events, by_token)
     _attach_measures(ctx, events)
+    _inherit_dates(events)
+    _legal_basis(ctx, events)
     return [e for e in events if e.event_class != "_folded"]
 
 
@@ -299,6 +329,34 @@ def _drop_references(events: list[EventRecord], by_token: dict[int, EventRecord]
             for tok, e in list(by_token.items()):
                 if e is ev:
                     by_token[tok] = earlier[-1]
+
+
+def _inherit_dates(events: list[EventRecord]) -> None:
+    """An undated state of emergency, resignation ... takes the date of the article's dated one of the same
+    class (a state of emergency may also take the period of the article's curfew)."""
+    for ev in events:
+        if ev.date is not None or ev.event_class not in SAME_DAY_CLASSES:
+            continue
+        donors = [e for e in events if e.event_class == ev.event_class and e.date is not None
+                  and e.date.kind in ("absolute", "weekday", "relative")]
+        if not donors and ev.event_class == "StateOfEmergency":
+            donors = [e for e in events if e.event_class == "Curfew" and e.date is not None and e.date.end_day]
+        if donors:
+            ev.date = donors[0].date
+
+
+def _legal_basis(ctx: Context, events: list[EventRecord]) -> None:
+    """"In accordance with Article 70 of the Constitution": a law named in a tenure change's sentence or the next."""
+    for ev in events:
+        if ev.event_class not in TENURE_CLASSES and "Decree" not in ev.also_classes:
+            continue
+        for sent_no in (ev.evidence.sentence, ev.evidence.sentence + 1):
+            if sent_no >= len(ctx.sents):
+                continue
+            laws = [e for e in ctx.sents[sent_no].ents if e.label_ == "LAW"]
+            if laws:
+                ev.legal_basis = laws[0].text
+                break
 
 
 def _period_date(ctx: Context, sent_no: int, date: DateRef | None) -> DateRef | None:

@@ -26,8 +26,21 @@ logger = logging.getLogger(__name__)
 _BETWEEN = frozenset({"of", "the", ",", "'s", "’s", "-", "and"})
 _ACTING = frozenset({"acting", "interim", "temporarily", "temporary"})
 _POSITION_NOUNS = frozenset({"post", "position", "office", "role", "title"})
+_AS_VERBS = frozenset({"act", "acts", "serve", "serves", "sworn", "appointed", "elected", "named", "confirmed"})
 _HEAD_VERBS = frozenset({"heads", "headed", "head", "chairs", "chaired", "leads", "led"})
 _POST_ANAPHORA = frozenset({"position", "post", "office"})
+#: Titles whose holder goes when the government resigns or is dismissed.
+HEADS_OF_GOVERNMENT = frozenset({"prime minister", "premier"})
+FORMER = frozenset({"former", "ex", "ex-", "late", "then"})
+
+
+def _inside_other_title(ctx: Context, span) -> bool:
+    """"the press secretary of the Russian President X": the second title names whose secretary, not X's post."""
+    j = span.start - 1
+    while j >= 0 and (ctx.doc[j].lower_ in ("the", "a") or ctx.doc[j].pos_ == "ADJ"
+                      or ctx.doc[j].lower_ in table_dict("demonyms.tsv")):
+        j -= 1
+    return j >= 1 and ctx.doc[j].lower_ == "of" and ctx.doc[j - 1].lower_ not in _POSITION_NOUNS
 
 
 def _title_of(ctx: Context, title_span) -> tuple[str, Mention | None, str | None]:
@@ -128,12 +141,15 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         if sent_no in ctx.repeats:
             continue
         prev = ctx.doc[span.start - 1].lower_ if span.start else ""
-        if prev in ("former", "ex", "ex-", "late"):
+        before = [t.lower_ for t in ctx.doc[max(0, span.start - 3):span.start]]
+        if set(before) & FORMER or (prev == "first" and span.text.lower() == "president"):
+            continue
+        if _inside_other_title(ctx, span):
             continue
         title, post_in, post_in_text = _title_of(ctx, span)
         root = span.root
         # "act as prime minister", "hold the role of leader"
-        if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.lower_ in ("act", "serve", "acts"):
+        if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.lower_ in _AS_VERBS:
             verb = root.head.head
             acting = any(c.lower_ in _ACTING for c in verb.children) or verb.lower_ in ("act", "acts")
             change = _nearest_change(events, sent_no)
@@ -169,7 +185,8 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             change = None
             for ev in events:
                 if ev.event_class in TENURE_CLASSES and ev.evidence.sentence == sent_no and (
-                        holder in ev.targets or any(t in ("government", "cabinet") for t in ev.target_texts)):
+                        holder in ev.targets or (title in HEADS_OF_GOVERNMENT and any(
+                            w in t.lower() for t in ev.target_texts for w in ("government", "cabinet")))):
                     change = ev
             add(holder, title, post_in, post_in_text, root, ended_by=change.local_id if change else None,
                 confidence=0.8)

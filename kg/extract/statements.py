@@ -107,6 +107,22 @@ def _outlet(ctx: Context, sent_no: int, verb: Token, speaker: Mention | None) ->
     return None, None
 
 
+def _published_statement(ctx: Context, verb: Token) -> tuple[Mention | None, str | None] | None:
+    """"The website published X's statement" / "published a statement by X": X is the speaker."""
+    if verb.lower_ not in ("published", "publishes", "posted", "released"):
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in ("statement", "address", "appeal", "message", "declaration"):
+            for sub in child.children:
+                if sub.dep_ == "poss":
+                    return _who(ctx, sub)
+                if sub.dep_ == "prep" and sub.lower_ in ("by", "of", "from"):
+                    objs = [c for c in sub.children if c.dep_ == "pobj"]
+                    if objs:
+                        return _who(ctx, objs[0])
+    return None
+
+
 def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
     """Every statement of the article, in text order (repeated sentences give nothing)."""
     verbs = _verbs()
@@ -132,10 +148,17 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             if tok.lower_ in ("alleged",) or any(c.lower_ == "it" and c.dep_ == "nsubjpass" for c in tok.children):
                 status = "alleged" if tok.lower_ == "alleged" else status
             speaker, speaker_text = _speaker(ctx, tok)
+            published = _published_statement(ctx, tok)
+            if published is not None:
+                outlet_of, (speaker, speaker_text) = (speaker, speaker_text), published
+            else:
+                outlet_of = (None, None)
             if speaker is None and speaker_text is None and status != "alleged":
                 continue
             addressee, addressee_text = _addressee(ctx, tok)
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
+            if outlet_of[0] is not None or outlet_of[1]:
+                outlet, outlet_text = outlet_of
             dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
             same = [e for e in events if e.evidence.sentence == sent_no]
             out.append(StatementRecord(

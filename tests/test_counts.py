@@ -1,0 +1,49 @@
+"""Reported counts (kg.extract.counts) with the real model: category, bounds, source, repeats."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_events import record_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+def counts(rec):
+    return [(c.category, c.value, c.min_value, c.max_value, c.approximation) for c in rec.counts]
+
+
+def test_qualifiers_give_bounds(nlp):
+    rec = record_of(nlp, "At least 84 people were injured in the clashes. More than 200 protesters were arrested. "
+                         "About 2,000 people took part in a rally.")
+    assert counts(rec) == [("injured", None, 84, None, "at least"), ("arrested", None, 200, None, "more than"),
+                           ("participants", 2000, None, None, "about")]
+
+
+def test_source_according_to_and_reporting_subject(nlp):
+    rec = record_of(nlp, "According to the police, 12 protesters were arrested. The Interior Ministry said "
+                         "7 people were killed.")
+    sources = [(c.category, c.source.name if c.source else c.source_text) for c in rec.counts]
+    assert sources == [("arrested", "police"), ("killed", "Interior Ministry")]
+
+
+def test_prices_before_and_after(nlp):
+    rec = record_of(nlp, "The protests began after the price of petrol rose from 338 to 470 rupees per litre.")
+    assert [(c.category, c.value, c.unit) for c in rec.counts] == [
+        ("price before", 338, "rupees per litre"), ("price after", 470, "rupees per litre")]
+
+
+def test_dates_and_times_are_not_counts(nlp):
+    rec = record_of(nlp, "On January 5, a curfew from 23:00 to 07:00 was declared under Article 70.")
+    assert rec.counts == []
+
+
+def test_repeated_sentence_is_counted_once(nlp):
+    sentence = "During the riots, more than 500 civilians were beaten. "
+    rec = record_of(nlp, sentence + "Calm returned. " + sentence)
+    assert counts(rec) == [("beaten", None, 500, None, "more than")]

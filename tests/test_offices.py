@@ -1,0 +1,55 @@
+"""Posts and tenures (kg.extract.offices) with the real model, on text about other crises."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_events import record_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+def tenures(rec):
+    return [(t.holder_text, t.title, t.acting) for t in rec.tenures]
+
+
+def test_title_before_name_with_country(nlp):
+    rec = record_of(nlp, "Prime Minister of Armenia Nikol Pashinyan arrived in Moscow.")
+    t = rec.tenures[0]
+    assert (t.holder_text, t.title) == ("Nikol Pashinyan", "prime minister")
+    assert t.post_in is not None and t.post_in.name == "Armenia"
+
+
+def test_acting_tenure_starts_with_the_resignation(nlp):
+    rec = record_of(nlp, "The government of Peru resigned on Monday. Vice-President Dina Boluarte will temporarily "
+                         "act as president.", date="2022-12-08")
+    acting = [t for t in rec.tenures if t.acting]
+    assert [(t.holder_text, t.title) for t in acting] == [("Dina Boluarte", "president")]
+    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    assert acting[0].started_by == resignation.local_id
+
+
+def test_resignation_from_a_post_ends_the_tenure_and_the_successor_starts(nlp):
+    rec = record_of(nlp, "The president announced the resignation of Viktor Yanukovych from the post of head of the "
+                         "National Security Council. This position was taken by Mykola Azarov himself.")
+    ended = [t for t in rec.tenures if t.ended_by]
+    started = [t for t in rec.tenures if t.started_by]
+    assert [(t.holder_text, t.title) for t in ended] == [("Viktor Yanukovych", "chair")]
+    assert [(t.holder_text, t.title) for t in started] == [("Mykola Azarov", "chair")]
+    assert ended[0].ended_by == started[0].started_by
+
+
+def test_title_of_another_title_is_not_the_holders(nlp):
+    rec = record_of(nlp, "The crowd will disperse, said the press secretary of the Russian President Dmitry Peskov.")
+    assert ("Dmitry Peskov", "president", False) not in tenures(rec)
+    assert ("Dmitry Peskov", "press secretary", False) in tenures(rec)
+
+
+def test_former_titles_give_no_tenure(nlp):
+    rec = record_of(nlp, "Former President Lenin Moreno left the country.")
+    assert rec.tenures == []

@@ -1,0 +1,52 @@
+"""Statements (kg.extract.statements) with the real model: speaker, quote, status, outlet."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_events import record_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+def test_quote_and_speaker(nlp):
+    rec = record_of(nlp, '"We will restore order," Prime Minister Ranil Wickremesinghe said.')
+    st = rec.statements[0]
+    assert st.speaker.name == "Ranil Wickremesinghe"
+    assert st.quote.startswith("We will restore order")
+    assert st.status == "reported"
+
+
+def test_inverted_reporting_clause(nlp):
+    rec = record_of(nlp, "The authorities will cope with the situation themselves, said the press secretary "
+                         "Dmitry Peskov.")
+    st = rec.statements[0]
+    assert st.speaker.name == "Dmitry Peskov"
+    assert st.quote == "The authorities will cope with the situation themselves"
+
+
+def test_denied_and_not_confirmed(nlp):
+    rec = record_of(nlp, "Lenin Moreno denied reports of his flight. The president left for Guayaquil. "
+                         "This information has not been officially confirmed.")
+    statuses = [(s.status, s.speaker.name if s.speaker else None) for s in rec.statements]
+    assert ("denied", "Lenin Moreno") in statuses
+    unconfirmed = [s for s in rec.statements if s.status == "not officially confirmed"]
+    assert [s.quote for s in unconfirmed] == ["The president left for Guayaquil."]
+
+
+def test_outlet_reports(nlp):
+    rec = record_of(nlp, "Demonstrators set fire to the court building in Arequipa, RPP reports.")
+    st = rec.statements[0]
+    assert st.outlet is not None and st.outlet.name == "RPP"
+
+
+def test_published_statement_has_the_author_as_speaker_and_the_site_as_outlet(nlp):
+    rec = record_of(nlp, "The Kremlin's website published Pashinyan's statement on the decision.")
+    st = rec.statements[0]
+    assert st.speaker is not None and st.speaker.name == "Pashinyan"
+    assert st.outlet is not None and st.outlet.name == "Kremlin"
