@@ -166,3 +166,10 @@ def test_entity_quality_on_unseen_articles_without_alias_data():
 
     result = evaluate(HERE / "data" / "unseen", EXPECTED / "unseen.tsv")
     assert result["precision"] >= 0.8 and result["recall"] >= 0.8, result
+
+
+def test_an_organisation_cut_before_of_place_is_made_whole():
+    doc = spaced_doc("The Confederation of Indigenous Nationalities of Ecuador marched to Quito .",
+                     [(1, 5, "ORG"), (6, 7, "GPE"), (9, 10, "GPE")])
+    assert [(m.name, m.kind) for m in extract_mentions("a1", doc, GAZ)] == [
+        ("Confederation of Indigenous Nationalities of Ecuador", "organization"), ("Quito", "place")]

@@ -148,8 +148,31 @@ def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = No
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     sentence_of = SentenceIndex(doc)
     mentions = []
-    for ent in doc.ents:
+    for ent in join_of_place(doc):
         mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer)
         if mention is not None:
             mentions.append(mention)
     return mentions
+
+
+def join_of_place(doc: Doc) -> list[SpacySpan]:
+    """The Doc's entities, with an organisation the model cut before "of <place>" made whole again.
+
+    "Confederation of Indigenous Nationalities" + "of" + "Ecuador" becomes one organisation,
+    "Confederation of Indigenous Nationalities of Ecuador". Ruler matches are never joined.
+    """
+    ents = list(doc.ents)
+    out: list[SpacySpan] = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (nxt is not None and ent.label_ == "ORG" and nxt.label_ == "GPE" and not ent.ent_id_
+                and not nxt.ent_id_ and ent.sent.start == nxt.sent.start
+                and [t.text.lower() for t in doc[ent.end:nxt.start]] in (["of"], ["of", "the"])):
+            out.append(SpacySpan(doc, ent.start, nxt.end, label="ORG"))
+            i += 2
+            continue
+        out.append(ent)
+        i += 1
+    return out
