@@ -196,10 +196,23 @@ def execute(store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
         return Answer("error", f"{type(exc).__name__}: {exc}".encode())
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the server process ends, even mid-query (a no-op elsewhere)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        logger.debug("cannot tie the worker's life to the server's on this platform")
+
+
 def _worker_main(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only once, then answer jobs until the pipe closes."""
     from kg.store import open_store
 
+    _die_with_parent()
     try:
         store = open_store(store_path, read_only=True)
     except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it
@@ -219,6 +232,7 @@ def _writer_main(store_path: str, text: str, conn: Connection) -> None:
     """The update process: open the store read-write, run one update, flush, and close."""
     from kg.store import open_store
 
+    _die_with_parent()
     try:
         store = open_store(store_path, read_only=False)
         conn.send(Answer("ready"))

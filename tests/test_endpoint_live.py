@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -240,3 +243,58 @@ def test_live_update_with_token(update_server):
                           headers={**headers, "Authorization": f"Bearer {TOKEN}"})
     assert reply.status_code == 204, reply.text
     assert requests.get(update_server + "/sparql", params=ask, timeout=60).json()["boolean"] is True
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_die_with_the_server_even_mid_query(seed_build, tmp_path):
+    proc, url = start_server(seed_build / "store", "--query-timeout", "600", log=tmp_path / "serve.log")
+    try:
+        threading.Thread(target=_ignore_errors, args=(url + "/sparql", RUNAWAY), daemon=True).start()
+        workers: set[int] = set()
+        for _ in range(600):
+            workers = {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)}
+            if workers:
+                break
+            time.sleep(0.1)
+        assert workers, "no query worker started"
+        time.sleep(3)  # let the worker get well into the runaway query
+    finally:
+        proc.kill()
+        proc.wait()
+    for _ in range(300):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _ignore_errors(url: str, query: str) -> None:
+    with contextlib.suppress(requests.RequestException):
+        requests.get(url, params={"query": query}, timeout=600)
