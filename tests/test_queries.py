@@ -328,7 +328,7 @@ def test_x2_timeline_is_in_date_order(store):
     result = rows(store, "x2")
     dates = [r["date"] for r in result]
     assert dates == sorted(dates) and dates[0] <= "2022-01-02" and "2022-01-06" in dates
-    assert has_row(result, type="StateOfEmergency", date="2022-01-05", source="000_")
+    assert has_row(result, types="StateOfEmergency", date="2022-01-05", places="Almaty", source="000_")
 
 
 def test_x3_who_said_what(store):
