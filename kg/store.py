@@ -170,3 +170,55 @@ class EmbeddedStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+class SparqlStore:
+    """A remote SPARQL 1.1 endpoint behind the same interface (SPARQL 1.1 Protocol, JSON results).
+
+    The endpoint's default graph should be the union of its named graphs, as ``kg serve`` makes it.
+
+    Args:
+        endpoint: the query URL (``http://127.0.0.1:5000/sparql``).
+        timeout: seconds to wait for one answer.
+        page: rows asked for at a time when listing quads.
+    """
+
+    def __init__(self, endpoint: str, timeout: float = 60.0, page: int = 5000) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.page = page
+
+    def _solutions(self, sparql: str) -> ox.QuerySolutions:
+        from urllib.error import URLError
+        from urllib.parse import urlencode
+        from urllib.request import Request, urlopen
+
+        request = Request(self.endpoint, data=urlencode({"query": sparql}).encode("utf-8"),
+                          headers={"Accept": "application/sparql-results+json",
+                                   "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - the user's own endpoint
+                body = response.read()
+        except (URLError, OSError) as exc:
+            raise StoreError(f"cannot query the SPARQL endpoint {self.endpoint!r}: {exc}") from exc
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        results = self._solutions(sparql)
+        names = [v.value for v in results.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in results]
+
+    def quads(self) -> Iterator[ox.Quad]:
+        offset = 0
+        while True:
+            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o "
+                               f"LIMIT {self.page} OFFSET {offset}")
+            for row in rows:
+                yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+            if len(rows) < self.page:
+                return
+            offset += self.page
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value)

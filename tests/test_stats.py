@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 
@@ -62,3 +63,18 @@ def test_stats_cli_table_json_and_void(seed_build):
     assert "https://w3id.org/newsgraph/graph/inferred" in data["graphs"]
     void = runner.invoke(main, ["stats", "--store", store, "--void"])
     assert "void:Dataset" in void.output
+
+
+def test_a_remote_sparql_store_stands_in_for_the_embedded_one(seed_build, live_server):
+    from kg.export import serialize
+    from kg.store import SparqlStore
+
+    remote = SparqlStore(live_server + "/sparql", page=3000)
+    local = EmbeddedStore(seed_build / "store")
+    assert compute_stats(remote).as_dict() == compute_stats(local).as_dict()
+    def named(quads):  # blank node labels are local to one result set
+        return serialize([q for q in quads if not isinstance(q.subject, ox.BlankNode)
+                          and not isinstance(q.object, ox.BlankNode)], "nq")
+
+    assert len(remote) == len(local)
+    assert named(remote.quads()) == named(local.quads())
