@@ -114,6 +114,23 @@ def infer_subtype(kind: str, name: str, before: str, after: str, typing: dict) -
     return None
 
 
+def shared_region_word(before: str, after: str, typing: dict) -> bool:
+    """Whether a place name shares a plural region word with the next one ("X and Y regions").
+
+    >>> t = {"after": {"AdministrativeRegion": ["region", "regions"]}}
+    >>> shared_region_word(" in ", " and Lviv regions", t), shared_region_word(" and ", " regions.", t)
+    (True, True)
+    >>> shared_region_word(", ", " and the Lviv region", t)
+    False
+    """
+    plurals = [w for w in typing.get("after", {}).get("AdministrativeRegion", ()) if w.endswith("s")]
+    if not plurals:
+        return False
+    words = "|".join(re.escape(w) for w in plurals)
+    return bool(re.match(r"\s+and\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+(?:" + words + r")\b", after)
+                or (re.search(r"\band\s+$", before) and re.match(r"\s+(?:" + words + r")\b", after)))
+
+
 def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
                       gazetteer: Gazetteer | None = None) -> Mention | None:
     """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place."""
@@ -125,9 +142,14 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
     name = clean_name(ent.text)
     if not name or not any(c.isalpha() for c in name) or (entry is None and fold(name) in gazetteer.not_entities):
         return None
+    doc = ent.doc
+    if kind == PLACE and shared_region_word(doc.text[max(ent.start_char - 5, 0):ent.start_char],
+                                            doc.text[ent.end_char:ent.end_char + 60], gazetteer.typing):
+        # "X and Y regions": X is a region too, not the city of that name
+        name = f"{name} region"
+        entry = gazetteer.by_name().get((kind, fold(name)))
     if entry is None:
         entry = gazetteer.by_name().get((kind, fold(name)))
-    doc = ent.doc
     subtype = entry.subtype if entry and entry.subtype else infer_subtype(
         kind, name, doc.text[max(ent.start_char - 30, 0):ent.start_char], doc.text[ent.end_char:ent.end_char + 30],
         gazetteer.typing)
