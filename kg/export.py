@@ -128,6 +128,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 #: One query per aspect; each row is (event, value).
 _ACLED_QUERIES = {
     "date": "SELECT ?e ?v WHERE { ?e a ng:Event ; ng:startDate ?v }",
+    "published": "SELECT ?e ?v WHERE { ?e a ng:Event ; ng:reportedIn ?a . ?a ng:datePublished ?v }",
+    "speech": "SELECT ?e ?v WHERE { ?e a ng:SpeechAct . BIND(true AS ?v) }",
     "class": "SELECT ?e ?v WHERE { ?e a ng:Event , ?c . ?c rdfs:subClassOf ng:Event ; rdfs:label ?v }",
     "type": """SELECT ?e ?v ?broader WHERE { ?e a ng:Event ; ng:hasEventType ?t .
                OPTIONAL { ?t skos:prefLabel ?pl } OPTIONAL { ?t rdfs:label ?rl } BIND(COALESCE(?pl, ?rl) AS ?v)
@@ -171,7 +173,11 @@ def _event_type(concepts: list[tuple[str, str]], classes: set[str]) -> tuple[str
 
 
 def acled_rows(store: GraphStore) -> list[dict[str, str]]:
-    """One row per event of the graph, with ACLED's columns (:data:`ACLED_COLUMNS`), sorted by date."""
+    """One row per event of the graph, with ACLED's columns (:data:`ACLED_COLUMNS`), sorted by date.
+
+    Speech acts (statements, appeals ...) are left out unless they carry an ``ng:hasEventType``; an event
+    without ``ng:startDate`` is dated by the publication date of the article that reports it.
+    """
     facts: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for aspect, query in _ACLED_QUERIES.items():
         for row in store.select(_PREFIXES + query):
@@ -186,11 +192,13 @@ def acled_rows(store: GraphStore) -> list[dict[str, str]]:
     rows = []
     for event in sorted(facts):
         f = facts[event]
+        if f["speech"] and not f["type"]:
+            continue  # statements are not ACLED events unless typed as one
         event_type, sub_type = _event_type(list(f["type"]), f["class"])
         agents = sorted(f["agent"])
         killed = [int(v) for v in f["killed"] if str(v).isdigit()]
         rows.append({
-            "event_date": _first(f["date"])[:10],
+            "event_date": (_first(f["date"]) or _first(f["published"]))[:10],
             "event_type": event_type,
             "sub_event_type": sub_type,
             "actor1": agents[0] if agents else "",

@@ -26,6 +26,7 @@ EVENTS = """
 @base <https://w3id.org/newsgraph/id/> .
 
 ng:Riot rdfs:subClassOf ng:Event ; rdfs:label "riot"@en .
+ng:Arrest rdfs:subClassOf ng:Event ; rdfs:label "arrest"@en .
 ng:Demonstration rdfs:subClassOf ng:Event ; rdfs:label "demonstration"@en .
 
 <concept/riots> a ng:EventTypeConcept ; skos:prefLabel "Riots" .
@@ -53,7 +54,10 @@ ng:Demonstration rdfs:subClassOf ng:Event ; rdfs:label "demonstration"@en .
 
 <event/e2> a ng:Demonstration , ng:Event ; ng:startDate "2030-03-01"^^xsd:date ;
     ng:hasPlace <place/ruritania> ; ng:reportedIn <article/a2> .
-<article/a2> ng:sourceFile "a2.txt" .
+<article/a2> ng:sourceFile "a2.txt" ; ng:datePublished "2030-03-04"^^xsd:date .
+
+<event/e3> a ng:Arrest , ng:Event ; ng:reportedIn <article/a2> .
+<event/s1> a ng:SpeechAct , ng:Event ; ng:startDate "2030-03-02"^^xsd:date ; ng:reportedIn <article/a2> .
 """
 
 
@@ -69,8 +73,8 @@ def events_store(tmp_path) -> EmbeddedStore:
 
 def test_acled_rows_from_a_hand_made_graph(events_store):
     rows = acled_rows(events_store)
-    assert [r["event_date"] for r in rows] == ["2030-03-01", "2030-03-02"]
-    demo, riot = rows
+    assert [r["event_date"] for r in rows] == ["2030-03-01", "2030-03-02", "2030-03-04"]
+    demo, riot, arrest = rows
     assert riot == {
         "event_date": "2030-03-02", "event_type": "Riots", "sub_event_type": "Violent demonstration",
         "actor1": "farmers", "assoc_actor_1": "students", "actor2": "police", "country": "Ruritania",
@@ -79,6 +83,7 @@ def test_acled_rows_from_a_hand_made_graph(events_store):
     }
     assert demo["event_type"] == "demonstration" and demo["country"] == "Ruritania"
     assert demo["source"] == "a2.txt" and demo["fatalities"] == "0" and demo["actor1"] == ""
+    assert arrest["event_type"] == "arrest" and arrest["event_date"] == "2030-03-04"  # dated by its article
 
 
 def test_acled_csv_has_the_acled_header(events_store):
@@ -88,7 +93,7 @@ def test_acled_csv_has_the_acled_header(events_store):
     assert tuple(table[0]) == ACLED_COLUMNS == ("event_date", "event_type", "sub_event_type", "actor1",
                                                 "assoc_actor_1", "actor2", "country", "admin1", "location",
                                                 "source", "notes", "fatalities")
-    assert len(table) == 2
+    assert len(table) == 3
 
 
 def to_rdflib(term):
