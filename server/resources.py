@@ -407,8 +407,18 @@ def highlight(text: str, marks: list[Mark], selected: tuple[int, int] | None = N
     if pos < len(text):
         pieces.append({"text": text[pos:]})
     if selected and not any(p.get("selected") for p in pieces):
-        # A selected span that is not one of the marks (e.g. a quote): cut it out of its plain piece.
+        # A selected span that is not one of the marks (e.g. a quote): cut it out of its plain piece,
+        # or, when it lies within or across marks, select the pieces it overlaps.
         pieces = _cut_selected(pieces, text, selected)
+        if not any(p.get("selected") for p in pieces):
+            pos = 0
+            for piece in pieces:
+                start, pos = pos, pos + len(piece["text"])
+                piece["selected"] = start < selected[1] and selected[0] < pos
+    for piece in pieces:
+        if piece.get("selected"):
+            piece["anchor"] = f"span-{selected[0]}-{selected[1]}"
+            break
     return pieces
 
 

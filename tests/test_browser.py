@@ -143,9 +143,11 @@ def test_entity_page_shows_facts_evidence_and_graph(live_server, page):
     assert label in nodes and len(nodes) >= 2
     shot(page, "entity")
 
-    page.locator("#evidence li a").first.click()
-    selected = page.locator("#text mark.selected")
-    expect(selected).to_have_count(1)
+    link = page.locator("#evidence li a").first
+    span = re.search(r"#(span-\d+-\d+)$", link.get_attribute("href"))[1]
+    link.click()
+    selected = page.locator(f"#text #{span}")
+    expect(selected).to_have_class(re.compile(r"\bselected\b"))
     expect(selected).to_be_in_viewport()
     expect(page.locator("#text mark.ent").first).to_be_visible()
     shot(page, "article")

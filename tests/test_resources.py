@@ -155,6 +155,14 @@ def test_article_page_can_select_a_span_that_is_not_a_mention(client):
     assert '<mark class="quote selected" id="span-38-44">Monday</mark>' in html
 
 
+def test_a_selected_span_inside_a_longer_mention_selects_that_mention():
+    from server.resources import Mark, highlight
+
+    pieces = highlight("the former mayor spoke", [Mark(4, 16, "person", "", None)], (11, 16))
+    assert [(p["text"], p.get("selected", False), p.get("anchor")) for p in pieces] == [
+        ("the ", False, None), ("former mayor", True, "span-11-16"), (" spoke", False, None)]
+
+
 def test_doctests_of_highlight_hold():
     from server.resources import Mark, highlight
 
