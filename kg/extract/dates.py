@@ -213,7 +213,7 @@ def resolve_ref(ref: DateRef, anchor: dt.date | None, year: int | None,
         if ref.end_month and ref.end_day:
             end = _safe_date(ref.end_year or y, ref.end_month, ref.end_day)
             ref.end = end.isoformat() if end else None
-        ref.precision = "time" if ref.time_start else "day"
+        ref.precision = "day"
     elif ref.kind == "weekday" and anchor is not None and ref.weekday is not None:
         back = (anchor.weekday() - ref.weekday) % 7
         ref.start = (anchor - dt.timedelta(days=back)).isoformat()
@@ -221,6 +221,4 @@ def resolve_ref(ref: DateRef, anchor: dt.date | None, year: int | None,
         ref.start = (anchor + dt.timedelta(days=ref.offset)).isoformat()
     elif ref.kind == "same_day" and previous is not None:
         ref.start = previous.isoformat()
-    if ref.time_start and ref.start:
-        ref.precision = "time"
     return ref
