@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
+#: ``kg build`` as the benchmarks run it: the real command, SHACL gate non-fatal (see build_child.py).
+KG_BUILD = [PYTHON, "-m", "bench.build_child"]
+VALIDATION_FAILED = "BENCH: validation failed"
 
 
 def env_int(name: str, default: int) -> int:

@@ -13,7 +13,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from .common import BIN, dir_size_mb, env_float, env_int, env_list, fmt, run_child
+from .common import KG_BUILD, VALIDATION_FAILED, dir_size_mb, env_float, env_int, env_list, fmt, run_child
 from .synth import write_corpus
 
 logger = logging.getLogger(__name__)
@@ -36,10 +36,12 @@ def run(work: Path) -> dict:
         shutil.rmtree(corpus.parent, ignore_errors=True)
         write_corpus(corpus, size, seed=1, sentences=sentences)
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
-        child = run_child([str(BIN / "kg"), "build", str(corpus), "--out", str(out)], timeout=timeout,
+        child = run_child([*KG_BUILD, str(corpus), "--out", str(out), "--no-cache"], timeout=timeout,
                           log=work / f"scale-{size}" / "build.log")
+        log = (work / f"scale-{size}" / "build.log").read_text(errors="replace")
         row = {"articles": size, "words": words, "seconds": child.seconds, "max_rss_mb": child.max_rss_mb,
-               "ok": child.ok, "timed_out": child.timed_out}
+               "ok": child.ok, "timed_out": child.timed_out,
+               "validation_failed": VALIDATION_FAILED in log}
         if child.ok:
             report = json.loads((out / "report.json").read_text())
             row.update(store_mb=dir_size_mb(out / "store"), nq_mb=dir_size_mb(out / "kg.nq"),
@@ -70,6 +72,11 @@ def markdown(r: dict) -> str:
         lines.append(f"| {row['articles']:,} | {row['words']:,} | {fmt(row['seconds'], 1)} | {fmt(per_kword, 0)} "
                      f"| {fmt(row['max_rss_mb'], 0)} | {fmt(row['store_mb'], 1)} | {fmt(row['nq_mb'], 1)} "
                      f"| {row['quads']:,} | {row['entities']:,} | {row['merges']:,} |")
+    failed = [f"{row['articles']:,}" for row in r["rows"] if row.get("validation_failed")]
+    if failed:
+        lines += ["", f"The graph failed SHACL validation at {', '.join(failed)} articles (spaCy tags some invented "
+                  "names with the wrong kind); `kg build` stops there, so the benchmark runs it with the gate made "
+                  "non-fatal (bench/build_child.py): validation still runs and is timed."]
     done = [row for row in r["rows"] if row["ok"]]
     if len(done) >= 2:
         first, last = done[0], done[-1]

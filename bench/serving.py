@@ -26,7 +26,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from .common import BIN, ROOT, env_float, env_int, env_list, fmt, run_child
+from .common import BIN, KG_BUILD, ROOT, env_float, env_int, env_list, fmt, run_child
 from .scale import build_dir
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ def run(work: Path) -> dict:
 
         corpus = work / f"scale-{size}" / "corpus"
         write_corpus(corpus, size, seed=1, sentences=env_int("SCALE_SENTENCES", 3))
-        run_child([str(BIN / "kg"), "build", str(corpus), "--out", str(build)], log=work / "query-build.log")
+        run_child([*KG_BUILD, str(corpus), "--out", str(build), "--no-cache"], log=work / "query-build.log")
     quads = sum(1 for _ in (build / "kg.nq").open(encoding="utf-8"))
     queries = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in query_files()}
     federated = sorted(q for q, text in queries.items() if re.search(r"\bSERVICE\b", text, re.IGNORECASE))
