@@ -169,7 +169,8 @@ def _places(ctx: Context, heads: list[Token]) -> tuple[list[Mention], list[str]]
     texts: list[str] = []
     for head in heads:
         for prep in head.children:
-            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+            # "took place in X ... and in Y": the second preposition is parsed as a conjunct
+            if prep.dep_ not in ("prep", "conj") or prep.lower_ not in PLACE_PREPS:
                 continue
             for pobj in _role_tokens(prep, ("pobj",)):
                 found = ctx.mentions_in(pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge.text), (PLACE,))

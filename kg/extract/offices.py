@@ -57,7 +57,9 @@ def _title_of(ctx: Context, title_span) -> tuple[str, Mention | None, str | None
         j = after + 1
         while j < len(doc) and doc[j].lower_ in ("the", "a"):
             j += 1
-        if j < len(doc):
+        if j < len(doc) and doc[j].lower_ in demonyms:
+            post_in_text = demonyms[doc[j].lower_]  # "press secretary of the Russian President"
+        elif j < len(doc):
             post_in = ctx.mention_at(doc[j], (ORGANIZATION, PLACE))
             if post_in is None and doc[j].pos_ == "PROPN":
                 post_in_text = doc[j].text
