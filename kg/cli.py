@@ -126,19 +126,23 @@ def stats_cli(store: str | None, as_json: bool, as_void: bool) -> None:
 @click.option("--query-timeout", type=float, default=None, help="Wall-clock limit of one query, in seconds [10].")
 @click.option("--enable-updates", is_flag=True, default=None, help="Accept SPARQL updates on /update (needs --token).")
 @click.option("--token", default=None, help="Bearer token /update requires (or KG_UPDATE_TOKEN).")
+@click.option("--upstream", default=None, help="Answer from this remote SPARQL query URL, not --store (read-only).")
 def serve_cli(store: str | None, host: str | None, port: int | None, query_timeout: float | None,
-              enable_updates: bool | None, token: str | None) -> None:
+              enable_updates: bool | None, token: str | None, upstream: str | None) -> None:
     """Serve the graph: SPARQL at /sparql, updates at /update when enabled, health at /health (waitress)."""
     import waitress
 
     from server import create_app
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
-                                 enable_updates=enable_updates, update_token=token)
+                                 enable_updates=enable_updates, update_token=token, upstream=upstream)
+    if settings.upstream and settings.enable_updates:
+        raise KGError("--upstream serves a remote store read-only: drop --enable-updates (update the store itself)")
     if settings.enable_updates and not settings.update_token:
         raise KGError("--enable-updates needs a bearer token: add --token SECRET (or set KG_UPDATE_TOKEN)")
     app = create_app({"STORE": settings.store, "QUERY_TIMEOUT": settings.query_timeout,
-                      "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token})
+                      "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token,
+                      "UPSTREAM": settings.upstream})
     click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph")
 
@@ -188,3 +192,32 @@ def query_cli(query: str | None, store: str | None, fmt: str, list_files: bool, 
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a query name), or --list")
     result = execute(Settings.from_env(store=store).store, query_text(query, folder))
     click.echo(format_result(result, fmt))
+
+
+@main.command("push")
+@click.option("--endpoint", required=True, help="SPARQL query URL of the remote store (Oxigraph: http://HOST:7878/query).")
+@click.option("--graph-store", default=None,
+              help="Graph Store Protocol URL [the endpoint; an Oxigraph .../query becomes .../store].")
+@click.option("--auth", default=None, help="user:password for HTTP Basic authentication.")
+@click.option("--token", default=None, help="Bearer token for the store.")
+@click.option("--batch", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Graphs sent at the same time (one PUT each).")
+@click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True,
+              help="Further attempts for a request that failed (connection error, 429, 5xx), with backoff.")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Build folder holding kg.nq [build].")
+@click.option("--force", is_flag=True, help="Push every graph, even those the push log lists as pushed.")
+def push_cli(endpoint: str, graph_store: str | None, auth: str | None, token: str | None, batch: int,
+             retries: int, out: str | None, force: bool) -> None:
+    """Write each named graph of OUT/kg.nq into a SPARQL 1.1 store (Graph Store Protocol PUT, resumable)."""
+    from pathlib import Path
+
+    from .push import Target, graph_store_url, parse_auth, push
+
+    if auth and token:
+        raise click.UsageError("give --auth or --token, not both")
+    build = Path(Settings.from_env(out=out).out)
+    target = Target(graph_store_url(endpoint, graph_store), auth=parse_auth(auth), token=token or "",
+                    retries=retries)
+    report = push(build / "kg.nq", target, build / "push-log.jsonl", batch=batch, force=force)
+    click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples, to {target.graph_store}; "
+               f"{len(report.skipped)} unchanged graph(s) skipped (log: {build / 'push-log.jsonl'})")

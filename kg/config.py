@@ -59,6 +59,7 @@ class Settings:
     query_workers: int = _setting(0, "Worker processes that run SPARQL queries (0: as many as request threads).")
     enable_updates: bool = _setting(False, "Accept SPARQL updates on /update (needs an update token).")
     update_token: str = _setting("", "Bearer token a client must send to /update; updates stay off without one.")
+    upstream: str = _setting("", "SPARQL query URL of a remote store kg serve answers from (read-only).")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:

@@ -73,8 +73,15 @@ class KGStore:
 
 
 def init_app(app: Flask) -> None:
-    """Check the store named by the app's ``STORE`` setting and set up its query pool."""
+    """Check the store named by the app's ``STORE`` setting (or ``UPSTREAM``) and set up its query pool."""
     settings = app.config["SETTINGS"]
+    if settings.upstream:
+        from .upstream import open_upstream
+
+        app.extensions["kg"] = kg = open_upstream(settings.upstream, settings.query_workers or settings.threads,
+                                                  settings.query_timeout)
+        atexit.register(kg.pool.close)
+        return
     path = str(app.config["STORE"])
     pool = QueryPool(path, size=settings.query_workers or settings.threads, timeout=settings.query_timeout)
     app.extensions["kg"] = KGStore(path, pool)

@@ -1,0 +1,214 @@
+"""A remote SPARQL 1.1 store behind the endpoint: ``kg serve --upstream URL``.
+
+:class:`UpstreamPool` has the interface of :class:`server.executor.QueryPool` (``run``, ``update``,
+``close``), so the endpoint and the pages work unchanged. Every safety rule stays in force:
+the query is checked by :func:`server.guard.check_query` against the upstream's graphs before it
+leaves (SERVICE refused, FROM only for graphs the store holds), it is sent as a query (never an
+update) with a wall-clock limit, and its answer is parsed and re-serialized here, which enforces
+the row cap and answers in the format the client negotiated.
+
+The upstream's default graph must be the union of its named graphs, as in the embedded store
+(Oxigraph: ``oxigraph serve --union-default-graph``; Virtuoso and most stores do so already).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pyoxigraph as ox
+import requests
+
+from kg.errors import QueryError, StoreError
+from kg.stats import Stats, compute_stats
+from kg.store import SparqlStore
+
+from .db import KGStore, StoreInfo
+from .executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json
+from .guard import Malformed, Refused, check_query, is_update
+
+logger = logging.getLogger(__name__)
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
+_CHUNK = 1 << 16
+
+
+def _media_type(reply: requests.Response) -> str:
+    return reply.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+class UpstreamPool:
+    """Runs guarded queries on a remote SPARQL 1.1 query endpoint, at most ``size`` at a time.
+
+    Args:
+        url: the upstream's query URL.
+        size: most queries in flight at once (a request that finds them all busy waits, within its limit).
+        timeout: wall-clock limit of one query, in seconds (waiting for a free slot included).
+    """
+
+    def __init__(self, url: str, size: int, timeout: float) -> None:
+        self.url = url
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.graphs: frozenset[str] = frozenset()
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._closed = False
+
+    def run(self, job: Job, timeout: float | None = None) -> Answer:
+        """Check and run ``job`` upstream and serialize its answer as :func:`server.executor.execute` does.
+
+        Raises:
+            QueryTimeout: the upstream did not answer within the limit.
+            WorkerFailed: the upstream cannot be reached, or sent something that is not a SPARQL answer.
+        """
+        if self._closed:
+            raise WorkerFailed("the upstream connection is closed")
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        if job.check:
+            try:
+                check_query(job.query, self.graphs)
+            except Refused as exc:
+                return Answer("refused", str(exc).encode("utf-8"))
+            except Malformed as exc:
+                return Answer("malformed", str(exc).encode("utf-8"))
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise _timeout(limit)
+        try:
+            status, media_type, body = self._fetch(job, deadline, limit)
+        finally:
+            self._slots.release()
+        return _answer(job, status, media_type, body)
+
+    def _fetch(self, job: Job, deadline: float, limit: float) -> tuple[int, str, bytes]:
+        data: list[tuple[str, str]] = [("query", job.query)]
+        data += [("default-graph-uri", iri) for iri in job.default_graph or ()]
+        data += [("named-graph-uri", iri) for iri in job.named_graphs or ()]
+        accept = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"
+        remaining = max(0.1, deadline - time.monotonic())
+        try:
+            with requests.post(self.url, data=data, headers={"Accept": accept}, stream=True,
+                               timeout=(min(5.0, remaining), remaining)) as reply:
+                chunks, size = [], 0
+                for chunk in reply.iter_content(_CHUNK):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if time.monotonic() > deadline:
+                        raise _timeout(limit)
+                    if size > MAX_ANSWER_BYTES:
+                        return 200, "too-large", b""
+                return reply.status_code, _media_type(reply), b"".join(chunks)
+        except requests.Timeout as exc:
+            raise _timeout(limit) from exc
+        except requests.RequestException as exc:
+            raise WorkerFailed(f"the upstream store {self.url} cannot be reached: {exc}") from exc
+
+    def update(self, text: str, timeout: float | None = None) -> None:
+        """Refused: a server over an upstream store is read-only."""
+        raise WorkerFailed("this server answers from an upstream store and is read-only: "
+                           "update the store itself (or push a new build with `kg push`)")
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def _timeout(limit: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran longer than {limit:g} s (KG_QUERY_TIMEOUT) and was stopped: "
+                        "make it more selective or add a LIMIT")
+
+
+def _answer(job: Job, status: int, media_type: str, body: bytes) -> Answer:
+    """The upstream's reply as an :class:`Answer`, capped at ``job.max_rows`` and in the negotiated format."""
+    if media_type == "too-large":
+        return Answer("too-many-rows", f"the answer is larger than {MAX_ANSWER_BYTES} bytes: add a LIMIT, "
+                                       "or page through it with LIMIT and OFFSET".encode())
+    message = body.decode("utf-8", "replace").strip()[:2000]
+    if status in (408, 503, 504):
+        raise QueryTimeout(f"the upstream store gave up on the query (HTTP {status}): {message}")
+    if status == 400:
+        if is_update(job.query):
+            return Answer("malformed", b"this is a SPARQL update, not a query: /sparql answers queries only")
+        return Answer("syntax", message.encode("utf-8"))
+    if not 200 <= status < 300:
+        return Answer("error", f"the upstream store answered HTTP {status}: {message}".encode())
+    try:
+        if media_type == N_TRIPLES:
+            return _graph(job, body)
+        if media_type == RESULTS_JSON:
+            return _results(job, body)
+    except TooManyRows as exc:
+        return Answer("too-many-rows", str(exc).encode("utf-8"))
+    except SyntaxError as exc:
+        raise WorkerFailed(f"the upstream store sent an answer that does not parse: {exc}") from exc
+    raise WorkerFailed(f"the upstream store answered in {media_type or 'no media type'}, "
+                       f"not {RESULTS_JSON} or {N_TRIPLES}")
+
+
+def _graph(job: Job, body: bytes) -> Answer:
+    if job.graph_format is None:
+        return Answer("not-acceptable", extra={"kind": "graph"})
+    triples = []
+    for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+        if len(triples) >= job.max_rows:
+            raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
+                              "add a LIMIT, or page through it with LIMIT and OFFSET")
+        triples.append(triple)
+    fmt = getattr(ox.RdfFormat, job.graph_format)
+    if fmt.supports_datasets:
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return Answer("graph", ox.serialize(triples, format=fmt), job.graph_format)
+
+
+def _results(job: Job, body: bytes) -> Answer:
+    if job.results_format is None:
+        return Answer("not-acceptable", extra={"kind": "results"})
+    fmt = getattr(ox.QueryResultsFormat, job.results_format)
+    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("results", result.serialize(format=fmt), job.results_format)
+    capped = _solutions_json(result, job.max_rows)
+    if job.results_format != "JSON":
+        capped = ox.parse_query_results(capped, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return Answer("results", capped, job.results_format)
+
+
+class UpstreamStore(KGStore):
+    """The app's view of an upstream store: its graphs and size (asked once at start) and its query pool."""
+
+    def __init__(self, url: str, pool: UpstreamPool, timeout: float) -> None:
+        self.remote = SparqlStore(url, timeout=timeout)
+        super().__init__(url, pool)
+
+    def read_info(self) -> StoreInfo:
+        """Ask the upstream for its named graphs and its number of quads."""
+        try:
+            rows = self.remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+            quads = len(self.remote)
+        except StoreError as exc:
+            raise StoreError(f"{exc}: check --upstream (the store's SPARQL query URL) and that it is running") from exc
+        graphs = frozenset(row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode))
+        self.pool.graphs = graphs
+        return StoreInfo(self.path, graphs, quads)
+
+    def stats(self) -> Stats:
+        """The upstream's counts for VoID, computed with SPARQL on first use and kept."""
+        with self.lock:
+            if self._stats is None:
+                self._stats = compute_stats(self.remote)
+            return self._stats
+
+    def run_update(self, text: str) -> None:
+        """Refused: see :meth:`UpstreamPool.update`."""
+        raise QueryError("this server answers from an upstream store and is read-only")
+
+
+def open_upstream(url: str, size: int, timeout: float) -> UpstreamStore:
+    """The :class:`UpstreamStore` for the query endpoint at ``url``.
+
+    Raises:
+        StoreError: the upstream cannot be queried.
+    """
+    return UpstreamStore(url, UpstreamPool(url, size=size, timeout=timeout), timeout=max(timeout, 30.0))
