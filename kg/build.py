@@ -206,6 +206,8 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
         for m in ev.targets + ev.participants:
             if (iri := _agent(graph, minter, resolution, m)) is not None:
                 graph.add((node, NG.hasTarget if m in ev.targets else NG.hasParticipant, iri))
+                if m in ev.targets and ev.event_class in ("Appeal", "Demand") and m.kind != PLACE:
+                    graph.add((node, NG.addressee, iri))
         for text in ev.target_texts:
             graph.add((node, NG.objectText, Literal(text)))
         for m in ev.places:

@@ -110,3 +110,10 @@ def test_same_event_from_two_articles_has_one_key(nlp):
     assert ka == kb and len(ka) == 1
     log = merge_log([a, b], resolution)
     assert [(m["class"], m["date"], len(m["articles"])) for m in log] == [("StateOfEmergency", "2022-01-05", 2)]
+
+
+def test_appeal_addresses_the_organisation_it_asks(nlp):
+    rec = record_of(nlp, "President Lenin Moreno announced his appeal for help from the United Nations.")
+    appeal = next(e for e in rec.events if e.event_class == "Appeal")
+    assert "Lenin Moreno" in names(appeal.agents)
+    assert "United Nations" in names(appeal.targets)

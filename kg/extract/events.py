@@ -250,6 +250,11 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 elif child.dep_ == "prep" and child.lower_ == "of":
                     for t in _role_tokens(child, ("pobj",)):
                         (targets if trig.event_class in TENURE_CLASSES else agents).add(t)
+                        if trig.event_class in TENURE_CLASSES:
+                            # "the resignation of the Cabinet of Ministers of X": X's cabinet, X goes too
+                            for sub in t.subtree:
+                                if sub.i != t.i and sub.dep_ == "pobj" and ctx.mention_at(sub, (PERSON,)):
+                                    targets.add(sub, (PERSON,))
                 elif child.dep_ == "prep" and child.lower_ == "between":
                     for t in _role_tokens(child, ("pobj",)):
                         participants.add(t)
