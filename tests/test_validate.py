@@ -15,7 +15,7 @@ from kg import pipeline
 from kg.cli import main
 from kg.errors import ValidationError
 from kg.namespaces import NG
-from kg.owl import ontology_graph
+from kg.owl import ontology_graph, write_owl
 from kg.validate import asserted_graph_from_nquads, check, validate
 
 from .conftest import SEEDS
@@ -179,3 +179,10 @@ def test_missing_build_is_a_clear_error(tmp_path: Path):
     result = CliRunner().invoke(main, ["validate", "--out", str(tmp_path)])
     assert result.exit_code == 4
     assert "run `kg build` first" in result.output
+
+
+def test_kg_owl_is_exactly_the_asserted_graphs_of_kg_nq(seed_build, tmp_path):
+    """kg.owl depends only on the asserted quads (same bytes when rewritten from kg.nq), so it is as deterministic
+    as kg.nq is."""
+    rewritten = write_owl(tmp_path / "kg.owl", asserted_graph_from_nquads(seed_build / "kg.nq"))
+    assert rewritten.read_bytes() == (seed_build / "kg.owl").read_bytes()
