@@ -206,12 +206,13 @@ def query_cli(query: str | None, store: str | None, fmt: str, list_files: bool, 
               help="Further attempts for a request that failed (connection error, 429, 5xx), with backoff.")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Build folder holding kg.nq [build].")
 @click.option("--force", is_flag=True, help="Push every graph, even those the push log lists as pushed.")
+@click.option("--no-verify", is_flag=True, help="Skip counting the pushed graphs' triples through --endpoint.")
 def push_cli(endpoint: str, graph_store: str | None, auth: str | None, token: str | None, batch: int,
-             retries: int, out: str | None, force: bool) -> None:
+             retries: int, out: str | None, force: bool, no_verify: bool) -> None:
     """Write each named graph of OUT/kg.nq into a SPARQL 1.1 store (Graph Store Protocol PUT, resumable)."""
     from pathlib import Path
 
-    from .push import Target, graph_store_url, parse_auth, push
+    from .push import Target, graph_store_url, parse_auth, push, verify
 
     if auth and token:
         raise click.UsageError("give --auth or --token, not both")
@@ -219,5 +220,8 @@ def push_cli(endpoint: str, graph_store: str | None, auth: str | None, token: st
     target = Target(graph_store_url(endpoint, graph_store), auth=parse_auth(auth), token=token or "",
                     retries=retries)
     report = push(build / "kg.nq", target, build / "push-log.jsonl", batch=batch, force=force)
+    if report.sizes and not no_verify:
+        verify(endpoint, report.sizes, target)
+        click.echo(f"checked through {endpoint}: every pushed graph holds its triples", err=True)
     click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples, to {target.graph_store}; "
                f"{len(report.skipped)} unchanged graph(s) skipped (log: {build / 'push-log.jsonl'})")

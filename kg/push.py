@@ -62,11 +62,12 @@ class Target:
 
 @dataclass
 class PushReport:
-    """What a push did: graphs sent, graphs skipped as already pushed, triples sent."""
+    """What a push did: graphs sent, graphs skipped as already pushed, triples sent (in all and per graph)."""
 
     pushed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     triples: int = 0
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def graph_store_url(endpoint: str, graph_store: str | None = None) -> str:
@@ -210,12 +211,49 @@ def push(nquads: str | Path, target: Target, log: str | Path, batch: int = 4, fo
                                            "graph_store": target.graph_store, "at": time.time()}) + "\n")
                 log_file.flush()
                 report.pushed.append(iri)
-                report.triples += body.count(b"\n")
+                report.sizes[iri] = body.count(b"\n")
+                report.triples += report.sizes[iri]
                 if progress:
                     progress(iri)
             if failure:
                 raise failure
     return report
+
+
+def verify(endpoint: str, expected: dict[str, int], target: Target, chunk: int = 200) -> None:
+    """Ask the store's query endpoint how many triples each graph holds, and compare with ``expected``.
+
+    Args:
+        endpoint: the store's SPARQL query URL.
+        expected: triples per graph IRI.
+        target: the credentials (and timeout) to use.
+        chunk: graphs per query.
+
+    Raises:
+        PushError: the endpoint cannot be queried, or a graph holds another number of triples.
+    """
+    iris = sorted(expected)
+    found: dict[str, int] = {}
+    headers = {"Accept": "application/sparql-results+json"}
+    if target.token:
+        headers["Authorization"] = f"Bearer {target.token}"
+    for part in _chunks(iris, chunk):
+        values = " ".join(f"<{iri}>" for iri in part)
+        query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+        try:
+            reply = requests.post(endpoint, data={"query": query}, headers=headers, auth=target.auth,
+                                  timeout=target.timeout)
+            reply.raise_for_status()
+            rows = reply.json()["results"]["bindings"]
+        except (requests.RequestException, ValueError, KeyError) as exc:
+            raise PushError(f"cannot check the pushed graphs at {endpoint}: {exc}; check --endpoint "
+                            "(the store's SPARQL query URL), or skip the check with --no-verify") from exc
+        found.update({row["g"]["value"]: int(row["n"]["value"]) for row in rows})
+    wrong = [f"<{iri}> has {found.get(iri, 0)} triples, not {expected[iri]}" for iri in iris
+             if found.get(iri, 0) != expected[iri]]
+    if wrong:
+        raise PushError(f"{len(wrong)} graph(s) differ in the store after the push: " + "; ".join(wrong[:5])
+                        + (" ..." if len(wrong) > 5 else "") + "; run `kg push --force` to send every graph again")
 
 
 def _end_last_line(log: Path) -> None:

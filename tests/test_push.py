@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.push import PushError, Target, push, read_graphs, read_log
+from kg.push import PushError, Target, push, read_graphs, read_log, verify
 
 from .conftest import stop_server
 from .oxigraph_server import graph_sizes, start_oxigraph
@@ -50,6 +51,7 @@ def test_push_writes_every_named_graph_and_a_repush_replaces_them(build, oxigrap
     result = CliRunner().invoke(main, ["push", "--endpoint", oxigraph + "/query", "--out", str(build)])
     assert result.exit_code == 0, result.output
     assert f"pushed {len(expected)} graph(s)" in result.output
+    assert "every pushed graph holds its triples" in result.output
     assert graph_sizes(oxigraph + "/query") == expected
 
     again = CliRunner().invoke(main, ["push", "--endpoint", oxigraph + "/query", "--out", str(build), "--force",
@@ -57,6 +59,17 @@ def test_push_writes_every_named_graph_and_a_repush_replaces_them(build, oxigrap
     assert again.exit_code == 0, again.output
     assert f"pushed {len(expected)} graph(s)" in again.output
     assert graph_sizes(oxigraph + "/query") == expected  # replaced, not doubled
+
+
+def test_verify_finds_a_graph_the_store_holds_differently(build, oxigraph):
+    report = push(build / "kg.nq", Target(oxigraph + "/store"), build / "push-log.jsonl")
+    verify(oxigraph + "/query", report.sizes, Target(oxigraph + "/store"))
+    changed = report.pushed[0]
+    reply = requests.post(oxigraph + "/store", params={"graph": changed}, data=b"<urn:x:a> <urn:x:b> <urn:x:c> .\n",
+                          headers={"Content-Type": "application/n-triples"}, timeout=30)
+    assert reply.ok
+    with pytest.raises(PushError, match=f"<{changed}> has {report.sizes[changed] + 1} triples"):
+        verify(oxigraph + "/query", report.sizes, Target(oxigraph + "/store"))
 
 
 def test_a_push_resumes_from_its_log_and_resends_changed_graphs(build, oxigraph):
@@ -122,7 +135,7 @@ def test_push_retries_a_busy_store_and_sends_credentials(build, option, header):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/gsp"
-        result = CliRunner().invoke(main, ["push", "--endpoint", url, *option, "--out", str(build)])
+        result = CliRunner().invoke(main, ["push", "--endpoint", url, *option, "--out", str(build), "--no-verify"])
     finally:
         server.shutdown()
         server.server_close()
