@@ -291,9 +291,8 @@ def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, min
 #: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).
 COUNT_CATEGORIES = {"killed": NG.killed, "injured": NG.injured, "arrested": NG.arrested, "damaged": NG.damaged,
                     "participants": NG.participants}
-#: Finer categories: a concept of their own, narrower than the ontology's category.
-BROADER_CATEGORIES = {"beaten": NG.injured, "burned": NG.damaged, "looted": NG.damaged,
-                      "remaining": NG.participants, "casualties": NG.injured}
+#: Finer categories (burned, beaten, remaining ...) get a concept of their own. Linking them to the ontology's
+#: categories with skos:broader waits for the ontology to declare skos:broader (the OWL export rejects it).
 
 
 def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
@@ -308,8 +307,6 @@ def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             category = minter.id("concept", f"count-{slugify(count.category)}")
             graph.add((category, RDF.type, NG.CountCategory))
             graph.add((category, SKOS.prefLabel, Literal(count.category, lang="en")))
-            if count.category in BROADER_CATEGORIES:
-                graph.add((category, SKOS.broader, BROADER_CATEGORIES[count.category]))
         graph.add((node, NG.countCategory, category))
         what = count.group_text or count.unit or ""
         graph.add((node, RDFS.label, Literal(f"{count.category} {what}".strip(), lang="en")))
