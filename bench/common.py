@@ -58,8 +58,8 @@ def run_child(args: list[str], timeout: float | None = None, log: Path | None = 
               env: dict[str, str] | None = None) -> ChildRun:
     """Run ``args`` to completion (or kill it after ``timeout`` s) and measure it.
 
-    Peak memory comes from ``wait4`` on this one child, so it includes the child's own
-    waited-for subprocesses but nothing else running on the machine.
+    Peak memory is the child's ``VmHWM`` (polled every 50 ms; it is a high-water mark, so polling
+    misses at most the last 50 ms); its own subprocesses are not counted.
     """
     log = log or Path(os.devnull)
     with open(log, "wb") as out:
@@ -68,7 +68,9 @@ def run_child(args: list[str], timeout: float | None = None, log: Path | None = 
                                 env={**os.environ, **(env or {})}, start_new_session=True)
         timed_out = False
         deadline = None if timeout is None else start + timeout
+        hwm_kb = 0
         while True:
+            hwm_kb = max(hwm_kb, _vm_hwm_kb(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -83,7 +85,22 @@ def run_child(args: list[str], timeout: float | None = None, log: Path | None = 
     output = "" if log == Path(os.devnull) else log.read_text(errors="replace")[-2000:]
     if proc.returncode != 0 and not timed_out:
         logger.warning("%s exited with %s: %s", " ".join(args[:3]), proc.returncode, output)
-    return ChildRun(list(args), seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out, output)
+    return ChildRun(list(args), seconds, (hwm_kb or usage.ru_maxrss) / 1024, proc.returncode, timed_out, output)
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    """The peak resident set of process ``pid`` so far (``VmHWM``), in KiB; 0 if it cannot be read.
+
+    ``ru_maxrss`` from ``wait4`` is no good here: a child starts with its parent's peak at the time
+    of the fork (the kernel carries it across ``exec``), so a big parent hides a small child.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def dir_size_mb(path: Path) -> float:

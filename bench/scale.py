@@ -2,7 +2,7 @@
 
 For each size in ``BENCH_SCALE_SIZES`` (default 100, 1,000, 10,000 articles of
 ``BENCH_SCALE_SENTENCES`` sentences each): wall time, peak resident memory of the build
-process (``wait4``), store size on disk, N-Quads size, quads, entities and merges. The goal:
+process (``VmHWM``), store size on disk, N-Quads size, quads, entities and merges. The goal:
 time linear in the corpus (seconds per 1,000 words flat), peak memory flat.
 """
 
