@@ -2,7 +2,7 @@
 
 Runs after extraction and before building. An event's key is its type, its places (resolved
 entities) and its start date, so the same event told by several articles ("a state of emergency
-in Almaty from 5 January") becomes one node with evidence from each; an event with no date, or
+in Lima from 5 January") becomes one node with evidence from each; an event with no date, or
 with neither place nor a nationwide type, stays keyed to its article and offsets.
 """
 

@@ -66,8 +66,8 @@ def external_iri(scheme: str, identifier: str) -> URIRef:
 
     >>> external_iri("wikidata", "Q35493"), external_iri("geonames", "1526384")
     (rdflib.term.URIRef('http://www.wikidata.org/entity/Q35493'), rdflib.term.URIRef('https://sws.geonames.org/1526384/'))
-    >>> external_iri("dbpedia", "Sputnik_(news_agency)")
-    rdflib.term.URIRef('http://dbpedia.org/resource/Sputnik_(news_agency)')
+    >>> external_iri("dbpedia", "Reuters_(agency)")
+    rdflib.term.URIRef('http://dbpedia.org/resource/Reuters_(agency)')
     """
     if scheme == "wikidata":
         return WD[identifier]

@@ -4,7 +4,7 @@ A query file (``queries/*.rq``) starts with header comments the CLI and the quer
 
     # title: Who is acting prime minister?
     # question: Who is acting prime minister and from when?
-    # answer: Alikhan Smailov, from 5 January 2022.
+    # answer: Ana Costa, from 3 March 2024.
 """
 
 from __future__ import annotations

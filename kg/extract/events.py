@@ -34,7 +34,7 @@ PERIOD_CLASSES = frozenset({"StateOfEmergency", "Curfew"})
 TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
 #: Verbs of reporting: their subject reports an event, it does not take part in it.
 REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
-#: Classes whose "to X" / "from X" names whom they address ("appealed to the CSTO for help").
+#: Classes whose "to X" / "from X" names whom they address ("appealed to the alliance for help").
 ADDRESSED_CLASSES = frozenset({"Appeal", "Demand"})
 #: Classes that are one event per article and day: later undated mentions take the date of the first dated one.
 SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree", "StateOfEmergency",
@@ -182,7 +182,7 @@ def _places(ctx: Context, heads: list[Token]) -> tuple[list[Mention], list[str]]
                     text = phrase_text(pobj)
                     if text not in texts:
                         texts.append(text)
-    # a place mention that is a nested "in X" of another place ("the centre of Almaty") is kept;
+    # a place mention that is a nested "in X" of another place ("the centre of Lima") is kept;
     # a country that contains a more specific place of the same phrase is not dropped here (build links both)
     return mentions, texts
 

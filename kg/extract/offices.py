@@ -1,6 +1,6 @@
 """Posts and tenures: who holds which office, from titles, appositions and verbs.
 
-* a title before a name: "President Tokayev", "the mayor of Almaty, Bakytzhan Sagintayev";
+* a title before a name: "President Costa", "the mayor of Lima, Rosa Quispe";
 * "X will (temporarily) act as <title>", "acting <title> X": an acting tenure;
 * "X holds the position of <title> of <organisation>", "X heads <organisation>";
 * "the resignation of X from the post of <title>" ends X's tenure; "this position was taken by Y"

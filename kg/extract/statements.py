@@ -38,7 +38,7 @@ def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
         m = ctx.mention_at(t, SPEAKER_KINDS)
         if m is None:
             continue
-        # prefer a named person ("the press secretary ... Dmitry Peskov") over the title
+        # prefer a named person ("the press secretary ... Rosa Quispe") over the title
         if best is None or (m.kind == PERSON and m.component != "title_rule" and best.component == "title_rule"):
             best = m
     if best is not None:
