@@ -1,4 +1,4 @@
-"""Reported counts: "at least 200 arrests", "about 20 soldiers were beaten", "from 60 to 120 tenge per liter".
+"""Reported counts: "at least 200 arrests", "about 20 soldiers were beaten", "from 3 to 6 soles per kilo".
 
 Every number that counts people or things (a category word from ``kg/data/count_categories.tsv``
 near it) becomes a :class:`CountRecord`: a claim with its source ("according to X", "X reports",
@@ -247,7 +247,7 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
 
 def _prices(ctx: Context, sent_no: int, tok: Token, last: Token, unit_tok: Token, value, lo, hi, evidence,
             events, source, source_text) -> list[CountRecord]:
-    """"from 60 to 120 tenge per liter": the price before and after; "up to 50 tenge": a demanded price."""
+    """"from 3 to 6 soles per kilo": the price before and after; "up to 2 soles": a demanded price."""
     sent = ctx.sents[sent_no]
     unit_end = unit_tok.i + 1
     if unit_end + 1 < sent.end and ctx.doc[unit_end].lower_ == "per":
