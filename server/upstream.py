@@ -69,12 +69,9 @@ class UpstreamPool:
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         if job.check:
-            try:
-                check_query(job.query, self.graphs)
-            except Refused as exc:
-                return Answer("refused", str(exc).encode("utf-8"))
-            except Malformed as exc:
-                return Answer("malformed", str(exc).encode("utf-8"))
+            refusal = self._check(job.query, limit)
+            if refusal is not None:
+                return refusal
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise _timeout(limit)
         try:
@@ -82,6 +79,32 @@ class UpstreamPool:
         finally:
             self._slots.release()
         return _answer(job, status, media_type, body)
+
+    def _check(self, query: str, limit: float) -> Answer | None:
+        """Run :func:`server.guard.check_query` within the wall-clock limit; an :class:`Answer` if it refuses.
+
+        The check runs in a thread that is left to finish on its own if it takes too long (a parse cannot be
+        interrupted); the client gets its 503 on time and the query never leaves.
+        """
+        outcome: list[Answer | None] = []
+
+        def check() -> None:
+            try:
+                check_query(query, self.graphs)
+                outcome.append(None)
+            except Refused as exc:
+                outcome.append(Answer("refused", str(exc).encode("utf-8")))
+            except Malformed as exc:
+                outcome.append(Answer("malformed", str(exc).encode("utf-8")))
+            except Exception as exc:  # noqa: BLE001 - reported to the client as a message
+                outcome.append(Answer("malformed", f"the query could not be checked: {exc}".encode()))
+
+        worker = threading.Thread(target=check, daemon=True, name="kg-upstream-check")
+        worker.start()
+        worker.join(limit)
+        if not outcome:
+            raise _timeout(limit)
+        return outcome[0]
 
     def _fetch(self, job: Job, deadline: float, limit: float) -> tuple[int, str, bytes]:
         data: list[tuple[str, str]] = [("query", job.query)]
