@@ -7,6 +7,8 @@ evidence for them.
 
 from __future__ import annotations
 
+import logging
+
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
@@ -17,6 +19,8 @@ from .namespaces import NG, PREFIXES
 from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
 from .records import Span as TextSpanRecord
 from .resolve import Entity, Resolution
+
+logger = logging.getLogger(__name__)
 
 KIND_CLASSES = {PERSON: NG.Person, ORGANIZATION: NG.Organization, PLACE: NG.Place, GROUP: NG.Group}
 
@@ -129,14 +133,32 @@ def _provenance(graph: Graph, node: URIRef, span: URIRef, component: str, confid
     graph.add((node, NG.confidence, Literal(f"{confidence:.2f}", datatype=XSD.decimal)))
 
 
+#: What kinds of entity may fill a role: an event's place must be a place, its agent must not be one.
+ROLE_KINDS = {"agent": {PERSON, ORGANIZATION, GROUP}, PLACE: {PLACE}, GROUP: {GROUP}, PERSON: {PERSON, GROUP},
+              "any": {PERSON, ORGANIZATION, GROUP, PLACE}}
+
+
 def _agent(graph: Graph, minter: Minter, resolution: Resolution, mention: Mention | None,
-           text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None) -> URIRef | None:
+           text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None,
+           role: str | None = None) -> URIRef | None:
     """The node of a participant: its resolved entity, or a group/place named by the text (with the
-    sentence it was read from as evidence)."""
+    sentence it was read from as evidence).
+
+    ``role`` ("agent", PLACE, GROUP, PERSON or "any"; by default PLACE for a place, else "agent") says
+    which kinds of entity may fill the slot. A mention that resolved to an entity of another kind (a
+    name the model tagged as a place but the corpus knows as an organisation, say) gives ``None``, so
+    an extractor's slip never writes a link the ontology forbids.
+    """
+    role = role or (PLACE if kind == PLACE else "agent")
     if mention is not None:
         entity = resolution.entity_of(mention)
         if entity is not None:
+            if entity.kind not in ROLE_KINDS[role]:
+                logger.info("%s %r left out: resolved to a %s", role, mention.name, entity.kind)
+                return None
             return entity_iri(minter, entity)
+        if mention.kind not in ROLE_KINDS[role]:
+            return None
         text = text or mention.name
         kind = mention.kind
     if not text:
@@ -203,11 +225,16 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
                 graph.add((node, NG.hasAgent, iri))
         for text in ev.agent_texts:
             graph.add((node, NG.hasAgent, _agent(graph, minter, resolution, None, text, evidence=span)))
-        for m in ev.targets + ev.participants:
-            if (iri := _agent(graph, minter, resolution, m)) is not None:
-                graph.add((node, NG.hasTarget if m in ev.targets else NG.hasParticipant, iri))
-                if m in ev.targets and ev.event_class in ("Appeal", "Demand") and m.kind != PLACE:
+        for m in ev.targets:
+            if (iri := _agent(graph, minter, resolution, m, role="any")) is not None:
+                graph.add((node, NG.hasTarget, iri))
+                entity = resolution.entity_of(m)
+                kind = entity.kind if entity is not None else m.kind
+                if ev.event_class in ("Appeal", "Demand") and kind in ROLE_KINDS["agent"]:
                     graph.add((node, NG.addressee, iri))
+        for m in ev.participants:
+            if m not in ev.targets and (iri := _agent(graph, minter, resolution, m)) is not None:
+                graph.add((node, NG.hasParticipant, iri))
         for text in ev.target_texts:
             graph.add((node, NG.objectText, Literal(text)))
         for m in ev.places:
@@ -319,8 +346,8 @@ def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             graph.add((node, NG.unit, Literal(count.unit)))
         if count.group_text:
             graph.add((node, NG.countedThing, Literal(count.group_text)))
-        group = _agent(graph, minter, resolution, count.group) if count.group is not None else None
-        if group is not None and count.group.kind == GROUP:
+        group = _agent(graph, minter, resolution, count.group, role=GROUP) if count.group is not None else None
+        if group is not None:
             graph.add((node, NG.countedGroup, group))
         span = _text_span(graph, minter, art, count.evidence)
         source = _agent(graph, minter, resolution, count.source, count.source_text, evidence=span) if (
