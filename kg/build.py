@@ -230,7 +230,7 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
                 graph.add((node, NG.hasTarget, iri))
                 entity = resolution.entity_of(m)
                 kind = entity.kind if entity is not None else m.kind
-                if ev.event_class in ("Appeal", "Demand") and kind in ROLE_KINDS["agent"]:
+                if ev.event_class == "Appeal" and kind in ROLE_KINDS["agent"]:
                     graph.add((node, NG.addressee, iri))
         for m in ev.participants:
             if m not in ev.targets and (iri := _agent(graph, minter, resolution, m)) is not None:

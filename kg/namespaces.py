@@ -20,7 +20,6 @@ class NG(DefinedNamespace):
     Appeal: URIRef
     Appointment: URIRef
     Arrest: URIRef
-    Assertion: URIRef
     AttackOnProperty: URIRef
     Cabinet: URIRef
     Clash: URIRef
@@ -29,13 +28,10 @@ class NG(DefinedNamespace):
     Country: URIRef
     Curfew: URIRef
     Decree: URIRef
-    Demand: URIRef
     Demonstration: URIRef
     Deployment: URIRef
     Event: URIRef
     EventTypeConcept: URIRef
-    ExtractionRun: URIRef
-    Extractor: URIRef
     GovernmentAction: URIRef
     GovernmentBody: URIRef
     Group: URIRef
@@ -45,13 +41,10 @@ class NG(DefinedNamespace):
     NGO: URIRef
     NewsArticle: URIRef
     Organization: URIRef
-    ParticipantRole: URIRef
-    Participation: URIRef
     PeacekeepingDeployment: URIRef
     Person: URIRef
     Place: URIRef
     Post: URIRef
-    PredicateConcept: URIRef
     PriceChange: URIRef
     Quote: URIRef
     Removal: URIRef
@@ -66,7 +59,6 @@ class NG(DefinedNamespace):
     Tenure: URIRef
     TenureChange: URIRef
     TextSpan: URIRef
-    Unrest: URIRef
     WaterBody: URIRef
     accordingTo: URIRef
     addressee: URIRef
@@ -74,9 +66,6 @@ class NG(DefinedNamespace):
     anchorOf: URIRef
     approximation: URIRef
     arrested: URIRef
-    assertionObject: URIRef
-    assertionPredicate: URIRef
-    assertionSubject: URIRef
     beginIndex: URIRef
     cameoCode: URIRef
     causedBy: URIRef
@@ -100,8 +89,6 @@ class NG(DefinedNamespace):
     endIndex: URIRef
     endedBy: URIRef
     evidence: URIRef
-    extractedFrom: URIRef
-    generatedBy: URIRef
     geonamesId: URIRef
     hasAgent: URIRef
     hasCount: URIRef
@@ -113,7 +100,6 @@ class NG(DefinedNamespace):
     hasTarget: URIRef
     holder: URIRef
     inArticle: URIRef
-    inRole: URIRef
     injured: URIRef
     isActing: URIRef
     killed: URIRef
@@ -123,9 +109,7 @@ class NG(DefinedNamespace):
     mentions: URIRef
     minValue: URIRef
     objectText: URIRef
-    participant: URIRef
     participants: URIRef
-    participation: URIRef
     post: URIRef
     postIn: URIRef
     postJurisdiction: URIRef

@@ -35,7 +35,7 @@ TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
 #: Verbs of reporting: their subject reports an event, it does not take part in it.
 REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
 #: Classes whose "to X" / "from X" names whom they address ("appealed to the alliance for help").
-ADDRESSED_CLASSES = frozenset({"Appeal", "Demand"})
+ADDRESSED_CLASSES = frozenset({"Appeal"})
 #: Classes that are one event per article and day: later undated mentions take the date of the first dated one.
 SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree", "StateOfEmergency",
                               "PeacekeepingDeployment", "InternetShutdown"})
