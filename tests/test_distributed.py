@@ -1,0 +1,99 @@
+"""Extraction on a real local Dask cluster (2 worker processes on 127.0.0.1): same graph, retries, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from distributed import LocalCluster
+
+from kg.cli import main
+from kg.config import Settings
+from kg.distributed import SchedulerError, parse_scheduler
+from kg.pipeline import run_build
+
+from .conftest import KG, SEEDS
+
+SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def _cluster(**env: str) -> LocalCluster:
+    """A real cluster of 2 single-threaded worker processes; ``env`` goes into the workers' environment."""
+    return LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                        dashboard_address=None, env=env)
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / "report.json").read_text())
+
+
+def test_local_scheduler_gives_the_same_nquads_as_the_single_machine_build(seed_build, tmp_path):
+    out = tmp_path / "dask"
+    report = run_build([SEEDS], Settings.from_env(out=str(out), scheduler="local:2", batch_size=2), use_cache=False)
+    assert report.extracted == len(SEED_FILES)
+    assert report.skipped == []
+    assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()
+
+
+def test_a_killed_worker_is_replaced_and_every_article_still_built(seed_build, tmp_path):
+    slow = SEED_FILES[1]
+    flag = tmp_path / "slow.pid"
+    with _cluster(KG_TEST_SLOW_ARTICLE=slow, KG_TEST_SLOW_FLAG=str(flag)) as cluster:
+        out = tmp_path / "out"
+        build = subprocess.Popen([*KG, "build", str(SEEDS), "--out", str(out), "--no-cache", "--batch-size", "2",
+                                  "--scheduler", cluster.scheduler_address],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+        try:
+            deadline = time.monotonic() + 120
+            while not flag.exists() or not flag.read_text():
+                assert build.poll() is None, build.stdout.read().decode()
+                assert time.monotonic() < deadline, "no worker reached the slow article"
+                time.sleep(0.2)
+            pid = int(flag.read_text())
+            assert pid != os.getpid() and pid != build.pid
+            os.kill(pid, signal.SIGKILL)
+            output, _ = build.communicate(timeout=300)
+        finally:
+            if build.poll() is None:
+                build.kill()
+                build.wait()
+    assert build.returncode == 0, output.decode()
+    report = _report(out)
+    assert report["counts"]["articles"] == len(SEED_FILES)
+    assert report["skipped"] == []
+    assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()
+
+
+def test_an_article_that_always_fails_is_reported_as_skipped(tmp_path):
+    failing = SEED_FILES[2]
+    out = tmp_path / "out"
+    with _cluster(KG_TEST_FAIL_ARTICLE=failing) as cluster:
+        report = run_build([SEEDS], Settings.from_env(out=str(out), scheduler=cluster.scheduler_address,
+                                                      batch_size=2), use_cache=False)
+    assert report.articles == len(SEED_FILES) - 1
+    skipped = _report(out)["skipped"]
+    assert [entry["path"] for entry in skipped] == [failing]
+    assert "ArticleFailed" in skipped[0]["reason"] and "3 attempts" in skipped[0]["reason"]
+    nquads = (out / "kg.nq").read_text()
+    assert f'"{failing}"' not in nquads
+    assert all(f'"{name}"' in nquads for name in SEED_FILES if name != failing)
+
+
+def test_scheduler_addresses_are_checked():
+    assert parse_scheduler("local:3") == ("local", 3)
+    for bad in ("local:0", "local:x", "somehost:8786"):
+        with pytest.raises(SchedulerError, match="--scheduler"):
+            parse_scheduler(bad)
+
+
+def test_kg_build_explains_a_malformed_scheduler_address(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(tmp_path / "out"), "--no-cache",
+                                       "--scheduler", "somehost:8786"])
+    assert result.exit_code == 1
+    assert "tcp://HOST:8786" in result.output
