@@ -51,7 +51,7 @@ def main(verbose: int) -> None:
               help="Extract on a Dask cluster: tcp://HOST:PORT of a `dask scheduler`, or local:N worker processes.")
 def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jobs: int | None,
               batch_size: int | None, no_cache: bool, scheduler: str | None) -> None:
-    """Build the graph from INPUTS (files or folders of .txt articles; default seeds/)."""
+    """Build the graph from INPUTS (.txt files, folders of them, glob patterns or .jsonl files; default seeds/)."""
     from tqdm import tqdm
 
     from .ingest import find_files

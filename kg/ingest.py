@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob as globmod
 import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -223,10 +225,12 @@ def content_hash(text: str) -> str:
 
 
 def find_files(inputs: Iterable[str | Path]) -> list[Path]:
-    """Every ``*.txt`` file under ``inputs`` (files are taken as given), sorted and unique.
+    """Every ``*.txt`` file under ``inputs`` (files, ``*.jsonl`` included, are taken as given), sorted and unique.
+
+    An input that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` recurses).
 
     Raises:
-        InputError: an input does not exist.
+        InputError: an input does not exist (or a pattern matches no file).
     """
     found: set[Path] = set()
     for item in inputs:
@@ -235,6 +239,8 @@ def find_files(inputs: Iterable[str | Path]) -> list[Path]:
             found.update(p for p in path.rglob("*.txt") if p.is_file())
         elif path.is_file():
             found.add(path)
+        elif any(char in str(item) for char in "*?[") and (matches := globmod.glob(str(item), recursive=True)):
+            found.update(Path(match) for match in matches if Path(match).is_file())
         else:
             raise InputError(f"input {str(path)!r} does not exist: give article files or folders of .txt files")
     return sorted(found, key=lambda p: (p.name, str(p)))
@@ -273,10 +279,66 @@ def read_article(path: Path, meta: dict[str, str] | None = None) -> Article | Sk
     return Article(id=content_hash(text), source=path.name, text=text, title=title, date=date, meta=meta)
 
 
+def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
+    """Articles from a JSON Lines file: one object per line with ``text`` and optional ``id``, ``date``, ``source``.
+
+    Each line is cleaned like a ``.txt`` file (the date is looked for in the text's head first, then
+    taken from ``date``). The article is named ``<file>#<id>`` (the line number when there is no
+    ``id``); ``id`` and ``source`` are kept in its metadata. A bad line is skipped with the reason.
+    """
+    try:
+        handle = path.open(encoding="utf-8-sig")
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot be read: {exc.strerror or exc}")
+        return
+    with handle:
+        lineno = 0
+        try:
+            for lineno, line in enumerate(handle, 1):  # noqa: B007 - lineno is reported after the loop too
+                if not line.strip():
+                    continue
+                yield _jsonl_article(path, lineno, line)
+        except UnicodeDecodeError as exc:
+            yield Skipped(f"{path}:{lineno + 1}", f"not UTF-8 text ({exc.reason}); re-save the file as UTF-8")
+
+
+def _jsonl_article(path: Path, lineno: int, line: str) -> Article | Skipped:
+    where = f"{path.name}:{lineno}"
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(where, f"not valid JSON ({exc.msg}); each line must be one JSON object")
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return Skipped(where, 'not an article: each line must be a JSON object with a "text" string')
+    name = str(row["id"]) if row.get("id") not in (None, "") else str(lineno)
+    meta = {key: str(row[key]) for key in ("id", "source") if row.get(key) not in (None, "")}
+    normalised = normalise(row["text"])
+    text = strip_boilerplate(normalised)
+    if not text:
+        return Skipped(where, "empty text (nothing left after cleaning)")
+    date = find_date(normalised[:600])
+    if date:
+        meta["date_source"] = "text"
+    elif row.get("date"):
+        try:
+            date = dt.date.fromisoformat(str(row["date"])[:10]).isoformat()
+            meta["date_source"] = "metadata"
+        except ValueError:
+            logger.warning("%s: date %r is not YYYY-MM-DD; the article's date stays unknown", where, row["date"])
+    title = find_title(text) or (str(row["title"]) if row.get("title") else None)
+    return Article(id=content_hash(text), source=f"{path.name}#{name}", text=text, title=title, date=date, meta=meta)
+
+
 def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article | Skipped]:
-    """Articles (and skipped inputs) from files and folders, in a stable order."""
+    """Articles (and skipped inputs) from files, folders and ``*.jsonl`` files, in a stable order."""
     metadata: dict[Path, dict[str, dict[str, str]]] = {}
     for path in find_files(inputs):
+        if path.suffix == ".jsonl":
+            for item in read_jsonl(path):
+                if isinstance(item, Skipped):
+                    logger.warning("skipped %s: %s", item.path, item.reason)
+                yield item
+            continue
         folder = path.parent
         if folder not in metadata:
             metadata[folder] = read_metadata(folder)
