@@ -147,6 +147,8 @@ class DaskExtractor:
     def _connect(self) -> None:
         from distributed import Client, LocalCluster
 
+        # the scheduler's and nannies' chatter (INFO) only when kg's own log shows INFO (kg -v)
+        logging.getLogger("distributed").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
         if self.kind == "local":
             self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address=None)
