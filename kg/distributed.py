@@ -161,7 +161,8 @@ class DaskExtractor:
                                      "`dask scheduler` and workers with `dask worker ADDRESS`, "
                                      "or use --scheduler local:N") from exc
         self._client.register_plugin(LoadPipeline(self.settings.model))
-        self._workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        self._workers = max(1, len(self._client.nthreads()))
+        self.report.jobs = self._workers  # report.json's "jobs": the cluster's workers
         logger.info("extracting on Dask scheduler %s with %d workers", self._client.scheduler.address, self._workers)
 
     def _submit(self, batch: list[Article]):

@@ -37,6 +37,7 @@ def test_local_scheduler_gives_the_same_nquads_as_the_single_machine_build(seed_
     out = tmp_path / "dask"
     report = run_build([SEEDS], Settings.from_env(out=str(out), scheduler="local:2", batch_size=2), use_cache=False)
     assert report.extracted == len(SEED_FILES)
+    assert _report(out)["jobs"] == 2
     assert report.skipped == []
     assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()
 
