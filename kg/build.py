@@ -72,14 +72,7 @@ def add_links(graph: Graph, iri: URIRef, entity: Entity) -> None:
 
 def add_span(graph: Graph, minter: Minter, article_iri: URIRef, mention: Mention) -> URIRef:
     """A text span node (NIF-style code-point offsets, end exclusive) for one mention."""
-    span = mention.span
-    iri = minter.span(span.article_id, span.start, span.end)
-    graph.add((iri, RDF.type, NG.TextSpan))
-    graph.add((iri, NG.inArticle, article_iri))
-    graph.add((iri, NG.beginIndex, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((iri, NG.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((iri, NG.anchorOf, Literal(span.text)))
-    graph.add((iri, NG.sentenceIndex, Literal(span.sentence, datatype=XSD.nonNegativeInteger)))
+    iri = _text_span(graph, minter, article_iri, mention.span)
     graph.add((iri, NG.producedBy, Literal(mention.component)))
     graph.add((iri, NG.confidence, Literal(f"{mention.confidence:.2f}", datatype=XSD.decimal)))
     return iri

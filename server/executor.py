@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import queue
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -123,6 +124,28 @@ def _solutions_json(solutions, max_rows: int) -> bytes:
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def graph_answer(job: Job, triples: Iterable) -> Answer:
+    """A CONSTRUCT/DESCRIBE answer in the negotiated RDF format, capped at ``job.max_rows`` triples.
+
+    Raises:
+        TooManyRows: there are more triples than the cap.
+    """
+    import pyoxigraph as ox
+
+    if job.graph_format is None:
+        return Answer("not-acceptable", extra={"kind": "graph"})
+    kept = []
+    for triple in triples:
+        if len(kept) >= job.max_rows:
+            raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
+                              "add a LIMIT, or page through it with LIMIT and OFFSET")
+        kept.append(triple)
+    fmt = getattr(ox.RdfFormat, job.graph_format)
+    if fmt.supports_datasets:
+        kept = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
+    return Answer("graph", ox.serialize(kept, format=fmt), job.graph_format)
+
+
 def graph_names(store) -> frozenset[str]:
     """IRIs of the named graphs of an open pyoxigraph store."""
     import pyoxigraph as ox
@@ -163,18 +186,7 @@ def execute(store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
     try:
         result = store.query(job.query, **options)
         if isinstance(result, ox.QueryTriples):
-            if job.graph_format is None:
-                return Answer("not-acceptable", extra={"kind": "graph"})
-            triples = []
-            for triple in result:
-                if len(triples) >= job.max_rows:
-                    raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
-                                      "add a LIMIT, or page through it with LIMIT and OFFSET")
-                triples.append(triple)
-            fmt = getattr(ox.RdfFormat, job.graph_format)
-            if fmt.supports_datasets:
-                triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-            return Answer("graph", ox.serialize(triples, format=fmt), job.graph_format)
+            return graph_answer(job, result)
         if job.results_format is None:
             return Answer("not-acceptable", extra={"kind": "results"})
         fmt = getattr(ox.QueryResultsFormat, job.results_format)

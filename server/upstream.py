@@ -25,7 +25,7 @@ from kg.stats import Stats, compute_stats
 from kg.store import SparqlStore
 
 from .db import KGStore, StoreInfo
-from .executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json
+from .executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json, graph_answer
 from .guard import Malformed, Refused, check_query, is_update
 
 logger = logging.getLogger(__name__)
@@ -171,18 +171,7 @@ def _answer(job: Job, status: int, media_type: str, body: bytes) -> Answer:
 
 
 def _graph(job: Job, body: bytes) -> Answer:
-    if job.graph_format is None:
-        return Answer("not-acceptable", extra={"kind": "graph"})
-    triples = []
-    for triple in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
-        if len(triples) >= job.max_rows:
-            raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
-                              "add a LIMIT, or page through it with LIMIT and OFFSET")
-        triples.append(triple)
-    fmt = getattr(ox.RdfFormat, job.graph_format)
-    if fmt.supports_datasets:
-        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    return Answer("graph", ox.serialize(triples, format=fmt), job.graph_format)
+    return graph_answer(job, ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _results(job: Job, body: bytes) -> Answer:
