@@ -65,7 +65,7 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
     for skipped in report.skipped:
         click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
     click.echo(f"built {report.articles} articles ({report.cached} from the cache), {report.entities} entities, "
-               f"{report.quads} quads ({report.inferred} inferred) into {settings.out}/ "
+               f"{report.quads} quads ({report.inferred} inferred) into {settings.out.rstrip('/')}/ "
                f"(report: {report.outputs['report']})")
 
 
