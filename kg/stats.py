@@ -81,17 +81,22 @@ def shorten(iri: str) -> str:
     return iri
 
 
+def void_term(name: str) -> ox.NamedNode:
+    """A term of the VoID vocabulary."""
+    return ox.NamedNode(VOID + name)
+
+
+def count_literal(value: int) -> ox.Literal:
+    """A count as an ``xsd:integer`` literal."""
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
 def void_triples(stats: Stats, base_iri: str) -> list[ox.Triple]:
     """The VoID description of the dataset (``<base>void``), one partition per class, property and graph."""
     base = base_iri if base_iri.endswith("/") else base_iri + "/"
     dataset = ox.NamedNode(base + "void")
 
-    def v(term: str) -> ox.NamedNode:
-        return ox.NamedNode(VOID + term)
-
-    def n(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=XSD_INTEGER)
-
+    v, n = void_term, count_literal
     triples = [
         ox.Triple(dataset, RDF_TYPE, v("Dataset")),
         ox.Triple(dataset, v("triples"), n(stats.quads)),

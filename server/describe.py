@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.stats import Stats, void_triples
+from kg.stats import RDF_TYPE, VOID, Stats, void_triples
+from kg.stats import count_literal as _count
+from kg.stats import void_term as _void
 
 from .conneg import GRAPHS, RESULTS
 from .db import StoreInfo
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 #: W3C format IRIs of the media types the endpoint serves.
 FORMAT_IRIS = {
@@ -36,14 +35,6 @@ UNION_NOTE = "The default graph is the union of all named graphs of the store."
 
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
-
-
-def _void(name: str) -> ox.NamedNode:
-    return ox.NamedNode(VOID + name)
-
-
-def _count(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=XSD_INTEGER)
 
 
 def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | None = None) -> list[ox.Triple]:
