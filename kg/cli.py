@@ -51,15 +51,15 @@ def main(verbose: int) -> None:
               help="Extract on a Dask cluster: tcp://HOST:PORT of a `dask scheduler`, or local:N worker processes.")
 def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jobs: int | None,
               batch_size: int | None, no_cache: bool, scheduler: str | None) -> None:
-    """Build the graph from INPUTS (.txt files, folders of them, glob patterns or .jsonl files; default seeds/)."""
+    """Build the graph from INPUTS (.txt files, folders, glob patterns, .jsonl or .parquet files; default seeds/)."""
     from tqdm import tqdm
 
-    from .ingest import find_files
+    from .ingest import count_articles, find_files
     from .pipeline import run_build
 
     settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size, scheduler=scheduler)
     inputs = inputs or ("seeds",)
-    total = len(find_files(inputs))
+    total = count_articles(find_files(inputs))  # articles (rows of .jsonl/.parquet files), not files
     with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:
         report = run_build(inputs, settings, progress=bar.update, use_cache=not no_cache)
     for skipped in report.skipped:

@@ -225,7 +225,8 @@ def content_hash(text: str) -> str:
 
 
 def find_files(inputs: Iterable[str | Path]) -> list[Path]:
-    """Every ``*.txt`` file under ``inputs`` (files, ``*.jsonl`` included, are taken as given), sorted and unique.
+    """Every ``*.txt`` file under ``inputs`` (files, ``*.jsonl`` and ``*.parquet`` included, are taken as given),
+    sorted and unique.
 
     An input that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` recurses).
 
@@ -310,7 +311,17 @@ def _jsonl_article(path: Path, lineno: int, line: str) -> Article | Skipped:
         return Skipped(where, f"not valid JSON ({exc.msg}); each line must be one JSON object")
     if not isinstance(row, dict) or not isinstance(row.get("text"), str):
         return Skipped(where, 'not an article: each line must be a JSON object with a "text" string')
-    name = str(row["id"]) if row.get("id") not in (None, "") else str(lineno)
+    return _row_article(path, lineno, row)
+
+
+def _row_article(path: Path, number: int, row: dict) -> Article | Skipped:
+    """One article from a row of a JSON Lines or Parquet file (``row["text"]`` is a string).
+
+    The article is named ``<file>#<id>``, or ``<file>#<number>`` (line or row number, from 1)
+    when the row has no ``id``; a date found in the text's head wins over the ``date`` field.
+    """
+    where = f"{path.name}:{number}"
+    name = str(row["id"]) if row.get("id") not in (None, "") else str(number)
     meta = {key: str(row[key]) for key in ("id", "source") if row.get(key) not in (None, "")}
     normalised = normalise(row["text"])
     text = strip_boilerplate(normalised)
@@ -319,8 +330,8 @@ def _jsonl_article(path: Path, lineno: int, line: str) -> Article | Skipped:
     date = find_date(normalised[:600])
     if date:
         meta["date_source"] = "text"
-    elif row.get("date"):
-        try:
+    elif row.get("date") not in (None, ""):
+        try:  # a string, or a Parquet date/timestamp (whose str() starts with YYYY-MM-DD too)
             date = dt.date.fromisoformat(str(row["date"])[:10]).isoformat()
             meta["date_source"] = "metadata"
         except ValueError:
@@ -329,12 +340,100 @@ def _jsonl_article(path: Path, lineno: int, line: str) -> Article | Skipped:
     return Article(id=content_hash(text), source=f"{path.name}#{name}", text=text, title=title, date=date, meta=meta)
 
 
+#: Columns of a Parquet file of articles that are read (``text`` is required, the others optional).
+PARQUET_COLUMNS = ("id", "text", "date", "source", "title")
+#: Rows read from a Parquet file at a time (memory stays bounded on large files).
+PARQUET_BATCH_ROWS = 1024
+
+
+def read_parquet(path: Path) -> Iterator[Article | Skipped]:
+    """Articles from a Parquet file: one row per article, column ``text`` and optional ``id``, ``date``, ``source``.
+
+    Rows are cleaned and named like JSON Lines lines (:func:`_row_article`), numbered from 1. A row
+    whose ``text`` is missing, empty or not UTF-8 is skipped with the reason; the other rows are read
+    on. A file that is not Parquet, or has no ``text`` column, is skipped as a whole.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        yield Skipped(str(path), f"not a readable Parquet file ({exc}); write it with pyarrow or pandas .to_parquet()")
+        return
+    names = parquet.schema_arrow.names
+    if "text" not in names:
+        yield Skipped(str(path), f"no 'text' column (columns: {', '.join(names) or 'none'}); a Parquet file of "
+                                 "articles needs a string column 'text' and may have 'id', 'date' and 'source'")
+        return
+    columns = [name for name in PARQUET_COLUMNS if name in names]
+    number = 0
+    with parquet:
+        for group in range(parquet.num_row_groups):
+            end = number + parquet.metadata.row_group(group).num_rows
+            try:
+                for batch in parquet.iter_batches(PARQUET_BATCH_ROWS, row_groups=[group], columns=columns):
+                    for row in batch.to_pylist():
+                        number += 1
+                        yield _parquet_row(path, number, row)
+            except (OSError, pa.ArrowException) as exc:
+                if number < end:
+                    yield Skipped(f"{path.name}:{number + 1}-{end}",
+                                  f"rows {number + 1} to {end} cannot be read ({exc}); write the file again")
+            number = end
+
+
+def _parquet_row(path: Path, number: int, row: dict) -> Article | Skipped:
+    text = row.get("text")
+    if isinstance(text, bytes):  # a binary column: the text must still be UTF-8
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return Skipped(f"{path.name}:{number}", f"text is not UTF-8 (byte {exc.start}: {exc.reason}); "
+                                                    "store the text as UTF-8")
+    if text is None:
+        return Skipped(f"{path.name}:{number}", "no text (null in the 'text' column): give the row a text, "
+                                                "or drop it")
+    if not isinstance(text, str):
+        return Skipped(f"{path.name}:{number}", f"the 'text' column holds {type(text).__name__} values, not "
+                                                "strings: store the article texts as a string column")
+    return _row_article(path, number, {**row, "text": text})
+
+
+#: Files of many articles, by suffix: their reader.
+TABLE_READERS = {".jsonl": read_jsonl, ".parquet": read_parquet}
+
+
+def count_articles(files: Iterable[Path]) -> int:
+    """How many articles ``files`` (from :func:`find_files`) hold at most: rows of ``*.jsonl`` and
+    ``*.parquet`` files, one per other file. Cheap: lines are counted, Parquet's row count is read
+    from the file's footer; an unreadable file counts as one.
+    """
+    total = 0
+    for path in files:
+        try:
+            if path.suffix == ".jsonl":
+                with path.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+                continue
+            if path.suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                with pq.ParquetFile(path) as parquet:
+                    total += parquet.metadata.num_rows
+                continue
+        except Exception:  # noqa: BLE001 - the reader reports why the file is unusable; here it counts as one
+            pass
+        total += 1
+    return total
+
+
 def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article | Skipped]:
-    """Articles (and skipped inputs) from files, folders and ``*.jsonl`` files, in a stable order."""
+    """Articles (and skipped inputs) from files, folders, ``*.jsonl`` and ``*.parquet`` files, in a stable order."""
     metadata: dict[Path, dict[str, dict[str, str]]] = {}
     for path in find_files(inputs):
-        if path.suffix == ".jsonl":
-            for item in read_jsonl(path):
+        if path.suffix in TABLE_READERS:
+            for item in TABLE_READERS[path.suffix](path):
                 if isinstance(item, Skipped):
                     logger.warning("skipped %s: %s", item.path, item.reason)
                 yield item
