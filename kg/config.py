@@ -49,6 +49,7 @@ class Settings:
     batch_size: int = _setting(8, "Articles per nlp.pipe batch.")
     jobs: int = _setting(1, "Worker processes for extraction.")
     scheduler: str = _setting("", "Dask scheduler for extraction: tcp://HOST:PORT or local:N (empty: this machine).")
+    connect_timeout: float = _setting(10.0, "Seconds kg build waits for a tcp:// Dask scheduler to answer.")
     store: str = _setting("build/store", "Path of the pyoxigraph store the server opens.")
     out: str = _setting("build", "Folder the build writes its outputs into.")
     host: str = _setting("127.0.0.1", "Address the server listens on.")

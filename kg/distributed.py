@@ -40,8 +40,8 @@ logger = logging.getLogger(__name__)
 
 #: Times a task that raised is run again before its batch is split (and an article is given up).
 RETRIES = 2
-#: Seconds to wait for a scheduler to answer (and for a local cluster's workers to start).
-CONNECT_TIMEOUT = 60
+#: Seconds to wait for a local cluster's workers to start (a tcp:// scheduler: ``Settings.connect_timeout``).
+LOCAL_START_TIMEOUT = 60
 
 
 class SchedulerError(KGError):
@@ -152,14 +152,18 @@ class DaskExtractor:
         if self.kind == "local":
             self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address=None)
-            self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
+            self._client = Client(self._cluster, timeout=LOCAL_START_TIMEOUT)
         else:
+            timeout = self.settings.connect_timeout
             try:
-                self._client = Client(str(self.target), timeout=CONNECT_TIMEOUT)
+                self._client = Client(str(self.target), timeout=timeout)
             except (OSError, TimeoutError) as exc:
-                raise SchedulerError(f"no Dask scheduler answers at {self.target} ({exc}): start one with "
-                                     "`dask scheduler` and workers with `dask worker ADDRESS`, "
-                                     "or use --scheduler local:N") from exc
+                raise SchedulerError(
+                    f"no Dask scheduler answered at {self.target} within {timeout:g} s ({exc}). Check the address "
+                    "and port (`dask scheduler` prints them), that the scheduler is running and that this machine "
+                    "can reach it; start one with `dask scheduler` and workers with `dask worker ADDRESS`, use "
+                    "--scheduler local:N to extract on this machine, or give a slow network more time with "
+                    "KG_CONNECT_TIMEOUT=SECONDS") from exc
         self._client.register_plugin(LoadPipeline(self.settings.model))
         self._workers = max(1, len(self._client.nthreads()))
         self.report.jobs = self._workers  # report.json's "jobs": the cluster's workers

@@ -98,3 +98,22 @@ def test_kg_build_explains_a_malformed_scheduler_address(tmp_path):
                                        "--scheduler", "somehost:8786"])
     assert result.exit_code == 1
     assert "tcp://HOST:8786" in result.output
+
+
+def test_an_unreachable_scheduler_fails_fast_with_what_to_do(tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # a port that nothing listens on: bound, then closed again
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = time.monotonic()
+    build = subprocess.run([*KG, "build", str(SEEDS), "--out", str(tmp_path / "out"), "--no-cache",
+                            "--scheduler", f"tcp://127.0.0.1:{port}"], capture_output=True, text=True,
+                           env={**os.environ, "KG_CONNECT_TIMEOUT": "2"}, timeout=120)
+    elapsed = time.monotonic() - started
+    assert build.returncode == 1, build.stderr
+    assert f"no Dask scheduler answered at tcp://127.0.0.1:{port} within 2 s" in build.stderr
+    assert "dask scheduler" in build.stderr and "local:N" in build.stderr and "KG_CONNECT_TIMEOUT" in build.stderr
+    assert "Traceback" not in build.stderr
+    assert elapsed < 30, f"took {elapsed:.0f} s"  # the 2 s timeout, reading the seeds and starting Python
+    assert not (tmp_path / "out" / "kg.nq").exists()
