@@ -16,12 +16,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from . import reasoning, scale, serving, throughput
+from . import distributed, reasoning, scale, serving, throughput
 from .common import ROOT, machine
 
 logger = logging.getLogger(__name__)
 
-BENCHMARKS = {"throughput": throughput, "scale": scale, "reasoning": reasoning, "queries": serving}
+BENCHMARKS = {"throughput": throughput, "scale": scale, "reasoning": reasoning, "queries": serving,
+              "distributed": distributed}
 
 
 def _commit() -> str:
