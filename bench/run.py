@@ -34,7 +34,8 @@ def _commit() -> str:
 
 
 def _settings() -> str:
-    return ", ".join(f"`{k}={v}`" for k, v in sorted(os.environ.items()) if k.startswith("BENCH_")) or "defaults"
+    return ", ".join(f"`{k}={v}`" for k, v in sorted(os.environ.items())
+                     if k.startswith("BENCH_") and k != "BENCH_NOTE") or "defaults"
 
 
 def _load() -> str:
@@ -59,8 +60,16 @@ were taken, other engineers' test runs were using it too (see the load averages:
 means the benchmark was sharing its cores), so absolute times are noisy and slower than on an idle
 machine. Every comparison is measured side by side in the same run, alternating or interleaving the
 contenders where possible, so that the load hits both sides.
-{os.environ.get("BENCH_NOTE", "")}
-"""
+{_notes(records)}"""
+
+
+def _notes(records: dict[str, dict]) -> str:
+    """Each distinct ``BENCH_NOTE`` of the sections' runs, with the sections it was given for."""
+    notes: dict[str, list[str]] = {}
+    for name, rec in records.items():
+        if rec.get("note"):
+            notes.setdefault(rec["note"], []).append(name)
+    return "".join(f"\nNote on {', '.join(names)}: {note}\n" for note, names in notes.items())
 
 
 def _records(path: Path) -> dict[str, dict]:
@@ -101,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         result = BENCHMARKS[name].run(work)
         records[name] = {"started": started, "minutes": round((time.perf_counter() - start) / 60, 1),
                          "commit": _commit(), "settings": _settings(), "load_before": load_before,
-                         "load_after": _load(), "result": result}
+                         "load_after": _load(), "note": os.environ.get("BENCH_NOTE", ""), "result": result}
         _write(args.out, json_path, facts, records)
     _write(args.out, json_path, facts, records)
     print(f"wrote {args.out} ({(time.perf_counter() - total) / 60:.1f} min)")
