@@ -47,3 +47,38 @@ def test_repeated_sentence_is_counted_once(nlp):
     sentence = "During the riots, more than 500 civilians were beaten. "
     rec = record_of(nlp, sentence + "Calm returned. " + sentence)
     assert counts(rec) == [("beaten", None, 500, None, "more than")]
+
+
+def sources(rec):
+    return [(c.category, c.value, c.source.name if c.source else c.source_text) for c in rec.counts]
+
+
+def test_closing_attribution_covers_the_figures_just_before_it(nlp):
+    rec = record_of(nlp, "Six people were killed and 40 were injured in Dhaka on Sunday. Protesters set fire to "
+                         "buses and shops, according to local media. Police said 30 people were arrested.")
+    assert sources(rec) == [("killed", 6, "local media"), ("injured", 40, "local media"), ("arrested", 30, "police")]
+
+
+def test_closing_attribution_stays_in_its_paragraph(nlp):
+    rec = record_of(nlp, "Six people were killed in Dhaka.\n\nProtesters set fire to buses, according to local media.")
+    assert sources(rec) == [("killed", 6, None)]
+
+
+def test_each_clause_keeps_its_own_source(nlp):
+    rec = record_of(nlp, "According to the Red Cross, 300 people were injured in the riots, the Interior Ministry "
+                         "reports the deaths of 12 police officers.")
+    assert sources(rec) == [("injured", 300, "Red Cross"), ("killed", 12, "Interior Ministry")]
+
+
+def test_demanded_price_is_a_count_of_the_price_change(nlp):
+    rec = record_of(nlp, "Protests broke out over a price hike of bread from 10 to 20 pesos per loaf. "
+                         "The demonstrators demanded to bring the price back to 12 pesos.")
+    change = next(e for e in rec.events if e.event_class == "PriceChange")
+    assert [(c.category, c.value, c.unit, c.event) for c in rec.counts] == [
+        ("price before", 10, "pesos per loaf", change.local_id), ("price after", 20, "pesos per loaf", change.local_id),
+        ("price demanded", 12, "pesos", change.local_id)]
+
+
+def test_a_price_nobody_asks_for_is_not_demanded(nlp):
+    rec = record_of(nlp, "Bread now costs 20 pesos per loaf, the baker demands nothing.")
+    assert [(c.category, c.value) for c in rec.counts] == [("price", 20)]

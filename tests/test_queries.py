@@ -196,7 +196,6 @@ def test_cq07_doubling_of_gas_prices(store):
     assert has_row(result, causeType="PriceChange", source="004_")
 
 
-@missing("the price the protesters asked for (50 tenge) as a count of the price change")
 def test_cq07_protesters_asked_for_50_tenge(store):
     assert has_row(rows(store, "cq07"), figures="50 tenge")
 
@@ -230,8 +229,6 @@ def test_cq10_casualty_figures_with_their_sources(store):
     assert has_row(result, category="killed", figure="18", counted="security officials", source="004_")
 
 
-@missing("the sources of the figures: 18 killed per the Ministry of Internal Affairs (004, given to the UN instead), "
-         "002's figures 'according to Russian media'")
 def test_cq10_ministry_and_russian_media_as_sources(store):
     result = rows(store, "cq10")
     assert has_row(result, category="killed", figure="18", accordingTo="Ministry of Internal Affairs")

@@ -85,6 +85,12 @@ class Context:
     def sent_no(self, token: Token) -> int:
         return bisect.bisect_right(self._sent_starts, token.i) - 1
 
+    def same_paragraph(self, first: int, last: int) -> bool:
+        """Whether sentences ``first`` .. ``last`` stand in one paragraph (no line break between them)."""
+        lo, hi = sorted((first, last))
+        between = self.doc.text[self.sents[lo].start_char:self.sents[hi].start_char]
+        return "\n" not in between
+
     def span(self, start_char: int, end_char: int, sentence: int = 0) -> Span:
         return Span(self.article_id, start_char, end_char, self.doc.text[start_char:end_char], sentence)
 

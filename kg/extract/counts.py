@@ -84,21 +84,48 @@ def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
     return None
 
 
-def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
-    """Who a sentence attributes its figures to: "according to X", "X reports/said", "per X data"."""
-    sent = ctx.sents[sent_no]
+def _according_to(ctx: Context, sent) -> tuple[Token, Token] | None:
+    """The "according" token of the sentence's first "according to X" and the head of X."""
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
             to = ctx.doc[tok.i + 1]
             objs = [c for c in to.children if c.dep_ == "pobj"] or [ctx.doc[min(tok.i + 2, sent.end - 1)]]
-            obj = objs[0]
-            if is_pronoun(obj):
-                return ctx.last_person_before(obj.idx), None
-            for t in [obj, *obj.children, *obj.subtree]:
-                m = ctx.mention_at(t, SOURCE_KINDS)
-                if m is not None:
-                    return m, None
-            return None, phrase_text(obj)
+            return tok, objs[0]
+    return None
+
+
+def _named_by(ctx: Context, obj: Token) -> tuple[Mention | None, str | None]:
+    """The source an "according to" object names: a person for "him", a mention, or the noun phrase."""
+    if is_pronoun(obj):
+        return ctx.last_person_before(obj.idx), None
+    for t in [obj, *obj.children, *obj.subtree]:
+        m = ctx.mention_at(t, SOURCE_KINDS)
+        if m is not None:
+            return m, None
+    return None, phrase_text(obj)
+
+
+def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
+    """"..., according to X." closing a sentence: an attribution written after what it covers.
+
+    Only such a closing attribution may cover the unattributed figures of the sentences just before it.
+    """
+    sent = ctx.sents[sent_no]
+    found = _according_to(ctx, sent)
+    if found is None or found[0].i == sent.start:
+        return None, None
+    after = max(t.i for t in found[1].subtree) + 1
+    if any(not t.is_punct and not t.is_space for t in ctx.doc[after:sent.end]):
+        return None, None
+    return _named_by(ctx, found[1])
+
+
+def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
+    """Who a sentence attributes its figures to: "according to X", "X reports/said", "per X data"."""
+    sent = ctx.sents[sent_no]
+    found = _according_to(ctx, sent)
+    if found is not None:
+        return _named_by(ctx, found[1])
     verbs = table_dict("reporting_verbs.tsv")
     for tok in sent:
         if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and tok.pos_ in (
@@ -169,6 +196,7 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
     taken: set[int] = set()
     date_chars = [(d.span.start, d.span.end) for d in ctx.dates]
     carried: tuple[int, Mention | None, str | None] | None = None
+    attributed: set[int] = set()
     for sent_no, sent in enumerate(ctx.sents):
         if sent_no in ctx.repeats:
             continue
@@ -176,6 +204,8 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
         if source is None and source_text is None and carried is not None and sent_no == carried[0] + 1:
             # a list of figures running on from a sentence that named its source
             source, source_text = carried[1], carried[2]
+        if source is not None or source_text:
+            attributed.add(sent_no)
         carried_now = False
         i = sent.start
         while i < sent.end:
@@ -242,7 +272,31 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
             i = last.i + 1
         if carried_now and (source is not None or source_text):
             carried = (sent_no, source, source_text)
+    _attribute_from_after(ctx, counts, attributed)
     return counts
+
+
+#: How many sentences a closing "..., according to X" may reach back over.
+_REACH_BACK = 2
+
+
+def _attribute_from_after(ctx: Context, counts: list[CountRecord], attributed: set[int]) -> None:
+    """"Four people were killed. Shops burned, according to the agency.": figures left without a source
+    take the closing attribution of one of the next sentences of their paragraph, unless a sentence in
+    between names a source of its own."""
+    for count in counts:
+        if count.source is not None or count.source_text:
+            continue
+        here = count.evidence.sentence
+        for later in range(here + 1, min(here + 1 + _REACH_BACK, len(ctx.sents))):
+            if later in ctx.repeats or not ctx.same_paragraph(here, later):
+                break
+            source, source_text = _trailing_source(ctx, later)
+            if source is not None or source_text:
+                count.source, count.source_text = source, source_text
+                break
+            if later in attributed:
+                break
 
 
 def _prices(ctx: Context, sent_no: int, tok: Token, last: Token, unit_tok: Token, value, lo, hi, evidence,
@@ -264,6 +318,36 @@ def _prices(ctx: Context, sent_no: int, tok: Token, last: Token, unit_tok: Token
             return [CountRecord(local_id=f"cnt-{j[-1].idx}", category="price before", value=_number(j[-1].text),
                                 **common),
                     CountRecord(local_id=f"cnt-{tok.idx}", category="price after", value=value, **common)]
-    demand = any(t.lower_.startswith("demand") for t in sent)
-    return [CountRecord(local_id=f"cnt-{tok.idx}", category="price demanded" if demand else "price",
-                        value=value, min_value=lo, max_value=hi, **common)]
+    if not _demanded(ctx, tok):
+        return [CountRecord(local_id=f"cnt-{tok.idx}", category="price", value=value, min_value=lo, max_value=hi,
+                            **common)]
+    # the price a demand names is the level asked for ("return the prices up to 2 soles" asks for 2),
+    # a count of the price change it answers
+    common["event"] = _price_change_before(ctx, events, sent_no) or event
+    level = value if value is not None else (hi if lo is None else None)
+    return [CountRecord(local_id=f"cnt-{tok.idx}", category="price demanded", value=level, min_value=lo,
+                        max_value=hi, **common)]
+
+
+#: The event class whose counts are prices (a demanded price belongs to the change it answers).
+PRICE_CHANGE = "PriceChange"
+
+
+def _demanded(ctx: Context, num: Token) -> bool:
+    """Whether a figure is what someone demands: a demand word (``count_demand_words.tsv``) governs it,
+    or a demand noun ("their demand was ...") stands in its sentence."""
+    words = table_dict("count_demand_words.tsv")
+    cur = num
+    # up the tree, but not out of a clause put before its verb ("Bread costs 2 soles, the baker demands ...")
+    while cur.head.i != cur.i and not (cur.dep_ in ("ccomp", "parataxis") and cur.head.i > cur.i):
+        cur = cur.head
+        if cur.lower_ in words:
+            return True
+    return any(words.get(t.lower_) == "noun" and t.pos_ == "NOUN" for t in num.sent)
+
+
+def _price_change_before(ctx: Context, events: list[EventRecord], sent_no: int) -> str | None:
+    """The latest price change told in this sentence or the two before it, in the same paragraph."""
+    changes = [ev for ev in events if PRICE_CHANGE in (ev.event_class, *ev.also_classes)
+               and 0 <= sent_no - ev.evidence.sentence <= 2 and ctx.same_paragraph(ev.evidence.sentence, sent_no)]
+    return max(changes, key=lambda ev: (ev.evidence.sentence, ev.trigger.start)).local_id if changes else None
