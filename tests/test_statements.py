@@ -50,3 +50,25 @@ def test_published_statement_has_the_author_as_speaker_and_the_site_as_outlet(nl
     st = rec.statements[0]
     assert st.speaker is not None and st.speaker.name == "Pashinyan"
     assert st.outlet is not None and st.outlet.name == "Kremlin"
+
+
+def test_statement_without_a_date_takes_the_last_day_of_its_paragraph(nlp):
+    rec = record_of(nlp, "On March 3, protesters blocked the roads around Quito. The ministry said the army was "
+                         "ready.\n\nThe opposition said it would keep marching.", date="2022-03-10")
+    dated = {s.quote: (s.date.start if s.date else None) for s in rec.statements}
+    assert dated == {"the army was ready": "2022-03-03", "it would keep marching": None}
+
+
+def test_an_institution_speaks_through_its_spokesperson(nlp):
+    rec = record_of(nlp, "The Pentagon said no troops would be sent to Peru. The local authorities will cope with "
+                         "the floods themselves, said the press secretary of the Pentagon John Kirby.")
+    st = next(s for s in rec.statements if s.quote == "no troops would be sent to Peru")
+    assert st.speaker is not None and st.speaker.name == "John Kirby"
+    assert st.outlet is not None and st.outlet.name == "Pentagon"
+
+
+def test_a_spokesperson_of_another_institution_does_not_take_the_statement(nlp):
+    rec = record_of(nlp, "The Foreign Ministry said no troops would be sent to Peru. The floods are a tragedy, said "
+                         "the European Commission spokesman Eric Mamer.")
+    st = next(s for s in rec.statements if s.quote == "no troops would be sent to Peru")
+    assert st.speaker is not None and st.speaker.name == "Foreign Ministry"

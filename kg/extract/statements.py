@@ -6,6 +6,10 @@ quote, "to X" / the object of "addressed" / "appealed to" is the addressee. "X r
 to X", "as reported by X", "announced by X via Telegram" name the reporting outlet. A sentence such
 as "this information has not been officially confirmed" (``statuses.tsv``) gives the status of the
 claim before it.
+
+A statement is dated by a date of its sentence, else by the last day named before it in its paragraph
+(the news of a "latest" block is told in the order it happened). "The ministry said X. Y, said its
+spokesman Z." makes Z the speaker of X too, with the ministry as its source (``spokespersons.txt``).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ import re
 
 from spacy.tokens import Token
 
-from ..records import GROUP, ORGANIZATION, PERSON, EventRecord, Mention, StatementRecord
+from ..records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
 from .context import Context, is_pronoun, load_table, phrase_text
 
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
 _QUOTE = re.compile(r'"([^"]{8,})"')
+_NON_WORD = re.compile(r"\W+")
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked"})
 
@@ -123,11 +128,63 @@ def _published_statement(ctx: Context, verb: Token) -> tuple[Mention | None, str
     return None
 
 
+def _speaker_phrase(verb: Token) -> tuple[int, int] | None:
+    """The characters of the subject phrase of a reporting verb ("the press secretary of the council X")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+        return _speaker_phrase(verb.head)
+    return None
+
+
+def _is_day(ref: DateRef) -> bool:
+    """A single day (not a period, an end date or a clock time)."""
+    return ref.kind != "clock" and not ref.until and ref.end_day is None
+
+
+def statement_date(ctx: Context, sent_no: int) -> DateRef | None:
+    """The date of a statement: one written in its sentence, else the last day named before it in its
+    paragraph (a paragraph ends at a line break)."""
+    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+    if dates:
+        return dates[0]
+    start = ctx.sents[sent_no].start_char
+    paragraph = ctx.doc.text.rfind("\n", 0, start) + 1
+    earlier = [d for d in ctx.dates if paragraph <= d.span.start < start and _is_day(d)]
+    return earlier[-1] if earlier else None
+
+
+def _spokespersons(ctx: Context, out: list[StatementRecord], phrases: dict[int, tuple[int, int]]) -> None:
+    """"The ministry said X. Y, said its spokesman Z.": Z speaks for the ministry, so X is Z's statement too,
+    with the ministry as its source. Only when Z's statement is in the next sentence of the same paragraph
+    and his phrase has a spokesperson's title and names no other organisation."""
+    titles = [row[0] for row in load_table("spokespersons.txt")]
+    for i, st in enumerate(out):
+        if st.speaker is None or st.speaker.kind != ORGANIZATION:
+            continue
+        nxt = next((o for o in out[i + 1:] if o.evidence.sentence > st.evidence.sentence), None)
+        if nxt is None or nxt.evidence.sentence != st.evidence.sentence + 1 or id(nxt) not in phrases:
+            continue
+        between = ctx.doc.text[st.evidence.end:nxt.evidence.start]
+        if nxt.speaker is None or nxt.speaker.kind != PERSON or "\n" in between:
+            continue
+        begin, end = phrases[id(nxt)]
+        words = f" {_NON_WORD.sub(' ', ctx.doc.text[begin:end].lower())} "
+        if not any(f" {title} " in words for title in titles):
+            continue
+        if any(m.name != st.speaker.name for m in ctx.mentions_in(begin, end, (ORGANIZATION,))):
+            continue
+        st.outlet = st.outlet or st.speaker
+        st.speaker, st.speaker_text = nxt.speaker, None
+
+
 def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
     """Every statement of the article, in text order (repeated sentences give nothing)."""
     verbs = _verbs()
     statuses = {row[0]: row[1] for row in load_table("statuses.tsv")}
     out: list[StatementRecord] = []
+    phrases: dict[int, tuple[int, int]] = {}
     for sent_no, sent in enumerate(ctx.sents):
         if sent_no in ctx.repeats:
             continue
@@ -159,13 +216,16 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
-            dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+            date = statement_date(ctx, sent_no)
             same = [e for e in events if e.evidence.sentence == sent_no]
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
                 speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no), status=status,
                 addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
-                date=dates[0] if dates else None,
+                date=date,
                 event=min(same, key=lambda e: abs(e.trigger.start - tok.idx)).local_id if same else None,
                 confidence=0.7 if speaker is not None else 0.5))
+            if (phrase := _speaker_phrase(tok)) is not None:
+                phrases[id(out[-1])] = phrase
+    _spokespersons(ctx, out, phrases)
     return out
