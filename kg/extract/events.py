@@ -36,6 +36,9 @@ TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
 REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
 #: Classes whose "to X" / "from X" names whom they address ("appealed to the alliance for help").
 ADDRESSED_CLASSES = frozenset({"Appeal"})
+#: Classes decided by whoever governs the clause even when the trigger is a prepositional object
+#: ("the council decided to send to the country peacekeeping forces": the council is the agent).
+DECIDED_CLASSES = frozenset({"PeacekeepingDeployment"})
 #: Classes that are one event per article and day: later undated mentions take the date of the first dated one.
 SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree", "StateOfEmergency",
                               "PeacekeepingDeployment", "InternetShutdown"})
@@ -268,7 +271,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                             targets.add(t, AGENT_KINDS)
             if verb is not None:
                 clause = verb
-                if root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",):
+                if root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
+                        root.dep_ == "pobj" and root.head.head.i == verb.i and trig.event_class in DECIDED_CLASSES):
                     subject_verb = verb
                     for _ in range(3):
                         subjects = _role_tokens(subject_verb, ("nsubj",)) + _agent_of_passive(subject_verb)

@@ -15,6 +15,7 @@ from .context import Context
 from .counts import extract_counts
 from .dates import find_dates
 from .events import extract_events
+from .extensions import extend_nationwide
 from .offices import extract_tenures
 from .statements import extract_statements
 
@@ -30,7 +31,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
         dates.extend(find_dates(sent.text, article_id, base=sent.start_char, sentence=i))
     ctx.dates = dates
     record.dates = dates
-    record.events = extract_events(ctx)
+    record.events = extend_nationwide(ctx, extract_events(ctx))
     record.tenures = extract_tenures(ctx, record.events)
     record.counts = extract_counts(ctx, record.events)
     record.statements = extract_statements(ctx, record.events)
