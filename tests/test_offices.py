@@ -53,3 +53,29 @@ def test_title_of_another_title_is_not_the_holders(nlp):
 def test_former_titles_give_no_tenure(nlp):
     rec = record_of(nlp, "Former President Lenin Moreno left the country.")
     assert rec.tenures == []
+
+
+def test_cabinet_of_a_person_is_headed_by_that_person(nlp):
+    rec = record_of(nlp, "Crowds cheered the resignation of the Cabinet of Ministers of Ranil Wickremesinghe on "
+                         "Monday night.")
+    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    assert [(t.holder_text, t.title, t.ended_by) for t in rec.tenures] == [
+        ("Ranil Wickremesinghe", "prime minister", resignation.local_id)]
+
+
+def test_a_persons_new_government_starts_with_its_appointment(nlp):
+    rec = record_of(nlp, "Gotabaya Rajapaksa dismissed the cabinet. Ranil Wickremesinghe's new government was "
+                         "sworn in on Friday.")
+    sworn = next(e for e in rec.events if e.event_class == "Appointment")
+    assert [(t.holder_text, t.title, t.started_by, t.ended_by) for t in rec.tenures] == [
+        ("Ranil Wickremesinghe", "prime minister", sworn.local_id, None)]
+
+
+def test_a_presidents_government_gives_him_no_cabinet_post(nlp):
+    rec = record_of(nlp, "President Pedro Castillo spoke on television. Pedro Castillo's cabinet resigned on Monday.")
+    assert tenures(rec) == [("Pedro Castillo", "president", False)]
+
+
+def test_government_of_a_country_has_no_named_head(nlp):
+    rec = record_of(nlp, "The government of Sri Lanka resigned on Monday.")
+    assert rec.tenures == []

@@ -192,6 +192,20 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
                     change = ev
             add(holder, title, post_in, post_in_text, root, ended_by=change.local_id if change else None,
                 confidence=0.8)
+    # "the resignation of the cabinet of X", "X's government": X heads that government
+    for phrase, span in match_phrases(ctx, table_dict("government_nouns.tsv")):
+        sent_no = ctx.sent_no(span[0])
+        holder = _government_head(ctx, span)
+        if holder is None or sent_no in ctx.repeats:
+            continue
+        title = table_dict("government_nouns.tsv")[phrase]
+        if any(t.holder_text.split()[-1] == holder.name.split()[-1] and t.title != title for t in tenures):
+            continue  # "President X's government" is not a cabinet X heads
+        change = _change_of_government(ctx, events, span, holder)
+        ends = change is not None and change.event_class != "Appointment"
+        add(holder, title, None, None, span.root, ended_by=change.local_id if ends else None,
+            started_by=change.local_id if change is not None and not ends else None,
+            start=change.date if change is not None and not ends else None, confidence=0.65)
     # "heads the Security Council", "headed the Security Council"
     for tok in ctx.doc:
         if tok.lower_ not in _HEAD_VERBS or not _is_verb(tok) or ctx.sent_no(tok) in ctx.repeats:
@@ -223,6 +237,42 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             started_by=before.ended_by, confidence=0.7)
     del last_post
     return tenures
+
+
+def _government_head(ctx: Context, span) -> Mention | None:
+    """The person a government is named after: "the cabinet of X" or "X's (new) government"."""
+    doc = ctx.doc
+    j = span.end
+    if j < len(doc) - 1 and doc[j].lower_ == "of":
+        j += 1
+        while j < len(doc) and doc[j].lower_ in ("the", "a"):
+            j += 1
+        if j < len(doc):
+            return _named_person(ctx, doc[j])
+        return None
+    j = span.start - 1
+    while j >= 0 and doc[j].pos_ == "ADJ" and span.start - j <= 2:
+        j -= 1
+    if j >= 1 and doc[j].lower_ in ("'s", "’s"):
+        return _named_person(ctx, doc[j - 1])
+    return None
+
+
+def _named_person(ctx: Context, tok: Token) -> Mention | None:
+    mention = ctx.mention_at(tok, (PERSON,))
+    if mention is not None and mention.component != "title_rule" and tok.pos_ == "PROPN":
+        return mention
+    return None
+
+
+def _change_of_government(ctx: Context, events: list[EventRecord], span, holder: Mention) -> EventRecord | None:
+    """The resignation, dismissal or appointment of the sentence that befalls this government or its head."""
+    sent_no = ctx.sent_no(span[0])
+    nouns = table_dict("government_nouns.tsv")
+    found = [ev for ev in events if ev.event_class in TENURE_CLASSES and ev.evidence.sentence == sent_no and (
+        holder in ev.targets or any(m.span.start <= span.start_char < m.span.end for m in ev.targets)
+        or any(t.lower() in nouns or t.lower().split()[-1] in nouns for t in ev.target_texts))]
+    return min(found, key=lambda ev: abs(ev.trigger.start - span.start_char)) if found else None
 
 
 def _is_verb(token: Token) -> bool:
