@@ -174,6 +174,7 @@ def test_cq05_state_of_emergency_places_and_period(store):
     assert has_row(result, end="2022-01-19", dateText="until January 19", source="004_")
 
 
+@missing("the period 5-19 January of the state of emergency told by 002 and its extension to the whole country")
 def test_cq05_period_and_extension_in_002(store):
     assert has_row(rows(store, "cq05"), place="Kazakhstan", start="2022-01-05", end="2022-01-19", source="002_")
 
@@ -211,14 +212,10 @@ def test_cq09_protest_cities_on_4_january_listed_by_001(store):
         assert has_row(result, place=place, date="2022-01-04", sources="001_"), place
 
 
-def test_cq09_aktau_on_4_january(store):
-    assert has_row(rows(store, "cq09"), place="Aktau", date="2022-01-04", sources="000_")
-
-
-@missing("Aktobe as a place of protests dated 4 January: 002 tells the seizure of its council building after "
-         "'Wednesday morning' (5 January), 003 the water cannons there with no day")
-def test_cq09_aktobe_on_4_january(store):
-    assert "Aktobe" in {r["place"] for r in rows(store, "cq09")}
+@missing("Aktau and Aktobe as places of protests dated 4 January (000, 002, 003)")
+def test_cq09_aktau_and_aktobe_on_4_january(store):
+    places = {r["place"] for r in rows(store, "cq09")}
+    assert {"Aktau", "Aktobe"} <= places
 
 
 def test_cq10_casualty_figures_with_their_sources(store):
@@ -256,6 +253,7 @@ def test_cq12_buildings_attacked(store):
     assert has_row(result, what="administration building of the city of Alma-Ata", place="Almaty", source="003_")
 
 
+@missing("the targets of the seizures told by 002: Almaty airport ('45 invaders') and the Aktobe City Council building")
 def test_cq12_airport_and_aktobe_council(store):
     result = rows(store, "cq12")
     assert has_row(result, what="airport", source="002_")
@@ -266,6 +264,8 @@ def test_cq13_csto_decided_on_6_january(store):
     assert has_row(rows(store, "cq13"), step="decision", date="2022-01-06", to="Kazakhstan", source="004_")
 
 
+@missing("Tokayev's appeal to the CSTO (an ng:Appeal with ng:addressee the CSTO) and the Collective Security Council "
+         "as the agent of the decision (004)")
 def test_cq13_tokayev_appealed_to_the_csto(store):
     result = rows(store, "cq13")
     assert has_row(result, step="appeal", who="Kassym-Jomart Tokayev", to="Collective Security Treaty Organization")
@@ -284,6 +284,7 @@ def test_cq15_peskov_said_the_authorities_will_cope(store):
     assert has_row(result, speaker="Dmitry Peskov", quote="outside interference", source="001_")
 
 
+@missing("the date (5 January) of Peskov's statements and the words 'Kazakhstan did not ask for help' (001)")
 def test_cq15_on_5_january_no_request_for_help(store):
     result = rows(store, "cq15")
     assert has_row(result, speaker="Dmitry Peskov", date="2022-01-05", quote="ask")
