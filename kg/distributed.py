@@ -147,6 +147,7 @@ class DaskExtractor:
     def _connect(self) -> None:
         from distributed import Client, LocalCluster
 
+        started = time.perf_counter()
         # the scheduler's and nannies' chatter (INFO) only when kg's own log shows INFO (kg -v)
         logging.getLogger("distributed").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
         if self.kind == "local":
@@ -167,6 +168,8 @@ class DaskExtractor:
         self._client.register_plugin(LoadPipeline(self.settings.model))
         self._workers = max(1, len(self._client.nthreads()))
         self.report.jobs = self._workers  # report.json's "jobs": the cluster's workers
+        # part of the extract stage: starting (or reaching) the cluster and loading spaCy on its workers
+        self.report.timings["dask_start"] = time.perf_counter() - started
         logger.info("extracting on Dask scheduler %s with %d workers", self._client.scheduler.address, self._workers)
 
     def _submit(self, batch: list[Article]):

@@ -38,6 +38,8 @@ def test_local_scheduler_gives_the_same_nquads_as_the_single_machine_build(seed_
     report = run_build([SEEDS], Settings.from_env(out=str(out), scheduler="local:2", batch_size=2), use_cache=False)
     assert report.extracted == len(SEED_FILES)
     assert _report(out)["jobs"] == 2
+    timings = _report(out)["timings"]
+    assert 0 < timings["dask_start"] < timings["extract"]  # the cluster's start is timed, as part of extract
     assert report.skipped == []
     assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()
 
