@@ -72,3 +72,10 @@ def test_a_spokesperson_of_another_institution_does_not_take_the_statement(nlp):
                          "the European Commission spokesman Eric Mamer.")
     st = next(s for s in rec.statements if s.quote == "no troops would be sent to Peru")
     assert st.speaker is not None and st.speaker.name == "Foreign Ministry"
+
+
+def test_a_request_for_help_is_an_appeal_to_whom_it_asks(nlp):
+    rec = record_of(nlp, "President Macky Sall requested help from the African Union.")
+    appeal = next(s for s in rec.statements if s.act_class == "Appeal")
+    assert appeal.speaker is not None and appeal.speaker.name == "Macky Sall"
+    assert (appeal.addressee.name if appeal.addressee else appeal.addressee_text) == "African Union"

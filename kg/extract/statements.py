@@ -28,7 +28,10 @@ SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
 _QUOTE = re.compile(r'"([^"]{8,})"')
 _NON_WORD = re.compile(r"\W+")
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
-_ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked"})
+_ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
+                            "requests"})
+#: Verbs whose "from X" names whom they address ("requested help from the alliance").
+_FROM_VERBS = frozenset({"requested", "requests"})
 
 
 def _verbs() -> dict[str, tuple[str, str]]:
@@ -86,13 +89,17 @@ def _quote(ctx: Context, verb: Token, sent_no: int) -> str | None:
 def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
     if verb.lower_ not in _ADDRESS_VERBS:
         return None, None
+    preps = ("from",) if verb.lower_ in _FROM_VERBS else ("to", "on")
     for child in verb.children:
-        if child.dep_ == "dobj" and verb.lower_ in ("addressed", "told", "urged", "asked", "called"):
+        if child.dep_ == "dobj" and verb.lower_ in ("addressed", "told", "urged", "asked", "asks", "called"):
             return _who(ctx, child)
-        if child.dep_ == "prep" and child.lower_ in ("to", "on"):
-            objs = [c for c in child.children if c.dep_ == "pobj"]
-            if objs:
-                return _who(ctx, objs[0])
+        # "requested help from X": the "from" phrase may hang on the verb or on what is asked for
+        heads = [child, *(c for c in child.children if c.dep_ == "prep")] if child.dep_ == "dobj" else [child]
+        for prep in heads:
+            if prep.dep_ == "prep" and prep.lower_ in preps:
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    return _who(ctx, objs[0])
     return None, None
 
 
