@@ -53,21 +53,32 @@ def sources(rec):
     return [(c.category, c.value, c.source.name if c.source else c.source_text) for c in rec.counts]
 
 
-def test_closing_attribution_covers_the_figures_just_before_it(nlp):
-    rec = record_of(nlp, "Six people were killed and 40 were injured in Dhaka on Sunday. Protesters set fire to "
-                         "buses and shops, according to local media. Police said 30 people were arrested.")
-    assert sources(rec) == [("killed", 6, "local media"), ("injured", 40, "local media"), ("arrested", 30, "police")]
+SOURCE_CASES = {
+    "a closing attribution covers the figures just before it": (
+        "Six people were killed and 40 were injured in Dhaka on Sunday. Protesters set fire to buses and shops, "
+        "according to local media. Police said 30 people were arrested.",
+        [("killed", 6, "local media"), ("injured", 40, "local media"), ("arrested", 30, "police")]),
+    "a closing attribution stays in its paragraph": (
+        "Six people were killed in Dhaka.\n\nProtesters set fire to buses, according to local media.",
+        [("killed", 6, None)]),
+    "each clause keeps its own source": (
+        "According to the Red Cross, 300 people were injured in the riots, the Interior Ministry reports the "
+        "deaths of 12 police officers.",
+        [("injured", 300, "Red Cross"), ("killed", 12, "Interior Ministry")]),
+    "two attributions in a sentence each cover their clause": (
+        "Police arrested 30 people, according to the Interior Ministry, and five protesters were killed, "
+        "according to hospital officials.",
+        [("arrested", 30, "Interior Ministry"), ("killed", 5, "hospital officials")]),
+    "per X figures names X, per litre names nobody": (
+        "Fuel costs 3 soles per litre, and 20 people were arrested. Per government figures, 12 people died.",
+        [("price", 3, None), ("arrested", 20, None), ("killed", 12, "government")]),
+}
 
 
-def test_closing_attribution_stays_in_its_paragraph(nlp):
-    rec = record_of(nlp, "Six people were killed in Dhaka.\n\nProtesters set fire to buses, according to local media.")
-    assert sources(rec) == [("killed", 6, None)]
-
-
-def test_each_clause_keeps_its_own_source(nlp):
-    rec = record_of(nlp, "According to the Red Cross, 300 people were injured in the riots, the Interior Ministry "
-                         "reports the deaths of 12 police officers.")
-    assert sources(rec) == [("injured", 300, "Red Cross"), ("killed", 12, "Interior Ministry")]
+@pytest.mark.parametrize("case", SOURCE_CASES)
+def test_sources_of_figures(nlp, case):
+    text, expected = SOURCE_CASES[case]
+    assert sources(record_of(nlp, text)) == expected
 
 
 def test_demanded_price_is_a_count_of_the_price_change(nlp):

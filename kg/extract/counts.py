@@ -84,25 +84,67 @@ def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
     return None
 
 
-def _according_to(ctx: Context, sent) -> tuple[Token, Token] | None:
-    """The "according" token of the sentence's first "according to X" and the head of X."""
+def _attributions(ctx: Context, sent) -> list[tuple[Token, Token]]:
+    """Every "according to X" and "per X data" of a sentence: (its first token, the head of X).
+
+    "per" attributes only with a noun of ``count_source_nouns.tsv`` ("per police figures"), not in
+    "soles per litre"."""
+    data_nouns = table_dict("count_source_nouns.tsv")
+    found = []
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
             to = ctx.doc[tok.i + 1]
             objs = [c for c in to.children if c.dep_ == "pobj"] or [ctx.doc[min(tok.i + 2, sent.end - 1)]]
-            return tok, objs[0]
-    return None
+            found.append((tok, objs[0]))
+        elif tok.lower_ == "per":
+            objs = [c for c in tok.children if c.dep_ == "pobj" and c.lower_ in data_nouns]
+            if objs:
+                found.append((tok, objs[0]))
+    return found
+
+
+def _according_to(ctx: Context, sent) -> tuple[Token, Token] | None:
+    """The sentence's first attribution phrase, if any."""
+    found = _attributions(ctx, sent)
+    return found[0] if found else None
+
+
+def _clause_verb(tok: Token) -> Token:
+    """The verb of the clause a token stands in (the token itself when it is one)."""
+    cur = tok
+    while not _is_verbal(cur) and cur.head.i != cur.i:
+        cur = cur.head
+    return cur
+
+
+def _is_verbal(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according"
+
+
+def _clause_source(ctx: Context, num: Token) -> tuple[Mention | None, str | None] | None:
+    """"30 were arrested, according to the police, and 5 were killed, according to doctors": of several
+    attributions in a sentence, the one of the figure's own clause."""
+    found = _attributions(ctx, num.sent)
+    if len(found) < 2:
+        return None
+    verb = _clause_verb(num)
+    own = [obj for first, obj in found if _clause_verb(first.head) == verb]
+    return _named_by(ctx, own[0]) if own else None
 
 
 def _named_by(ctx: Context, obj: Token) -> tuple[Mention | None, str | None]:
-    """The source an "according to" object names: a person for "him", a mention, or the noun phrase."""
+    """The source an "according to" object names: a person for "him", a mention, or the noun phrase
+    ("police" for "police figures")."""
     if is_pronoun(obj):
         return ctx.last_person_before(obj.idx), None
     for t in [obj, *obj.children, *obj.subtree]:
         m = ctx.mention_at(t, SOURCE_KINDS)
         if m is not None:
             return m, None
-    return None, phrase_text(obj)
+    text = phrase_text(obj)
+    if obj.lower_ in table_dict("count_source_nouns.tsv") and " " in text:
+        text = text.rsplit(" ", 1)[0]
+    return None, text
 
 
 def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
@@ -111,9 +153,10 @@ def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | 
     Only such a closing attribution may cover the unattributed figures of the sentences just before it.
     """
     sent = ctx.sents[sent_no]
-    found = _according_to(ctx, sent)
-    if found is None or found[0].i == sent.start:
+    found = _attributions(ctx, sent)[-1:]
+    if not found or found[0][0].i == sent.start:
         return None, None
+    found = found[0]
     after = max(t.i for t in found[1].subtree) + 1
     if any(not t.is_punct and not t.is_space for t in ctx.doc[after:sent.end]):
         return None, None
@@ -262,12 +305,15 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
                 continue
             group = ctx.mention_at(noun, (GROUP, ORGANIZATION)) if noun is not None else None
             own, own_text = _reporter_of(ctx, tok)
+            if own is None and own_text is None:
+                own, own_text = _clause_source(ctx, tok) or (None, None)
+            if own is None and own_text is None:
+                own, own_text = source, source_text
             carried_now = True
             counts.append(CountRecord(
                 local_id=local, category=category, evidence=evidence, value=value, min_value=lo, max_value=hi,
                 approximation=approximation, group_text=phrase_text(noun) if noun is not None else None,
-                group=group, event=_event_of(events, sent_no, tok), source=own or source,
-                source_text=own_text if own else source_text,
+                group=group, event=_event_of(events, sent_no, tok), source=own, source_text=own_text,
                 confidence=0.8 if value is not None or lo is not None else 0.6))
             i = last.i + 1
         if carried_now and (source is not None or source_text):
