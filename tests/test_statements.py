@@ -79,3 +79,10 @@ def test_a_request_for_help_is_an_appeal_to_whom_it_asks(nlp):
     appeal = next(s for s in rec.statements if s.act_class == "Appeal")
     assert appeal.speaker is not None and appeal.speaker.name == "Macky Sall"
     assert (appeal.addressee.name if appeal.addressee else appeal.addressee_text) == "African Union"
+
+
+def test_at_the_request_of_x_is_an_appeal_by_x_to_the_organisation_that_acts(nlp):
+    rec = record_of(nlp, "The African Union sent troops to the country at the request of President Macky Sall.")
+    appeal = next(s for s in rec.statements if s.act_class == "Appeal")
+    assert appeal.speaker is not None and appeal.speaker.name == "Macky Sall"
+    assert appeal.addressee is not None and appeal.addressee.name == "African Union"

@@ -186,6 +186,30 @@ def _spokespersons(ctx: Context, out: list[StatementRecord], phrases: dict[int, 
         st.speaker, st.speaker_text = nxt.speaker, None
 
 
+def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
+    """"The alliance sent troops at the request of X": an appeal by X, addressed to the clause's subject when
+    it is an organisation (``request_phrases.txt``)."""
+    sent = ctx.sents[sent_no]
+    low = sent.text.lower()
+    out = []
+    for phrase in (row[0] for row in load_table("request_phrases.txt")):
+        for found in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
+            of = ctx.doc.char_span(sent.start_char + found.end() - 2, sent.start_char + found.end())
+            objs = [c for c in of.root.children if c.dep_ == "pobj"] if of is not None else []
+            if not objs:
+                continue
+            speaker, speaker_text = _who(ctx, objs[0])
+            if speaker is None and speaker_text is None:
+                continue
+            clause = next((a for a in of.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            subjects = [c for c in clause.children if c.dep_ == "nsubj"] if clause is not None else []
+            addressee = ctx.mention_at(subjects[0], (ORGANIZATION,)) if subjects else None
+            out.append(StatementRecord(local_id=f"st-{of.start_char}", act_class="Appeal",
+                                       evidence=ctx.sent_span(sent_no), speaker=speaker, speaker_text=speaker_text,
+                                       addressee=addressee, date=statement_date(ctx, sent_no), confidence=0.6))
+    return out
+
+
 def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
     """Every statement of the article, in text order (repeated sentences give nothing)."""
     verbs = _verbs()
@@ -203,6 +227,7 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
                                            evidence=ctx.sent_span(sent_no), quote=prev.text, status=status,
                                            confidence=0.6))
                 break
+        out.extend(_requests(ctx, sent_no))
         for tok in sent:
             if tok.lower_ not in verbs or not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
                 continue
