@@ -158,3 +158,9 @@ def test_the_facility_stands_for_the_airport_named_before_it(nlp):
     rec = record_of(nlp, 'Guards no longer control the airport after "30 protesters"Took control of the facility.')
     seizure = next(e for e in rec.events if e.event_class == "AttackOnProperty")
     assert seizure.target_texts == ["airport"] and seizure.trigger.text == "Took control of"
+
+
+def test_a_trigger_tagged_as_a_noun_with_an_auxiliary_takes_subject_and_object(nlp):
+    rec = record_of(nlp, "Then the miners did raid on the town hall of Potosi.")
+    raid = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    assert raid.agent_texts == ["miners"] and raid.target_texts == ["town hall of Potosi"]

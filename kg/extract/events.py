@@ -307,7 +307,9 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         agents, targets, participants = _Roles(ctx, inside), _Roles(ctx, inside), _Roles(ctx, inside)
         clause = root
         facility_places: list[Mention] = []
-        if _is_verbal(root):
+        # "the demonstrators did raid on the hall": a trigger tagged as a noun but with an auxiliary is a verb
+        verbal = _is_verbal(root) or any(c.dep_ in ("aux", "auxpass") for c in root.children)
+        if verbal:
             for t in _role_tokens(root, ("nsubj",)):
                 agents.add(t)
             for t in _agent_of_passive(root):
@@ -372,7 +374,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     for t in subjects:
                         agents.add(t)
         heads = [root, clause] + ([root.head] if root.head.pos_ in ("NOUN", "PROPN") else [])
-        if _is_verbal(root):
+        if verbal:
             heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
         place_mentions, place_texts = _places(ctx, heads)
         if not place_mentions and not place_texts:
