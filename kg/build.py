@@ -8,19 +8,62 @@ evidence for them.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import OWL as _OWL
+from rdflib import RDF as _RDF
+from rdflib import RDFS as _RDFS
+from rdflib import SKOS as _SKOS
+from rdflib import XSD as _XSD
+from rdflib import Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
 from .events import event_key
 from .iri import Minter, slugify
 from .link import links_for
-from .namespaces import NG, PREFIXES
+from .namespaces import NG as _NG
+from .namespaces import PREFIXES
+from .nquads import Triples
 from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
 from .records import Span as TextSpanRecord
 from .resolve import Entity, Resolution
 
 logger = logging.getLogger(__name__)
+
+
+class _Terms:
+    """A namespace whose terms are looked up once: rdflib's ``DefinedNamespace`` builds a new ``URIRef``
+    (after a membership check) on every attribute access, and the build makes hundreds of thousands."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+
+NG, OWL, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (_NG, _OWL, _RDF, _RDFS, _SKOS, _XSD))
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
+def _literal(value: object, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
+    """A (short) literal, made once: rdflib parses and normalises every literal it constructs."""
+    return Literal(value, datatype=datatype, lang=lang)
+
+
+#: What the builders below write into: the build's plain triple sets, or any rdflib graph.
+GraphLike = Graph | Triples
 
 KIND_CLASSES = {PERSON: NG.Person, ORGANIZATION: NG.Organization, PLACE: NG.Place, GROUP: NG.Group}
 
@@ -43,54 +86,63 @@ def entity_iri(minter: Minter, entity: Entity) -> URIRef:
     return minter.id(entity.kind, entity.slug)
 
 
-def add_entity(graph: Graph, iri: URIRef, entity: Entity) -> None:
+def add_entity(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     """Type and label of an entity."""
     graph.add((iri, RDF.type, KIND_CLASSES[entity.kind]))
     if entity.subtype:
         graph.add((iri, RDF.type, NG[entity.subtype]))
-    graph.add((iri, RDFS.label, Literal(entity.label, lang="en")))
+    graph.add((iri, RDFS.label, _literal(entity.label, lang="en")))
     add_aliases(graph, iri, entity)
     add_links(graph, iri, entity)
 
 
-def add_aliases(graph: Graph, iri: URIRef, entity: Entity) -> None:
+def add_aliases(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     """Every other way the entity was written, as ``skos:altLabel``."""
     for alias in sorted(entity.aliases):
-        graph.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
+        graph.add((iri, SKOS.altLabel, _literal(alias, lang="en")))
 
 
-def add_links(graph: Graph, iri: URIRef, entity: Entity) -> None:
+def add_links(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     """``owl:sameAs`` to the entity's Wikidata, GeoNames and DBpedia identifiers from the link table,
     plus the plain ``ng:wikidataId`` / ``ng:geonamesId`` values."""
     for link in links_for(entity.kind, entity.label):
         graph.add((iri, OWL.sameAs, link.iri))
         if link.scheme == "wikidata":
-            graph.add((iri, NG.wikidataId, Literal(link.id)))
+            graph.add((iri, NG.wikidataId, _literal(link.id)))
         elif link.scheme == "geonames" and entity.kind == PLACE:
-            graph.add((iri, NG.geonamesId, Literal(link.id)))
+            graph.add((iri, NG.geonamesId, _literal(link.id)))
 
 
-def add_span(graph: Graph, minter: Minter, article_iri: URIRef, mention: Mention) -> URIRef:
+def add_span(graph: GraphLike, minter: Minter, article_iri: URIRef, mention: Mention) -> URIRef:
     """A text span node (NIF-style code-point offsets, end exclusive) for one mention."""
     iri = _text_span(graph, minter, article_iri, mention.span)
-    graph.add((iri, NG.producedBy, Literal(mention.component)))
-    graph.add((iri, NG.confidence, Literal(f"{mention.confidence:.2f}", datatype=XSD.decimal)))
+    graph.add((iri, NG.producedBy, _literal(mention.component)))
+    graph.add((iri, NG.confidence, _literal(f"{mention.confidence:.2f}", datatype=XSD.decimal)))
     return iri
 
 
 def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter) -> Graph:
-    """The named graph of one article."""
+    """The named graph of one article, as an rdflib ``Graph`` (see :func:`article_triples`)."""
+    return article_triples(record, resolution, minter).graph()
+
+
+def article_triples(record: ArticleRecord, resolution: Resolution, minter: Minter) -> Triples:
+    """The named graph of one article, as a plain set of triples (what the build serializes).
+
+    The same triples as :func:`article_graph`, without the cost of an rdflib store: iterate it, give it
+    to :func:`kg.nquads.nquad_lines`, or add it to a graph.
+    """
     article = record.article
-    graph = new_graph(minter.article_graph(article.id))
+    graph = Triples(minter.article_graph(article.id))
     art = minter.article(article.id)
     graph.add((art, RDF.type, NG.NewsArticle))
-    graph.add((art, NG.sourceFile, Literal(article.source)))
-    graph.add((art, NG.contentHash, Literal(article.id)))
+    graph.add((art, NG.sourceFile, _literal(article.source)))
+    graph.add((art, NG.contentHash, _literal(article.id)))
     graph.add((art, NG.text, Literal(article.text)))
     if article.title:
-        graph.add((art, NG.title, Literal(article.title)))
+        graph.add((art, NG.title, _literal(article.title)))
     if article.date:
-        graph.add((art, NG.datePublished, Literal(article.date, datatype=XSD.date)))
+        graph.add((art, NG.datePublished, _literal(article.date, datatype=XSD.date)))
     for mention in record.mentions:
         entity = resolution.entity_of(mention)
         if entity is None:  # a title whose holder the text does not say
@@ -108,22 +160,22 @@ def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter)
 # ---- events, offices, counts, statements (events module) ----
 
 
-def _text_span(graph: Graph, minter: Minter, article_iri: URIRef, span: TextSpanRecord) -> URIRef:
+def _text_span(graph: GraphLike, minter: Minter, article_iri: URIRef, span: TextSpanRecord) -> URIRef:
     """An evidence span (a sentence or a trigger), without a confidence of its own."""
     iri = minter.span(span.article_id, span.start, span.end)
     graph.add((iri, RDF.type, NG.TextSpan))
     graph.add((iri, NG.inArticle, article_iri))
-    graph.add((iri, NG.beginIndex, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-    graph.add((iri, NG.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-    graph.add((iri, NG.anchorOf, Literal(span.text)))
-    graph.add((iri, NG.sentenceIndex, Literal(span.sentence, datatype=XSD.nonNegativeInteger)))
+    graph.add((iri, NG.beginIndex, _literal(span.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((iri, NG.endIndex, _literal(span.end, datatype=XSD.nonNegativeInteger)))
+    graph.add((iri, NG.anchorOf, _literal(span.text)))
+    graph.add((iri, NG.sentenceIndex, _literal(span.sentence, datatype=XSD.nonNegativeInteger)))
     return iri
 
 
-def _provenance(graph: Graph, node: URIRef, span: URIRef, component: str, confidence: float) -> None:
+def _provenance(graph: GraphLike, node: URIRef, span: URIRef, component: str, confidence: float) -> None:
     graph.add((node, NG.evidence, span))
-    graph.add((node, NG.producedBy, Literal(component)))
-    graph.add((node, NG.confidence, Literal(f"{confidence:.2f}", datatype=XSD.decimal)))
+    graph.add((node, NG.producedBy, _literal(component)))
+    graph.add((node, NG.confidence, _literal(f"{confidence:.2f}", datatype=XSD.decimal)))
 
 
 #: What kinds of entity may fill a role: an event's place must be a place, its agent must not be one.
@@ -131,7 +183,7 @@ ROLE_KINDS = {"agent": {PERSON, ORGANIZATION, GROUP}, PLACE: {PLACE}, GROUP: {GR
               "any": {PERSON, ORGANIZATION, GROUP, PLACE}}
 
 
-def _agent(graph: Graph, minter: Minter, resolution: Resolution, mention: Mention | None,
+def _agent(graph: GraphLike, minter: Minter, resolution: Resolution, mention: Mention | None,
            text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None,
            role: str | None = None) -> URIRef | None:
     """The node of a participant: its resolved entity, or a group/place named by the text (with the
@@ -158,33 +210,33 @@ def _agent(graph: Graph, minter: Minter, resolution: Resolution, mention: Mentio
         return None
     iri = minter.entity(kind, text)
     graph.add((iri, RDF.type, KIND_CLASSES[kind]))
-    graph.add((iri, RDFS.label, Literal(text, lang="en")))
+    graph.add((iri, RDFS.label, _literal(text, lang="en")))
     if evidence is not None:
         graph.add((iri, NG.evidence, evidence))
     return iri
 
 
-def _dates(graph: Graph, node: URIRef, ref: DateRef | None) -> None:
+def _dates(graph: GraphLike, node: URIRef, ref: DateRef | None) -> None:
     if ref is None:
         return
-    graph.add((node, NG.dateText, Literal(ref.span.text)))
+    graph.add((node, NG.dateText, _literal(ref.span.text)))
     if ref.start:
-        graph.add((node, NG.startDate, Literal(f"{ref.start}T00:00:00", datatype=XSD.dateTime)))
+        graph.add((node, NG.startDate, _literal(f"{ref.start}T00:00:00", datatype=XSD.dateTime)))
     if ref.end:
-        graph.add((node, NG.endDate, Literal(f"{ref.end}T00:00:00", datatype=XSD.dateTime)))
+        graph.add((node, NG.endDate, _literal(f"{ref.end}T00:00:00", datatype=XSD.dateTime)))
     if ref.start or ref.end:
-        graph.add((node, NG.datePrecision, Literal(ref.precision)))
+        graph.add((node, NG.datePrecision, _literal(ref.precision)))
     if ref.time_start:
-        graph.add((node, NG.dailyStartTime, Literal(f"{ref.time_start}:00", datatype=XSD.time)))
+        graph.add((node, NG.dailyStartTime, _literal(f"{ref.time_start}:00", datatype=XSD.time)))
     if ref.time_end:
-        graph.add((node, NG.dailyEndTime, Literal(f"{ref.time_end}:00", datatype=XSD.time)))
+        graph.add((node, NG.dailyEndTime, _literal(f"{ref.time_end}:00", datatype=XSD.time)))
 
 
-def _concept(graph: Graph, minter: Minter, cls: URIRef, scheme: str, label: str) -> URIRef:
+def _concept(graph: GraphLike, minter: Minter, cls: URIRef, scheme: str, label: str) -> URIRef:
     iri = minter.id("concept", f"{scheme}-{slugify(label)}")
     graph.add((iri, RDF.type, cls))
-    graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
-    graph.add((iri, SKOS.notation, Literal(f"{scheme}:{label}")))
+    graph.add((iri, SKOS.prefLabel, _literal(label, lang="en")))
+    graph.add((iri, SKOS.notation, _literal(f"{scheme}:{label}")))
     return iri
 
 
@@ -194,7 +246,7 @@ def event_iris(record: ArticleRecord, resolution: Resolution, minter: Minter) ->
             for ev in record.events}
 
 
-def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter,
+def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter,
                art: URIRef) -> dict[str, URIRef]:
     """The events of one article, with type, participants, places, dates and links between them."""
     iris = event_iris(record, resolution, minter)
@@ -203,14 +255,14 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
         graph.add((node, RDF.type, NG.Event))
         for cls in [ev.event_class, *ev.also_classes]:
             graph.add((node, RDF.type, NG[cls]))
-        graph.add((node, RDFS.label, Literal(ev.trigger.text.lower(), lang="en")))
+        graph.add((node, RDFS.label, _literal(ev.trigger.text.lower(), lang="en")))
         graph.add((node, NG.reportedIn, art))
         span = _text_span(graph, minter, art, ev.evidence)
         _provenance(graph, node, span, ev.component, ev.confidence)
         trigger = _text_span(graph, minter, art, ev.trigger)
         graph.add((trigger, NG.denotes, node))
         if ev.cameo:
-            graph.add((node, NG.cameoCode, Literal(ev.cameo)))
+            graph.add((node, NG.cameoCode, _literal(ev.cameo)))
         if ev.acled:
             graph.add((node, NG.hasEventType, _concept(graph, minter, NG.EventTypeConcept, "acled", ev.acled)))
         for m in ev.agents:
@@ -229,7 +281,7 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             if m not in ev.targets and (iri := _agent(graph, minter, resolution, m)) is not None:
                 graph.add((node, NG.hasParticipant, iri))
         for text in ev.target_texts:
-            graph.add((node, NG.objectText, Literal(text)))
+            graph.add((node, NG.objectText, _literal(text)))
         for m in ev.places:
             if (iri := _agent(graph, minter, resolution, m, kind=PLACE)) is not None:
                 graph.add((node, NG.hasPlace, iri))
@@ -237,7 +289,7 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
             graph.add((node, NG.hasPlace, _agent(graph, minter, resolution, None, text, kind=PLACE, evidence=span)))
         _dates(graph, node, ev.date)
         if ev.legal_basis:
-            graph.add((node, NG.legalBasis, Literal(ev.legal_basis)))
+            graph.add((node, NG.legalBasis, _literal(ev.legal_basis)))
         for other in ev.caused_by:
             if other in iris and iris[other] != node:
                 graph.add((node, NG.causedBy, iris[other]))
@@ -249,7 +301,7 @@ def add_events(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
     return iris
 
 
-def add_narrative(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef) -> None:
+def add_narrative(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef) -> None:
     """Events, tenures, counts and statements of one article."""
     events = add_events(graph, record, resolution, minter, art)
     add_tenures(graph, record, resolution, minter, art, events)
@@ -257,7 +309,7 @@ def add_narrative(graph: Graph, record: ArticleRecord, resolution: Resolution, m
     add_statements(graph, record, resolution, minter, art, events)
 
 
-def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRecord, span: URIRef) -> URIRef:
+def _post(graph: GraphLike, minter: Minter, resolution: Resolution, tenure: TenureRecord, span: URIRef) -> URIRef:
     """The post of a tenure: title plus what it is a post in (an organisation, or a country's jurisdiction)."""
     where = None
     if tenure.post_in is not None and (entity := resolution.entity_of(tenure.post_in)) is not None:
@@ -271,7 +323,7 @@ def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRe
         iri = minter.keyed("post", tenure.title, holder.key if holder is not None else tenure.holder_text)
         label = tenure.title
     graph.add((iri, RDF.type, NG.Post))
-    graph.add((iri, RDFS.label, Literal(label, lang="en")))
+    graph.add((iri, RDFS.label, _literal(label, lang="en")))
     graph.add((iri, NG.evidence, span))
     if where is not None:
         graph.add((iri, NG.postIn if where.kind == ORGANIZATION else NG.postJurisdiction, entity_iri(minter, where)))
@@ -281,7 +333,7 @@ def _post(graph: Graph, minter: Minter, resolution: Resolution, tenure: TenureRe
     return iri
 
 
-def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_tenures(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
                 events: dict[str, URIRef]) -> None:
     """Tenures (holder, post, acting, start/end events) of one article."""
     for tenure in record.tenures:
@@ -294,10 +346,10 @@ def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, min
         graph.add((node, RDF.type, NG.Tenure))
         graph.add((node, NG.holder, holder))
         graph.add((node, NG.post, post))
-        graph.add((node, NG.isActing, Literal(tenure.acting)))
+        graph.add((node, NG.isActing, _literal(tenure.acting)))
         graph.add((node, NG.reportedIn, art))
         graph.add((node, NG.evidence, span))
-        graph.add((node, NG.producedBy, Literal(tenure.component)))
+        graph.add((node, NG.producedBy, _literal(tenure.component)))
         if tenure.started_by in events:
             graph.add((node, NG.startedBy, events[tenure.started_by]))
             graph.add((events[tenure.started_by], NG.affectsTenure, node))
@@ -305,7 +357,7 @@ def add_tenures(graph: Graph, record: ArticleRecord, resolution: Resolution, min
             graph.add((node, NG.endedBy, events[tenure.ended_by]))
             graph.add((events[tenure.ended_by], NG.affectsTenure, node))
         if tenure.start is not None and tenure.start.start:
-            graph.add((node, NG.startDate, Literal(f"{tenure.start.start}T00:00:00", datatype=XSD.dateTime)))
+            graph.add((node, NG.startDate, _literal(f"{tenure.start.start}T00:00:00", datatype=XSD.dateTime)))
 
 
 #: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).
@@ -315,7 +367,7 @@ COUNT_CATEGORIES = {"killed": NG.killed, "injured": NG.injured, "arrested": NG.a
 #: categories with skos:broader waits for the ontology to declare skos:broader (the OWL export rejects it).
 
 
-def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_counts(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
                events: dict[str, URIRef]) -> None:
     """Reported counts of one article, each a claim with its source and evidence."""
     for count in record.counts:
@@ -326,19 +378,19 @@ def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
         else:
             category = minter.id("concept", f"count-{slugify(count.category)}")
             graph.add((category, RDF.type, NG.CountCategory))
-            graph.add((category, SKOS.prefLabel, Literal(count.category, lang="en")))
+            graph.add((category, SKOS.prefLabel, _literal(count.category, lang="en")))
         graph.add((node, NG.countCategory, category))
         what = count.group_text or count.unit or ""
-        graph.add((node, RDFS.label, Literal(f"{count.category} {what}".strip(), lang="en")))
+        graph.add((node, RDFS.label, _literal(f"{count.category} {what}".strip(), lang="en")))
         for prop, value in ((NG.value, count.value), (NG.minValue, count.min_value), (NG.maxValue, count.max_value)):
             if value is not None:
-                graph.add((node, prop, Literal(int(value), datatype=XSD.nonNegativeInteger)))
+                graph.add((node, prop, _literal(int(value), datatype=XSD.nonNegativeInteger)))
         if count.approximation:
-            graph.add((node, NG.approximation, Literal(count.approximation)))
+            graph.add((node, NG.approximation, _literal(count.approximation)))
         if count.unit:
-            graph.add((node, NG.unit, Literal(count.unit)))
+            graph.add((node, NG.unit, _literal(count.unit)))
         if count.group_text:
-            graph.add((node, NG.countedThing, Literal(count.group_text)))
+            graph.add((node, NG.countedThing, _literal(count.group_text)))
         group = _agent(graph, minter, resolution, count.group, role=GROUP) if count.group is not None else None
         if group is not None:
             graph.add((node, NG.countedGroup, group))
@@ -353,7 +405,7 @@ def add_counts(graph: Graph, record: ArticleRecord, resolution: Resolution, mint
         _provenance(graph, node, span, count.component, count.confidence)
 
 
-def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_statements(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
                    events: dict[str, URIRef]) -> None:
     """Speech acts of one article: speaker, quote, addressee, status, outlet, date."""
     for st in record.statements:
@@ -361,7 +413,7 @@ def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, 
         graph.add((node, RDF.type, NG.Event))
         graph.add((node, RDF.type, NG.SpeechAct))
         graph.add((node, RDF.type, NG.Statement if st.act_class == "SpeechAct" else NG[st.act_class]))
-        graph.add((node, NG.statementStatus, Literal(st.status)))
+        graph.add((node, NG.statementStatus, _literal(st.status)))
         graph.add((node, NG.reportedIn, art))
         span = _text_span(graph, minter, art, st.evidence)
         speaker = _agent(graph, minter, resolution, st.speaker, st.speaker_text, evidence=span) if (
@@ -377,7 +429,7 @@ def add_statements(graph: Graph, record: ArticleRecord, resolution: Resolution, 
         if st.quote:
             quote = minter.keyed("quote", record.article.id, st.local_id)
             graph.add((quote, RDF.type, NG.Quote))
-            graph.add((quote, NG.quoteText, Literal(st.quote)))
+            graph.add((quote, NG.quoteText, _literal(st.quote)))
             graph.add((quote, NG.evidence, span))
             graph.add((node, NG.hasQuote, quote))
         if st.event in events and events[st.event] != node:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -43,6 +44,7 @@ KINDS = frozenset(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_length: int = 80) -> str:
     """Lower-case ASCII slug of ``text``; non-Latin text falls back to a short hash.
 
@@ -82,9 +84,7 @@ class Minter:
 
     def id(self, kind: str, key: str) -> URIRef:
         """``<base>id/<kind>/<key>``; ``key`` must already be a slug or digest."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown resource kind {kind!r}; expected one of {sorted(KINDS)}")
-        return URIRef(f"{self.base}id/{kind}/{key}")
+        return _mint(self.base, kind, key)
 
     def entity(self, kind: str, name: str) -> URIRef:
         """An entity (person, organisation, group, place, post) named by its canonical name."""
@@ -107,3 +107,11 @@ class Minter:
 
     def article_graph(self, article_id: str) -> URIRef:
         return URIRef(f"{self.base}graph/article/{article_id}")
+
+
+@lru_cache(maxsize=1 << 16)
+def _mint(base: str, kind: str, key: str) -> URIRef:
+    """``<base>id/<kind>/<key>``, made once for keys that recur (entities, classes of concept, posts)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown resource kind {kind!r}; expected one of {sorted(KINDS)}")
+    return URIRef(f"{base}id/{kind}/{key}")
