@@ -71,6 +71,7 @@ class Context:
     repeats: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self.text = self.doc.text  # spaCy joins every token's text again on each doc.text
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))
@@ -88,11 +89,11 @@ class Context:
     def same_paragraph(self, first: int, last: int) -> bool:
         """Whether sentences ``first`` .. ``last`` stand in one paragraph (no line break between them)."""
         lo, hi = sorted((first, last))
-        between = self.doc.text[self.sents[lo].start_char:self.sents[hi].start_char]
+        between = self.text[self.sents[lo].start_char:self.sents[hi].start_char]
         return "\n" not in between
 
     def span(self, start_char: int, end_char: int, sentence: int = 0) -> Span:
-        return Span(self.article_id, start_char, end_char, self.doc.text[start_char:end_char], sentence)
+        return Span(self.article_id, start_char, end_char, self.text[start_char:end_char], sentence)
 
     def token_span(self, first: Token, last: Token | None = None) -> Span:
         last = last or first

@@ -132,8 +132,11 @@ def shared_region_word(before: str, after: str, typing: dict) -> bool:
 
 
 def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
-                      gazetteer: Gazetteer | None = None) -> Mention | None:
-    """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place."""
+                      gazetteer: Gazetteer | None = None, text: str | None = None) -> Mention | None:
+    """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place.
+
+    ``text`` is the Doc's text, when the caller has it (spaCy joins every token again on each ``doc.text``).
+    """
     gazetteer = gazetteer or Gazetteer()
     entry = gazetteer.by_id().get(ent.ent_id_) if ent.ent_id_ else None
     kind = entry.kind if entry else LABEL_KINDS.get(ent.label_)
@@ -142,16 +145,16 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
     name = clean_name(ent.text)
     if not name or not any(c.isalpha() for c in name) or (entry is None and fold(name) in gazetteer.not_entities):
         return None
-    doc = ent.doc
-    if kind == PLACE and shared_region_word(doc.text[max(ent.start_char - 5, 0):ent.start_char],
-                                            doc.text[ent.end_char:ent.end_char + 60], gazetteer.typing):
+    text = ent.doc.text if text is None else text
+    if kind == PLACE and shared_region_word(text[max(ent.start_char - 5, 0):ent.start_char],
+                                            text[ent.end_char:ent.end_char + 60], gazetteer.typing):
         # "X and Y regions": X is a region too, not the city of that name
         name = f"{name} region"
         entry = gazetteer.by_name().get((kind, fold(name)))
     if entry is None:
         entry = gazetteer.by_name().get((kind, fold(name)))
     subtype = entry.subtype if entry and entry.subtype else infer_subtype(
-        kind, name, doc.text[max(ent.start_char - 30, 0):ent.start_char], doc.text[ent.end_char:ent.end_char + 30],
+        kind, name, text[max(ent.start_char - 30, 0):ent.start_char], text[ent.end_char:ent.end_char + 30],
         gazetteer.typing)
     component = "entity_ruler" if ent.ent_id_ else "ner"
     return Mention(
@@ -170,8 +173,9 @@ def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = No
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     sentence_of = SentenceIndex(doc)
     mentions = []
+    text = doc.text
     for ent in join_of_place(doc):
-        mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer)
+        mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer, text)
         if mention is not None:
             mentions.append(mention)
     return mentions

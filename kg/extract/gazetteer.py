@@ -62,15 +62,22 @@ class Gazetteer:
     not_entities: frozenset[str] = frozenset()
 
     def by_name(self) -> dict[tuple[str, str], AliasEntry]:
-        """(kind, folded name) -> entry, for every name of every entry."""
-        index: dict[tuple[str, str], AliasEntry] = {}
-        for entry in self.entries:
-            for name in entry.names:
-                index.setdefault((entry.kind, fold(name)), entry)
+        """(kind, folded name) -> entry, for every name of every entry (built once; do not change it)."""
+        index = self.__dict__.get("_by_name")
+        if index is None:
+            index = {}
+            for entry in self.entries:
+                for name in entry.names:
+                    index.setdefault((entry.kind, fold(name)), entry)
+            self.__dict__["_by_name"] = index  # frozen: kept beside the fields, not one of them
         return index
 
     def by_id(self) -> dict[str, AliasEntry]:
-        return {e.ent_id: e for e in self.entries}
+        """ent_id -> entry (built once; do not change it)."""
+        index = self.__dict__.get("_by_id")
+        if index is None:
+            index = self.__dict__["_by_id"] = {e.ent_id: e for e in self.entries}
+        return index
 
 
 def fold(name: str) -> str:
