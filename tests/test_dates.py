@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kg.extract.dates import find_clock_range, find_dates, resolve_ref
+from kg.extract.dates import find_clock_range, find_dates, resolve_ref, sentence_dates
 
 ANCHOR = dt.date(2022, 1, 5)  # a Wednesday
 
@@ -71,3 +71,35 @@ def test_offsets_count_from_base():
     text = "Protests began on January 2."
     ref = find_dates(text, "a1", base=100, sentence=3)[0]
     assert (ref.span.start, ref.span.end, ref.span.sentence) == (100 + text.index("January"), 100 + len(text) - 1, 3)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    # an invented outlet: the model tags its "Today" as a date, the title-case name says otherwise
+    ("Lanka Today reported that protesters stormed the ministry in Colombo.", []),
+    ("Lanka Today reported on Monday that protesters stormed the ministry in Colombo.", ["Monday"]),
+    ("According to Lanka Today, the police fired tear gas at the protesters today.", ["today"]),
+    ("Today the president decided to lift the curfew.", ["Today"]),
+])
+def test_a_date_word_inside_a_name_is_not_a_date(nlp, text, written):
+    doc = nlp(text)
+    found = [d.span.text for i, sent in enumerate(doc.sents) for d in sentence_dates(sent, "a", i)]
+    assert found == written
+
+
+def test_an_outlets_today_does_not_date_the_article_s_events(nlp):
+    from kg.events import resolve_dates
+    from kg.extract import extract
+    from kg.ingest import Article, content_hash, normalise
+
+    text = normalise("Lanka Today reports that protesters stormed the ministry in Colombo.")
+    record = extract(Article(id=content_hash(text), source="t.txt", text=text, date="2022-07-09"), nlp(text))
+    resolve_dates([record])
+    assert record.dates == []
+    assert [e.date for e in record.events if e.event_class == "AttackOnProperty"] == [None]

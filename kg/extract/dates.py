@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 
-from ..records import DateRef, Span
+from ..records import ORGANIZATION, DateRef, Mention, Span
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ MONTHS = {
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 RELATIVE = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day before": -1}
 PARTS = ("night", "morning", "evening", "afternoon")
+#: spaCy labels of names: a date word inside such a span ("Russia Today", "The Sunday Times") is part of the name.
+NAME_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
 
 _MONTH = "(?P<{n}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -176,6 +178,30 @@ def find_dates(text: str, article_id: str = "", base: int = 0, sentence: int = 0
                       kind="clock", time_start=clock[0], time_end=clock[1], precision="time")
         result.append(ref)
     return result
+
+
+def name_spans(sent, mentions: list[Mention] | tuple = ()) -> list[tuple[int, int]]:
+    """Character ranges (document offsets) of the names in ``sent``, a spaCy sentence: its ORG, WORK_OF_ART and
+    PRODUCT entities, the organisation mentions of ``mentions`` that overlap it, and a capitalised relative
+    day word written right after a capitalised proper noun in mid-sentence ("Lanka Today reported", which the
+    model may tag as a date)."""
+    out = [(e.start_char, e.end_char) for e in sent.ents if e.label_ in NAME_LABELS]
+    out += [(m.span.start, m.span.end) for m in mentions if m.kind == ORGANIZATION
+            and m.span.start < sent.end_char and sent.start_char < m.span.end]
+    for tok in sent[1:]:
+        prev = tok.doc[tok.i - 1]
+        if (tok.lower_ in RELATIVE and tok.text[0].isupper() and prev.pos_ == "PROPN" and prev.is_title
+                and prev.lower_ not in WEEKDAYS and prev.lower_ not in MONTHS):
+            out.append((prev.idx, tok.idx + len(tok.text)))
+    return out
+
+
+def sentence_dates(sent, article_id: str, sentence: int, mentions: list[Mention] | tuple = ()) -> list[DateRef]:
+    """The dates written in ``sent`` (a spaCy sentence) that are not part of a name (see :func:`name_spans`):
+    "Russia Today reports" does not date anything 'today'."""
+    names = name_spans(sent, mentions)
+    return [d for d in find_dates(sent.text, article_id, base=sent.start_char, sentence=sentence)
+            if not _overlaps((d.span.start, d.span.end), names)]
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from ..records import ArticleRecord
 from .context import Context
 from .counts import extract_counts
-from .dates import find_dates
+from .dates import sentence_dates
 from .events import extract_events
 from .extensions import extend_nationwide
 from .offices import extract_tenures
@@ -28,7 +28,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     ctx = Context(article_id, doc, list(record.mentions))
     dates = []
     for i, sent in enumerate(ctx.sents):
-        dates.extend(find_dates(sent.text, article_id, base=sent.start_char, sentence=i))
+        dates.extend(sentence_dates(sent, article_id, i, ctx.mentions))
     ctx.dates = dates
     record.dates = dates
     record.events = extend_nationwide(ctx, extract_events(ctx))
