@@ -164,3 +164,38 @@ def test_a_trigger_tagged_as_a_noun_with_an_auxiliary_takes_subject_and_object(n
     rec = record_of(nlp, "Then the miners did raid on the town hall of Potosi.")
     raid = next(e for e in rec.events if e.event_class == "AttackOnProperty")
     assert raid.agent_texts == ["miners"] and raid.target_texts == ["town hall of Potosi"]
+
+
+def _protests(rec):
+    return [e for e in rec.events if e.event_class == "Demonstration"]
+
+
+def test_water_cannons_used_against_protesters_tell_a_protest_there_without_a_day(nlp):
+    rec = record_of(nlp, "Shops stayed closed in Nairobi. In the city of Mombasa, water cannons were used against "
+                         "protesters.", date="2022-03-09")
+    protests = _protests(rec)
+    assert [(names(e.places), e.acled, e.cameo) for e in protests] == [
+        (["Mombasa"], "Protests/Protest with intervention", "141")]
+    assert protests[0].date is None
+    assert "protesters" in protests[0].agent_texts + names(protests[0].agents)
+    clash = next(e for e in rec.events if e.event_class == "Clash")
+    assert names(clash.places) == ["Mombasa"]
+
+
+def test_tear_gas_fired_at_demonstrators_takes_the_day_of_the_intervention(nlp):
+    rec = record_of(nlp, "Riot police fired tear gas at demonstrators in Nairobi on Tuesday.", date="2022-03-10")
+    assert [(names(e.places), e.date.start) for e in _protests(rec)] == [(["Nairobi"], "2022-03-08")]
+
+
+@pytest.mark.parametrize("text", [
+    "Police fired tear gas in the air in Mombasa.",  # no crowd it was used against
+    "The ministry bought water cannons for the police in Mombasa.",
+])
+def test_crowd_control_without_a_crowd_tells_no_protest(nlp, text):
+    assert _protests(record_of(nlp, text, date="2022-03-09")) == []
+
+
+def test_an_intervention_against_a_protest_already_told_is_not_a_second_protest(nlp):
+    rec = record_of(nlp, "Protests took place in Mombasa, where police used stun grenades against the protesters.",
+                    date="2022-03-09")
+    assert [names(e.places) for e in _protests(rec)] == [["Mombasa"]]

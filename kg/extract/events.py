@@ -54,6 +54,8 @@ ANAPHOR_WINDOW = 1
 NARRATIVE_CLASSES = frozenset({"Demonstration", "Riot", "Clash", "AttackOnProperty", "Arrest"})
 #: How many sentences after a written date (or an event that took it) the next undated one may still take it.
 NARRATIVE_WINDOW = 3
+#: The protest that crowd control used against a crowd tells (see kg/data/protest_interventions.tsv).
+INTERVENED_PROTEST = ("Demonstration", "Protests/Protest with intervention", "141")
 #: Confidence by class: constant per class, so that one event told by two articles has one value.
 CONFIDENCE = {"Decree": 0.8, "StateOfEmergency": 0.85, "Curfew": 0.85, "Resignation": 0.8}
 
@@ -86,6 +88,15 @@ def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def narrative_breaks() -> frozenset[str]:
     return frozenset(row[0] for row in load_table("narrative_breaks.txt"))
+
+
+@lru_cache(maxsize=1)
+def interventions() -> dict[str, frozenset[str]]:
+    """Words of kg/data/protest_interventions.tsv by role (means, crowd, preposition, verb)."""
+    out: dict[str, set[str]] = {}
+    for word, role in load_table("protest_interventions.tsv"):
+        out.setdefault(role, set()).add(word)
+    return {role: frozenset(words) for role, words in out.items()}
 
 
 def link_words() -> dict[str, str]:
@@ -415,6 +426,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     _attach_measures(ctx, events)
     _inherit_dates(events)
     _narrative_dates(ctx, events)
+    events += _intervened_protests(ctx, events)
     _legal_basis(ctx, events)
     return [e for e in events if e.event_class != "_folded"]
 
@@ -479,6 +491,40 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             ev.date = current
         if undated:
             last = sent_no
+
+
+def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventRecord]:
+    """"Water cannons were used against protesters in X": crowd control (a Clash whose trigger is a means of
+    kg/data/protest_interventions.tsv) used against a crowd ("against / at the protesters", "to disperse the
+    crowd") tells a protest at X broken up by force (ACLED: Protest with intervention), with the place and day
+    of the intervention and the crowd as agent. None when the sentence tells a protest at that place already."""
+    words = interventions()
+    cls, acled, cameo = INTERVENED_PROTEST
+    out: list[EventRecord] = []
+    for ev in events:
+        if ev.event_class != "Clash" or ev.trigger.text.lower() not in words.get("means", ()):
+            continue
+        trigger = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if trigger is None:
+            continue
+        clause = trigger.root if _is_verbal(trigger.root) else _governing_verb(trigger.root)
+        if clause is None:
+            continue
+        crowd = next((t for t in clause.subtree if t.lower_ in words.get("crowd", ()) and t.dep_ in ("pobj", "dobj")
+                      and t.head.lower_ in words.get("preposition", ()) | words.get("verb", ())), None)
+        if crowd is None:
+            continue
+        told = [e for e in events + out if e.event_class == cls and e.evidence.sentence == ev.evidence.sentence
+                and (e.places, e.place_texts) == (ev.places, ev.place_texts)]
+        if told:
+            continue
+        agents = _Roles(ctx)
+        agents.add(crowd)
+        out.append(EventRecord(
+            local_id=f"{ev.local_id}-protest", event_class=cls, trigger=ctx.token_span(crowd), evidence=ev.evidence,
+            acled=acled, cameo=cameo, agents=agents.mentions, agent_texts=agents.texts, places=list(ev.places),
+            place_texts=list(ev.place_texts), date=ev.date, confidence=CONFIDENCE.get(cls, 0.7)))
+    return out
 
 
 def _legal_basis(ctx: Context, events: list[EventRecord]) -> None:
