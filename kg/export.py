@@ -106,6 +106,13 @@ def write_merged(nquad_lines: Iterable[str], path: str | Path, fmt: str = "ttl")
     Path(path).write_bytes(serialize(quads, fmt))
 
 
+def write_merged_file(ntriples: str | Path, path: str | Path) -> None:
+    """Write an N-Triples file of sorted, distinct triples to ``path`` as Turtle, streaming (same bytes as
+    :func:`write_merged` on the same triples)."""
+    triples = ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+
 def export(store: GraphStore, fmt: str, out: BinaryIO) -> None:
     """Write the whole graph of ``store`` to ``out`` in format ``fmt`` (see :data:`FORMATS`).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -83,36 +84,51 @@ def to_rdfxml(graph: Graph) -> str:
       </rdf:Description>
     </rdf:RDF>
     """
-    known = {str(ns): prefix for prefix, ns in graph.namespaces()}
+    triples = sorted(graph, key=_order)
+    return "".join(rdfxml_lines(triples, {p for _, p, _ in triples}, dict(graph.namespaces())))
+
+
+def _order(triple) -> tuple:
+    s, p, o = triple
+    return isinstance(s, BNode), s.n3(), p.n3(), o.n3()
+
+
+def rdfxml_lines(triples: Iterable[tuple[Node, Node, Node]], predicates: Iterable[Node],
+                 namespaces: dict[str, Node]) -> Iterator[str]:
+    """The lines of :func:`to_rdfxml` for ``triples`` already in its order, one at a time.
+
+    Args:
+        triples: the triples, sorted as :func:`to_rdfxml` sorts them.
+        predicates: every predicate among ``triples`` (their namespaces are declared first).
+        namespaces: prefix -> namespace bindings to name the XML namespaces by.
+    """
+    known = {str(ns): prefix for prefix, ns in namespaces.items()}
     prefixes: dict[str, str] = {RDF_NS: "rdf"}
-    triples = sorted(graph, key=lambda t: (isinstance(t[0], BNode), t[0].n3(), t[1].n3(), t[2].n3()))
-    for ns in sorted({_split(p)[0] for _, p, _ in triples} - {RDF_NS}):
+    for ns in sorted({_split(p)[0] for p in predicates} - {RDF_NS}):
         prefix = known.get(ns)
         if not prefix or prefix in prefixes.values() or not prefix.isidentifier():
             prefix = f"ns{len(prefixes)}"
         prefixes[ns] = prefix
-    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    out += [f"   xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in prefixes.items()]
-    out[-1] += ">"
+    yield '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
+    yield "".join(f"\n   xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in prefixes.items()) + ">\n"
     subject = None
     for s, p, o in triples:
         if s != subject:
             if subject is not None:
-                out.append("  </rdf:Description>")
-            out.append(f"  <rdf:Description {_node_attr('about', s)}>")
+                yield "  </rdf:Description>\n"
+            yield f"  <rdf:Description {_node_attr('about', s)}>\n"
             subject = s
         ns, local = _split(p)
         tag = f"{prefixes[ns]}:{local}"
         if isinstance(o, Literal):
             attrs = f' xml:lang="{o.language}"' if o.language else ""
             attrs += f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else ""
-            out.append(f"    <{tag}{attrs}>{_xml_text(str(o))}</{tag}>")
+            yield f"    <{tag}{attrs}>{_xml_text(str(o))}</{tag}>\n"
         else:
-            out.append(f"    <{tag} {_node_attr('resource', o)}/>")
+            yield f"    <{tag} {_node_attr('resource', o)}/>\n"
     if subject is not None:
-        out.append("  </rdf:Description>")
-    out.append("</rdf:RDF>")
-    return "\n".join(out) + "\n"
+        yield "  </rdf:Description>\n"
+    yield "</rdf:RDF>\n"
 
 
 def owl2_literal(literal: Literal) -> Literal:
@@ -143,6 +159,41 @@ def protege_graph(graph: Graph) -> Graph:
     for s, p, o in graph:
         out.add((s, p, owl2_literal(o) if isinstance(o, Literal) else o))
     return out
+
+
+def protege_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[tuple[Node, Node, Node]]:
+    """Triples sorted by subject (as N-Triples sorts them) in :func:`to_rdfxml`'s order, literals moved into the
+    OWL 2 datatype map: each subject's triples are converted and sorted on their own, so only one subject's
+    triples are in memory at a time."""
+    group: set[tuple[Node, Node, Node]] = set()
+    subject = None
+    for s, p, o in triples:
+        if s != subject and group:
+            yield from sorted(group, key=_order)
+            group = set()
+        subject = s
+        group.add((s, p, owl2_literal(o) if isinstance(o, Literal) else o))
+    yield from sorted(group, key=_order)
+
+
+def write_owl_stream(path: str | Path, triples: Iterable[tuple[Node, Node, Node]], predicates: Iterable[Node],
+                     namespaces: dict[str, Node]) -> Path:
+    """Write triples sorted by subject (N-Triples order: IRIs before blank nodes) as :func:`write_owl` does, without
+    holding them in a graph: the same triples give the same bytes.
+
+    Args:
+        path: the file to write (atomically).
+        triples: the ontology and the asserted ABox, every triple once, sorted by subject.
+        predicates: every predicate among them.
+        namespaces: prefix -> namespace bindings (those of the graph :func:`write_owl` would get).
+    """
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.writelines(rdfxml_lines(protege_triples(triples), predicates, namespaces))
+    os.replace(tmp, path)
+    logger.info("wrote %s", path)
+    return path
 
 
 def write_owl(path: str | Path, graph: Graph) -> Path:

@@ -11,6 +11,7 @@ killed build leaves the previous outputs, store included, as they were.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import multiprocessing
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import __version__
@@ -33,7 +34,7 @@ from .cache import RecordCache, pipeline_version
 from .config import Settings
 from .errors import InputError, KGError
 from .events import merge_log, resolve_dates
-from .export import write_merged
+from .export import write_merged_file
 from .extract import extract
 from .ingest import Article, Skipped, iter_articles
 from .iri import Minter
@@ -41,6 +42,7 @@ from .nlp import make_nlp
 from .reason import Reasoner, TBox
 from .records import ArticleRecord
 from .resolve import resolve
+from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, triple_key, unique, write_lines
 from .stats import write_void
 from .store import load_store, nquad_lines, swap_dir
 
@@ -52,6 +54,8 @@ OUTPUTS = {"nquads": "kg.nq", "turtle": "kg.ttl", "owl": "kg.owl", "void": "void
 #: Files moved into place after the store, in this order (the report last).
 OUTPUT_FILES = ("kg.nq", "kg.ttl", "kg.owl", "void.ttl", "report.json")
 STAGING = ".staging"
+#: Article graphs per SHACL validation batch.
+VALIDATION_BATCH = 50
 
 Progress = Callable[[int], None]
 
@@ -244,17 +248,53 @@ def _usable_articles(inputs: Iterable[str | Path], report: BuildReport) -> Itera
 # ---- validation gate and extra exports ----
 
 
-def validate_and_export(asserted: Graph, staging: Path, report: BuildReport) -> None:
-    """The validation gate on the asserted graph (ontology + every article graph), before anything is stored.
+@dataclass
+class AssertedGraphs:
+    """The asserted graphs (ontology + every article graph) as the build keeps them: on disk, not in memory.
 
-    Raises ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
-    Exports that need the whole asserted graph (``kg.owl``) are written into ``staging`` here.
+    Attributes:
+        index: their quads, sorted, indexed by subject.
+        ontology: the ontology graph.
+        batches: a file of JSON lines, each the subjects (IRIs) of a few article graphs: one validation batch.
+        triples: an N-Triples file of their merged triples, every triple once, sorted.
+        predicates: every predicate among those triples.
+        size: how many distinct triples.
+        jobs: worker processes for validation.
     """
-    from .owl import write_owl
-    from .validate import check
 
-    check(asserted)  # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
-    write_owl(staging / "kg.owl", asserted)  # the Protégé file: ontology + asserted ABox, RDF/XML
+    index: SubjectIndex
+    ontology: Graph
+    batches: Path
+    triples: Path
+    predicates: set
+    size: int
+    jobs: int = 1
+
+    def __len__(self) -> int:
+        return self.size
+
+    def subject_batches(self) -> Iterator[list[str]]:
+        for line in read_lines(self.batches):
+            yield json.loads(line)
+
+
+def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
+    """Write ``kg.owl`` into ``staging``, then the validation gate on the asserted graphs, before anything is stored.
+
+    Validation runs per batch of article graphs (``kg.validate.validate_in_batches``, in ``asserted.jobs`` worker
+    processes), with the same result as validating the whole asserted graph at once. Raises
+    ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
+    """
+    import pyoxigraph as ox
+
+    from .owl import write_owl_stream
+    from .validate import _to_rdflib, gate, validate_in_batches
+
+    triples = ((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object))
+               for t in ox.parse(path=str(asserted.triples), format=ox.RdfFormat.N_TRIPLES))
+    write_owl_stream(staging / "kg.owl", triples, asserted.predicates, dict(new_graph().namespaces()))
+    # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
+    gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
 
 
 # ---- the build ----
@@ -347,41 +387,75 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     report.entities = len(resolution.entities)
     report.merges = resolution.merges + merge_log(records, resolution)
 
+    work = staging / "work"
+    work.mkdir()
     with _timed(report, "rdf"):
         ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))
         reasoner = Reasoner(TBox(ontology))
-        lines: list[str] = nquad_lines(ontology)
-        asserted = new_graph()
-        asserted += ontology
-        for record in records:
-            graph = stable_blank_nodes(article_graph(record, resolution, minter))
-            lines.extend(nquad_lines(graph))
-            asserted += graph
-            reasoner.add(graph)
+        quads = SortedSpool(work / "quads")
+        quads.add(nquad_lines(ontology))
+        with (work / "batches.jsonl").open("w", encoding="utf-8") as batches:
+            for start in range(0, len(records), VALIDATION_BATCH):
+                subjects: set[str] = set()
+                for record in records[start:start + VALIDATION_BATCH]:
+                    graph = stable_blank_nodes(article_graph(record, resolution, minter))
+                    lines = nquad_lines(graph)
+                    quads.add(lines)
+                    subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
+                    reasoner.add(graph)
+                    del graph, lines
+                batches.write(json.dumps(sorted(subjects)) + "\n")
     report.graphs = len(records) + 1
-    report.asserted = len(set(lines))
+
+    with _timed(report, "sort"):
+        triples = SortedSpool(work / "triples", key=triple_key)
+        predicates: set = set()
+
+        def asserted_lines() -> Iterator[str]:
+            for line in quads:
+                triples.add((nquad_to_triple(line),))
+                yield line
+
+        index = SubjectIndex(work / "asserted.nq")
+        report.asserted = index.write(asserted_lines())
+        quads.close()
+        with (work / "asserted.nt").open("w", encoding="utf-8", newline="") as stream:
+            size = 0
+            for line in triples:
+                predicates.add(URIRef(line.split(" ", 2)[1][1:-1]))
+                stream.write(line)
+                size += 1
+        triples.close()
+
+    asserted = AssertedGraphs(index, ontology, work / "batches.jsonl", work / "asserted.nt",
+                              predicates, size, max(1, settings.jobs))
 
     with _timed(report, "validate"):
-        validate_and_export(asserted, staging, report)
-    del asserted
+        try:
+            validate_and_export(asserted, staging, report)
+        finally:
+            index.close()
 
     with _timed(report, "reason"):
         reasoner.asserted.update(ontology)
         inferred = new_graph(minter.graph("inferred"))
         for triple in reasoner.inferred():
             inferred.add(triple)
-        lines.extend(nquad_lines(inferred))
+        inferred_lines = sorted(nquad_lines(inferred))
         del reasoner
     report.inferred = len(inferred)
     report.graphs += 1 if len(inferred) else 0
 
     with _timed(report, "write"):
-        lines = sorted(set(lines))
-        report.quads = len(lines)
-        (staging / "kg.nq").write_text("".join(lines), encoding="utf-8")
-        write_merged(lines, staging / "kg.ttl", "ttl")
-        del lines
+        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_lines)),
+                                   staging / "kg.nq")
+        inferred_triples = sorted({nquad_to_triple(line) for line in inferred_lines}, key=triple_key)
+        write_lines(unique(heapq.merge(read_lines(work / "asserted.nt"), inferred_triples, key=triple_key)),
+                    work / "merged.nt")
+        write_merged_file(work / "merged.nt", staging / "kg.ttl")
+        del inferred_triples
     with _timed(report, "store"):
+        shutil.rmtree(work, ignore_errors=True)
         load_store(staging / "store", staging / "kg.nq")
         write_void(staging / "store", staging / "void.ttl", settings.base_iri)
     report.outputs = {key: str(out / name) for key, name in OUTPUTS.items()

@@ -115,6 +115,12 @@ class TBox:
         self.ranges = upward(range_)
         self.inverses = {p: frozenset(qs) for p, qs in inverse.items()}
         self.terms = frozenset(s for s in ontology.subjects() if not isinstance(s, BNode))
+        produced = {q for qs in self.superprops.values() for q in qs} | {q for qs in self.inverses.values() for q in qs}
+        #: Predicates whose triples the reasoner must keep: those joined with other triples (transitive, symmetric,
+        #: (inverse) functional, owl:sameAs) and those a rule can produce (so that an asserted one is not reported
+        #: as inferred). A triple of any other predicate only yields its own consequences and is not kept.
+        self.kept = frozenset(produced | self.transitive | self.symmetric | self.functional
+                              | self.inverse_functional | {RDF.type, OWL.sameAs})
 
     def classes_of(self, cls: Node) -> frozenset[Node]:
         return self.supers.get(cls, frozenset())
@@ -195,9 +201,18 @@ class Reasoner:
         return True
 
     def add(self, triples: Iterable[Triple]) -> None:
-        """Assert ``triples`` and close them under the rules."""
+        """Assert ``triples`` and close them under the rules.
+
+        Only triples of :attr:`TBox.kept` predicates are remembered; the others are used once for what they
+        yield on their own (their predicate has no rule that joins two triples), so memory grows with the
+        class memberships and the few joined properties, not with the whole graph.
+        """
         queue: list[Triple] = []
+        kept = self.tbox.kept
         for triple in triples:
+            if triple[1] not in kept:
+                queue.extend(new for new in self._derive(triple) if self._add(new))
+                continue
             self.asserted.add(triple)
             if self._add(triple):
                 queue.append(triple)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .config import ONTOLOGY_DIR
 from .errors import StoreError, ValidationError
+from .spool import SubjectIndex, nquad_to_triple, triple_key
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +98,16 @@ def _short(graph: Graph, term) -> str:
     return str(term)
 
 
-def validate(data: Graph, shapes: Graph | None = None) -> ValidationResult:
+def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None = None,
+             inplace: bool = False) -> ValidationResult:
     """Validate ``data`` (ontology + asserted ABox) against the shapes.
 
     Args:
         data: the graph to check; it should hold the ontology too, for subclass targets.
         shapes: the shapes graph (default: ``ontology/shapes.ttl``).
+        focus: if given, only these IRIs are validated, as targets and as the value nodes of nested shapes
+            (pySHACL's ``focus_nodes``).
+        inplace: let pySHACL work on ``data`` itself rather than a copy (it adds nothing without inference).
 
     Returns:
         The problems found, violations and warnings.
@@ -109,8 +115,11 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationResult:
     from pyshacl import validate as shacl_validate
 
     shapes = shapes if shapes is not None else shapes_graph()
-    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                  advanced=True, meta_shacl=False)
+    if focus is None:
+        _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                      advanced=True, meta_shacl=False, inplace=inplace)
+    else:
+        report = _focused_report(data, shapes, focus, inplace)
     ns = Graph()
     for prefix, namespace in data.namespaces():
         ns.bind(prefix, namespace, override=False)
@@ -130,6 +139,34 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationResult:
     nodes = len(set(data.subjects()))
     logger.info("validated %d nodes: %d problems", nodes, len(problems))
     return ValidationResult(problems=problems, nodes=nodes)
+
+
+def _focused_report(data: Graph, shapes: Graph, focus: list[str], inplace: bool) -> Graph:
+    """pySHACL's report graph on ``focus`` only (as ``validate(..., focus_nodes=focus)``), with the focus nodes in a
+    set: pySHACL keeps them in a list and looks each target up in it, which is quadratic on a batch of articles."""
+    from pyshacl.graph_abstraction import DataGraph
+    from pyshacl.monkey import apply_patches, rdflib_bool_patch, rdflib_bool_unpatch
+    from pyshacl.rdfutil import load_from_source
+    from pyshacl.validator import Validator
+
+    class FocusValidator(Validator):
+        def make_executor(self):
+            executor = super().make_executor()
+            if executor.focus_nodes:
+                executor.focus_nodes = frozenset(executor.focus_nodes)
+            return executor
+
+    options = {"inference": "none", "inplace": inplace, "allow_warnings": True, "advanced": True,
+               "focus_nodes": focus, "abort_on_first": False}
+    apply_patches()
+    graph = DataGraph.from_rdflib(load_from_source(data, multigraph=True, do_owl_imports=False))
+    rdflib_bool_patch()
+    try:
+        shacl = load_from_source(shapes, multigraph=True, do_owl_imports=False)
+    finally:
+        rdflib_bool_unpatch()
+    _, report, _ = FocusValidator(graph, shacl_graph=shacl, options=options).run()
+    return report
 
 
 def anchor_problems(data: Graph) -> list[Problem]:
@@ -162,7 +199,15 @@ def check(data: Graph, shapes: Graph | None = None) -> ValidationResult:
     Raises:
         ValidationError: at least one sh:Violation; the message lists them.
     """
-    result = validate(data, shapes)
+    return gate(validate(data, shapes))
+
+
+def gate(result: ValidationResult) -> ValidationResult:
+    """Raise when ``result`` has a violation (the message lists them); log its warnings.
+
+    Raises:
+        ValidationError: at least one sh:Violation.
+    """
     if not result.conforms:
         raise ValidationError(
             "the graph violates the SHACL shapes in ontology/shapes.ttl, so nothing was replaced:\n"
@@ -220,3 +265,146 @@ def validate_build(out: str | Path) -> ValidationResult:
         StoreError: there is no ``kg.nq`` in ``out``.
     """
     return validate(asserted_graph_from_nquads(Path(out) / "kg.nq"))
+
+
+# ---- validation in batches, from sorted N-Quads ----
+#
+# Every shape in shapes.ttl looks at a focus node's own (outgoing) triples, at the rdf:type of the nodes they point
+# to, and at the ontology (subclass targets, sh:class); the anchor check also reads the ng:text of a span's article.
+# So a focus node gets exactly the whole-graph result when the data graph holds the ontology, all of its own triples
+# (from every named graph), those types and that text. A batch is a set of subjects (those of a few article graphs);
+# its data graph is read from the sorted asserted N-Quads (:class:`kg.spool.SubjectIndex`), and only the results
+# about the batch's own subjects count. tests/test_validate_batches.py checks this against validating the whole
+# graph at once.
+
+
+def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]:
+    """What validating ``subjects`` (IRIs) needs, as N-Triples lines from ``index`` (the asserted quads, sorted).
+
+    Their own triples (from every graph), the ``rdf:type`` of the nodes those point to, and the ``ng:text`` of the
+    articles of text spans; each triple once.
+    """
+    from .namespaces import NG
+
+    rdf_type, in_article, text = (f"<{term}>" for term in (RDF.type, NG.inArticle, NG.text))
+    seen: set[str] = set()
+    objects: set[str] = set()
+    articles: set[str] = set()
+
+    def triples(subject: str, predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+        for line in index.lines(subject):
+            if line[:-3].endswith(INFERRED_SUFFIX + ">"):
+                continue
+            triple = nquad_to_triple(line)
+            s, p, o = triple_key(triple)
+            if (predicate is None or p == predicate) and triple not in seen:
+                seen.add(triple)
+                yield triple, s, p, o
+
+    for subject in subjects:
+        for triple, _, p, o in triples(f"<{subject}>"):
+            if o.startswith(("<", "_:")):
+                objects.add(o)
+                if p == in_article:
+                    articles.add(o)
+            yield triple
+    for node in sorted(objects):
+        yield from (t[0] for t in triples(node, rdf_type))
+    for node in sorted(articles):
+        yield from (t[0] for t in triples(node, text))
+
+
+_BATCH: dict = {}
+
+
+def _batch_init(ontology_nt: bytes) -> None:
+    """In a validation worker: parse the ontology and the shapes once."""
+    _BATCH["ontology"] = [(_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object))
+                          for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
+    _BATCH["shapes"] = shapes_graph()
+
+
+def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True) -> list[Problem]:
+    """The problems about ``subjects`` in the ontology plus ``data_nt`` (N-Triples from :func:`batch_triples`).
+
+    With ``restrict``, pySHACL only visits the subjects' IRIs and the classes the data names (the value nodes of
+    the nested shape on ``rdf:type``), not the other nodes the data mentions.
+    """
+    from .namespaces import PREFIXES
+
+    if "shapes" not in _BATCH:
+        raise RuntimeError("validate_subjects runs after _batch_init")
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for triple in _BATCH["ontology"]:
+        graph.add(triple)
+    for triple in ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((_to_rdflib(triple.subject), URIRef(triple.predicate.value), _to_rdflib(triple.object)))
+    focus = None
+    if restrict:
+        classes = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+        focus = sorted({s for s in subjects if ":" in s} | classes)
+    mine = set(subjects)
+    return [p for p in validate(graph, _BATCH["shapes"], focus, inplace=True).problems if p.focus in mine]
+
+
+def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[list[str]],
+                        jobs: int = 1) -> ValidationResult:
+    """Validate the asserted graphs in ``index`` batch by batch, with the same result as validating them at once.
+
+    Args:
+        index: the ontology and every asserted graph as sorted N-Quads (an inferred graph is ignored).
+        ontology: the ontology graph (part of every batch's data graph).
+        batches: lists of subject IRIs; together they must cover every subject of the asserted graphs
+            (the ontology's own subjects are checked first, on their own).
+        jobs: worker processes (``1``: in this process).
+
+    Returns:
+        The problems, each focus node's once, sorted as :func:`validate` sorts them.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .store import to_ox_quads
+
+    ontology_nt = ox.serialize((q.triple for q in to_ox_quads(ontology)), format=ox.RdfFormat.N_TRIPLES)
+    own = {str(s) for s in ontology.subjects()}
+    found: dict[str, list[Problem]] = {}
+
+    def collect(problems: list[Problem]) -> None:
+        by_focus: dict[str, list[Problem]] = {}
+        for problem in problems:
+            by_focus.setdefault(problem.focus, []).append(problem)
+        for focus, items in by_focus.items():
+            found.setdefault(focus, items)
+
+    def work() -> Iterator[tuple[bytes, list[str], bool]]:
+        # the ontology's own subjects first, unrestricted (its blank nodes cannot be named as pySHACL focus nodes)
+        subjects = sorted(own)
+        iris = [s for s in subjects if ":" in s]
+        yield "".join(batch_triples(index, iris)).encode("utf-8"), subjects, False
+        for batch in batches:
+            yield "".join(batch_triples(index, batch)).encode("utf-8"), list(batch), True
+
+    if jobs <= 1:
+        _batch_init(ontology_nt)
+        for data, subjects, restrict in work():
+            collect(validate_subjects(data, subjects, restrict))
+    else:
+        import multiprocessing
+        from collections import deque
+
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_batch_init, initargs=(ontology_nt,)) as pool:
+            pending: deque = deque()
+            for data, subjects, restrict in work():
+                pending.append(pool.submit(validate_subjects, data, subjects, restrict))
+                while len(pending) > 2 * jobs:
+                    collect(pending.popleft().result())
+            while pending:
+                collect(pending.popleft().result())
+    problems = [p for items in found.values() for p in items]
+    problems.sort(key=lambda p: (p.severity != "Violation", p.message, p.focus, p.path, p.value))
+    nodes = len(index)
+    logger.info("validated %d nodes in batches: %d problems", nodes, len(problems))
+    return ValidationResult(problems=problems, nodes=nodes)

@@ -1,0 +1,168 @@
+"""External sorting of text lines: the build's N-Quads never all in memory at once.
+
+Lines are collected in memory up to ``chunk_lines``, then sorted, deduplicated and written to a run file;
+reading merges the runs (``heapq.merge``) and drops repeated lines. Memory is bounded by one chunk plus one line
+per run, whatever the number of lines.
+"""
+
+from __future__ import annotations
+
+import heapq
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+#: Lines per in-memory chunk (about 200 bytes each in N-Quads).
+CHUNK_LINES = 100_000
+
+
+def unique(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` (sorted) without consecutive repeats."""
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+            last = line
+
+
+def triple_key(line: str) -> tuple[str, str, str]:
+    """(subject, predicate, object) of an N-Triples line, for sorting triples as ``kg.ttl`` lists them.
+
+    Subjects and predicates hold no space in N-Triples, so the first two spaces end them.
+
+    >>> triple_key('<http://e/a> <http://e/p> "x y" .\\n')
+    ('<http://e/a>', '<http://e/p>', '"x y"')
+    """
+    subject, predicate, rest = line.split(" ", 2)
+    return subject, predicate, rest[:-3]
+
+
+def nquad_to_triple(line: str) -> str:
+    """The N-Triples line of an N-Quads line of a named graph (the graph IRI, which holds no space, dropped).
+
+    >>> nquad_to_triple('<http://e/a> <http://e/p> "x y" <http://e/g> .\\n')
+    '<http://e/a> <http://e/p> "x y" .\\n'
+    """
+    return line[:-3].rsplit(" ", 1)[0] + " .\n"
+
+
+def write_lines(lines: Iterable[str], path: Path) -> int:
+    """Write ``lines`` to ``path`` (UTF-8); returns how many."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for line in lines:
+            out.write(line)
+            count += 1
+    return count
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The lines of a file written by :func:`write_lines`, one at a time."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        yield from stream
+
+
+class SortedSpool:
+    """Collects lines and gives them back sorted and deduplicated, spilling sorted runs to ``folder``.
+
+    Args:
+        folder: where the run files go (created; removed by :meth:`close`).
+        key: the sort order (default: the lines themselves, i.e. code point order).
+        chunk_lines: lines held in memory before a run is written.
+    """
+
+    def __init__(self, folder: str | Path, key: Callable[[str], object] | None = None,
+                 chunk_lines: int = CHUNK_LINES) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.key = key
+        self.chunk_lines = chunk_lines
+        self._chunk: set[str] = set()
+        self._runs: list[Path] = []
+
+    def add(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self._chunk.add(line)
+            if len(self._chunk) >= self.chunk_lines:
+                self._spill()
+
+    def _spill(self) -> None:
+        run = self.folder / f"run-{len(self._runs):05d}"
+        write_lines(sorted(self._chunk, key=self.key), run)
+        self._runs.append(run)
+        self._chunk = set()
+
+    def __iter__(self) -> Iterator[str]:
+        """Every distinct line added, in order (the runs stay on disk; lines may still be added afterwards)."""
+        memory = sorted(self._chunk, key=self.key)
+        with ExitStack() as stack:
+            streams = [stack.enter_context(run.open(encoding="utf-8", newline="")) for run in self._runs]
+            yield from unique(heapq.merge(memory, *streams, key=self.key))
+
+    def close(self) -> None:
+        self._chunk = set()
+        self._runs = []
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class SubjectIndex:
+    """Where each subject's lines are in a sorted N-Quads file: one SQLite row per subject, nothing in memory.
+
+    In a sorted file the lines of one subject follow each other, so a subject's triples are one byte range.
+    Fill it with :meth:`write`, read with :meth:`lines`.
+    """
+
+    def __init__(self, nquads: str | Path, index: str | Path | None = None) -> None:
+        import sqlite3
+
+        self.nquads = Path(nquads)
+        self.db = sqlite3.connect(str(index or self.nquads.with_suffix(".index")))
+        self.db.execute("CREATE TABLE IF NOT EXISTS subject (term TEXT PRIMARY KEY, start INTEGER, size INTEGER)"
+                        " WITHOUT ROWID")
+        self._file = None
+
+    def write(self, lines: Iterable[str]) -> int:
+        """Write sorted, distinct N-Quads ``lines`` to the file and index them; returns how many."""
+        self.db.execute("DELETE FROM subject")
+        count = offset = start = 0
+        current = None
+        rows: list[tuple[str, int, int]] = []
+        with self.nquads.open("wb") as out:
+            for line in lines:
+                data = line.encode("utf-8")
+                subject = line[:line.index(" ")]
+                if subject != current:
+                    if current is not None:
+                        rows.append((current, start, offset - start))
+                    current, start = subject, offset
+                    if len(rows) >= 10_000:
+                        self.db.executemany("INSERT INTO subject VALUES (?, ?, ?)", rows)
+                        rows = []
+                out.write(data)
+                offset += len(data)
+                count += 1
+        if current is not None:
+            rows.append((current, start, offset - start))
+        self.db.executemany("INSERT INTO subject VALUES (?, ?, ?)", rows)
+        self.db.commit()
+        return count
+
+    def lines(self, subject: str) -> list[str]:
+        """The lines of ``subject`` (in N-Triples form: ``<iri>`` or ``_:label``)."""
+        row = self.db.execute("SELECT start, size FROM subject WHERE term = ?", (subject,)).fetchone()
+        if row is None:
+            return []
+        if self._file is None:
+            self._file = self.nquads.open("rb")
+        self._file.seek(row[0])
+        return self._file.read(row[1]).decode("utf-8").splitlines(keepends=True)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM subject").fetchone()[0]
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.db.close()

@@ -1,0 +1,142 @@
+"""SHACL validation in batches of article graphs finds exactly what validating the whole asserted graph finds.
+
+The build validates a few article graphs at a time (kg.validate.validate_in_batches), each batch's data graph read
+from the sorted asserted N-Quads; these tests compare it with pySHACL over the whole asserted graph at once, on the
+seed build, on a broken graph whose nodes are spread over several article graphs, and inside a real build of a
+synthetic corpus.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg import pipeline
+from kg.config import Settings
+from kg.errors import ValidationError
+from kg.owl import ontology_graph
+from kg.pipeline import run_build
+from kg.spool import SubjectIndex
+from kg.validate import INFERRED_SUFFIX, asserted_graph_from_nquads, validate, validate_in_batches
+
+EX = "https://w3id.org/newsgraph/id/"
+NG = "https://w3id.org/newsgraph/ontology#"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _asserted(nquads: Path) -> list[str]:
+    lines = nquads.read_text(encoding="utf-8").splitlines(keepends=True)
+    return sorted({line for line in lines if not line[:-3].endswith(INFERRED_SUFFIX + ">")})
+
+
+def _batches(lines: list[str], size: int) -> list[list[str]]:
+    """Subjects of the article graphs, ``size`` graphs per batch (graphs in name order)."""
+    by_graph: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        graph = line[:-3].rsplit(" ", 1)[1]
+        if "/graph/article/" in graph and line.startswith("<"):
+            by_graph[graph].add(line[1:line.index(">")])
+    graphs = sorted(by_graph)
+    return [sorted(set().union(*(by_graph[g] for g in graphs[i:i + size]))) for i in range(0, len(graphs), size)]
+
+
+def _both(tmp_path: Path, lines: list[str], size: int, jobs: int = 1):
+    """(whole-graph result, batched result) for the asserted N-Quads ``lines``."""
+    nquads = tmp_path / "asserted.nq"
+    index = SubjectIndex(nquads)
+    index.write(sorted(set(lines)))
+    try:
+        batched = validate_in_batches(index, ontology_graph(), _batches(lines, size), jobs=jobs)
+    finally:
+        index.close()
+    return validate(asserted_graph_from_nquads(nquads)), batched
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_seed_graph_batched_equals_whole(seed_build, tmp_path, size):
+    whole, batched = _both(tmp_path, _asserted(seed_build / "kg.nq"), size)
+    assert batched.problems == whole.problems
+    assert batched.nodes == whole.nodes > 100
+    assert batched.text() == whole.text()
+
+
+def _quad(s: str, p: str, o: str, graph: str) -> str:
+    return f"{s} {p} {o} <https://w3id.org/newsgraph/graph/article/{graph}> .\n"
+
+
+def _broken(seed_lines: list[str]) -> list[str]:
+    """Seed quads plus nodes whose triples are spread over article graphs (only the union shows what is wrong)."""
+    spans = sorted({line.split(" ", 1)[0] for line in seed_lines if f"{RDF_TYPE} <{NG}TextSpan>" in line})
+    places = sorted({line.split(" ", 1)[0] for line in seed_lines if f"{RDF_TYPE} <{NG}Place>" in line})
+    graphs = sorted({line[:-3].rsplit(" ", 1)[1] for line in seed_lines if "/graph/article/" in line})
+    first, second = (g.rsplit("/", 1)[1][:-1] for g in graphs[:2])
+    riot, tenure, person = f"<{EX}event/spread>", f"<{EX}tenure/spread>", f"<{EX}person/spread>"
+    extra = [
+        # an event typed in one graph, its evidence in another: conforms
+        _quad(riot, RDF_TYPE, f"<{NG}Riot>", first),
+        _quad(riot, f"<{NG}evidence>", spans[0], second),
+        # its agent is a ng:Person only in the second graph (conforms), its place is not a ng:Place (violation)
+        _quad(riot, f"<{NG}hasAgent>", person, first),
+        _quad(person, RDF_TYPE, f"<{NG}Person>", second),
+        _quad(person, "<http://www.w3.org/2000/01/rdf-schema#label>", '"Spread"@en', second),
+        _quad(person, f"<{NG}evidence>", spans[1], first),
+        _quad(riot, f"<{NG}hasPlace>", person, second),
+        _quad(riot, f"<{NG}hasPlace>", places[0], first),
+        # a tenure with one holder in each of two graphs: two holders, one too many
+        _quad(tenure, RDF_TYPE, f"<{NG}Tenure>", first),
+        _quad(tenure, f"<{NG}holder>", person, first),
+        _quad(tenure, f"<{NG}holder>", places[0], second),
+        _quad(tenure, f"<{NG}post>", f"<{EX}post/spread>", second),
+        _quad(tenure, f"<{NG}evidence>", spans[2], second),
+        # an event with no evidence anywhere
+        _quad(f"<{EX}event/bare>", RDF_TYPE, f"<{NG}Riot>", second),
+    ]
+    return seed_lines + extra
+
+
+@pytest.mark.parametrize(("size", "jobs"), [(1, 1), (3, 1), (1, 2)])
+def test_broken_graph_spread_over_articles_batched_equals_whole(seed_build, tmp_path, size, jobs):
+    whole, batched = _both(tmp_path, _broken(_asserted(seed_build / "kg.nq")), size, jobs)
+    messages = {(p.focus.rsplit("/", 1)[-1], p.message) for p in whole.violations}
+    assert {("spread", "ng:hasPlace points to a ng:Place"),
+            ("spread", "a tenure needs exactly one ng:holder, a ng:Agent"),
+            ("bare", "an event needs at least one ng:evidence text span")} <= messages
+    assert not any("evidence" in m for f, m in messages if f == "spread"), "evidence from another graph counts"
+    assert batched.problems == whole.problems
+    assert batched.text() == whole.text()
+
+
+def test_a_synthetic_build_validates_its_batches_like_the_whole_graph(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, "-m", "bench.synth", str(corpus), "--articles", "12"], cwd=ROOT, check=True,
+                   capture_output=True)
+    monkeypatch.setattr(pipeline, "VALIDATION_BATCH", 5)
+    real = pipeline.validate_and_export
+    seen = {}
+
+    def compare(asserted, staging, report):
+        whole = validate(asserted_graph_from_nquads(asserted.index.nquads))
+        batches = list(asserted.subject_batches())
+        seen["batches"] = len(batches)
+        seen["whole"] = whole
+        seen["batched"] = validate_in_batches(asserted.index, asserted.ontology, batches)
+        try:
+            real(asserted, staging, report)
+        except ValidationError as exc:
+            seen["error"] = str(exc)
+
+    monkeypatch.setattr(pipeline, "validate_and_export", compare)
+    run_build([corpus], Settings.from_env(out=str(tmp_path / "out")), use_cache=False)
+    assert seen["batches"] == 3
+    assert seen["batched"].problems == seen["whole"].problems
+    assert seen["batched"].nodes == seen["whole"].nodes
+    if not seen["whole"].conforms:  # the gate's message is the whole graph's
+        assert seen["whole"].text() in seen["error"]
+    kg_owl = Graph().parse(tmp_path / "out" / "kg.owl", format="xml")
+    assert len(kg_owl) == len(asserted_graph_from_nquads(tmp_path / "out" / "kg.nq"))
