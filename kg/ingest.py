@@ -3,7 +3,8 @@
 ``iter_articles`` walks the given files and folders (every ``*.txt``, sorted, so the order of
 the command line never changes the result) and yields an :class:`Article` for each usable
 file and a :class:`Skipped` for each file that cannot be used, with the reason. One bad file
-never stops the others.
+never stops the others. A ``*.jsonl`` or ``*.parquet`` file holds many articles, one per line or
+row (:func:`read_jsonl`, :func:`read_parquet`); there a bad line or row is skipped on its own.
 
 Cleaning (:func:`clean`) happens before anything else, so every offset in the graph counts code
 points into the cleaned text the graph stores: Unicode NFC, plain quotes, single spaces, then
