@@ -61,6 +61,7 @@ class Context:
         dates: the dates written in the article (from :mod:`kg.extract.dates`).
         sent_of: token index -> sentence number.
         repeats: sentence numbers that repeat an earlier sentence (no facts are taken from them).
+        text: ``doc.text``, read once (spaCy joins every token's text again on each ``doc.text``): use this.
     """
 
     article_id: str
@@ -71,7 +72,7 @@ class Context:
     repeats: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.text = self.doc.text  # spaCy joins every token's text again on each doc.text
+        self.text = self.doc.text
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))

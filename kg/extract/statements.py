@@ -157,7 +157,7 @@ def statement_date(ctx: Context, sent_no: int) -> DateRef | None:
     if dates:
         return dates[0]
     start = ctx.sents[sent_no].start_char
-    paragraph = ctx.doc.text.rfind("\n", 0, start) + 1
+    paragraph = ctx.text.rfind("\n", 0, start) + 1
     earlier = [d for d in ctx.dates if paragraph <= d.span.start < start and _is_day(d)]
     return earlier[-1] if earlier else None
 
@@ -173,11 +173,11 @@ def _spokespersons(ctx: Context, out: list[StatementRecord], phrases: dict[int, 
         nxt = next((o for o in out[i + 1:] if o.evidence.sentence > st.evidence.sentence), None)
         if nxt is None or nxt.evidence.sentence != st.evidence.sentence + 1 or id(nxt) not in phrases:
             continue
-        between = ctx.doc.text[st.evidence.end:nxt.evidence.start]
+        between = ctx.text[st.evidence.end:nxt.evidence.start]
         if nxt.speaker is None or nxt.speaker.kind != PERSON or "\n" in between:
             continue
         begin, end = phrases[id(nxt)]
-        words = f" {_NON_WORD.sub(' ', ctx.doc.text[begin:end].lower())} "
+        words = f" {_NON_WORD.sub(' ', ctx.text[begin:end].lower())} "
         if not any(f" {title} " in words for title in titles):
             continue
         if any(m.name != st.speaker.name for m in ctx.mentions_in(begin, end, (ORGANIZATION,))):
