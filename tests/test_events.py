@@ -199,3 +199,9 @@ def test_an_intervention_against_a_protest_already_told_is_not_a_second_protest(
     rec = record_of(nlp, "Protests took place in Mombasa, where police used stun grenades against the protesters.",
                     date="2022-03-09")
     assert [names(e.places) for e in _protests(rec)] == [["Mombasa"]]
+
+
+def test_means_listed_together_are_one_intervention_and_one_protest(nlp):
+    rec = record_of(nlp, "Police used tear gas and rubber bullets against protesters in Mombasa.", date="2022-03-09")
+    assert [names(e.places) for e in rec.events if e.event_class == "Clash"] == [["Mombasa"]]
+    assert [names(e.places) for e in _protests(rec)] == [["Mombasa"]]

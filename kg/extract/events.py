@@ -305,10 +305,18 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     lexicon = triggers()
     events: list[EventRecord] = []
     by_token: dict[int, EventRecord] = {}
+    means = interventions().get("means", frozenset())
+    after_means = -1  # the token after the last crowd-control trigger
     for phrase, span in match_phrases(ctx, lexicon):
         trig = lexicon[phrase]
         sent_no = ctx.sent_no(span[0])
         if sent_no in ctx.repeats:
+            continue
+        # "tear gas and stun grenades": means listed together are one intervention
+        listed = phrase in means and 0 <= after_means < span.start and all(
+            t.is_punct or t.pos_ == "CCONJ" or t.lower_ == "and" for t in ctx.doc[after_means:span.start])
+        after_means = span.end if phrase in means else after_means
+        if listed:
             continue
         root = span.root
         # "protest sites", "riot police": a trigger that only modifies another noun is not an event
@@ -497,7 +505,8 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
     """"Water cannons were used against protesters in X": crowd control (a Clash whose trigger is a means of
     kg/data/protest_interventions.tsv) used against a crowd ("against / at the protesters", "to disperse the
     crowd") tells a protest at X broken up by force (ACLED: Protest with intervention), with the place and day
-    of the intervention and the crowd as agent. None when the sentence tells a protest at that place already."""
+    of the intervention and the crowd as agent; an intervention without a place takes the crowd's ("against
+    protesters in X"). None when the sentence tells a protest already."""
     words = interventions()
     cls, acled, cameo = INTERVENED_PROTEST
     out: list[EventRecord] = []
@@ -514,10 +523,11 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
                       and t.head.lower_ in words.get("preposition", ()) | words.get("verb", ())), None)
         if crowd is None:
             continue
-        told = [e for e in events + out if e.event_class == cls and e.evidence.sentence == ev.evidence.sentence
-                and (e.places, e.place_texts) == (ev.places, ev.place_texts)]
-        if told:
-            continue
+        if not ev.places and not ev.place_texts:
+            # "against protesters in X": where the crowd was is where it was broken up
+            ev.places, ev.place_texts = _places(ctx, [crowd])
+        if any(e.event_class == cls and e.evidence.sentence == ev.evidence.sentence for e in events):
+            continue  # the sentence tells its protest already
         agents = _Roles(ctx)
         agents.add(crowd)
         out.append(EventRecord(
