@@ -25,11 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.compare import to_canonical_graph
+from rdflib import Graph, URIRef
 
 from . import __version__
-from .build import article_graph, new_graph, ontology_graph
+from .build import article_triples, new_graph, ontology_graph
 from .cache import RecordCache, pipeline_version
 from .config import Settings
 from .errors import InputError, KGError
@@ -39,12 +38,13 @@ from .extract import extract
 from .ingest import Article, Skipped, iter_articles
 from .iri import Minter
 from .nlp import make_nlp
+from .nquads import nquad_lines, stable_blank_nodes
 from .reason import Reasoner, TBox
 from .records import ArticleRecord
 from .resolve import resolve
 from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, triple_key, unique, write_lines
 from .stats import write_void
-from .store import load_store, nquad_lines, swap_dir
+from .store import load_store, swap_dir
 
 logger = logging.getLogger(__name__)
 
@@ -300,16 +300,6 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
 # ---- the build ----
 
 
-def stable_blank_nodes(graph: Graph) -> Graph:
-    """``graph`` with its blank nodes (if any) relabelled canonically, so that they serialize the same every time."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    stable = new_graph(graph.identifier)
-    for triple in to_canonical_graph(graph):
-        stable.add(triple)
-    return stable
-
-
 def commit_outputs(staging: Path, out: Path) -> None:
     """Move every staged output into ``out``: files by atomic rename, the store by a directory swap."""
     if (staging / "store").exists():
@@ -398,7 +388,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             for start in range(0, len(records), VALIDATION_BATCH):
                 subjects: set[str] = set()
                 for record in records[start:start + VALIDATION_BATCH]:
-                    graph = stable_blank_nodes(article_graph(record, resolution, minter))
+                    graph = stable_blank_nodes(article_triples(record, resolution, minter))
                     lines = nquad_lines(graph)
                     quads.add(lines)
                     subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))

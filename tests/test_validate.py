@@ -160,14 +160,14 @@ def test_build_stops_on_violations_and_keeps_previous_outputs(tmp_path, monkeypa
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)  # with its extraction cache, so this build needs no spaCy run
     before = (out / "kg.nq").read_bytes()
-    real = pipeline.article_graph
+    real = pipeline.article_triples
 
     def broken(record, resolution, minter):
         graph = real(record, resolution, minter)
         graph.add((iri("event/unsupported"), RDF.type, NG.Riot))  # an event without evidence
         return graph
 
-    monkeypatch.setattr(pipeline, "article_graph", broken)
+    monkeypatch.setattr(pipeline, "article_triples", broken)
     result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out)])
     assert result.exit_code == 3, result.output
     assert "violates the SHACL shapes" in result.output
