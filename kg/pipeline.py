@@ -428,22 +428,24 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
 
     with _timed(report, "reason"):
         reasoner.asserted.update(ontology)
-        inferred = new_graph(minter.graph("inferred"))
-        for triple in reasoner.inferred():
-            inferred.add(triple)
-        inferred_lines = sorted(nquad_lines(inferred))
+        inferred_quads = SortedSpool(work / "inferred")
+        inferred_triples = SortedSpool(work / "inferred-triples", key=triple_key)
+        triples_inferred = reasoner.inferred()
         del reasoner
-    report.inferred = len(inferred)
-    report.graphs += 1 if len(inferred) else 0
+        for start in range(0, len(triples_inferred), 10_000):
+            lines = nquad_lines(triples_inferred[start:start + 10_000], minter.graph("inferred"))
+            inferred_quads.add(lines)
+            inferred_triples.add(nquad_to_triple(line) for line in lines)
+        report.inferred = len(triples_inferred)
+        del triples_inferred
+    report.graphs += 1 if report.inferred else 0
 
     with _timed(report, "write"):
-        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_lines)),
+        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
                                    staging / "kg.nq")
-        inferred_triples = sorted({nquad_to_triple(line) for line in inferred_lines}, key=triple_key)
         write_lines(unique(heapq.merge(read_lines(work / "asserted.nt"), inferred_triples, key=triple_key)),
                     work / "merged.nt")
         write_merged_file(work / "merged.nt", staging / "kg.ttl")
-        del inferred_triples
     with _timed(report, "store"):
         shutil.rmtree(work, ignore_errors=True)
         load_store(staging / "store", staging / "kg.nq")

@@ -8,13 +8,14 @@ per run, whatever the number of lines.
 from __future__ import annotations
 
 import heapq
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-#: Lines per in-memory chunk (about 200 bytes each in N-Quads).
-CHUNK_LINES = 100_000
+#: Lines per in-memory chunk (about 200 bytes each in N-Quads); ``KG_SPOOL_LINES`` overrides it.
+CHUNK_LINES = int(os.environ.get("KG_SPOOL_LINES", "100000"))
 
 
 def unique(lines: Iterable[str]) -> Iterator[str]:
@@ -57,6 +58,19 @@ def write_lines(lines: Iterable[str], path: Path) -> int:
     return count
 
 
+def chunks(lines: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
+    """``lines`` in lists of at most ``size`` (default :data:`CHUNK_LINES`)."""
+    size = size or CHUNK_LINES
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def read_lines(path: Path) -> Iterator[str]:
     """The lines of a file written by :func:`write_lines`, one at a time."""
     with path.open(encoding="utf-8", newline="") as stream:
@@ -73,11 +87,11 @@ class SortedSpool:
     """
 
     def __init__(self, folder: str | Path, key: Callable[[str], object] | None = None,
-                 chunk_lines: int = CHUNK_LINES) -> None:
+                 chunk_lines: int | None = None) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.key = key
-        self.chunk_lines = chunk_lines
+        self.chunk_lines = chunk_lines or CHUNK_LINES
         self._chunk: set[str] = set()
         self._runs: list[Path] = []
 

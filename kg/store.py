@@ -43,13 +43,20 @@ def nquad_lines(graph: Graph) -> list[str]:
 
 
 def load_store(path: str | Path, nquads_path: str | Path) -> None:
-    """Create a new store at ``path`` (which must not exist yet) from an N-Quads file, and mark it."""
+    """Create a new store at ``path`` (which must not exist yet) from an N-Quads file, and mark it.
+
+    The file is loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
+    bounded whatever the size of the file (its blank nodes, the ontology's, keep their labels across pieces).
+    """
+    from .spool import chunks, read_lines
+
     path = Path(path)
     if path.exists():
         shutil.rmtree(path)
     store = ox.Store(str(path))
     try:
-        store.bulk_load(path=str(nquads_path), format=ox.RdfFormat.N_QUADS)
+        for piece in chunks(read_lines(Path(nquads_path))):
+            store.bulk_load("".join(piece).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         store.flush()
         store.optimize()
     finally:
