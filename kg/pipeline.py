@@ -300,6 +300,18 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
 # ---- the build ----
 
 
+def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
+    """The N-Triples ``lines`` that are not in ``other``; both sorted by :func:`kg.spool.triple_key`."""
+    other = iter(other)
+    current = next(other, None)
+    for line in lines:
+        key = triple_key(line)
+        while current is not None and triple_key(current) < key:
+            current = next(other, None)
+        if current != line:
+            yield line
+
+
 def commit_outputs(staging: Path, out: Path) -> None:
     """Move every staged output into ``out``: files by atomic rename, the store by a directory swap."""
     if (staging / "store").exists():
@@ -381,7 +393,13 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     work.mkdir()
     with _timed(report, "rdf"):
         ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))
-        reasoner = Reasoner(TBox(ontology))
+        inferred_name = minter.graph("inferred")
+        derived = SortedSpool(work / "derived", key=triple_key)
+
+        def keep_derived(triples: list) -> None:
+            derived.add(nquad_to_triple(line) for line in nquad_lines(triples, inferred_name))
+
+        reasoner = Reasoner(TBox(ontology), keep_derived)
         quads = SortedSpool(work / "quads")
         quads.add(nquad_lines(ontology))
         with (work / "batches.jsonl").open("w", encoding="utf-8") as batches:
@@ -427,24 +445,24 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             index.close()
 
     with _timed(report, "reason"):
-        reasoner.asserted.update(ontology)
-        inferred_quads = SortedSpool(work / "inferred")
-        inferred_triples = SortedSpool(work / "inferred-triples", key=triple_key)
-        triples_inferred = reasoner.inferred()
         del reasoner
-        for start in range(0, len(triples_inferred), 10_000):
-            lines = nquad_lines(triples_inferred[start:start + 10_000], minter.graph("inferred"))
-            inferred_quads.add(lines)
-            inferred_triples.add(nquad_to_triple(line) for line in lines)
-        report.inferred = len(triples_inferred)
-        del triples_inferred
+        # what the rules derived, less what some graph asserts (both sorted the same way)
+        inferred_quads = SortedSpool(work / "inferred")
+        inferred_triples = work / "inferred.nt"
+        graph_name = f" <{inferred_name}> .\n"
+        with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
+            for line in _minus(derived, read_lines(work / "asserted.nt")):
+                stream.write(line)
+                inferred_quads.add((line[:-3] + graph_name,))
+                report.inferred += 1
+        derived.close()
     report.graphs += 1 if report.inferred else 0
 
     with _timed(report, "write"):
         report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
                                    staging / "kg.nq")
-        write_lines(unique(heapq.merge(read_lines(work / "asserted.nt"), inferred_triples, key=triple_key)),
-                    work / "merged.nt")
+        merged = heapq.merge(read_lines(work / "asserted.nt"), read_lines(inferred_triples), key=triple_key)
+        write_lines(unique(merged), work / "merged.nt")
         write_merged_file(work / "merged.nt", staging / "kg.ttl")
     with _timed(report, "store"):
         shutil.rmtree(work, ignore_errors=True)

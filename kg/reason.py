@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal
 from rdflib.collection import Collection
@@ -115,12 +115,9 @@ class TBox:
         self.ranges = upward(range_)
         self.inverses = {p: frozenset(qs) for p, qs in inverse.items()}
         self.terms = frozenset(s for s in ontology.subjects() if not isinstance(s, BNode))
-        produced = {q for qs in self.superprops.values() for q in qs} | {q for qs in self.inverses.values() for q in qs}
-        #: Predicates whose triples the reasoner must keep: those joined with other triples (transitive, symmetric,
-        #: (inverse) functional, owl:sameAs) and those a rule can produce (so that an asserted one is not reported
-        #: as inferred). A triple of any other predicate only yields its own consequences and is not kept.
-        self.kept = frozenset(produced | self.transitive | self.symmetric | self.functional
-                              | self.inverse_functional | {RDF.type, OWL.sameAs})
+        #: Predicates whose rules join two triples (transitive, (inverse) functional, owl:sameAs): the reasoner
+        #: keeps their triples; a triple of any other predicate yields its consequences on its own.
+        self.joined = frozenset(self.transitive | self.functional | self.inverse_functional | {OWL.sameAs})
 
     def classes_of(self, cls: Node) -> frozenset[Node]:
         return self.supers.get(cls, frozenset())
@@ -142,16 +139,22 @@ def is_trivial(triple: Triple, tbox: TBox) -> bool:
 
 
 class Reasoner:
-    """Applies the ABox rules to a fixed point.
+    """Applies the ABox rules to a fixed point, one graph at a time, handing what it derives to ``sink``.
+
+    Only the triples of the joined predicates (:attr:`TBox.joined`, with a node as object) are kept across graphs;
+    every other rule reads one triple, so its consequences are derived while that triple's graph is added. What
+    comes out may repeat across graphs and may also be asserted somewhere: the caller removes both (the build
+    does it on sorted files, :func:`infer` with sets). Trivial entailments (:func:`is_trivial`) are not handed out.
 
     Args:
         tbox: the closed ontology.
+        sink: called with lists of derived, non-trivial triples.
     """
 
-    def __init__(self, tbox: TBox) -> None:
+    def __init__(self, tbox: TBox, sink: Callable[[list[Triple]], None]) -> None:
         self.tbox = tbox
+        self.sink = sink
         self.facts: set[Triple] = set()
-        self.asserted: set[Triple] = set()
         self._by_ps: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
         self._by_po: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
 
@@ -190,48 +193,52 @@ class Reasoner:
                 if other != s:
                     yield s, OWL.sameAs, other
 
-    def _add(self, triple: Triple) -> bool:
+    def _keep(self, triple: Triple) -> bool:
+        """Remember a triple of a joined predicate; False when it was known already."""
         if triple in self.facts:
             return False
         self.facts.add(triple)
         s, p, o = triple
-        if p != RDF.type:
-            self._by_ps[(p, s)].add(o)
-            self._by_po[(p, o)].add(s)
+        self._by_ps[(p, s)].add(o)
+        self._by_po[(p, o)].add(s)
         return True
 
+    def _joined(self, triple: Triple) -> bool:
+        return triple[1] in self.tbox.joined and not isinstance(triple[2], Literal)
+
     def add(self, triples: Iterable[Triple]) -> None:
-        """Assert ``triples`` and close them under the rules.
-
-        Only triples of :attr:`TBox.kept` predicates are remembered; the others are used once for what they
-        yield on their own (their predicate has no rule that joins two triples), so memory grows with the
-        class memberships and the few joined properties, not with the whole graph.
-        """
+        """Assert the triples of one graph and close them (with the joined triples kept so far) under the rules."""
+        seen: set[Triple] = set()
         queue: list[Triple] = []
-        kept = self.tbox.kept
         for triple in triples:
-            if triple[1] not in kept:
-                queue.extend(new for new in self._derive(triple) if self._add(new))
-                continue
-            self.asserted.add(triple)
-            if self._add(triple):
+            if triple not in seen:
+                seen.add(triple)
                 queue.append(triple)
+                if self._joined(triple):
+                    self._keep(triple)
+        derived: list[Triple] = []
         while queue:
-            triple = queue.pop()
-            for new in self._derive(triple):
-                if self._add(new):
-                    queue.append(new)
-
-    def inferred(self) -> list[Triple]:
-        """The new, non-trivial entailments, sorted (N-Triples order of their terms)."""
-        new = (t for t in self.facts - self.asserted if not is_trivial(t, self.tbox))
-        return sorted(new, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+            for new in self._derive(queue.pop()):
+                if new in seen:
+                    continue
+                seen.add(new)
+                if self._joined(new) and not self._keep(new):
+                    continue  # derived from an earlier graph already, with all its consequences
+                queue.append(new)
+                if not is_trivial(new, self.tbox):
+                    derived.append(new)
+        if derived:
+            self.sink(derived)
 
 
 def infer(ontology: Graph, graphs: Iterable[Iterable[Triple]]) -> list[Triple]:
-    """The non-trivial entailments of ``ontology`` plus the asserted ``graphs`` that are not asserted."""
-    reasoner = Reasoner(TBox(ontology))
+    """The non-trivial entailments of ``ontology`` plus the asserted ``graphs`` that are not asserted, sorted
+    (N-Triples order of their terms)."""
+    found: set[Triple] = set()
+    asserted: set[Triple] = set(ontology)
+    reasoner = Reasoner(TBox(ontology), found.update)
     for graph in graphs:
+        graph = list(graph)
+        asserted.update(graph)
         reasoner.add(graph)
-    reasoner.asserted.update(ontology)
-    return reasoner.inferred()
+    return sorted(found - asserted, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
