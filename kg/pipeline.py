@@ -1,10 +1,12 @@
 """The build: files in, graph files and a store out.
 
 ingest -> extract (N worker processes, batched ``nlp.pipe``, cached per article) -> resolve
--> build (one graph per article) -> validate -> reason -> write -> store -> swap.
+-> rdf (one graph per article, spooled as N-Quads and fed to the reasoner) -> sort -> validate (per batch of
+article graphs) -> reason -> write -> store -> swap.
 
 Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
-from the workers, never spaCy Docs. Every output is first written into ``<out>/.staging/`` and
+from the workers, never spaCy Docs. After that no stage holds the whole graph: quads and triples are
+sorted on disk (:mod:`kg.spool`), and every output is written from sorted files. Every output is first written into ``<out>/.staging/`` and
 moved into place only when the whole build succeeded (:func:`commit_outputs`), so a failed or
 killed build leaves the previous outputs, store included, as they were.
 """
