@@ -6,9 +6,10 @@ article graphs) -> reason -> write -> store -> swap.
 
 Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
 from the workers, never spaCy Docs. After that no stage holds the whole graph: quads and triples are
-sorted on disk (:mod:`kg.spool`), and every output is written from sorted files. Every output is first written into ``<out>/.staging/`` and
-moved into place only when the whole build succeeded (:func:`commit_outputs`), so a failed or
-killed build leaves the previous outputs, store included, as they were.
+sorted on disk (:mod:`kg.spool`), and every output is written from sorted files. Every output is first
+written into ``<out>/.staging/`` and moved into place only when the whole build succeeded
+(:func:`commit_outputs`), so a failed or killed build leaves the previous outputs, store included, as
+they were.
 """
 
 from __future__ import annotations
