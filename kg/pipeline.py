@@ -20,11 +20,12 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,7 +259,8 @@ class AssertedGraphs:
     Attributes:
         index: their quads, sorted, indexed by subject.
         ontology: the ontology graph.
-        batches: a file of JSON lines, each the subjects (IRIs) of a few article graphs: one validation batch.
+        batches: a SQLite file that gives each subject (IRI) the first validation batch (a few article graphs)
+            it appears in: each subject is validated once, with its triples from every graph.
         triples: an N-Triples file of their merged triples, every triple once, sorted.
         predicates: every predicate among those triples.
         size: how many distinct triples.
@@ -277,8 +279,14 @@ class AssertedGraphs:
         return self.size
 
     def subject_batches(self) -> Iterator[list[str]]:
-        for line in read_lines(self.batches):
-            yield json.loads(line)
+        db = sqlite3.connect(str(self.batches))
+        try:
+            (count,) = db.execute("SELECT COUNT(DISTINCT batch) FROM owner").fetchone()
+            for batch in range(count):
+                yield [term for (term,) in db.execute("SELECT term FROM owner WHERE batch = ? ORDER BY term",
+                                                       (batch,))]
+        finally:
+            db.close()
 
 
 def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
@@ -405,7 +413,10 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         reasoner = Reasoner(TBox(ontology), keep_derived)
         quads = SortedSpool(work / "quads")
         quads.add(nquad_lines(ontology))
-        with (work / "batches.jsonl").open("w", encoding="utf-8") as batches:
+        batches = sqlite3.connect(str(work / "batches.sqlite"))
+        batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
+        batch = 0
+        with closing(batches):
             for start in range(0, len(records), VALIDATION_BATCH):
                 subjects: set[str] = set()
                 for record in records[start:start + VALIDATION_BATCH]:
@@ -415,7 +426,13 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
                     subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
                     reasoner.add(graph)
                     del graph, lines
-                batches.write(json.dumps(sorted(subjects)) + "\n")
+                # a subject belongs to the first batch it appears in; later batches do not validate it again
+                before = batches.total_changes
+                batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
+                                    ((subject, batch) for subject in sorted(subjects)))
+                batch += batches.total_changes > before
+            batches.execute("CREATE INDEX by_batch ON owner (batch)")
+            batches.commit()
     report.graphs = len(records) + 1
 
     with _timed(report, "sort"):
@@ -438,7 +455,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
                 size += 1
         triples.close()
 
-    asserted = AssertedGraphs(index, ontology, work / "batches.jsonl", work / "asserted.nt",
+    asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
                               predicates, size, max(1, settings.jobs))
 
     with _timed(report, "validate"):
