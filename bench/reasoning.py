@@ -79,7 +79,7 @@ def _run(which: str, ontology: Path, data: Path, out: Path, timeout: float | Non
 def run(work: Path) -> dict:
     """Run both reasoners on each size and compare what they infer."""
     sizes = env_list("REASON_SIZES", "10000,100000,1000000")
-    owlrl_timeout = env_float("OWLRL_TIMEOUT", 120)
+    owlrl_timeout = env_float("OWLRL_TIMEOUT", 90)
     ours_timeout = env_float("REASON_TIMEOUT", 600)
     source = source_nquads(work)
     folder = work / "reasoning"

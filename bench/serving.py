@@ -166,10 +166,10 @@ def run(work: Path) -> dict:
     """Start each server in turn and load it with every query at every concurrency."""
     size = env_int("QUERY_ARTICLES", 1000)
     clients = env_list("QUERY_CLIENTS", "1,8,32")
-    seconds = env_float("QUERY_SECONDS", 3)
+    seconds = env_float("QUERY_SECONDS", 2)
     max_requests = env_int("QUERY_MAX", 500)
     timeout = env_float("QUERY_TIMEOUT", 10)
-    budget = env_float("QUERY_BUDGET", 180)
+    budget = env_float("QUERY_BUDGET", 120)
     build = Path(os.environ["BENCH_QUERY_BUILD"]) if os.environ.get("BENCH_QUERY_BUILD") else build_dir(work, size)
     if not (build / "kg.nq").exists():
         from .synth import write_corpus
