@@ -9,7 +9,9 @@ For each server, query and number of concurrent clients (``BENCH_QUERY_CLIENTS``
 32), the clients send the query back to back for ``BENCH_QUERY_SECONDS`` seconds or until
 ``BENCH_QUERY_MAX`` requests were sent; each request may take ``BENCH_QUERY_TIMEOUT`` seconds.
 Clients are threads of this process (keep-alive HTTP connections), so on a 2-core machine the
-load generator competes with the server for CPU, equally for every server.
+load generator competes with the server for CPU, equally for every server. Each server gets
+``BENCH_QUERY_BUDGET`` seconds: every query runs with the fewest clients first, then every query with
+the next number, so a budget that runs out leaves out the heaviest cells, never whole queries.
 """
 
 from __future__ import annotations
@@ -162,6 +164,18 @@ def start_servers(build: Path, work: Path) -> list[tuple[str, list[str], str]]:
     ]
 
 
+def _probe_rows(port: int, path: str, text: str, timeout: float) -> int | str:
+    """The number of rows one request for ``text`` answers (or what went wrong)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        status, body = _request(conn, path, text)
+        return _rows(body) if status == 200 else f"HTTP {status}"
+    except (OSError, http.client.HTTPException) as exc:
+        return type(exc).__name__
+    finally:
+        conn.close()
+
+
 def run(work: Path) -> dict:
     """Start each server in turn and load it with every query at every concurrency."""
     size = env_int("QUERY_ARTICLES", 1000)
@@ -190,24 +204,21 @@ def run(work: Path) -> dict:
             ready = server.wait_ready(env_float("SERVER_START_TIMEOUT", 300))
             cells = {}
             stop_at = time.perf_counter() + budget
-            for qname, text in queries.items():
-                if time.perf_counter() > stop_at:
-                    break
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-                try:
-                    status, body = _request(conn, path, text)
-                    rows = _rows(body) if status == 200 else f"HTTP {status}"
-                except (OSError, http.client.HTTPException) as exc:
-                    rows = type(exc).__name__
-                conn.close()
-                cells[qname] = {"rows": rows, "runs": []}
-                for n in clients:
+            # every query at the lowest concurrency first, then every query at the next one, so that a budget
+            # that runs out costs the heaviest cells of the last queries, never whole queries
+            for level, n in enumerate(clients):
+                for qname, text in queries.items():
+                    if time.perf_counter() > stop_at:
+                        break
+                    if level == 0:
+                        cells[qname] = {"rows": _probe_rows(port, path, text, timeout), "runs": []}
+                    runs = cells.get(qname, {}).get("runs", [])
+                    if len(runs) != level or (runs and runs[-1]["ok"] == 0):
+                        continue  # not run at the lower concurrency, or nothing answered there
                     cell = load(port, path, text, n, seconds, max_requests, timeout)
-                    cells[qname]["runs"].append(cell)
+                    runs.append(cell)
                     logger.info("%s %s x%d: %.1f q/s, p50 %.1f ms, p99 %.1f ms, %d errors", name, qname, n,
                                 cell["qps"], cell["p50_ms"], cell["p99_ms"], cell["errors"])
-                    if cell["ok"] == 0:
-                        break
             results[name] = {"ready_s": ready, "queries": cells}
         except RuntimeError as exc:
             logger.warning("%s", exc)
@@ -226,7 +237,8 @@ def markdown(r: dict) -> str:
              f"{r['max_requests']} requests (per-request limit {fmt(r['timeout'], 0)} s); "
              "q/s = successful answers per second; p50/p99 latency in ms. Rows = size of the answer (same on every "
              "server if they agree). Each server has a budget of "
-             f"{fmt(r.get('budget', float('nan')), 0)} s for all its queries; cells after it are 'not run'. Skipped: "
+             f"{fmt(r.get('budget', float('nan')), 0)} s for all its queries, run one concurrency at a time (every "
+             "query with the fewest clients, then every query with more, ...); cells after it are 'not run'. Skipped: "
              f"{', '.join(f'`{q}`' for q in r.get('federated', [])) or 'none'} (federated `SERVICE` queries measure "
              "the network, not the server).", ""]
     servers = list(r["servers"])
