@@ -178,9 +178,9 @@ def _probe_rows(port: int, path: str, text: str, timeout: float) -> int | str:
 
 def run(work: Path) -> dict:
     """Start each server in turn and load it with every query at every concurrency."""
-    size = env_int("QUERY_ARTICLES", 1000)
+    size = env_int("QUERY_ARTICLES", 100)
     clients = env_list("QUERY_CLIENTS", "1,8,32")
-    seconds = env_float("QUERY_SECONDS", 2)
+    seconds = env_float("QUERY_SECONDS", 1.5)
     max_requests = env_int("QUERY_MAX", 500)
     timeout = env_float("QUERY_TIMEOUT", 10)
     budget = env_float("QUERY_BUDGET", 120)
