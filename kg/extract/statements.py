@@ -21,12 +21,12 @@ from spacy.tokens import Token
 
 from ..records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
 from .context import Context, is_pronoun, load_table, phrase_text
+from .sentences import sentence_key
 
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
 _QUOTE = re.compile(r'"([^"]{8,})"')
-_NON_WORD = re.compile(r"\W+")
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
                             "requests"})
@@ -177,7 +177,7 @@ def _spokespersons(ctx: Context, out: list[StatementRecord], phrases: dict[int, 
         if nxt.speaker is None or nxt.speaker.kind != PERSON or "\n" in between:
             continue
         begin, end = phrases[id(nxt)]
-        words = f" {_NON_WORD.sub(' ', ctx.text[begin:end].lower())} "
+        words = f" {sentence_key(ctx.text[begin:end])} "
         if not any(f" {title} " in words for title in titles):
             continue
         if any(m.name != st.speaker.name for m in ctx.mentions_in(begin, end, (ORGANIZATION,))):
