@@ -193,15 +193,16 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             add(holder, title, post_in, post_in_text, root, ended_by=change.local_id if change else None,
                 confidence=0.8)
     # "the resignation of the cabinet of X", "X's government": X heads that government
-    for phrase, span in match_phrases(ctx, table_dict("government_nouns.tsv")):
+    governments = table_dict("government_nouns.tsv")
+    for phrase, span in match_phrases(ctx, governments):
         sent_no = ctx.sent_no(span[0])
         holder = _government_head(ctx, span)
         if holder is None or sent_no in ctx.repeats:
             continue
-        title = table_dict("government_nouns.tsv")[phrase]
+        title = governments[phrase]
         if any(t.holder_text.split()[-1] == holder.name.split()[-1] and t.title != title for t in tenures):
             continue  # "President X's government" is not a cabinet X heads
-        change = _change_of_government(ctx, events, span, holder)
+        change = _change_of_government(ctx, events, span, holder, governments)
         ends = change is not None and change.event_class != "Appointment"
         add(holder, title, None, None, span.root, ended_by=change.local_id if ends else None,
             started_by=change.local_id if change is not None and not ends else None,
@@ -265,10 +266,11 @@ def _named_person(ctx: Context, tok: Token) -> Mention | None:
     return None
 
 
-def _change_of_government(ctx: Context, events: list[EventRecord], span, holder: Mention) -> EventRecord | None:
-    """The resignation, dismissal or appointment of the sentence that befalls this government or its head."""
+def _change_of_government(ctx: Context, events: list[EventRecord], span, holder: Mention,
+                          nouns: dict[str, str]) -> EventRecord | None:
+    """The resignation, dismissal or appointment of the sentence that befalls this government or its head
+    (``nouns``: the government nouns of ``government_nouns.tsv``)."""
     sent_no = ctx.sent_no(span[0])
-    nouns = table_dict("government_nouns.tsv")
     found = [ev for ev in events if ev.event_class in TENURE_CLASSES and ev.evidence.sentence == sent_no and (
         holder in ev.targets or any(m.span.start <= span.start_char < m.span.end for m in ev.targets)
         or any(t.lower() in nouns or t.lower().split()[-1] in nouns for t in ev.target_texts))]
