@@ -510,6 +510,7 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
     words = interventions()
     cls, acled, cameo = INTERVENED_PROTEST
     out: list[EventRecord] = []
+    crowd_heads = words.get("preposition", frozenset()) | words.get("verb", frozenset())
     for ev in events:
         if ev.event_class != "Clash" or ev.trigger.text.lower() not in words.get("means", ()):
             continue
@@ -520,7 +521,7 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
         if clause is None:
             continue
         crowd = next((t for t in clause.subtree if t.lower_ in words.get("crowd", ()) and t.dep_ in ("pobj", "dobj")
-                      and t.head.lower_ in words.get("preposition", ()) | words.get("verb", ())), None)
+                      and t.head.lower_ in crowd_heads), None)
         if crowd is None:
             continue
         if not ev.places and not ev.place_texts:
