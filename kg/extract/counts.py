@@ -103,12 +103,6 @@ def _attributions(ctx: Context, sent) -> list[tuple[Token, Token]]:
     return found
 
 
-def _according_to(ctx: Context, sent) -> tuple[Token, Token] | None:
-    """The sentence's first attribution phrase, if any."""
-    found = _attributions(ctx, sent)
-    return found[0] if found else None
-
-
 def _clause_verb(tok: Token) -> Token:
     """The verb of the clause a token stands in (the token itself when it is one)."""
     cur = tok
@@ -166,9 +160,9 @@ def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | 
 def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
     """Who a sentence attributes its figures to: "according to X", "X reports/said", "per X data"."""
     sent = ctx.sents[sent_no]
-    found = _according_to(ctx, sent)
-    if found is not None:
-        return _named_by(ctx, found[1])
+    found = _attributions(ctx, sent)
+    if found:
+        return _named_by(ctx, found[0][1])
     verbs = table_dict("reporting_verbs.tsv")
     for tok in sent:
         if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and tok.pos_ in (
