@@ -385,19 +385,18 @@ def read_parquet(path: Path) -> Iterator[Article | Skipped]:
 
 
 def _parquet_row(path: Path, number: int, row: dict) -> Article | Skipped:
+    where = f"{path.name}:{number}"
     text = row.get("text")
     if isinstance(text, bytes):  # a binary column: the text must still be UTF-8
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return Skipped(f"{path.name}:{number}", f"text is not UTF-8 (byte {exc.start}: {exc.reason}); "
-                                                    "store the text as UTF-8")
+            return Skipped(where, f"text is not UTF-8 (byte {exc.start}: {exc.reason}); store the text as UTF-8")
     if text is None:
-        return Skipped(f"{path.name}:{number}", "no text (null in the 'text' column): give the row a text, "
-                                                "or drop it")
+        return Skipped(where, "no text (null in the 'text' column): give the row a text, or drop it")
     if not isinstance(text, str):
-        return Skipped(f"{path.name}:{number}", f"the 'text' column holds {type(text).__name__} values, not "
-                                                "strings: store the article texts as a string column")
+        return Skipped(where, f"the 'text' column holds {type(text).__name__} values, not strings: store the "
+                              "article texts as a string column")
     return _row_article(path, number, {**row, "text": text})
 
 
