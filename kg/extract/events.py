@@ -103,11 +103,19 @@ def link_words() -> dict[str, str]:
     return {row[0]: row[1] for row in load_table("event_links.tsv")}
 
 
+# (id of the vocab, phrases) -> (that vocab, its matcher): built once per process and word list, not per article
+_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[object, PhraseMatcher]] = {}
+
+
 def _matcher(vocab, phrases) -> PhraseMatcher:
-    matcher = PhraseMatcher(vocab, attr="LOWER")
-    for phrase in phrases:
-        matcher.add(phrase, [_words_doc(vocab, phrase)])
-    return matcher
+    key = (id(vocab), tuple(phrases))
+    cached = _MATCHERS.get(key)
+    if cached is None or cached[0] is not vocab:
+        matcher = PhraseMatcher(vocab, attr="LOWER")
+        for phrase in key[1]:
+            matcher.add(phrase, [_words_doc(vocab, phrase)])
+        _MATCHERS[key] = cached = (vocab, matcher)
+    return cached[1]
 
 
 def _words_doc(vocab, phrase: str):
