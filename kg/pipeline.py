@@ -408,7 +408,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         derived = SortedSpool(work / "derived", key=triple_key)
 
         def keep_derived(triples: list) -> None:
-            derived.add(nquad_to_triple(line) for line in nquad_lines(triples, inferred_name))
+            derived.add(nquad_lines(triples))  # a list has no graph name: N-Triples lines
 
         reasoner = Reasoner(TBox(ontology), keep_derived)
         quads = SortedSpool(work / "quads")
