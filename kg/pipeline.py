@@ -299,10 +299,9 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
     import pyoxigraph as ox
 
     from .owl import write_owl_stream
-    from .validate import _to_rdflib, gate, validate_in_batches
+    from .validate import gate, rdflib_triple, validate_in_batches
 
-    triples = ((_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object))
-               for t in ox.parse(path=str(asserted.triples), format=ox.RdfFormat.N_TRIPLES))
+    triples = map(rdflib_triple, ox.parse(path=str(asserted.triples), format=ox.RdfFormat.N_TRIPLES))
     write_owl_stream(staging / "kg.owl", triples, asserted.predicates, dict(new_graph().namespaces()))
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))

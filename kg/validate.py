@@ -239,8 +239,13 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.endswith(INFERRED_SUFFIX):
                 continue
-            graph.add((_to_rdflib(quad.subject), URIRef(quad.predicate.value), _to_rdflib(quad.object)))
+            graph.add(rdflib_triple(quad))
     return graph
+
+
+def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple:
+    """The rdflib (subject, predicate, object) of a pyoxigraph triple or quad."""
+    return _to_rdflib(triple.subject), URIRef(triple.predicate.value), _to_rdflib(triple.object)
 
 
 def _to_rdflib(term):
@@ -319,8 +324,7 @@ _BATCH: dict = {}
 
 def _batch_init(ontology_nt: bytes) -> None:
     """In a validation worker: parse the ontology and the shapes once."""
-    _BATCH["ontology"] = [(_to_rdflib(t.subject), URIRef(t.predicate.value), _to_rdflib(t.object))
-                          for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
+    _BATCH["ontology"] = [rdflib_triple(t) for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
     _BATCH["shapes"] = shapes_graph()
 
 
@@ -340,7 +344,7 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
     for triple in _BATCH["ontology"]:
         graph.add(triple)
     for triple in ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES):
-        graph.add((_to_rdflib(triple.subject), URIRef(triple.predicate.value), _to_rdflib(triple.object)))
+        graph.add(rdflib_triple(triple))
     focus = None
     if restrict:
         classes = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
