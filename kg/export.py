@@ -100,15 +100,9 @@ def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     return ox.serialize(triples, format=rdf_format, prefixes=dict(PREFIXES))
 
 
-def write_merged(nquad_lines: Iterable[str], path: str | Path, fmt: str = "ttl") -> None:
-    """Write the merged default graph of N-Quads lines to ``path`` in a graph format."""
-    quads = ox.parse("".join(nquad_lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    Path(path).write_bytes(serialize(quads, fmt))
-
-
 def write_merged_file(ntriples: str | Path, path: str | Path) -> None:
     """Write an N-Triples file of sorted, distinct triples to ``path`` as Turtle, streaming (same bytes as
-    :func:`write_merged` on the same triples)."""
+    :func:`serialize` in ``"ttl"`` on the same triples)."""
     triples = ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
 
