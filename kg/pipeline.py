@@ -446,12 +446,13 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         index = SubjectIndex(work / "asserted.nq")
         report.asserted = index.write(asserted_lines())
         quads.close()
-        with (work / "asserted.nt").open("w", encoding="utf-8", newline="") as stream:
-            size = 0
+
+        def asserted_triples() -> Iterator[str]:
             for line in triples:
                 predicates.add(URIRef(line.split(" ", 2)[1][1:-1]))
-                stream.write(line)
-                size += 1
+                yield line
+
+        size = write_lines(asserted_triples(), work / "asserted.nt")
         triples.close()
 
     asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
