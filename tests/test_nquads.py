@@ -69,7 +69,8 @@ def test_blank_nodes_are_relabelled_only_when_there_are_some():
         triples.add((node, RDF.type, URIRef(EX + "C")))
     stable = stable_blank_nodes(first)
     assert isinstance(stable, Graph) and stable.identifier == NAME
-    assert nquad_lines(stable) == nquad_lines(stable_blank_nodes(second))  # same labels whatever the input's
+    # same labels whatever the input's; a Graph's iteration order follows string hashing, so compare as sets
+    assert sorted(nquad_lines(stable)) == sorted(nquad_lines(stable_blank_nodes(second)))
 
 
 def test_seed_article_graphs_serialize_as_pyoxigraph_does():
