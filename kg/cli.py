@@ -91,12 +91,14 @@ def export_cli(fmt: str, output: str | None, store: str | None) -> None:
 @main.command("validate")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Build folder holding kg.nq [build].")
 @click.option("--limit", type=int, default=20, show_default=True, help="Most problems to list.")
-def validate_cli(out: str | None, limit: int) -> None:
+@click.option("--engine", type=click.Choice(["native", "pyshacl"]), default=None,
+              help="SHACL engine [KG_SHACL, else native].")
+def validate_cli(out: str | None, limit: int, engine: str | None) -> None:
     """Check the built graph (asserted graphs of OUT/kg.nq) against the SHACL shapes; exit code 3 on violations."""
     from .errors import ValidationError
     from .validate import validate_build
 
-    result = validate_build(Settings.from_env(out=out).out)
+    result = validate_build(Settings.from_env(out=out).out, engine)
     if not result.conforms:
         raise ValidationError(result.text(limit))
     click.echo(result.text(limit))

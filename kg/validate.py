@@ -1,4 +1,7 @@
-"""SHACL validation of the built graph (pySHACL with ``ontology/shapes.ttl``).
+"""SHACL validation of the built graph against ``ontology/shapes.ttl``.
+
+Two engines give the same problems: ``native`` (the default; :mod:`kg.shacl`, compiled from the shapes graph) and
+``pyshacl``; the environment variable ``KG_SHACL`` (or ``kg validate --engine``) picks one.
 
 The data graph is the *asserted* graph: the ontology plus every article graph, never the inferred graph. It holds
 the TBox, so ``sh:targetClass ng:Event`` also reaches a ``ng:Riot`` through ``rdfs:subClassOf``.
@@ -8,6 +11,7 @@ Violations stop ``kg build`` (:func:`check`); warnings are reported and let it g
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+#: The validation engines (``KG_SHACL``): our own SHACL Core subset, or pySHACL.
+ENGINES = ("native", "pyshacl")
 #: Named graphs left out of validation and of the Protégé file: what the reasoner added.
 INFERRED_SUFFIX = "graph/inferred"
 
@@ -82,6 +88,18 @@ class ValidationResult:
         return "\n".join(lines)
 
 
+def engine(name: str | None = None) -> str:
+    """The validation engine: ``name`` if given, else ``KG_SHACL``, else ``native``.
+
+    Raises:
+        ValidationError: not one of :data:`ENGINES`.
+    """
+    name = (name or os.environ.get("KG_SHACL") or "native").strip().lower()
+    if name not in ENGINES:
+        raise ValidationError(f"unknown SHACL engine {name!r} (KG_SHACL / --engine): choose {' or '.join(ENGINES)}")
+    return name
+
+
 def shapes_graph(path: Path = SHAPES) -> Graph:
     """The SHACL shapes."""
     return Graph().parse(path, format="turtle")
@@ -99,7 +117,7 @@ def _short(graph: Graph, term) -> str:
 
 
 def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None = None,
-             inplace: bool = False) -> ValidationResult:
+             inplace: bool = False, engine_name: str | None = None) -> ValidationResult:
     """Validate ``data`` (ontology + asserted ABox) against the shapes.
 
     Args:
@@ -108,6 +126,7 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
         focus: if given, only these IRIs are validated, as targets and as the value nodes of nested shapes
             (pySHACL's ``focus_nodes``).
         inplace: let pySHACL work on ``data`` itself rather than a copy (it adds nothing without inference).
+        engine_name: ``native`` or ``pyshacl`` (default: :func:`engine`).
 
     Returns:
         The problems found, violations and warnings.
@@ -115,6 +134,14 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
     from pyshacl import validate as shacl_validate
 
     shapes = shapes if shapes is not None else shapes_graph()
+    if engine(engine_name) == "native":
+        from .shacl import TripleIndex, compile_shapes
+
+        found = set(focus) if focus is not None else None
+        problems = native_problems(compile_shapes(shapes), shapes, TripleIndex(data), data,
+                                   lambda node: found is None or str(node) in found)
+        problems += anchor_problems(data)
+        return _result(problems, len(set(data.subjects())))
     if focus is None:
         _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
                                       advanced=True, meta_shacl=False, inplace=inplace)
@@ -135,10 +162,32 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
             value=_short(ns, report.value(result, SH.value)),
         ))
     problems += anchor_problems(data)
+    return _result(problems, len(set(data.subjects())))
+
+
+def _result(problems: list[Problem], nodes: int) -> ValidationResult:
     problems.sort(key=lambda p: (p.severity != "Violation", p.message, p.focus, p.path, p.value))
-    nodes = len(set(data.subjects()))
     logger.info("validated %d nodes: %d problems", nodes, len(problems))
     return ValidationResult(problems=problems, nodes=nodes)
+
+
+def native_problems(compiled: list, shapes: Graph, data, names: Graph, wanted) -> list[Problem]:
+    """The problems :mod:`kg.shacl` finds with the ``compiled`` shapes in ``data`` (a :class:`kg.shacl.TripleIndex`).
+
+    Args:
+        shapes: the shapes graph (for pySHACL's default messages).
+        names: a graph whose prefixes shorten the focus nodes, paths and values, as ``validate`` does.
+        wanted: which focus nodes count.
+    """
+    from .shacl import message, run
+
+    ns = Graph()
+    for prefix, namespace in names.namespaces():
+        ns.bind(prefix, namespace, override=False)
+    focus = {node for node in data.spo if wanted(node)}
+    return [Problem(severity=r.shape.severity, focus=str(r.focus), path=_short(ns, r.shape.path),
+                    message=message(r, shapes, names), value=_short(ns, r.value))
+            for r in run(compiled, data, focus)]
 
 
 def _focused_report(data: Graph, shapes: Graph, focus: list[str], inplace: bool) -> Graph:
@@ -263,13 +312,13 @@ def _to_rdflib(term):
     return Literal(term.value, datatype=URIRef(datatype))
 
 
-def validate_build(out: str | Path) -> ValidationResult:
+def validate_build(out: str | Path, engine_name: str | None = None) -> ValidationResult:
     """Validate the asserted graphs of ``<out>/kg.nq``, as written by ``kg build``.
 
     Raises:
         StoreError: there is no ``kg.nq`` in ``out``.
     """
-    return validate(asserted_graph_from_nquads(Path(out) / "kg.nq"))
+    return validate(asserted_graph_from_nquads(Path(out) / "kg.nq"), engine_name=engine_name)
 
 
 # ---- validation in batches, from sorted N-Quads ----
@@ -322,39 +371,60 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
 _BATCH: dict = {}
 
 
-def _batch_init(ontology_nt: bytes) -> None:
-    """In a validation worker: parse the ontology and the shapes once."""
+def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
+    """In a validation worker: parse the ontology and the shapes once (and compile them, for the native engine)."""
+    from .namespaces import PREFIXES
+
     _BATCH["ontology"] = [rdflib_triple(t) for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
     _BATCH["shapes"] = shapes_graph()
+    _BATCH["engine"] = engine(engine_name)
+    if _BATCH["engine"] == "native":
+        from .shacl import compile_shapes
+
+        _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
+        names = Graph()
+        for prefix, namespace in PREFIXES.items():
+            names.bind(prefix, namespace)
+        _BATCH["names"] = names
 
 
 def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True) -> list[Problem]:
     """The problems about ``subjects`` in the ontology plus ``data_nt`` (N-Triples from :func:`batch_triples`).
 
     With ``restrict``, pySHACL only visits the subjects' IRIs and the classes the data names (the value nodes of
-    the nested shape on ``rdf:type``), not the other nodes the data mentions.
+    the nested shape on ``rdf:type``), not the other nodes the data mentions. The native engine checks only the
+    subjects as focus nodes and nested shapes wherever they lead.
     """
     from .namespaces import PREFIXES
 
     if "shapes" not in _BATCH:
         raise RuntimeError("validate_subjects runs after _batch_init")
+    mine = set(subjects)
+    data = ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES)
+    if _BATCH["engine"] == "native":
+        from .shacl import TripleIndex
+
+        index = TripleIndex([*_BATCH["ontology"], *map(rdflib_triple, data)])
+        problems = native_problems(_BATCH["compiled"], _BATCH["shapes"], index, _BATCH["names"],
+                                   lambda node: str(node) in mine)
+        return problems + [p for p in anchor_problems(index) if p.focus in mine]
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in _BATCH["ontology"]:
         graph.add(triple)
-    for triple in ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES):
+    for triple in data:
         graph.add(rdflib_triple(triple))
     focus = None
     if restrict:
         classes = {str(o) for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
         focus = sorted({s for s in subjects if ":" in s} | classes)
-    mine = set(subjects)
-    return [p for p in validate(graph, _BATCH["shapes"], focus, inplace=True).problems if p.focus in mine]
+    return [p for p in validate(graph, _BATCH["shapes"], focus, inplace=True, engine_name="pyshacl").problems
+            if p.focus in mine]
 
 
 def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[list[str]],
-                        jobs: int = 1) -> ValidationResult:
+                        jobs: int = 1, engine_name: str | None = None) -> ValidationResult:
     """Validate the asserted graphs in ``index`` batch by batch, with the same result as validating them at once.
 
     Args:
@@ -363,6 +433,7 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         batches: lists of subject IRIs; together they must cover every subject of the asserted graphs
             (the ontology's own subjects are checked first, on their own).
         jobs: worker processes (``1``: in this process).
+        engine_name: ``native`` or ``pyshacl`` (default: :func:`engine`).
 
     Returns:
         The problems, each focus node's once, sorted as :func:`validate` sorts them.
@@ -371,6 +442,7 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
 
     from .store import to_ox_quads
 
+    engine_name = engine(engine_name)
     ontology_nt = ox.serialize((q.triple for q in to_ox_quads(ontology)), format=ox.RdfFormat.N_TRIPLES)
     own = {str(s) for s in ontology.subjects()}
     found: dict[str, list[Problem]] = {}
@@ -391,7 +463,7 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
             yield "".join(batch_triples(index, batch)).encode("utf-8"), list(batch), True
 
     if jobs <= 1:
-        _batch_init(ontology_nt)
+        _batch_init(ontology_nt, engine_name)
         for data, subjects, restrict in work():
             collect(validate_subjects(data, subjects, restrict))
     else:
@@ -399,7 +471,7 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         from collections import deque
 
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_batch_init, initargs=(ontology_nt,)) as pool:
+                                 initializer=_batch_init, initargs=(ontology_nt, engine_name)) as pool:
             pending: deque = deque()
             for data, subjects, restrict in work():
                 pending.append(pool.submit(validate_subjects, data, subjects, restrict))
