@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -32,6 +33,7 @@ from .errors import KGError
 SH = Namespace("http://www.w3.org/ns/shacl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
+_TYPE, _SUBCLASS = URIRef(str(RDF.type)), URIRef(str(RDFS.subClassOf))
 #: sh: predicates that only describe a shape (or are handled with the component they belong to).
 _DESCRIPTIVE = {SH.name, SH.description, SH.order, SH.group, SH.message, SH.severity, SH.path,
                 SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.targetClass, SH.targetSubjectsOf,
@@ -52,6 +54,12 @@ class Constraint:
     value: object  # its value, prepared: int, term, compiled regex, list, Shape, list of Shapes
     extra: object = None  # sh:qualifiedMinCount/MaxCount for sh:qualifiedValueShape
     term: object = None  # the parameter's value as written in the shapes graph
+
+    def __post_init__(self) -> None:
+        kinds = {SH.minCount: "min", SH.maxCount: "max", SH.hasValue: "has", SH.qualifiedValueShape: "qualified",
+                 SH.lessThan: "lt", SH.lessThanOrEquals: "le"}
+        self.kind = kinds.get(self.component, "value")
+        self.test = _VALUE_TESTS.get(self.component)
 
 
 @dataclass(eq=False)
@@ -227,6 +235,7 @@ class TripleIndex:
             self.spo.setdefault(s, {}).setdefault(p, set()).add(o)
             self.by_predicate.setdefault(p, set()).add(s)
         self._supers: dict = {}
+        self._instances: dict | None = None
 
     def objects(self, subject, predicate) -> set:
         return self.spo.get(subject, {}).get(predicate, set())
@@ -247,7 +256,7 @@ class TripleIndex:
         if found is None:
             found, todo = {cls}, [cls]
             while todo:
-                for parent in self.objects(todo.pop(), RDFS.subClassOf):
+                for parent in self.objects(todo.pop(), _SUBCLASS):
                     if parent not in found:
                         found.add(parent)
                         todo.append(parent)
@@ -255,15 +264,22 @@ class TripleIndex:
         return found
 
     def has_class(self, node, cls) -> bool:
-        return any(cls in self.superclasses(t) for t in self.objects(node, RDF.type))
+        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
+
+    def instances(self, cls) -> set:
+        """The nodes whose ``rdf:type/rdfs:subClassOf*`` reaches ``cls``."""
+        if self._instances is None:
+            self._instances = {}
+            for node in self.by_predicate.get(_TYPE, ()):
+                for t in self.spo[node][_TYPE]:
+                    for c in self.superclasses(t):
+                        self._instances.setdefault(c, set()).add(node)
+        return self._instances.get(cls, set())
 
     def targets(self, shape: Shape) -> set:
         found = set()
-        if shape.target_classes:
-            wanted = set(shape.target_classes)
-            for node in self.by_predicate.get(RDF.type, ()):
-                if any(self.superclasses(t) & wanted for t in self.objects(node, RDF.type)):
-                    found.add(node)
+        for cls in shape.target_classes:
+            found |= self.instances(cls)
         for predicate in shape.target_subjects_of:
             found |= self.by_predicate.get(predicate, set())
         return found
@@ -302,7 +318,7 @@ def run(shapes: list[Shape], data: TripleIndex, focus: set | None = None) -> Ite
         targets = data.targets(shape)
         if focus is not None:
             targets &= focus
-        for node in sorted(targets, key=str):
+        for node in targets:
             yield from checker.check(shape, node)
 
 
@@ -310,6 +326,7 @@ class _Checker:
     def __init__(self, data: TripleIndex) -> None:
         self.data = data
         self._conforms: dict = {}
+        self.datatypes: dict = {}
 
     def conforms(self, node, shape: Shape) -> bool:
         key = (id(shape), node)
@@ -327,40 +344,42 @@ class _Checker:
 
     def _failing(self, c: Constraint, shape: Shape, focus, values: set) -> Iterator:
         """The value nodes that fail ``c`` (``None`` for a result about the focus node without a value)."""
-        component, arg = c.component, c.value
-        if component == SH.minCount:
+        kind, arg = c.kind, c.value
+        if kind == "value":
+            test = c.test
+            for v in values:
+                if not test(self, v, arg):
+                    yield v
+        elif kind == "min":
             if len(values) < arg:
                 yield None
-        elif component == SH.maxCount:
+        elif kind == "max":
             if len(values) > arg:
                 yield None
-        elif component == SH.hasValue:
+        elif kind == "has":
             if arg not in values:
                 yield None
-        elif component == SH.qualifiedValueShape:
+        elif kind == "qualified":
             count = sum(1 for v in values if self.conforms(v, arg))
             low, high = c.extra
             if (low is not None and count < low) or (high is not None and count > high):
                 yield None
-        elif component in (SH.lessThan, SH.lessThanOrEquals):
+        else:  # "lt", "le"
             others = self.data.objects(focus, arg)
-            for v in _sorted(values):
-                for other in _sorted(others):
-                    if not _pair_ok(v, other, strict=component == SH.lessThan):
+            for v in values:
+                for other in others:
+                    if not _pair_ok(v, other, strict=kind == "lt"):
                         yield v
-        else:
-            test = _VALUE_TESTS[component]
-            for v in _sorted(values):
-                if not test(self, v, arg):
-                    yield v
-
-
-def _sorted(values: Iterable) -> list:
-    return sorted(values, key=lambda t: (type(t).__name__, str(t)))
 
 
 def _datatype_ok(checker, v, datatype) -> bool:
-    return isinstance(v, Literal) and _literal_has_datatype(v, datatype)
+    if not isinstance(v, Literal):
+        return False
+    key = (v, datatype)
+    ok = checker.datatypes.get(key)
+    if ok is None:
+        ok = checker.datatypes[key] = _literal_has_datatype(v, datatype)
+    return ok
 
 
 def _literal_has_datatype(v: Literal, datatype) -> bool:
@@ -376,12 +395,13 @@ def _literal_has_datatype(v: Literal, datatype) -> bool:
     return bool(datatype == RDF.langString and v.language)
 
 
-def _value_fits(value, datatype) -> bool:
-    from datetime import date, datetime, time
+_PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,),
+                 XSD.float: (float,), XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,),
+                 XSD.time: (time,), XSD.dateTime: (datetime,)}
 
-    expected = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,), XSD.float: (float,),
-                XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,), XSD.time: (time,),
-                XSD.dateTime: (datetime,)}.get(datatype)
+
+def _value_fits(value, datatype) -> bool:
+    expected = _PYTHON_TYPES.get(datatype)
     return expected is None or isinstance(value, expected)
 
 
@@ -424,8 +444,6 @@ def _bound_ok(v, bound, ok) -> bool:
 
 
 def _compare(a: Literal, b: Literal) -> int:
-    from datetime import date, datetime, time
-
     if a.eq(b):
         return 0
     if isinstance(a.value, (datetime, date, time)):

@@ -404,7 +404,16 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
     if _BATCH["engine"] == "native":
         from .shacl import TripleIndex
 
-        index = TripleIndex([*_BATCH["ontology"], *map(rdflib_triple, data)])
+        terms: dict = {}  # each term converted once per batch
+
+        def term(node):
+            found = terms.get(node)
+            if found is None:
+                found = terms[node] = _to_rdflib(node)
+            return found
+
+        index = TripleIndex([*_BATCH["ontology"], *((term(t.subject), term(t.predicate), term(t.object))
+                                                    for t in data)])
         problems = native_problems(_BATCH["compiled"], _BATCH["shapes"], index, _BATCH["names"],
                                    lambda node: str(node) in mine)
         return problems + [p for p in anchor_problems(index) if p.focus in mine]
