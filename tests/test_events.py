@@ -205,3 +205,129 @@ def test_means_listed_together_are_one_intervention_and_one_protest(nlp):
     rec = record_of(nlp, "Police used tear gas and rubber bullets against protesters in Mombasa.", date="2022-03-09")
     assert [names(e.places) for e in rec.events if e.event_class == "Clash"] == [["Mombasa"]]
     assert [names(e.places) for e in _protests(rec)] == [["Mombasa"]]
+
+
+# ---- precision: what must not be read as an agent, target, place or time (tests/precision.py) ----
+
+def event_of(record, cls: str):
+    return next(e for e in record.events if e.event_class == cls)
+
+
+def test_what_a_crowd_is_armed_with_is_not_an_agent(nlp):
+    # the parser takes "rebar" for a second subject next to "Farmers"
+    rec = record_of(nlp, "Farmers armed with sticks, rebar and stones stormed the administration building of the "
+                         "city of Potosi.")
+    attack = event_of(rec, "AttackOnProperty")
+    assert attack.agent_texts == ["Farmers"]
+
+
+def test_headline_words_and_abstract_subjects_are_not_agents(nlp):
+    rec = record_of(nlp, "Fury and looting: in Tegucigalpa, students win street clashes with police\n\n"
+                         "Political turmoil in Honduras turned violent after thousands of people poured into the "
+                         "streets of Tegucigalpa.")
+    texts = [t for e in rec.events for t in e.agent_texts]
+    assert not any(w in t.lower() for t in texts for w in ("fury", "looting", "turmoil")), texts
+
+
+@pytest.mark.parametrize(("text", "cls"), [
+    # a country that undergoes a blackout does not cause it
+    ("Honduras is currently experiencing a nationwide internet blackout.", "InternetShutdown"),
+    # a subordinate clause does not lend its subject to the clause above it
+    ("The union leader said the movement would not leave the streets until the decree was repealed.", "Decree"),
+])
+def test_event_told_with_no_agent_gets_none(nlp, text, cls):
+    event = event_of(record_of(nlp, text), cls)
+    assert event.agent_texts == [] and event.agents == []
+
+
+def test_the_outlet_that_reports_a_call_is_not_its_addressee(nlp):
+    rec = record_of(nlp, "Today the media reports TASS that the former president of Honduras, Manuel Zelaya, "
+                         "called on the country's residents to rally around the current president.")
+    appeal = event_of(rec, "Appeal")
+    assert "TASS" not in " ".join(names(appeal.targets) + appeal.target_texts)
+    assert [e for e in rec.events if e.event_class == "Demonstration"] == []  # "rally around": no protest
+
+
+def test_whom_a_demand_is_about_is_not_its_addressee(nlp):
+    rec = record_of(nlp, "They demanded the resignation of the cabinet and also Juan Orlando Hernandez.")
+    demand = event_of(rec, "Appeal")
+    assert demand.targets == [] and any("resignation" in t for t in demand.target_texts)
+
+
+def test_the_country_appealed_to_is_no_place_of_the_appeal(nlp):
+    rec = record_of(nlp, "The president said that he did appeal to Brazil and his allies for help.")
+    appeal = event_of(rec, "Appeal")
+    assert appeal.places == [] and appeal.place_texts == []
+    assert "Brazil" in names(appeal.targets)
+
+
+def test_a_word_for_the_organisation_is_not_the_decision_maker(nlp):
+    rec = record_of(nlp, "The website published a statement by the chairman, Prime Minister of Ghana John Mahama, on "
+                         "the decision to send the Collective Peacekeeping Forces of the organization to Mali.",
+                    date="2022-02-03")
+    deployment = event_of(rec, "PeacekeepingDeployment")
+    assert "organization" not in deployment.agent_texts
+
+
+def test_of_complement_of_an_arrest_or_a_price_rise_is_what_undergoes_it(nlp):
+    rec = record_of(nlp, "Thousands marched against the increase of bread prices. The minister ordered the arrest "
+                         "of union organisers.")
+    rise = event_of(rec, "PriceChange")
+    assert rise.agent_texts == [] and "bread prices" in rise.target_texts
+    arrest = event_of(rec, "Arrest")
+    assert "union organisers" not in arrest.agent_texts and "union organisers" in arrest.target_texts
+
+
+def test_curfew_hours_stay_with_the_curfew(nlp):
+    rec = record_of(nlp, "A state of emergency was declared in Bamako and Kayes. Troops patrolled the streets. "
+                         "The measure will remain in force from 5 to 19 February and provides for a curfew from "
+                         "11 pm to 6 am.", date="2022-02-05")
+    curfew = event_of(rec, "Curfew")
+    assert (curfew.date.time_start, curfew.date.time_end) == ("23:00", "06:00")
+    for soe in (e for e in rec.events if e.event_class == "StateOfEmergency"):
+        assert soe.date is not None and soe.date.time_start is None, soe.date
+        assert (soe.date.start, soe.date.end) == ("2022-02-05", "2022-02-19")
+
+
+def test_a_country_named_beside_a_town_is_not_a_second_place(nlp):
+    rec = record_of(nlp, "Protests continued in the city of Mombasa, in southern Kenya, on Friday. "
+                         "Participants of the rallies in Kenya's Nairobi dispersed.", date="2022-02-05")
+    protests = [e for e in rec.events if e.event_class == "Demonstration"]
+    places = {p for e in protests for p in names(e.places) + e.place_texts}
+    assert places == {"Mombasa", "Nairobi"}, places
+
+
+def test_a_country_alone_stays_the_place(nlp):
+    rec = record_of(nlp, "Clashes erupted in several cities in Kenya on Tuesday.", date="2022-02-05")
+    clash = event_of(rec, "Clash")
+    assert names(clash.places) == ["Kenya"]
+
+
+def test_a_headline_run_into_the_text_does_not_join_the_agent(nlp):
+    rec = record_of(nlp, "Bolivia: miners protest tax rise\n\nMiners blocked roads across Potosi on Monday to "
+                    "protest against a rise in taxes.", date="2022-03-02")
+    texts = [t for e in rec.events for t in e.agent_texts]
+    assert all("\n" not in t and "rise" not in t.lower() for t in texts), texts
+
+
+def test_a_participant_written_as_text_goes_through_entity_resolution(nlp):
+    """kg.build: a text names the entity resolution knows by that name, not a node of its own."""
+    from rdflib import Graph
+
+    from kg.build import _agent, entity_iri
+    from kg.iri import Minter
+    from kg.records import PLACE
+    from kg.resolve import resolve
+
+    rec = record_of(nlp, "President William Ruto of Kenya on Monday signed a decree on a state of emergency in "
+                         "Nairobi.", date="2022-03-02")
+    resolution = resolve([rec])
+    minter, graph = Minter("https://example.org/ng/"), Graph()
+    art = rec.article.id
+    ruto = resolution.lookup(art, "William Ruto")
+    kenya = resolution.lookup(art, "Kenya")
+    assert ruto is not None and kenya is not None
+    assert _agent(graph, minter, resolution, None, "William Ruto", article=art) == entity_iri(minter, ruto)
+    assert _agent(graph, minter, resolution, None, "Kenya", article=art) is None  # a country is no agent text
+    assert _agent(graph, minter, resolution, None, "Kenya", PLACE, article=art) == entity_iri(minter, kenya)
+    assert len(graph) == 0  # no node of its own was written

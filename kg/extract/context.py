@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..errors import KGError
-from ..records import PERSON, DateRef, Mention, Span
+from ..records import PERSON, PLACE, DateRef, Mention, Span
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -150,10 +150,28 @@ def phrase_text(token: Token) -> str:
         if modifier or (child.dep_ == "prep" and child.lower_ == "of"):
             keep.update(t.i for t in child.subtree)
     toks = [t for t in token.doc[min(keep):max(keep) + 1] if t.i in keep]
+    # a headline run into the first line of the text by the parser: keep the line of the head noun
+    toks = [t for t in toks if not _line_break_between(t, token)]
     while toks and (toks[0].dep_ == "det" or toks[0].is_punct or toks[0].like_num):
         toks = toks[1:]
     words = " ".join(t.text for t in toks)
     return words.replace(" 's", "'s").replace(" - ", "-").replace(" ’s", "'s").strip()
+
+
+def _line_break_between(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a, b), key=lambda t: t.i)
+    return "\n" in lo.doc.text[lo.idx:hi.idx]
+
+
+@cache
+def country_names() -> frozenset[str]:
+    """Lower-case names of countries (kg/data/countries.txt)."""
+    return frozenset(row[0].lower() for row in load_table("countries.txt"))
+
+
+def is_country(mention: Mention) -> bool:
+    """Whether a place mention names a country (typed so, or a name of kg/data/countries.txt)."""
+    return mention.kind == PLACE and (mention.subtype == "Country" or mention.name.lower() in country_names())
 
 
 def is_pronoun(token: Token) -> bool:

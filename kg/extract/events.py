@@ -11,7 +11,7 @@ same event told by another article (same type, place and date) gets the same key
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
@@ -20,12 +20,14 @@ from spacy.tokens import Token
 from spacy.util import filter_spans
 
 from ..records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
-from .context import Context, is_pronoun, load_table, phrase_text
+from .context import Context, is_country, is_pronoun, load_table, phrase_text
 from .dates import MONTHS, WEEKDAYS
 
 logger = logging.getLogger(__name__)
 
 AGENT_KINDS = (PERSON, ORGANIZATION, GROUP)
+#: spaCy entity types of names that may act.
+NAME_TYPES = frozenset({"PERSON", "ORG", "NORP"})
 NON_PARTICIPANTS = frozenset({"which", "who", "that", "it", "they", "them", "this", "these", "those", "what",
                               "everything", "anyone", "one", "some", "others", "fire"})
 PLACE_PREPS = frozenset({"in", "at", "across", "near", "throughout", "to", "into", "on"})
@@ -36,6 +38,11 @@ TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
 REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
 #: Classes whose "to X" / "from X" names whom they address ("appealed to the alliance for help").
 ADDRESSED_CLASSES = frozenset({"Appeal"})
+#: Classes whose "of" complement is who or what undergoes them, not who acts ("the arrest of X",
+#: "the increase of the price", "the looting of the shops"); tenure changes too (below).
+UNDERGONE_OF_CLASSES = frozenset({"Arrest", "PriceChange", "AttackOnProperty"})
+#: Clauses with a subject of their own: a trigger in one does not take the subject of the clause above.
+SUBORDINATE = frozenset({"advcl", "ccomp", "relcl", "parataxis"})
 #: Classes decided by whoever governs the clause even when the trigger is a prepositional object
 #: ("the council decided to send to the country peacekeeping forces": the council is the agent).
 DECIDED_CLASSES = frozenset({"PeacekeepingDeployment"})
@@ -76,6 +83,27 @@ def triggers() -> dict[str, Trigger]:
         words, cls, acled, cameo = (row + ("-", "-", "-"))[:4]
         out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo)
     return out
+
+
+@lru_cache(maxsize=1)
+def actor_nouns() -> frozenset[str]:
+    """Head nouns of plain phrases that can act (kg/data/actor_nouns.txt)."""
+    return frozenset(row[0] for row in load_table("actor_nouns.txt"))
+
+
+def _can_act(ctx: Context, token: Token) -> bool:
+    """Whether a phrase no mention covers may be an agent or participant: an unrecognised proper name
+    that is no place, or a noun whose head is a word for people, bodies or office holders."""
+    if ctx.mention_at(token, (PLACE,)) is not None:
+        return False
+    if token.pos_ == "PROPN":
+        # a name the model tags as one, or a short form of a name of the article ("Iturriaga" after
+        # "General Javier Iturriaga"); not any capitalised word ("Chaos and riots: ...")
+        return token.ent_type_ in NAME_TYPES or any(
+            token.text in m.name.split() for m in ctx.mentions if m.kind in AGENT_KINDS)
+    word, nouns = token.lower_, actor_nouns()
+    return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
+        word.endswith("ies") and word[:-3] + "y" in nouns)
 
 
 @lru_cache(maxsize=1)
@@ -173,9 +201,12 @@ def _agent_of_passive(verb: Token) -> list[Token]:
 
 
 class _Roles:
-    def __init__(self, ctx: Context, skip: range = range(0)) -> None:
+    """Mentions and plain phrases filling one role; ``actors``: only phrases that can act (agents)."""
+
+    def __init__(self, ctx: Context, skip: range = range(0), actors: bool = False) -> None:
         self.ctx = ctx
         self.skip = skip
+        self.actors = actors
         self.mentions: list[Mention] = []
         self.texts: list[str] = []
 
@@ -199,20 +230,20 @@ class _Roles:
             if mention not in self.mentions:
                 self.mentions.append(mention)
             return
-        if token.pos_ in ("NOUN", "PROPN"):
+        if token.pos_ in ("NOUN", "PROPN") and (not self.actors or _can_act(self.ctx, token)):
             text = phrase_text(token)
             if text and text not in self.texts:
                 self.texts.append(text)
 
 
-def _places(ctx: Context, heads: list[Token]) -> tuple[list[Mention], list[str]]:
-    """Place mentions (or place-like proper nouns) in the place phrases attached to ``heads``."""
+def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREPS) -> tuple[list[Mention], list[str]]:
+    """Place mentions (or place-like proper nouns) in the place phrases (``preps``) attached to ``heads``."""
     mentions: list[Mention] = []
     texts: list[str] = []
     for head in heads:
         for prep in head.children:
             # "took place in X ... and in Y": the second preposition is parsed as a conjunct
-            if prep.dep_ not in ("prep", "conj") or prep.lower_ not in PLACE_PREPS:
+            if prep.dep_ not in ("prep", "conj") or prep.lower_ not in preps:
                 continue
             for pobj in _role_tokens(prep, ("pobj",)):
                 found = ctx.mentions_in(pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge.text), (PLACE,))
@@ -318,7 +349,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     for phrase, span in match_phrases(ctx, lexicon):
         trig = lexicon[phrase]
         sent_no = ctx.sent_no(span[0])
-        if sent_no in ctx.repeats:
+        if sent_no in ctx.repeats or trig.event_class == "-":
             continue
         # "tear gas and stun grenades": means listed together are one intervention
         listed = phrase in means and 0 <= after_means < span.start and all(
@@ -331,7 +362,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         if root.dep_ == "compound" and root.head.lower_ not in lexicon:
             continue
         inside = range(span.start, span.end)
-        agents, targets, participants = _Roles(ctx, inside), _Roles(ctx, inside), _Roles(ctx, inside)
+        agents, targets, participants = _Roles(ctx, inside, True), _Roles(ctx, inside), _Roles(ctx, inside, True)
         clause = root
         facility_places: list[Mention] = []
         # "the demonstrators did raid on the hall": a trigger tagged as a noun but with an auxiliary is a verb
@@ -341,7 +372,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 agents.add(t)
             for t in _agent_of_passive(root):
                 agents.add(t)
-            objects = _role_tokens(root, ("dobj", "nsubjpass"))
+            # an object before its verb is a misparse ("the media reports X that Y called on Z": X is no object)
+            objects = [t for t in _role_tokens(root, ("dobj", "nsubjpass")) if t.dep_ != "dobj" or t.i > root.i]
             for tok in span:
                 for prep in tok.children:
                     # "set fire to X", "broke into X"; an attack ending in its preposition: "took control of X"
@@ -349,7 +381,13 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     if prep.dep_ == "prep" and prep.i >= span.start and (
                             prep.lower_ in ("to", "into", "on") or (last and prep.lower_ not in PLACE_PREPS)):
                         objects += _role_tokens(prep, ("pobj",))
+            # "demanded the resignation of X" (a CAMEO demand): the object is what is demanded, never whom
+            demand = trig.event_class in ADDRESSED_CLASSES and (trig.cameo or "").startswith("10")
             for t in objects:
+                if demand:
+                    if (text := phrase_text(t)) and text not in targets.texts:
+                        targets.texts.append(text)
+                    continue
                 facility = _facility(ctx, t) if trig.event_class in FACILITY_CLASSES else None
                 if facility is None:
                     targets.add(t, AGENT_KINDS + (PLACE,))
@@ -358,17 +396,19 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 if text not in targets.texts:
                     targets.texts.append(text)
                 facility_places += [m for m in where if m not in facility_places]
-            if root.dep_ in ("xcomp", "conj", "advcl") and not agents.mentions and not agents.texts:
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+            if root.dep_ in ("xcomp", "conj", "advcl") and not own_subject and not agents.mentions and not agents.texts:
                 for t in _role_tokens(root.head, ("nsubj",)):
                     agents.add(t)
         else:
             verb = _governing_verb(root)
+            undergone = trig.event_class in TENURE_CLASSES or trig.event_class in UNDERGONE_OF_CLASSES
             for child in root.children:
                 if child.dep_ == "poss":
                     (targets if trig.event_class in TENURE_CLASSES else agents).add(child)
                 elif child.dep_ == "prep" and child.lower_ == "of":
                     for t in _role_tokens(child, ("pobj",)):
-                        (targets if trig.event_class in TENURE_CLASSES else agents).add(t)
+                        (targets if undergone else agents).add(t)
                         if trig.event_class in TENURE_CLASSES:
                             # "the resignation of the Cabinet of Ministers of X": X's cabinet, X goes too
                             for sub in t.subtree:
@@ -392,7 +432,10 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     subject_verb = verb
                     for _ in range(3):
                         subjects = _role_tokens(subject_verb, ("nsubj",)) + _agent_of_passive(subject_verb)
-                        if subjects or subject_verb.head.i == subject_verb.i:
+                        # only a verb that shares its subject ("decided to declare") passes it on; not the
+                        # clause a subordinate one hangs on ("would not leave until the decree was repealed")
+                        if subjects or subject_verb.head.i == subject_verb.i or root.dep_ == "nsubjpass" or \
+                                subject_verb.dep_ in SUBORDINATE:
                             break
                         subject_verb = subject_verb.head
                         if subject_verb.lower_ in REPORTING:
@@ -403,16 +446,25 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         heads = [root, clause] + ([root.head] if root.head.pos_ in ("NOUN", "PROPN") else [])
         if verbal:
             heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
-        place_mentions, place_texts = _places(ctx, heads)
+        # "appealed to X": X is whom the appeal addresses, not where it was made
+        preps = PLACE_PREPS - {"to"} if trig.event_class in ADDRESSED_CLASSES else PLACE_PREPS
+        place_mentions, place_texts = _places(ctx, heads, preps)
         if not place_mentions and not place_texts:
             place_mentions = facility_places
         if not place_mentions and not place_texts:
             place_mentions = _where_clause_place(ctx, clause)
         if not place_mentions and not place_texts and clause is not root.sent.root:
-            place_mentions, place_texts = _places(ctx, [root.sent.root])
+            place_mentions, place_texts = _places(ctx, [root.sent.root], preps)
+        if not all(is_country(m) for m in place_mentions):
+            # "in Kazakhstan's Aktau", "in the city of X, in western Y": a country named beside a place
+            # in it says where that place lies; it is not a second place of the event
+            place_mentions = [m for m in place_mentions if not is_country(m)]
         date = _nearest_date(ctx, sent_no, root, clause)
         if trig.event_class in PERIOD_CLASSES:
             date = _period_date(ctx, sent_no, date)
+        if trig.event_class in ADDRESSED_CLASSES:
+            # the outlet that reports a call is not whom the call addresses
+            targets.mentions = [m for m in targets.mentions if m.subtype != "MediaOutlet"]
         base = dict(
             event_class=trig.event_class,
             trigger=ctx.token_span(span[0], span[-1]),
@@ -475,6 +527,9 @@ def _inherit_dates(events: list[EventRecord]) -> None:
             donors = [e for e in events if e.event_class == "Curfew" and e.date is not None and e.date.end_day]
         if donors:
             ev.date = donors[0].date
+        if ev.event_class not in MEASURE_CLASSES and ev.date is not None and ev.date.time_start:
+            # the period of a curfew written with its hours: the days are the emergency's, the hours are not
+            ev.date = replace(ev.date, time_start=None, time_end=None)
 
 
 def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
@@ -537,7 +592,7 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
             ev.places, ev.place_texts = _places(ctx, [crowd])
         if any(e.event_class == cls and e.evidence.sentence == ev.evidence.sentence for e in events):
             continue  # the sentence tells its protest already
-        agents = _Roles(ctx)
+        agents = _Roles(ctx, actors=True)
         agents.add(crowd)
         out.append(EventRecord(
             local_id=f"{ev.local_id}-protest", event_class=cls, trigger=ctx.token_span(crowd), evidence=ev.evidence,
@@ -570,11 +625,10 @@ def _period_date(ctx: Context, sent_no: int, date: DateRef | None) -> DateRef | 
     if candidates:
         chosen = candidates[0]
         clock = _clock_in(ctx, sent_no)
-        if clock and not chosen.time_start:
-            chosen.time_start, chosen.time_end = clock.time_start, clock.time_end
         if date is not None and chosen is not date and chosen.month is None and date.kind == "absolute":
             chosen.month, chosen.day, chosen.year = date.month, date.day, date.year
-        return chosen
+        # a copy: the range is shared by every measure that reads it, the clock times are this one's
+        return _with_clock(chosen, clock) if clock and not chosen.time_start else chosen
     return date
 
 
@@ -661,6 +715,4 @@ def _attach_measures(ctx: Context, events: list[EventRecord]) -> None:
 
 
 def _with_clock(period: DateRef, clock: DateRef) -> DateRef:
-    from dataclasses import replace
-
     return replace(period, time_start=clock.time_start, time_end=clock.time_end)

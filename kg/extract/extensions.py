@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from functools import cache
 
 from spacy.tokens import Token
 
-from ..records import PLACE, EventRecord, Mention
-from .context import Context, load_table
+from ..records import EventRecord, Mention
+from .context import Context, is_country, load_table
 
 #: Classes that can be extended to the whole country.
 MEASURES = frozenset({"StateOfEmergency", "Curfew"})
@@ -26,16 +25,10 @@ MEASURES = frozenset({"StateOfEmergency", "Curfew"})
 WINDOW = 2
 
 
-@cache
-def _country_names() -> frozenset[str]:
-    return frozenset(row[0].lower() for row in load_table("countries.txt"))
-
-
 def article_country(ctx: Context) -> Mention | None:
     """The country the article names most often (its first mention), outside repeated sentences."""
     repeated = [ctx.sents[i] for i in ctx.repeats]
-    names = _country_names()
-    countries = [m for m in ctx.mentions if m.kind == PLACE and (m.subtype == "Country" or m.name.lower() in names)
+    countries = [m for m in ctx.mentions if is_country(m)
                  and not any(s.start_char <= m.span.start < s.end_char for s in repeated)]
     if not countries:
         return None
