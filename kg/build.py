@@ -185,9 +185,14 @@ ROLE_KINDS = {"agent": {PERSON, ORGANIZATION, GROUP}, PLACE: {PLACE}, GROUP: {GR
 
 def _agent(graph: GraphLike, minter: Minter, resolution: Resolution, mention: Mention | None,
            text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None,
-           role: str | None = None) -> URIRef | None:
+           role: str | None = None, article: str = "") -> URIRef | None:
     """The node of a participant: its resolved entity, or a group/place named by the text (with the
     sentence it was read from as evidence).
+
+    A text goes through entity resolution first (``Resolution.lookup``: a name known to the build, or,
+    within ``article``, a title whose holder it names), so that it is the entity's node and not a second
+    node of its own; a text naming an entity of a kind the slot does not take gives ``None``, except in
+    a place slot (the text's "in X" is kept as a place when the corpus took X for something else).
 
     ``role`` ("agent", PLACE, GROUP, PERSON or "any"; by default PLACE for a place, else "agent") says
     which kinds of entity may fill the slot. A mention that resolved to an entity of another kind (a
@@ -208,6 +213,13 @@ def _agent(graph: GraphLike, minter: Minter, resolution: Resolution, mention: Me
         kind = mention.kind
     if not text:
         return None
+    if mention is None and (entity := resolution.lookup(article, text)) is not None:
+        if entity.kind in ROLE_KINDS[role]:
+            return entity_iri(minter, entity)
+        if role != PLACE:  # "Kazakhstan is experiencing a blackout": a place is no agent
+            logger.info("%s %r left out: names a %s", role, text, entity.kind)
+            return None
+        # "in X" where the corpus took X for an organisation: the place read from the text stays
     iri = minter.entity(kind, text)
     graph.add((iri, RDF.type, KIND_CLASSES[kind]))
     graph.add((iri, RDFS.label, _literal(text, lang="en")))
@@ -269,7 +281,9 @@ def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, 
             if (iri := _agent(graph, minter, resolution, m)) is not None:
                 graph.add((node, NG.hasAgent, iri))
         for text in ev.agent_texts:
-            graph.add((node, NG.hasAgent, _agent(graph, minter, resolution, None, text, evidence=span)))
+            iri = _agent(graph, minter, resolution, None, text, evidence=span, article=record.article.id)
+            if iri is not None:
+                graph.add((node, NG.hasAgent, iri))
         for m in ev.targets:
             if (iri := _agent(graph, minter, resolution, m, role="any")) is not None:
                 graph.add((node, NG.hasTarget, iri))
@@ -286,7 +300,8 @@ def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, 
             if (iri := _agent(graph, minter, resolution, m, kind=PLACE)) is not None:
                 graph.add((node, NG.hasPlace, iri))
         for text in ev.place_texts:
-            graph.add((node, NG.hasPlace, _agent(graph, minter, resolution, None, text, kind=PLACE, evidence=span)))
+            if (iri := _agent(graph, minter, resolution, None, text, kind=PLACE, evidence=span)) is not None:
+                graph.add((node, NG.hasPlace, iri))
         _dates(graph, node, ev.date)
         if ev.legal_basis:
             graph.add((node, NG.legalBasis, _literal(ev.legal_basis)))
@@ -327,9 +342,9 @@ def _post(graph: GraphLike, minter: Minter, resolution: Resolution, tenure: Tenu
     graph.add((iri, NG.evidence, span))
     if where is not None:
         graph.add((iri, NG.postIn if where.kind == ORGANIZATION else NG.postJurisdiction, entity_iri(minter, where)))
-    elif tenure.post_in_text:
-        graph.add((iri, NG.postJurisdiction,
-                   _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE, evidence=span)))
+    elif tenure.post_in_text and (
+            place := _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE, evidence=span)) is not None:
+        graph.add((iri, NG.postJurisdiction, place))
     return iri
 
 
