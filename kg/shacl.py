@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import KGError
@@ -33,15 +34,16 @@ from .errors import KGError
 SH = Namespace("http://www.w3.org/ns/shacl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
-_TYPE, _SUBCLASS = URIRef(str(RDF.type)), URIRef(str(RDFS.subClassOf))
+_TYPE, _SUBCLASS = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.subClassOf))
 #: sh: predicates that only describe a shape (or are handled with the component they belong to).
 _DESCRIPTIVE = {SH.name, SH.description, SH.order, SH.group, SH.message, SH.severity, SH.path,
                 SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.targetClass, SH.targetSubjectsOf,
                 SH.property}
 #: Components whose pySHACL default message (no sh:message on the shape) we reproduce.
 _WORDED = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["class"], SH.pattern}
-_KINDS = {SH.IRI: (URIRef,), SH.Literal: (Literal,), SH.BlankNode: (BNode,), SH.BlankNodeOrIRI: (BNode, URIRef),
-          SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
+_IRI, _LITERAL, _BLANK = ox.NamedNode, ox.Literal, ox.BlankNode
+_KINDS = {SH.IRI: (_IRI,), SH.Literal: (_LITERAL,), SH.BlankNode: (_BLANK,), SH.BlankNodeOrIRI: (_BLANK, _IRI),
+          SH.BlankNodeOrLiteral: (_BLANK, _LITERAL), SH.IRIOrLiteral: (_IRI, _LITERAL)}
 
 
 class UnsupportedShape(KGError):
@@ -77,7 +79,7 @@ class Shape:
 
 @dataclass(frozen=True)
 class Result:
-    """One validation result, as terms."""
+    """One validation result: focus and value are data (pyoxigraph) terms."""
 
     shape: Shape
     focus: object
@@ -137,8 +139,8 @@ def _compile(shapes: Graph, node, compiled: dict, nested: bool) -> Shape:
         raise UnsupportedShape(f"shape {node} has {len(messages)} sh:message values; the native validator "
                                "reports one")
     shape.message = str(messages[0]) if messages else None
-    shape.target_classes = sorted(shapes.objects(node, SH.targetClass), key=str)
-    shape.target_subjects_of = sorted(shapes.objects(node, SH.targetSubjectsOf), key=str)
+    shape.target_classes = [ox_term(c) for c in sorted(shapes.objects(node, SH.targetClass), key=str)]
+    shape.target_subjects_of = [ox_term(p) for p in sorted(shapes.objects(node, SH.targetSubjectsOf), key=str)]
     for predicate, compile_one in _COMPILERS.items():
         values = list(shapes.objects(node, predicate))
         if len(values) > 1:
@@ -167,7 +169,7 @@ def _compile(shapes: Graph, node, compiled: dict, nested: bool) -> Shape:
 def _compile_path(shapes: Graph, path):
     """``("iri", p)``, ``("seq", [...])``, ``("alt", [...])``, ``("+", step)``, ``("*", step)``, ``("?", step)``."""
     if isinstance(path, URIRef):
-        return ("iri", path)
+        return ("iri", ox_term(path))
     for predicate, kind in ((SH.oneOrMorePath, "+"), (SH.zeroOrMorePath, "*"), (SH.zeroOrOnePath, "?")):
         inner = shapes.value(path, predicate)
         if inner is not None:
@@ -187,6 +189,35 @@ def _int(shapes, node, value, compiled) -> int:
 
 def _term(shapes, node, value, compiled):
     return value
+
+
+def _data_term(shapes, node, value, compiled):
+    return ox_term(value)
+
+
+def ox_term(term):
+    """The pyoxigraph term of an rdflib term (the terms of the data graph are pyoxigraph's)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def rdflib_term(term):
+    """The rdflib term of a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
 
 
 def _kind(shapes, node, value, compiled):
@@ -216,9 +247,9 @@ def _nested_list(shapes, node, value, compiled):
     return [_compile(shapes, item, compiled, nested=True) for item in shapes.items(value)]
 
 
-_COMPILERS = {SH.minCount: _int, SH.maxCount: _int, SH.datatype: _term, SH["class"]: _term,
+_COMPILERS = {SH.minCount: _int, SH.maxCount: _int, SH.datatype: _term, SH["class"]: _data_term,
               SH.nodeKind: _kind, SH.pattern: _pattern, SH["in"]: _list, SH.minInclusive: _term,
-              SH.maxInclusive: _term, SH.lessThan: _term, SH.lessThanOrEquals: _term, SH.hasValue: _term,
+              SH.maxInclusive: _term, SH.lessThan: _data_term, SH.lessThanOrEquals: _data_term, SH.hasValue: _data_term,
               SH.qualifiedValueShape: _nested, SH["or"]: _nested_list}
 
 
@@ -226,29 +257,49 @@ _COMPILERS = {SH.minCount: _int, SH.maxCount: _int, SH.datatype: _term, SH["clas
 
 
 class TripleIndex:
-    """A data graph as ``subject -> predicate -> {objects}``, with the class hierarchy, for shape checks."""
+    """A data graph as ``subject -> predicate -> {objects}`` of pyoxigraph terms (as parsed: lexical forms and
+    blank node labels kept), with the class hierarchy, for shape checks."""
 
     def __init__(self, triples: Iterable[tuple]) -> None:
         self.spo: dict = {}
         self.by_predicate: dict = {}
-        for s, p, o in triples:
-            self.spo.setdefault(s, {}).setdefault(p, set()).add(o)
-            self.by_predicate.setdefault(p, set()).add(s)
         self._supers: dict = {}
         self._instances: dict | None = None
+        for s, p, o in triples:
+            self.add(s, p, o)
+
+    def add(self, s, p, o) -> None:
+        predicates = self.spo.get(s)
+        if predicates is None:
+            predicates = self.spo[s] = {}
+        objects = predicates.get(p)
+        if objects is None:
+            predicates[p] = {o}
+            subjects = self.by_predicate.get(p)
+            if subjects is None:
+                self.by_predicate[p] = {s}
+            else:
+                subjects.add(s)
+        else:
+            objects.add(o)
 
     def objects(self, subject, predicate) -> set:
         return self.spo.get(subject, {}).get(predicate, set())
 
+    @classmethod
+    def from_rdflib(cls, graph: Iterable[tuple]) -> TripleIndex:
+        return cls((ox_term(s), ox_term(p), ox_term(o)) for s, p, o in graph)
+
     def subject_objects(self, predicate) -> Iterator[tuple]:
-        """``(subject, object)`` of every triple with ``predicate`` (as rdflib's ``Graph.subject_objects``)."""
+        """``(subject, object)`` of the triples with the (rdflib) ``predicate``, as ``Graph.subject_objects``."""
+        predicate = ox_term(predicate)
         for subject in self.by_predicate.get(predicate, ()):
             for obj in self.spo[subject][predicate]:
                 yield subject, obj
 
     def value(self, subject, predicate):
-        """One object of ``subject`` and ``predicate``, or None (as rdflib's ``Graph.value``)."""
-        return next(iter(self.objects(subject, predicate)), None)
+        """One object of ``subject`` and the (rdflib) ``predicate``, or None, as ``Graph.value``."""
+        return next(iter(self.objects(subject, ox_term(predicate))), None)
 
     def superclasses(self, cls) -> set:
         """``cls`` and everything it is an ``rdfs:subClassOf*`` of."""
@@ -327,6 +378,14 @@ class _Checker:
         self.data = data
         self._conforms: dict = {}
         self.datatypes: dict = {}
+        self._rdflib: dict = {}
+
+    def rdf(self, term):
+        """The rdflib term of a data term (converted once)."""
+        found = self._rdflib.get(term)
+        if found is None:
+            found = self._rdflib[term] = rdflib_term(term)
+        return found
 
     def conforms(self, node, shape: Shape) -> bool:
         key = (id(shape), node)
@@ -368,17 +427,17 @@ class _Checker:
             others = self.data.objects(focus, arg)
             for v in values:
                 for other in others:
-                    if not _pair_ok(v, other, strict=kind == "lt"):
+                    if not _pair_ok(self.rdf(v), self.rdf(other), strict=kind == "lt"):
                         yield v
 
 
 def _datatype_ok(checker, v, datatype) -> bool:
-    if not isinstance(v, Literal):
+    if not isinstance(v, _LITERAL):
         return False
     key = (v, datatype)
     ok = checker.datatypes.get(key)
     if ok is None:
-        ok = checker.datatypes[key] = _literal_has_datatype(v, datatype)
+        ok = checker.datatypes[key] = _literal_has_datatype(checker.rdf(v), datatype)
     return ok
 
 
@@ -410,10 +469,11 @@ def _kind_ok(checker, v, kinds) -> bool:
 
 
 def _class_ok(checker, v, cls) -> bool:
-    return not isinstance(v, Literal) and checker.data.has_class(v, cls)
+    return not isinstance(v, _LITERAL) and checker.data.has_class(v, cls)
 
 
 def _pattern_ok(checker, v, regex) -> bool:
+    v = checker.rdf(v)
     if isinstance(v, BNode):
         return False
     if isinstance(v, Literal) and v.value is not None and v.datatype in (None, RDF.langString, XSD.string):
@@ -424,7 +484,7 @@ def _pattern_ok(checker, v, regex) -> bool:
 
 
 def _in_ok(checker, v, allowed) -> bool:
-    return v in allowed
+    return checker.rdf(v) in allowed
 
 
 def _or_ok(checker, v, shapes) -> bool:
@@ -454,11 +514,11 @@ def _compare(a: Literal, b: Literal) -> int:
 
 
 def _min_ok(checker, v, bound) -> bool:
-    return _bound_ok(v, bound, lambda cmp: cmp >= 0)
+    return _bound_ok(checker.rdf(v), bound, lambda cmp: cmp >= 0)
 
 
 def _max_ok(checker, v, bound) -> bool:
-    return _bound_ok(v, bound, lambda cmp: cmp <= 0)
+    return _bound_ok(checker.rdf(v), bound, lambda cmp: cmp <= 0)
 
 
 def _pair_ok(v, other, strict: bool) -> bool:
@@ -498,7 +558,9 @@ def message(result: Result, shapes: Graph, data_names: Graph) -> str:
     def name(term, graph: Graph) -> str:
         return term.n3(namespace_manager=graph.namespace_manager) if isinstance(term, URIRef) else str(term)
 
-    where = name(result.focus, data_names) + (f"->{name(shape.path, shapes)}" if shape.path is not None else "")
+    where = name(rdflib_term(result.focus), data_names)
+    if shape.path is not None:
+        where += f"->{name(shape.path, shapes)}"
     words = {SH.minCount: lambda: f"Less than {c.value} values on {where}",
              SH.maxCount: lambda: f"More than {c.value} values on {where}",
              SH.datatype: lambda: f"Value is not Literal with datatype {name(c.term, shapes)}",

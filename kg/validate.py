@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .config import ONTOLOGY_DIR
 from .errors import StoreError, ValidationError
+from .shacl import rdflib_term
 from .spool import SubjectIndex, nquad_to_triple, triple_key
 
 logger = logging.getLogger(__name__)
@@ -138,8 +139,8 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
         from .shacl import TripleIndex, compile_shapes
 
         found = set(focus) if focus is not None else None
-        problems = native_problems(compile_shapes(shapes), shapes, TripleIndex(data), data,
-                                   lambda node: found is None or str(node) in found)
+        problems = native_problems(compile_shapes(shapes), shapes, TripleIndex.from_rdflib(data), data,
+                                   lambda node: found is None or node in found)
         problems += anchor_problems(data)
         return _result(problems, len(set(data.subjects())))
     if focus is None:
@@ -177,16 +178,17 @@ def native_problems(compiled: list, shapes: Graph, data, names: Graph, wanted) -
     Args:
         shapes: the shapes graph (for pySHACL's default messages).
         names: a graph whose prefixes shorten the focus nodes, paths and values, as ``validate`` does.
-        wanted: which focus nodes count.
+        wanted: which focus nodes count (given an IRI or a blank node label).
     """
     from .shacl import message, run
 
     ns = Graph()
     for prefix, namespace in names.namespaces():
         ns.bind(prefix, namespace, override=False)
-    focus = {node for node in data.spo if wanted(node)}
-    return [Problem(severity=r.shape.severity, focus=str(r.focus), path=_short(ns, r.shape.path),
-                    message=message(r, shapes, names), value=_short(ns, r.value))
+    focus = {node for node in data.spo if wanted(node.value)}
+    return [Problem(severity=r.shape.severity, focus=str(rdflib_term(r.focus)), path=_short(ns, r.shape.path),
+                    message=message(r, shapes, names),
+                    value=_short(ns, None if r.value is None else rdflib_term(r.value)))
             for r in run(compiled, data, focus)]
 
 
@@ -218,27 +220,35 @@ def _focused_report(data: Graph, shapes: Graph, focus: list[str], inplace: bool)
     return report
 
 
-def anchor_problems(data: Graph) -> list[Problem]:
+def _lexical(term) -> str:
+    """The IRI, blank node label or lexical form of an rdflib or pyoxigraph term."""
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
+
+
+def anchor_problems(data) -> list[Problem]:
     """Warnings for text spans whose ``ng:anchorOf`` is not the article's ``ng:text`` between their offsets.
 
     Offsets count code points, end exclusive (NIF), which is Python string indexing. Spans of articles without
     ``ng:text`` are not checked. (Done here rather than as a SHACL-SPARQL constraint, which pySHACL would
     re-parse once per span.)
+
+    Args:
+        data: an rdflib graph or a :class:`kg.shacl.TripleIndex` (whose terms are pyoxigraph's).
     """
     from .namespaces import NG
 
-    texts = {article: str(text) for article, text in data.subject_objects(NG.text)}
+    texts = {article: _lexical(text) for article, text in data.subject_objects(NG.text)}
     problems = []
     for span, article in data.subject_objects(NG.inArticle):
         text = texts.get(article)
         anchor, begin, end = (data.value(span, p) for p in (NG.anchorOf, NG.beginIndex, NG.endIndex))
         if text is None or anchor is None or begin is None or end is None:
             continue
-        found = text[int(begin):int(end)]
-        if found != str(anchor):
-            problems.append(Problem("Warning", str(span), "ng:anchorOf",
+        found = text[int(_lexical(begin)):int(_lexical(end))]
+        if found != _lexical(anchor):
+            problems.append(Problem("Warning", _lexical(span), "ng:anchorOf",
                                     "ng:anchorOf is not the article text between ng:beginIndex and ng:endIndex",
-                                    f"{str(anchor)!r} but the text there is {found!r}"))
+                                    f"{_lexical(anchor)!r} but the text there is {found!r}"))
     return problems
 
 
@@ -294,22 +304,7 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
 
 def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple:
     """The rdflib (subject, predicate, object) of a pyoxigraph triple or quad."""
-    return _to_rdflib(triple.subject), URIRef(triple.predicate.value), _to_rdflib(triple.object)
-
-
-def _to_rdflib(term):
-    from rdflib import BNode
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return rdflib_term(triple.subject), URIRef(triple.predicate.value), rdflib_term(triple.object)
 
 
 def validate_build(out: str | Path, engine_name: str | None = None) -> ValidationResult:
@@ -382,6 +377,8 @@ def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
         from .shacl import compile_shapes
 
         _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
+        _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object)
+                                 for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
         names = Graph()
         for prefix, namespace in PREFIXES.items():
             names.bind(prefix, namespace)
@@ -404,18 +401,11 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
     if _BATCH["engine"] == "native":
         from .shacl import TripleIndex
 
-        terms: dict = {}  # each term converted once per batch
-
-        def term(node):
-            found = terms.get(node)
-            if found is None:
-                found = terms[node] = _to_rdflib(node)
-            return found
-
-        index = TripleIndex([*_BATCH["ontology"], *((term(t.subject), term(t.predicate), term(t.object))
-                                                    for t in data)])
+        index = TripleIndex(_BATCH["ontology_ox"])
+        for triple in data:
+            index.add(triple.subject, triple.predicate, triple.object)
         problems = native_problems(_BATCH["compiled"], _BATCH["shapes"], index, _BATCH["names"],
-                                   lambda node: str(node) in mine)
+                                   mine.__contains__)
         return problems + [p for p in anchor_problems(index) if p.focus in mine]
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
