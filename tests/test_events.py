@@ -331,3 +331,20 @@ def test_a_participant_written_as_text_goes_through_entity_resolution(nlp):
     assert _agent(graph, minter, resolution, None, "Kenya", article=art) is None  # a country is no agent text
     assert _agent(graph, minter, resolution, None, "Kenya", PLACE, article=art) == entity_iri(minter, kenya)
     assert len(graph) == 0  # no node of its own was written
+
+
+def test_a_dateline_dates_and_places_nothing_of_the_story(nlp):
+    # one sentence to the parser: headline, dateline and the first line of the story
+    rec = record_of(nlp, "Bolivia: Senate ousts Morales, Anez sworn in\n\nSucre, 12 November 2019\n\nBolivia's Senate "
+                         "removed President Evo Morales on Monday, hours after he tried to annul the election.")
+    sworn = event_of(rec, "Appointment")
+    assert sworn.places == [] and sworn.place_texts == [] and sworn.date is None
+    assert event_of(rec, "Removal").date.start == "2019-11-11"
+
+
+def test_a_cause_does_not_take_the_day_of_what_it_caused(nlp):
+    rec = record_of(nlp, "The council made a decision on March 6 to send peacekeeping forces to Mali, in connection "
+                         "with the appeal of President Ibrahim Keita.", date="2022-03-07")
+    deployment, appeal = event_of(rec, "PeacekeepingDeployment"), event_of(rec, "Appeal")
+    assert deployment.date is not None and deployment.date.start == "2022-03-06"
+    assert appeal.date is None

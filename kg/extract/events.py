@@ -236,8 +236,10 @@ class _Roles:
                 self.texts.append(text)
 
 
-def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREPS) -> tuple[list[Mention], list[str]]:
-    """Place mentions (or place-like proper nouns) in the place phrases (``preps``) attached to ``heads``."""
+def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREPS,
+            line_of: int | None = None) -> tuple[list[Mention], list[str]]:
+    """Place mentions (or place-like proper nouns) in the place phrases (``preps``) attached to ``heads``; with
+    ``line_of`` (a character offset), only those on its line (a dateline "Lima, 8 December" places nothing)."""
     mentions: list[Mention] = []
     texts: list[str] = []
     for head in heads:
@@ -246,6 +248,8 @@ def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREP
             if prep.dep_ not in ("prep", "conj") or prep.lower_ not in preps:
                 continue
             for pobj in _role_tokens(prep, ("pobj",)):
+                if line_of is not None and _line_between(ctx, pobj.left_edge.idx, pobj.right_edge.idx, line_of):
+                    continue
                 found = ctx.mentions_in(pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge.text), (PLACE,))
                 if found:
                     for m in found:
@@ -322,7 +326,10 @@ def _is_time_word(token: Token) -> bool:
 
 def _nearest_date(ctx: Context, sent_no: int, token: Token, clause: Token | None = None) -> DateRef | None:
     """The date of the trigger's clause when it has one, else the nearest date of its sentence."""
-    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+    # a line break ends what a date can date: "Headline\n\nLima, 8 December\n\nX happened on Wednesday"
+    # is one sentence to the parser, but the dateline's day is not the events'
+    dates = [d for d in ctx.dates_in(sent_no)
+             if d.kind != "clock" and not _line_between(ctx, d.span.start, d.span.end, token.idx)]
     if not dates:
         return None
     if clause is not None:
@@ -330,6 +337,11 @@ def _nearest_date(ctx: Context, sent_no: int, token: Token, clause: Token | None
         inside = [d for d in dates if begin <= d.span.start < end]
         dates = inside or dates
     return min(dates, key=lambda d: abs(d.span.start - token.idx))
+
+
+def _line_between(ctx: Context, start: int, end: int, char: int) -> bool:
+    """Whether a line break stands between the text ``start``..``end`` and the character ``char``."""
+    return "\n" in ctx.text[min(start, char):max(end, char)]
 
 
 def _clock_in(ctx: Context, sent_no: int) -> DateRef | None:
@@ -448,13 +460,13 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
         # "appealed to X": X is whom the appeal addresses, not where it was made
         preps = PLACE_PREPS - {"to"} if trig.event_class in ADDRESSED_CLASSES else PLACE_PREPS
-        place_mentions, place_texts = _places(ctx, heads, preps)
+        place_mentions, place_texts = _places(ctx, heads, preps, root.idx)
         if not place_mentions and not place_texts:
             place_mentions = facility_places
         if not place_mentions and not place_texts:
             place_mentions = _where_clause_place(ctx, clause)
         if not place_mentions and not place_texts and clause is not root.sent.root:
-            place_mentions, place_texts = _places(ctx, [root.sent.root], preps)
+            place_mentions, place_texts = _places(ctx, [root.sent.root], preps, root.idx)
         if not all(is_country(m) for m in place_mentions):
             # "in Kazakhstan's Aktau", "in the city of X, in western Y": a country named beside a place
             # in it says where that place lies; it is not a second place of the event
@@ -670,6 +682,13 @@ def _link_causes(ctx: Context, events: list[EventRecord], by_token: dict[int, Ev
                 break
         if cause is None:
             continue
+        phrase_end = span[-1].right_edge.idx + len(span[-1].right_edge.text)
+        if relation == "causedBy" and cause.date is not None and \
+                cause.date.span.sentence == cause.evidence.sentence and \
+                not span.start_char <= cause.date.span.start < phrase_end:
+            # "decided on 6 January ... in connection with the appeal": the day is the decision's; the cause
+            # came before it, on a day this sentence does not tell
+            cause.date = None
         effect = None
         head = span.root.head if span.root.dep_ != "ROOT" else span.root
         if head.i in by_token:
@@ -691,6 +710,7 @@ def _link_causes(ctx: Context, events: list[EventRecord], by_token: dict[int, Ev
         target = effect.caused_by if relation == "causedBy" else effect.responds_to
         if cause.local_id not in target:
             target.append(cause.local_id)
+
 
 
 def _attach_measures(ctx: Context, events: list[EventRecord]) -> None:
