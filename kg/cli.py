@@ -146,7 +146,7 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
         raise KGError("--enable-updates needs a bearer token: add --token SECRET (or set KG_UPDATE_TOKEN)")
     app = create_app({"STORE": settings.store, "QUERY_TIMEOUT": settings.query_timeout,
                       "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token,
-                      "UPSTREAM": settings.upstream})
+                      "UPSTREAM": settings.upstream, "WARM_WORKERS": True})
     click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph")
 

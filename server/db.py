@@ -73,7 +73,10 @@ class KGStore:
 
 
 def init_app(app: Flask) -> None:
-    """Check the store named by the app's ``STORE`` setting (or ``UPSTREAM``) and set up its query pool."""
+    """Check the store named by the app's ``STORE`` setting (or ``UPSTREAM``) and set up its query pool.
+
+    With ``WARM_WORKERS`` set (``kg serve`` sets it), every query worker starts before the app serves.
+    """
     settings = app.config["SETTINGS"]
     if settings.upstream:
         from .upstream import open_upstream
@@ -86,6 +89,8 @@ def init_app(app: Flask) -> None:
     pool = QueryPool(path, size=settings.query_workers or settings.threads, timeout=settings.query_timeout)
     app.extensions["kg"] = KGStore(path, pool)
     atexit.register(pool.close)
+    if app.config.get("WARM_WORKERS"):
+        pool.warm()
 
 
 def get_store() -> KGStore:

@@ -17,17 +17,19 @@ import multiprocessing
 import queue
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 
 from kg.errors import QueryError
 
-from .guard import Malformed, Refused, check_query, is_update
+from .guard import Malformed, Refused, check_query, is_update, needs_parse
 
 logger = logging.getLogger(__name__)
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Most safety-check verdicts a pool keeps (the oldest goes first).
+VERDICTS = 512
 
 
 class QueryTimeout(QueryError):
@@ -105,23 +107,34 @@ def _term_json(term) -> dict:
 def _solutions_json(solutions, max_rows: int) -> bytes:
     """SELECT solutions as SPARQL JSON, at most ``max_rows`` of them.
 
+    Each distinct term is turned into JSON once per answer (labels, types and places recur on many
+    rows), and rows are joined as text, not built as dicts and dumped.
+
     Raises:
         TooManyRows: there are more than ``max_rows`` solutions.
     """
     variables = [v.value for v in solutions.variables]
-    bindings = []
+    keys = [json.dumps(name, ensure_ascii=False) + ":" for name in variables]
+    columns = list(enumerate(keys))
+    fragments: dict = {}
+    rows = []
     for solution in solutions:
-        if len(bindings) >= max_rows:
+        if len(rows) >= max_rows:
             raise TooManyRows(f"the answer has more than {max_rows} rows (KG_MAX_ROWS): "
                               "add a LIMIT, or page through it with LIMIT and OFFSET")
-        row = {}
-        for name in variables:
-            value = solution[name]
-            if value is not None:
-                row[name] = _term_json(value)
-        bindings.append(row)
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        cells = []
+        for index, key in columns:
+            value = solution[index]
+            if value is None:
+                continue
+            fragment = fragments.get(value)
+            if fragment is None:
+                fragment = fragments[value] = json.dumps(_term_json(value), ensure_ascii=False,
+                                                         separators=(",", ":"))
+            cells.append(key + fragment)
+        rows.append("{" + ",".join(cells) + "}")
+    head = json.dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(rows) + "]}}").encode("utf-8")
 
 
 def graph_answer(job: Job, triples: Iterable) -> Answer:
@@ -164,10 +177,9 @@ def execute(store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
     Returns:
         An :class:`Answer`: ``results``/``graph`` with the bytes, ``not-acceptable`` with the kind the query
         has when the client accepts no format for it, or ``refused``/``malformed``/``syntax``/``too-many-rows``/
-        ``error`` with a message.
+        ``error`` with a message. When the worker ran the safety check and it passed, ``extra["own_dataset"]``
+        is its verdict.
     """
-    import pyoxigraph as ox
-
     own_dataset = job.own_dataset
     if job.check:
         try:
@@ -176,6 +188,16 @@ def execute(store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
             return Answer("refused", str(exc).encode("utf-8"))
         except Malformed as exc:
             return Answer("malformed", str(exc).encode("utf-8"))
+    answer = _run_checked(store, job, own_dataset)
+    if job.check and answer.kind not in ("refused", "malformed"):
+        answer.extra["own_dataset"] = own_dataset
+    return answer
+
+
+def _run_checked(store, job: Job, own_dataset: bool) -> Answer:
+    """Run a query that passed the safety check; ``own_dataset`` is its verdict."""
+    import pyoxigraph as ox
+
     options: dict = {}
     if job.default_graph is None and job.named_graphs is None:
         if not own_dataset:
@@ -313,11 +335,37 @@ class QueryPool:
         self._gate = threading.Condition()
         self._active = 0
         self._writing = False
+        #: query text -> the safety check's verdict: own dataset or not, or the refusal to send again.
+        self._verdicts: dict[str, Answer | bool] = {}
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._context, self.store_path)
         worker.wait_ready(60)
         return worker
+
+    def warm(self, timeout: float = 120) -> None:
+        """Start every worker now, all at once, so that no request waits for one to start.
+
+        Without this, workers start on demand, the first time that many requests run together: under a
+        sudden burst of clients each new worker (a fresh Python process that opens the store) costs its
+        request a second or more.
+        """
+        with self._lock:
+            missing = self.size - self._started
+            self._started += missing
+        workers = [_Worker(self._context, self.store_path) for _ in range(missing)]
+        failed: Exception | None = None
+        for worker in workers:
+            try:
+                worker.wait_ready(timeout)
+            except WorkerFailed as exc:
+                with self._lock:
+                    self._started -= 1
+                failed = exc
+                continue
+            self._idle.put(worker)
+        if failed is not None:
+            raise failed
 
     def _acquire(self) -> _Worker:
         while True:
@@ -360,11 +408,32 @@ class QueryPool:
             self._gate.wait_for(lambda: not self._writing)
             self._active += 1
         try:
-            return self._run(job, self.timeout if timeout is None else timeout)
+            verdict = self._verdicts.get(job.query) if job.check else None
+            if isinstance(verdict, Answer):
+                return verdict
+            if verdict is not None:
+                job = replace(job, check=False, own_dataset=verdict)
+            answer = self._run(job, self.timeout if timeout is None else timeout)
+            if job.check and needs_parse(job.query):
+                self._remember(job.query, answer)
+            return answer
         finally:
             with self._gate:
                 self._active -= 1
                 self._gate.notify_all()
+
+    def _remember(self, text: str, answer: Answer) -> None:
+        """Keep the safety check's verdict on ``text`` (a refusal, or whether it has its own dataset)."""
+        if answer.kind in ("refused", "malformed") and "own_dataset" not in answer.extra:
+            verdict: Answer | bool = answer
+        elif "own_dataset" in answer.extra:
+            verdict = answer.extra["own_dataset"]
+        else:
+            return
+        with self._lock:
+            self._verdicts[text] = verdict
+            while len(self._verdicts) > VERDICTS:
+                self._verdicts.pop(next(iter(self._verdicts)))
 
     def _run(self, job: Job, limit: float) -> Answer:
         worker = self._acquire()
@@ -409,6 +478,8 @@ class QueryPool:
             self._gate.wait_for(lambda: self._active == 0)
         try:
             self._stop_idle()
+            with self._lock:
+                self._verdicts.clear()
             conn, child = self._context.Pipe()
             process = self._context.Process(target=_writer_main, args=(self.store_path, text, child), daemon=True,
                                             name="kg-update-worker")

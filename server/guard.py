@@ -6,9 +6,17 @@ the store has, and may not use ``SERVICE`` at all; updates (``LOAD`` among them)
 through ``/sparql``.
 
 A query whose text holds none of the words ``service``, ``load`` or ``from`` (in any case,
-anywhere, even inside an IRI or a variable name) and no ``\\u`` escape cannot use those
-features, so it passes without a second parse. Any other query is parsed with rdflib's SPARQL
-parser and its algebra is walked.
+anywhere, even inside an IRI or a variable name) outside its whole-line comments, and no ``\\u``
+escape anywhere, cannot use those features, so it passes without a second parse. Any other query
+is parsed with rdflib's SPARQL parser and its algebra is walked. A whole-line comment is a line
+whose first non-blank character is ``#`` and that has no quote character: in code such a line is
+all comment, inside a long string literal (which it cannot end, having no quote) it is all string,
+and no IRI holds a line break, so dropping it for the word check never hides code. (The header
+lines of ``queries/*.rq``, ``# answer: ... from ...``, are such lines.) ``\\u`` is looked for
+before anything is dropped, because escapes are decoded before comments are recognised.
+
+The endpoint keeps the verdicts of recent queries (:class:`server.executor.QueryPool`), so a query
+sent again is not parsed again.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }", frozenset())
 False
@@ -21,6 +29,7 @@ server.guard.Refused: SERVICE is not allowed: this endpoint answers from its own
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from kg.errors import QueryError
@@ -28,6 +37,8 @@ from kg.errors import QueryError
 logger = logging.getLogger(__name__)
 
 _SUSPECT = ("service", "load", "from", "\\u")
+#: SPARQL ends a comment at a line feed or carriage return only (not at str.splitlines' other breaks).
+_LINE_END = re.compile(r"[\r\n]")
 
 
 class Refused(QueryError):
@@ -61,6 +72,27 @@ def is_update(text: str) -> bool:
     return True
 
 
+def _is_comment_line(line: str) -> bool:
+    return line.lstrip().startswith("#") and "'" not in line and '"' not in line
+
+
+def needs_parse(text: str) -> bool:
+    """Whether ``text`` might use SERVICE, LOAD or FROM, so that only a full parse can tell (see the module doc).
+
+    >>> needs_parse("# answer: acting from 5 January\\nSELECT * { ?s ?p ?o }")
+    False
+    >>> needs_parse("SELECT ?from { ?s ?p ?from }")
+    True
+    >>> needs_parse("SELECT * { ?s ?p '''\\n# x''' } # from")
+    True
+    """
+    lowered = text.lower()
+    if "\\u" in lowered:
+        return True
+    code = "\n".join(line for line in _LINE_END.split(lowered) if not _is_comment_line(line))
+    return any(word in code for word in _SUSPECT)
+
+
 def check_query(text: str, graphs: frozenset[str]) -> bool:
     """Refuse a query that uses SERVICE or names graphs the store does not hold.
 
@@ -75,8 +107,7 @@ def check_query(text: str, graphs: frozenset[str]) -> bool:
         Refused: the query uses SERVICE, or FROM/FROM NAMED names a graph outside ``graphs``.
         Malformed: the query needed a full parse and does not parse (or is an update).
     """
-    lowered = text.lower()
-    if not any(word in lowered for word in _SUSPECT):
+    if not needs_parse(text):
         return False
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery

@@ -94,6 +94,28 @@ def test_from_a_graph_of_the_store_is_honoured(client, graphs):
     assert client.get("/sparql", query_string={"query": q}).json == expected
 
 
+def test_a_from_query_sent_again_keeps_its_dataset(client, graphs):
+    """The pool keeps the safety check's verdict on a query; the second answer must still honour FROM."""
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{graphs[1]}> WHERE {{ ?s ?p ?o }}"
+    expected = client.get("/sparql", query_string={"query": COUNT_ALL, "default-graph-uri": graphs[1]}).json
+    everything = client.get("/sparql", query_string={"query": COUNT_ALL}).json
+    assert expected != everything
+    for _ in range(3):
+        assert client.get("/sparql", query_string={"query": q}).json == expected
+
+
+def test_a_refusal_is_repeated_for_the_same_query(client):
+    q = "SELECT * FROM <http://example.org/not-here> WHERE { ?s ?p ?o }"
+    replies = [client.get("/sparql", query_string={"query": q}) for _ in range(3)]
+    assert [r.status_code for r in replies] == [403, 403, 403]
+    assert len({r.get_data(as_text=True) for r in replies}) == 1 and "not-here" in replies[0].get_data(as_text=True)
+
+
+def test_comment_lines_with_the_guarded_words_do_not_change_the_answer(client, articles):
+    commented = "# answer: taken from the service, load it\n  # and from here on\n" + SELECT
+    assert _select_values(client.get("/sparql", query_string={"query": commented})) == articles
+
+
 # --- content negotiation -------------------------------------------------------------------------
 
 def test_select_in_every_results_format(client, articles):

@@ -213,6 +213,10 @@ def test_service_from_and_load_never_connect(live_server, update_server, listene
         ({"query": f"PREFIX x: <{address}/> SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE x:q {{ ?s ?p ?o }} }} }}"},
          403),
         ({"query": f"SELECT * WHERE {{ \\u0053ERVICE <{address}/sparql> {{ ?s ?p ?o }} }}"}, 403),
+        ({"query": f"# rows from elsewhere\nSELECT * WHERE {{ SERVICE <{address}/sparql> {{ ?s ?p ?o }} }}"}, 403),
+        ({"query": f"SELECT * WHERE {{ ?s ?p ?o # \\u000A SERVICE <{address}/sparql> {{ ?s ?p ?o }}\n }}"}, 403),
+        # a "#" line that ends a long string is code, not a comment (rdflib's parser takes it for one: 400)
+        ({"query": f'SELECT * WHERE {{ ?s ?p """x\n# y""" . SERVICE <{address}/sparql> {{ ?s ?p ?o }} }}'}, 400),
         ({"query": f"SELECT * FROM <{address}/graph> WHERE {{ ?s ?p ?o }}"}, 403),
         ({"query": f"SELECT * FROM NAMED <{address}/graph> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"}, 403),
         ({"query": f"PREFIX x: <{address}/> SELECT * FROM x:graph WHERE {{ ?s ?p ?o }}"}, 403),
@@ -298,3 +302,22 @@ def _cmdline(pid: int) -> str:
 def _ignore_errors(url: str, query: str) -> None:
     with contextlib.suppress(requests.RequestException):
         requests.get(url, params={"query": query}, timeout=600)
+
+
+def test_kg_serve_starts_every_query_worker_before_it_answers(seed_build, tmp_path):
+    """No request waits for a worker to start: they are all up when /health first answers."""
+    from kg.config import Settings
+
+    settings = Settings.from_env()
+    expected = settings.query_workers or settings.threads
+    proc, url = start_server(seed_build / "store", log=tmp_path / "serve.log")
+    try:
+        workers = {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)}
+        assert len(workers) == expected
+        with ThreadPoolExecutor(expected) as pool:
+            replies = list(pool.map(lambda _: requests.get(url + "/sparql", params={"query": ARTICLES}, timeout=60),
+                                    range(2 * expected)))
+        assert all(r.status_code == 200 for r in replies)
+        assert {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)} == workers
+    finally:
+        stop_server(proc)
