@@ -348,3 +348,20 @@ def test_a_cause_does_not_take_the_day_of_what_it_caused(nlp):
     deployment, appeal = event_of(rec, "PeacekeepingDeployment"), event_of(rec, "Appeal")
     assert deployment.date is not None and deployment.date.start == "2022-03-06"
     assert appeal.date is None
+
+
+@pytest.mark.parametrize("text", [
+    "Those present declare that the congress should also be dissolved.",
+    "The ministers will stay in office until the appointment of a new cabinet.",
+])
+def test_a_possible_or_awaited_event_is_not_an_event(nlp, text):
+    rec = record_of(nlp, text)
+    assert [e for e in rec.events if e.event_class in ("Removal", "Appointment")] == []
+
+
+def test_who_suspends_or_demands_an_event_is_not_its_agent(nlp):
+    rec = record_of(nlp, "Arce said the government would suspend the fuel price increase. The union demanded the "
+                         "resignation of Eduardo del Castillo.")
+    assert event_of(rec, "PriceChange").agent_texts == [] and event_of(rec, "PriceChange").agents == []
+    resignation = event_of(rec, "Resignation")
+    assert resignation.agents == [] and resignation.agent_texts == []

@@ -107,6 +107,25 @@ def _can_act(ctx: Context, token: Token) -> bool:
 
 
 @lru_cache(maxsize=1)
+def not_agent_verbs() -> tuple[str, ...]:
+    """Stems of verbs whose subject is not the agent of the event their object names (kg/data/not_agent_verbs.txt)."""
+    return tuple(row[0] for row in load_table("not_agent_verbs.txt"))
+
+
+@lru_cache(maxsize=1)
+def modal_words() -> frozenset[str]:
+    return frozenset(row[0] for row in load_table("modal_words.txt"))
+
+
+def _untold(root: Token) -> bool:
+    """Whether a trigger tells no event that happened: a verb with a modal ("should be dissolved"), or a noun
+    of an "until" phrase ("until the appointment of a new cabinet")."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal_words() for c in root.children):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "until"
+
+
+@lru_cache(maxsize=1)
 def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
     """(nouns of buildings and sites, general words that refer back to one) from kg/data/facility_nouns.tsv."""
     rows = load_table("facility_nouns.tsv")
@@ -371,7 +390,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             continue
         root = span.root
         # "protest sites", "riot police": a trigger that only modifies another noun is not an event
-        if root.dep_ == "compound" and root.head.lower_ not in lexicon:
+        if root.dep_ == "compound" and root.head.lower_ not in lexicon or _untold(root):
             continue
         inside = range(span.start, span.end)
         agents, targets, participants = _Roles(ctx, inside, True), _Roles(ctx, inside), _Roles(ctx, inside, True)
@@ -439,7 +458,9 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                             targets.add(t, AGENT_KINDS)
             if verb is not None:
                 clause = verb
-                if root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
+                if verb.lower_.startswith(not_agent_verbs()):
+                    pass  # "would suspend the increase": the subject undoes or judges the event, it did not do it
+                elif root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
                         root.dep_ == "pobj" and root.head.head.i == verb.i and trig.event_class in DECIDED_CLASSES):
                     subject_verb = verb
                     for _ in range(3):
