@@ -1,7 +1,8 @@
 """The native SHACL validator (kg/shacl.py) finds exactly what pySHACL finds, with ontology/shapes.ttl.
 
 pySHACL is the oracle: both run on the seed build's asserted graph, on a graph broken so that every constraint
-component of shapes.ttl fires, and (batched, as the build runs it) on the seed build's N-Quads.
+component of shapes.ttl fires, on a small synthetic build, and (batched, as the build runs it) on the seed build's
+N-Quads.
 """
 
 from __future__ import annotations
@@ -187,3 +188,21 @@ def test_engine_switch(monkeypatch):
     monkeypatch.setenv("KG_SHACL", "other")
     with pytest.raises(ValidationError, match="unknown SHACL engine"):
         engine()
+
+
+def test_synthetic_build_same_problems_as_pyshacl(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.config import Settings
+    from kg.pipeline import run_build
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, "-m", "bench.synth", str(corpus), "--articles", "12"], check=True,
+                   cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+    out = tmp_path / "out"
+    run_build([corpus], Settings.from_env(out=str(out)), use_cache=False)  # its gate ran the native engine
+    graph = asserted_graph_from_nquads(out / "kg.nq")
+    native, _ = same(graph)
+    assert native.nodes > 200
