@@ -365,3 +365,14 @@ def test_who_suspends_or_demands_an_event_is_not_its_agent(nlp):
     assert event_of(rec, "PriceChange").agent_texts == [] and event_of(rec, "PriceChange").agents == []
     resignation = event_of(rec, "Resignation")
     assert resignation.agents == [] and resignation.agent_texts == []
+
+
+@pytest.mark.parametrize(("text", "cls", "place"), [
+    ("A state of emergency was declared in Mombasa, the port city located in the county of Kilifi.",
+     "StateOfEmergency", "Mombasa"),
+    ("Protests took place in Kisumu, a city which lies on the shore of Lake Victoria near Uganda.",
+     "Demonstration", "Kisumu"),
+])
+def test_a_place_that_says_where_another_lies_is_not_a_place_of_the_event(nlp, text, cls, place):
+    rec = record_of(nlp, text)
+    assert [p for e in rec.events if e.event_class == cls for p in names(e.places) + e.place_texts] == [place]

@@ -270,6 +270,7 @@ def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREP
                 if line_of is not None and _line_between(ctx, pobj.left_edge.idx, pobj.right_edge.idx, line_of):
                     continue
                 found = ctx.mentions_in(pobj.left_edge.idx, pobj.right_edge.idx + len(pobj.right_edge.text), (PLACE,))
+                found = [m for m in found if not _in_clause_of(pobj, m)]
                 if found:
                     for m in found:
                         if m not in mentions:
@@ -282,9 +283,16 @@ def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREP
             if listed is not None:
                 end = listed.right_edge.idx + len(listed.right_edge.text)
                 mentions += [m for m in ctx.mentions_in(listed.left_edge.idx, end, (PLACE,)) if m not in mentions]
-    # a place mention that is a nested "in X" of another place ("the centre of Lima") is kept;
-    # a country that contains a more specific place of the same phrase is not dropped here (build links both)
+    # a place mention that is a nested "in X" of another place ("the centre of Lima") is kept; a country
+    # beside a more specific place is dropped by the caller
     return mentions, texts
+
+
+def _in_clause_of(noun: Token, mention: Mention) -> bool:
+    """Whether ``mention`` stands in a clause that describes ``noun`` ("Almaty, ... its capital located in the
+    region of X", "Gao, which lies near Y"): it says where the place is, it is not a place of the event."""
+    return any(tok.dep_ in ("acl", "relcl") and tok.i != noun.i
+               and tok.left_edge.idx <= mention.span.start <= tok.right_edge.idx for tok in noun.subtree)
 
 
 def _facility_tokens(token: Token) -> list[Token]:
