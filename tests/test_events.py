@@ -376,3 +376,10 @@ def test_who_suspends_or_demands_an_event_is_not_its_agent(nlp):
 def test_a_place_that_says_where_another_lies_is_not_a_place_of_the_event(nlp, text, cls, place):
     rec = record_of(nlp, text)
     assert [p for e in rec.events if e.event_class == cls for p in names(e.places) + e.place_texts] == [place]
+
+
+def test_what_filled_a_stretch_of_time_takes_neither_the_clause_day_nor_place(nlp):
+    rec = record_of(nlp, "Ministers and farmers met in Nairobi on Sunday, after eleven days of protests in which "
+                         "four people died.", date="2023-03-13")
+    protest = event_of(rec, "Demonstration")
+    assert protest.date is None and protest.places == [] and protest.place_texts == []

@@ -117,6 +117,16 @@ def modal_words() -> frozenset[str]:
     return frozenset(row[0] for row in load_table("modal_words.txt"))
 
 
+@lru_cache(maxsize=1)
+def duration_words() -> frozenset[str]:
+    return frozenset(row[0] for row in load_table("duration_words.txt"))
+
+
+def _over_a_period(root: Token) -> bool:
+    """"after eleven days of unrest": a trigger that names what filled a stretch of time."""
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in duration_words()
+
+
 def _untold(root: Token) -> bool:
     """Whether a trigger tells no event that happened: a verb with a modal ("should be dissolved"), or a noun
     of an "until" phrase ("until the appointment of a new cabinet")."""
@@ -366,6 +376,10 @@ def _nearest_date(ctx: Context, sent_no: int, token: Token, clause: Token | None
     return min(dates, key=lambda d: abs(d.span.start - token.idx))
 
 
+def _trigger_root(ctx: Context, event: EventRecord) -> Token:
+    return ctx.doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand").root
+
+
 def _line_between(ctx: Context, start: int, end: int, char: int) -> bool:
     """Whether a line break stands between the text ``start``..``end`` and the character ``char``."""
     return "\n" in ctx.text[min(start, char):max(end, char)]
@@ -464,6 +478,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     if tok.dep_ == "prep" and tok.lower_ in ("to", "from") and tok.i not in inside:
                         for t in _role_tokens(tok, ("pobj",)):
                             targets.add(t, AGENT_KINDS)
+            if verb is not None and _over_a_period(root):
+                verb = None  # it lasted before the clause it is written in: neither its day nor its place
             if verb is not None:
                 clause = verb
                 if verb.lower_.startswith(not_agent_verbs()):
@@ -494,13 +510,13 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             place_mentions = facility_places
         if not place_mentions and not place_texts:
             place_mentions = _where_clause_place(ctx, clause)
-        if not place_mentions and not place_texts and clause is not root.sent.root:
+        if not place_mentions and not place_texts and clause is not root.sent.root and not _over_a_period(root):
             place_mentions, place_texts = _places(ctx, [root.sent.root], preps, root.idx)
         if not all(is_country(m) for m in place_mentions):
             # "in Kazakhstan's Aktau", "in the city of X, in western Y": a country named beside a place
             # in it says where that place lies; it is not a second place of the event
             place_mentions = [m for m in place_mentions if not is_country(m)]
-        date = _nearest_date(ctx, sent_no, root, clause)
+        date = None if _over_a_period(root) else _nearest_date(ctx, sent_no, root, clause)
         if trig.event_class in PERIOD_CLASSES:
             date = _period_date(ctx, sent_no, date)
         if trig.event_class in ADDRESSED_CLASSES:
@@ -598,7 +614,8 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             current = None
         if current is None or sent_no - last > NARRATIVE_WINDOW:
             continue
-        undated = [e for e in by_sentence.get(sent_no, []) if e.date is None and e.event_class in NARRATIVE_CLASSES]
+        undated = [e for e in by_sentence.get(sent_no, []) if e.date is None and e.event_class in NARRATIVE_CLASSES
+                   and not _over_a_period(_trigger_root(ctx, e))]
         for ev in undated:
             ev.date = current
         if undated:
