@@ -377,7 +377,7 @@ class _Checker:
     def __init__(self, data: TripleIndex) -> None:
         self.data = data
         self._conforms: dict = {}
-        self.datatypes: dict = {}
+        self._verdicts: dict = {}
         self._rdflib: dict = {}
 
     def rdf(self, term):
@@ -404,10 +404,13 @@ class _Checker:
     def _failing(self, c: Constraint, shape: Shape, focus, values: set) -> Iterator:
         """The value nodes that fail ``c`` (``None`` for a result about the focus node without a value)."""
         kind, arg = c.kind, c.value
-        if kind == "value":
-            test = c.test
+        if kind == "value":  # the verdict on a value node depends on the node only: each is tested once
+            test, verdicts, key = c.test, self._verdicts, id(c)
             for v in values:
-                if not test(self, v, arg):
+                ok = verdicts.get((key, v))
+                if ok is None:
+                    ok = verdicts[key, v] = test(self, v, arg)
+                if not ok:
                     yield v
         elif kind == "min":
             if len(values) < arg:
@@ -432,13 +435,7 @@ class _Checker:
 
 
 def _datatype_ok(checker, v, datatype) -> bool:
-    if not isinstance(v, _LITERAL):
-        return False
-    key = (v, datatype)
-    ok = checker.datatypes.get(key)
-    if ok is None:
-        ok = checker.datatypes[key] = _literal_has_datatype(checker.rdf(v), datatype)
-    return ok
+    return isinstance(v, _LITERAL) and _literal_has_datatype(checker.rdf(v), datatype)
 
 
 def _literal_has_datatype(v: Literal, datatype) -> bool:
