@@ -3,7 +3,8 @@
 The shapes are read at run time: :func:`compile_shapes` turns the shapes graph into :class:`Shape` objects and fails
 (:class:`UnsupportedShape`, naming the component) on anything it does not implement, so that a new kind of
 constraint in shapes.ttl can never pass silently. :class:`TripleIndex` holds the data graph (ontology plus asserted
-triples) as dictionaries of rdflib terms; :func:`run` evaluates every shape on its targets.
+triples) as dictionaries of pyoxigraph terms; :func:`run` evaluates every shape on its targets in plain Python, and
+turns into rdflib terms only the literals a value check reads (and the nodes of a result).
 
 Why not SPARQL over an Oxigraph store: the store normalises typed literals (``"5"^^xsd:nonNegativeInteger`` comes
 back as an ``xsd:integer``, ``"01"`` as ``"1"``) and renames blank nodes, which would change what sh:datatype,
@@ -13,7 +14,7 @@ results are the same as pySHACL's; ``tests/test_shacl_native.py`` compares the t
 
 Implemented: targets sh:targetClass (with ``rdfs:subClassOf*``) and sh:targetSubjectsOf; sh:property with
 sh:path (an IRI, or sh:oneOrMorePath / sh:zeroOrMorePath / sh:zeroOrOnePath / sequence / sh:alternativePath of
-those); sh:datatype, sh:minCount, sh:maxCount, sh:class, sh:nodeKind, sh:pattern (+ sh:flags), sh:in,
+those); sh:datatype, sh:minCount, sh:maxCount, sh:class, sh:nodeKind, sh:pattern (+ sh:flags i and m), sh:in,
 sh:minInclusive, sh:maxInclusive, sh:lessThan, sh:lessThanOrEquals, sh:hasValue, sh:qualifiedValueShape with
 sh:qualifiedMinCount / sh:qualifiedMaxCount, sh:or; sh:severity and sh:message.
 """
@@ -73,8 +74,8 @@ class Shape:
     message: str | None = None
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
-    target_classes: list[URIRef] = field(default_factory=list)
-    target_subjects_of: list[URIRef] = field(default_factory=list)
+    target_classes: list = field(default_factory=list)  # pyoxigraph NamedNodes, as the data's terms
+    target_subjects_of: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,7 @@ def compile_shapes(shapes: Graph) -> list[Shape]:
     for node in shapes.subjects(RDF.type, RDFS.Class):
         if (node, RDF.type, SH.NodeShape) in shapes:
             raise UnsupportedShape(f"implicit class targets (shape {node} is an rdfs:Class) are not supported")
-    top = [_compile(shapes, node, compiled, nested=False) for node in sorted(targeted, key=str)]
-    return top
+    return [_compile(shapes, node, compiled, nested=False) for node in sorted(targeted, key=str)]
 
 
 def _name(shapes: Graph, term) -> str:
@@ -228,10 +228,10 @@ def _kind(shapes, node, value, compiled):
 
 def _pattern(shapes, node, value, compiled):
     flags = 0
-    for letter in str(shapes.value(node, SH.flags) or ""):
-        if letter not in "imsx":
+    for letter in str(shapes.value(node, SH.flags) or "").lower():
+        if letter not in "im":  # the two flags pySHACL honours (it ignores the others)
             raise UnsupportedShape(f"sh:flags {letter!r} (shape {node}) is not supported")
-        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}[letter]
+        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE}[letter]
     return re.compile(str(value), flags)
 
 
