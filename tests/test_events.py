@@ -383,3 +383,10 @@ def test_what_filled_a_stretch_of_time_takes_neither_the_clause_day_nor_place(nl
                          "four people died.", date="2023-03-13")
     protest = event_of(rec, "Demonstration")
     assert protest.date is None and protest.places == [] and protest.place_texts == []
+
+
+def test_what_an_event_was_for_is_the_same_event(nlp):
+    rec = record_of(nlp, "In Kampala, the police were shooting tear gas and rubber bullets to disperse the crowd. "
+                         "Thousands of people poured into the streets of Gulu to demonstrate against the tax.")
+    assert len([e for e in rec.events if e.event_class == "Clash"]) == 1
+    assert len([e for e in rec.events if e.event_class == "Demonstration" and e.evidence.sentence == 1]) == 1

@@ -127,6 +127,16 @@ def _over_a_period(root: Token) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in duration_words()
 
 
+def _purpose_of_told(root: Token, event_class: str, by_token: dict[int, EventRecord]) -> bool:
+    """"police fired tear gas to disperse the crowd", "took to the streets to protest": a trigger in a "to"
+    clause that says what an event of its class, told just before it, was for is that same event."""
+    if root.dep_ not in ("advcl", "xcomp") or not any(c.dep_ == "aux" and c.lower_ == "to" for c in root.children):
+        return False
+    own = {t.i for t in root.subtree}
+    return any(t.i not in own and t.i in by_token and by_token[t.i].event_class == event_class
+               for t in root.head.subtree)
+
+
 def _untold(root: Token) -> bool:
     """Whether a trigger tells no event that happened: a verb with a modal ("should be dissolved"), or a noun
     of an "until" phrase ("until the appointment of a new cabinet")."""
@@ -413,6 +423,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         root = span.root
         # "protest sites", "riot police": a trigger that only modifies another noun is not an event
         if root.dep_ == "compound" and root.head.lower_ not in lexicon or _untold(root):
+            continue
+        if _purpose_of_told(root, trig.event_class, by_token):
             continue
         inside = range(span.start, span.end)
         agents, targets, participants = _Roles(ctx, inside, True), _Roles(ctx, inside), _Roles(ctx, inside, True)
