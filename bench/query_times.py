@@ -1,0 +1,97 @@
+"""Time every ``queries/*.rq`` and ``bench/queries/*.rq`` on a store directly (no HTTP), one child each.
+
+``python -m bench.query_times STORE [--timeout S] [--repeat N] [--only PREFIX,...] [--answers FILE]``
+
+Each query runs in a fresh child process that opens the store read-only (union default graph, as
+``kg serve`` does), runs the query ``--repeat`` times and reports the best time and the number of
+rows; a child that passes ``--timeout`` seconds is killed and reported as such. ``--answers FILE``
+also writes a digest of each answer (the sorted rows as N-Triples terms), so that two versions of a
+query can be checked to give the same answer on a large build, not only on the seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+
+from .common import ROOT
+from .serving import query_files
+
+
+def _answer_lines(result) -> list[str]:
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return [str(bool(result))]
+    if isinstance(result, ox.QueryTriples):
+        return sorted(str(t) for t in result)
+    names = [v.value for v in result.variables]
+    return sorted("\t".join(str(row[n]) if row[n] is not None else "" for n in names) for row in result)
+
+
+def _child(store_path: str, text: str, repeat: int, conn) -> None:
+    from kg.store import open_store
+
+    store = open_store(store_path, read_only=True)
+    best = None
+    lines: list[str] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        lines = _answer_lines(store.query(text, use_default_graph_as_union=True))
+        took = time.perf_counter() - start
+        best = took if best is None else min(best, took)
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    conn.send((best, len(lines), digest))
+
+
+def time_query(store_path: str, path: Path, timeout: float, repeat: int) -> dict:
+    """Run one query file in a child process; ``seconds`` is ``None`` when it passed ``timeout``."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_child, args=(store_path, path.read_text(encoding="utf-8"), repeat, child))
+    process.start()
+    child.close()
+    try:
+        if parent.poll(timeout * repeat + 30):
+            seconds, rows, digest = parent.recv()
+            return {"query": str(path.relative_to(ROOT)), "seconds": seconds, "rows": rows, "digest": digest}
+        return {"query": str(path.relative_to(ROOT)), "seconds": None, "rows": None, "digest": None}
+    except EOFError:
+        return {"query": str(path.relative_to(ROOT)), "seconds": None, "rows": None, "digest": "failed"}
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store")
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--only", default="", help="comma-separated prefixes of query file names")
+    parser.add_argument("--answers", help="write the times, row counts and answer digests here (JSON)")
+    args = parser.parse_args(argv)
+    prefixes = [p for p in args.only.split(",") if p]
+    results = []
+    for path in query_files():
+        if prefixes and not any(path.name.startswith(p) for p in prefixes):
+            continue
+        if "SERVICE" in path.read_text(encoding="utf-8"):
+            continue
+        result = time_query(args.store, path, args.timeout, args.repeat)
+        results.append(result)
+        seconds = "timeout" if result["seconds"] is None else f"{result['seconds']:.3f}"
+        print(f"{path.name:40} {seconds:>9} s  rows {result['rows']}  {result['digest']}", flush=True)
+    if args.answers:
+        Path(args.answers).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
