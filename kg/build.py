@@ -216,7 +216,7 @@ def _agent(graph: GraphLike, minter: Minter, resolution: Resolution, mention: Me
     if mention is None and (entity := resolution.lookup(article, text)) is not None:
         if entity.kind in ROLE_KINDS[role]:
             return entity_iri(minter, entity)
-        if role != PLACE:  # "Kazakhstan is experiencing a blackout": a place is no agent
+        if role != PLACE:  # "Kenya is experiencing a blackout": a place is no agent
             logger.info("%s %r left out: names a %s", role, text, entity.kind)
             return None
         # "in X" where the corpus took X for an organisation: the place read from the text stays

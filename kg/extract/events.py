@@ -309,7 +309,7 @@ def _places(ctx: Context, heads: list[Token], preps: frozenset[str] = PLACE_PREP
 
 
 def _in_clause_of(noun: Token, mention: Mention) -> bool:
-    """Whether ``mention`` stands in a clause that describes ``noun`` ("Almaty, ... its capital located in the
+    """Whether ``mention`` stands in a clause that describes ``noun`` ("Mombasa, ... the port city located in the
     region of X", "Gao, which lies near Y"): it says where the place is, it is not a place of the event."""
     return any(tok.dep_ in ("acl", "relcl") and tok.i != noun.i
                and tok.left_edge.idx <= mention.span.start <= tok.right_edge.idx for tok in noun.subtree)
@@ -525,7 +525,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         if not place_mentions and not place_texts and clause is not root.sent.root and not _over_a_period(root):
             place_mentions, place_texts = _places(ctx, [root.sent.root], preps, root.idx)
         if not all(is_country(m) for m in place_mentions):
-            # "in Kazakhstan's Aktau", "in the city of X, in western Y": a country named beside a place
+            # "in Kenya's Mombasa", "in the city of X, in western Y": a country named beside a place
             # in it says where that place lies; it is not a second place of the event
             place_mentions = [m for m in place_mentions if not is_country(m)]
         date = None if _over_a_period(root) else _nearest_date(ctx, sent_no, root, clause)
