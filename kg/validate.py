@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from .config import ONTOLOGY_DIR
-from .errors import StoreError, ValidationError
+from .errors import KGError, StoreError, ValidationError
 from .shacl import rdflib_term
 from .spool import SubjectIndex
 
@@ -93,11 +93,11 @@ def engine(name: str | None = None) -> str:
     """The validation engine: ``name`` if given, else ``KG_SHACL``, else ``native``.
 
     Raises:
-        ValidationError: not one of :data:`ENGINES`.
+        KGError: not one of :data:`ENGINES`.
     """
     name = (name or os.environ.get("KG_SHACL") or "native").strip().lower()
     if name not in ENGINES:
-        raise ValidationError(f"unknown SHACL engine {name!r} (KG_SHACL / --engine): choose {' or '.join(ENGINES)}")
+        raise KGError(f"unknown SHACL engine {name!r} (KG_SHACL / --engine): choose {' or '.join(ENGINES)}")
     return name
 
 

@@ -13,7 +13,7 @@ import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg.errors import ValidationError
+from kg.errors import KGError, ValidationError
 from kg.namespaces import NG
 from kg.shacl import SH, TripleIndex, UnsupportedShape, compile_shapes, run
 from kg.spool import SubjectIndex
@@ -144,7 +144,8 @@ def test_every_component_fires_and_matches_pyshacl(seed_graph):
     assert any(m.startswith("More than 1 values on ") for m in texts)  # pySHACL's default wording
 
 
-def test_batched_native_equals_whole_pyshacl(seed_build, seed_graph, tmp_path):
+@pytest.mark.parametrize("engine_name", ["native", "pyshacl"])
+def test_batched_equals_whole_pyshacl(seed_build, seed_graph, tmp_path, engine_name):
     from kg.owl import ontology_graph
 
     lines = sorted({line for line in (seed_build / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -154,7 +155,7 @@ def test_batched_native_equals_whole_pyshacl(seed_build, seed_graph, tmp_path):
     index.write(lines)
     try:
         batched = validate_in_batches(index, ontology_graph(), [subjects[i::3] for i in range(3)],
-                                      engine_name="native")
+                                      engine_name=engine_name)
     finally:
         index.close()
     oracle = validate(seed_graph, engine_name="pyshacl")
@@ -186,8 +187,9 @@ def test_engine_switch(monkeypatch):
     assert engine() == "pyshacl"
     assert engine("native") == "native"
     monkeypatch.setenv("KG_SHACL", "other")
-    with pytest.raises(ValidationError, match="unknown SHACL engine"):
+    with pytest.raises(KGError, match="unknown SHACL engine") as raised:
         engine()
+    assert not isinstance(raised.value, ValidationError)  # exit code 1, not 3 (the graph is not at fault)
 
 
 def test_synthetic_build_same_problems_as_pyshacl(tmp_path):
