@@ -11,8 +11,10 @@ Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends
    "Volodymyr Zelensky"; "Zelenskiy"). Names of different kinds never merge (a city is not a person),
    nor names of different lengths ("Kyiv" / "Kyiv Oblast"; "Security Council" /
    "Collective Security Council").
-4. **Surnames.** A one-word person name that is the last word of exactly one full person name
-   of the same article (else of the corpus) is that person.
+4. **Surnames.** A one-word person name, or a surname after honorifics or title words ("Mr X",
+   "General X", "President X"; ``kg/data/honorifics.txt`` and the words of ``titles.jsonl``), that is
+   the last word of exactly one full person name of the same article (else of the corpus) is that
+   person. A surname two people share stays unresolved (its own node), never given to either.
 5. **Titles.** A title right next to a person's name ("President Jane Doe", "the mayor of X,
    Jane Doe") denotes that person and makes them the article's holder of the title; a bare title
    ("the president", "the head of state") denotes the article's holder of it (or, for a title
@@ -20,7 +22,9 @@ Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends
 
 Use by other extractors: :meth:`Resolution.entity_of` gives a mention's entity (``None`` for an
 unresolved title); :meth:`Resolution.lookup` resolves a name or title string as written in an
-article (``resolution.lookup(article_id, "the head of state")``) to an entity, or ``None``.
+article (``resolution.lookup(article_id, "the head of state")``) to an entity, or ``None``; it
+resolves short forms the model did not tag as names ("Iturriaga told reporters", "Interior Minister
+Doe said") by the same surname rule.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from .extract.context import load_table
 from .extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from .extract.titles import TITLE_LABEL, split_title
 from .iri import slugify
@@ -82,6 +87,8 @@ class Resolution:
     holders: dict[tuple[str, str], str] = field(default_factory=dict)
     unresolved: list[Mention] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    #: surname -> article -> keys of the people of that surname named in the article (full names only)
+    surnames: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def entity_of(self, mention: Mention) -> Entity | None:
         """The entity a mention denotes, or ``None`` (a title whose holder the text does not say)."""
@@ -105,6 +112,10 @@ class Resolution:
         key = self.holders.get((article_id, folded))
         if key:
             return self.entities[key]
+        surname = short_form(clean_name(text), _prefix_words(self.titles), loose=True)
+        if surname is not None and surname in self.surnames:
+            key = _only_bearer(self.surnames[surname], article_id)
+            return self.entities[key] if key else None
         head, qualifier = split_title(folded)
         title_key = self.titles.get(folded) or self.titles.get(head)
         if title_key is None:
@@ -146,6 +157,55 @@ def similar_names(a: str, b: str) -> float:
         if x != y and SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY:
             return 0.0
     return SequenceMatcher(None, a, b).ratio()
+
+
+def _prefix_words(titles: dict[str, str]) -> frozenset[str]:
+    """Words that may stand before a surname without being part of the name: honorifics and title words."""
+    words = {row[0].strip().lower().rstrip(".") for row in load_table("honorifics.txt") if row and row[0].strip()}
+    for term in titles:
+        words.update(w for w in term.split() if w not in ("of", "the"))
+    return frozenset(words)
+
+
+def short_form(name: str, prefixes: frozenset[str], loose: bool = False) -> str | None:
+    """The folded surname when ``name`` is a short form of a person's name, else ``None``.
+
+    A short form is one word ("Doe"), or honorifics and title words before one word ("Mr Doe",
+    "President Doe"). With ``loose`` (text as written, not a tagged name), capitalised qualifiers may
+    come before the title word next to the surname ("Interior Minister Doe", "Chilean President Doe").
+
+    >>> p = frozenset({"mr", "president", "minister"})
+    >>> short_form("Doe", p), short_form("Mr. Doe", p), short_form("John Doe", p)
+    ('doe', 'doe', None)
+    >>> short_form("Interior Minister Doe", p), short_form("Interior Minister Doe", p, loose=True)
+    (None, 'doe')
+    >>> short_form("the minister", p), short_form("Doe's office", p, loose=True)
+    (None, None)
+    """
+    words = [w.rstrip(".") for w in name.split()]
+    if not words or len(words) > 5 or not words[-1][:1].isupper():
+        return None
+    surname = fold(words[-1])
+    if len(surname.split()) != 1 or not surname.isalpha():
+        return None
+    before = words[:-1]
+    if not before:
+        return surname
+    if fold(before[-1]) not in prefixes:
+        return None
+    for word in before[:-1]:
+        if fold(word) not in prefixes and not (loose and word[:1].isupper()):
+            return None
+    return surname
+
+
+def _only_bearer(articles: dict[str, set[str]], article_id: str) -> str | None:
+    """The one person of a surname named in the article, else in the corpus; ``None`` when two share it."""
+    local = articles.get(article_id, set())
+    if local:
+        return next(iter(local)) if len(local) == 1 else None
+    anywhere = set().union(*articles.values())
+    return next(iter(anywhere)) if len(anywhere) == 1 else None
 
 
 def _qualifiers_agree(a: str | None, b: str | None) -> bool:
@@ -239,15 +299,24 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                 if score >= NAME_SIMILARITY:
                     clusters.union(a, b, f"spelling variant of the same {kind} name (similarity {score:.2f})")
 
-    # surnames: one-word person names to the unique full name ending in that word
+    # surnames: short forms of person names to the unique full name ending in that surname
     articles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for mention in named:
         articles_of[keys_of[mention]].add(mention.span.article_id)
-    full_names = [k for k in by_kind.get(PERSON, []) if len(k[1].split()) > 1]
-    for key in by_kind.get(PERSON, []):
-        if len(key[1].split()) != 1 or key in entry_of:
+    prefixes = _prefix_words(gazetteer.titles)
+    strict = frozenset(w for row in load_table("honorifics.txt") for w in row[:1])
+    short = {k: short_form(k[1].title(), prefixes if k[0] == PERSON else strict)
+             for k in sorted(clusters.parent)}
+    full_names = [k for k in by_kind.get(PERSON, []) if len(k[1].split()) > 1 and short[k] is None]
+    for key in sorted(clusters.parent):
+        # a one-word person name; or honorifics before a surname ("Ms Doe"; "General Doe", which the model
+        # may call an organisation); the last word must be a person's surname, else it is no short form
+        surname = short[key] if key[0] == PERSON or len(key[1].split()) > 1 else None
+        if surname is None or key in entry_of:
             continue
-        same = [k for k in full_names if k[1].split()[-1] == key[1]]
+        same = [k for k in full_names if k[1].split()[-1] == surname]
+        if not same:
+            continue
         candidates = {clusters.find(k) for k in same}
         local = {clusters.find(k) for k in same if articles_of[k] & articles_of[key]}
         chosen = local if len(local) == 1 else candidates
@@ -268,7 +337,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         mentions = groups[root]
         members = sorted({k for k in clusters.parent if clusters.find(k) == root})
         entry = next((entry_of[k] for k in members if k in entry_of), None)
-        label = entry.label if entry else _choose_label(m.name for m in mentions)
+        full = [m.name for m in mentions if short.get((m.kind, fold(m.name))) is None] or [m.name for m in mentions]
+        label = entry.label if entry else _choose_label(full)  # "Tomas Rivas", not "General Rivas"
         kind = entry.kind if entry else root[0]
         subtypes = Counter(m.subtype for m in mentions if m.subtype)
         subtype = entry.subtype if entry and entry.subtype else (
@@ -327,7 +397,16 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
                 len(of_mention), len(entities), len(merges), len(unresolved))
-    return Resolution(entities, merges, of_mention, names, holders, unresolved, dict(gazetteer.titles))
+    surname_index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for entity in entities.values():
+        if entity.kind != PERSON:
+            continue
+        full = {fold(n) for n in (entity.label, *entity.aliases)}
+        for surname in {n.split()[-1] for n in full if len(n.split()) > 1 and n.split()[-1] not in prefixes}:
+            for mention in entity.mentions:
+                surname_index[surname][mention.span.article_id].add(entity.key)
+    return Resolution(entities, merges, of_mention, names, holders, unresolved, dict(gazetteer.titles),
+                      {s: dict(a) for s, a in surname_index.items()})
 
 
 def _home_countries(named: list[Mention], of_mention: dict[Mention, str],
