@@ -86,3 +86,37 @@ def test_at_the_request_of_x_is_an_appeal_by_x_to_the_organisation_that_acts(nlp
     appeal = next(s for s in rec.statements if s.act_class == "Appeal")
     assert appeal.speaker is not None and appeal.speaker.name == "Macky Sall"
     assert appeal.addressee is not None and appeal.addressee.name == "African Union"
+
+
+def test_a_quoted_word_inside_what_was_said_is_not_the_quote(nlp):
+    """Invented: quote marks around a word of the clause do not make that word the statement, and the text
+    between a closing and the next opening mark is no quote."""
+    rec = record_of(nlp, 'The governor promised a "tough" response to the looting in the port: "We will not '
+                         'allow the city to burn," she told local radio.')
+    promised = next(s for s in rec.statements if s.status == "promised")
+    assert promised.quote == 'a "tough" response to the looting in the port'
+    rec = record_of(nlp, 'The minister said that the army would guard what he called "critical sites" in the '
+                         'north.')
+    assert rec.statements[0].quote.startswith("that the army would guard")
+
+
+def test_calling_someone_a_name_addresses_nobody(nlp):
+    """Invented: "called the strikers 'saboteurs'" names the strikers; "called on the strikers" addresses them."""
+    rec = record_of(nlp, 'The transport minister called the strikers "saboteurs" and promised to reopen the '
+                         'railway.')
+    named = next(s for s in rec.statements if s.status != "promised")
+    assert named.addressee is None and named.addressee_text is None
+    assert "saboteurs" in named.quote and "strikers" in named.quote
+    assert next(s for s in rec.statements if s.status == "promised").quote == "to reopen the railway"
+    rec = record_of(nlp, "The mayor called on the strikers to return to work.")
+    st = rec.statements[0]
+    assert (st.addressee.name if st.addressee else st.addressee_text) is not None
+
+
+def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp):
+    """Invented: the day of the rallies told in the report is not the day of the report."""
+    rec = record_of(nlp, "The situation in the capital, where the marches were held on Tuesday, is calm, "
+                         "Radio Kaduna reports.", "2021-03-12")
+    (st,) = rec.statements
+    assert st.speaker.name == "Radio Kaduna" and "held on Tuesday" in st.quote
+    assert st.date is None or st.date.start != "2021-03-09", st.date

@@ -26,7 +26,8 @@ from .sentences import sentence_key
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
-_QUOTE = re.compile(r'"([^"]{8,})"')
+#: Least share of a verb's complement that quoted words must cover to be given as the quote.
+QUOTE_SHARE = 0.8
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
                             "requests"})
@@ -69,17 +70,54 @@ def _speaker(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
     return None, None
 
 
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """Offsets of the quoted passages of at least 8 characters; quote marks pair in order (1st with 2nd, 3rd
+    with 4th), so the text between a closing and the next opening mark is never a quote.
+
+    >>> t = 'He promised a "harsh" response: "We will act as hard as possible," he said.'
+    >>> [t[a:b] for a, b in _quoted(t)]
+    ['We will act as hard as possible,']
+    """
+    marks = [i for i, c in enumerate(text) if c == '"']
+    pairs = [(marks[i] + 1, marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+    return [(a, b) for a, b in pairs if len(text[a:b].strip()) >= 8]
+
+
+def _complement(verb: Token) -> tuple[int, int] | None:
+    """Characters of what a reporting verb says: its clause ("said that X"), infinitive ("promised to X")
+    or noun object ("announced a curfew"); for "called X Y" (naming), X and Y."""
+    kids = list(verb.children)
+    named = [c for c in kids if c.dep_ == "oprd"]
+    objects = [c for c in kids if c.dep_ == "dobj"]
+    first, last = (objects[0].left_edge, named[0].right_edge) if named and objects else (None, None)
+    for child in kids:
+        if first is None and (child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN")):
+            first, last = child.left_edge, child.right_edge
+    return (first.idx, last.idx + len(last)) if first is not None else None
+
+
+def _names_something(verb: Token) -> bool:
+    """"called the strikers saboteurs": the verb names its object, it addresses nobody."""
+    return any(c.dep_ == "oprd" for c in verb.children)
+
+
 def _quote(ctx: Context, verb: Token, sent_no: int) -> str | None:
+    """What the speaker said: the quoted words that make up the verb's complement, else the complement
+    itself (a quoted word inside it, "what he called a 'threat'", is not the statement), else the quoted
+    words of the sentence, else the clause before "..., said X"."""
     sent = ctx.sents[sent_no]
-    quoted = _QUOTE.findall(sent.text)
+    quoted = [(sent.start_char + a, sent.start_char + b) for a, b in _quoted(sent.text)]
+    span = _complement(verb)
+    if span is not None:
+        begin, end = span
+        inside = [(a, b) for a, b in quoted if a < end and b > begin]
+        if inside and sum(b - a for a, b in inside) >= QUOTE_SHARE * (end - begin):
+            return " ".join(ctx.text[a:b].strip() for a, b in inside)
+        text = ctx.text[begin:end].strip(" ,.")
+        if len(text) > 6:
+            return text
     if quoted:
-        return " ".join(q.strip() for q in quoted)
-    for child in verb.children:
-        if child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN"):
-            toks = list(child.subtree)
-            text = ctx.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,.")
-            if len(text) > 6:
-                return text
+        return " ".join(ctx.text[a:b].strip() for a, b in quoted)
     # "<clause>, said X": the clause before the verb
     if verb.dep_ == "ROOT" and verb.i > sent.start + 3 and ctx.doc[verb.i - 1].is_punct:
         return ctx.doc[sent.start:verb.i - 1].text.strip(" ,.\"")
@@ -87,7 +125,7 @@ def _quote(ctx: Context, verb: Token, sent_no: int) -> str | None:
 
 
 def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
-    if verb.lower_ not in _ADDRESS_VERBS:
+    if verb.lower_ not in _ADDRESS_VERBS or _names_something(verb):
         return None, None
     preps = ("from",) if verb.lower_ in _FROM_VERBS else ("to", "on")
     for child in verb.children:
@@ -150,10 +188,13 @@ def _is_day(ref: DateRef) -> bool:
     return ref.kind != "clock" and not ref.until and ref.end_day is None
 
 
-def statement_date(ctx: Context, sent_no: int) -> DateRef | None:
+def statement_date(ctx: Context, sent_no: int, said: tuple[int, int] | None = None) -> DateRef | None:
     """The date of a statement: one written in its sentence, else the last day named before it in its
-    paragraph (a paragraph ends at a line break)."""
-    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"]
+    paragraph (a paragraph ends at a line break). A date inside ``said`` (the characters of what was said:
+    "the rallies held on Tuesday were calm, the agency reports") is the date of what is told, not of the
+    telling."""
+    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"
+             and not (said and said[0] <= d.span.start < said[1])]
     if dates:
         return dates[0]
     start = ctx.sents[sent_no].start_char
@@ -248,7 +289,7 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
-            date = statement_date(ctx, sent_no)
+            date = statement_date(ctx, sent_no, _complement(tok))
             same = [e for e in events if e.evidence.sentence == sent_no]
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
