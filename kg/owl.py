@@ -11,6 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -93,6 +94,23 @@ def _order(triple) -> tuple:
     return isinstance(s, BNode), s.n3(), p.n3(), o.n3()
 
 
+
+def _xml_prefixes(predicates: Iterable[Node], namespaces: dict[str, Node]) -> dict[str, str]:
+    """XML namespace -> prefix for the namespaces of ``predicates`` (named by ``namespaces`` where it can)."""
+    known = {str(ns): prefix for prefix, ns in namespaces.items()}
+    prefixes: dict[str, str] = {RDF_NS: "rdf"}
+    for ns in sorted({_split(p)[0] for p in predicates} - {RDF_NS}):
+        prefix = known.get(ns)
+        if not prefix or prefix in prefixes.values() or not prefix.isidentifier():
+            prefix = f"ns{len(prefixes)}"
+        prefixes[ns] = prefix
+    return prefixes
+
+
+def _header(prefixes: dict[str, str]) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
+            + "".join(f"\n   xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in prefixes.items()) + ">\n")
+
 def rdfxml_lines(triples: Iterable[tuple[Node, Node, Node]], predicates: Iterable[Node],
                  namespaces: dict[str, Node]) -> Iterator[str]:
     """The lines of :func:`to_rdfxml` for ``triples`` already in its order, one at a time.
@@ -102,15 +120,8 @@ def rdfxml_lines(triples: Iterable[tuple[Node, Node, Node]], predicates: Iterabl
         predicates: every predicate among ``triples`` (their namespaces are declared first).
         namespaces: prefix -> namespace bindings to name the XML namespaces by.
     """
-    known = {str(ns): prefix for prefix, ns in namespaces.items()}
-    prefixes: dict[str, str] = {RDF_NS: "rdf"}
-    for ns in sorted({_split(p)[0] for p in predicates} - {RDF_NS}):
-        prefix = known.get(ns)
-        if not prefix or prefix in prefixes.values() or not prefix.isidentifier():
-            prefix = f"ns{len(prefixes)}"
-        prefixes[ns] = prefix
-    yield '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
-    yield "".join(f"\n   xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in prefixes.items()) + ">\n"
+    prefixes = _xml_prefixes(predicates, namespaces)
+    yield _header(prefixes)
     subject = None
     for s, p, o in triples:
         if s != subject:
@@ -161,36 +172,105 @@ def protege_graph(graph: Graph) -> Graph:
     return out
 
 
-def protege_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[tuple[Node, Node, Node]]:
-    """Triples sorted by subject (as N-Triples sorts them) in :func:`to_rdfxml`'s order, literals moved into the
-    OWL 2 datatype map: each subject's triples are converted and sorted on their own, so only one subject's
-    triples are in memory at a time."""
-    group: set[tuple[Node, Node, Node]] = set()
-    subject = None
-    for s, p, o in triples:
-        if s != subject and group:
-            yield from sorted(group, key=_order)
-            group = set()
-        subject = s
-        group.add((s, p, owl2_literal(o) if isinstance(o, Literal) else o))
-    yield from sorted(group, key=_order)
+# ---- the build's writer: from an N-Triples file, without rdflib terms ----
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def write_owl_stream(path: str | Path, triples: Iterable[tuple[Node, Node, Node]], predicates: Iterable[Node],
-                     namespaces: dict[str, Node]) -> Path:
-    """Write triples sorted by subject (N-Triples order: IRIs before blank nodes) as :func:`write_owl` does, without
-    holding them in a graph: the same triples give the same bytes.
+def _n3_quoted(text: str) -> str:
+    """``text`` quoted as rdflib's ``Literal.n3()`` quotes it (the sort key of :func:`to_rdfxml` is that text)."""
+    if "\n" in text:
+        encoded = text.replace("\\", "\\\\")
+        if '"""' in text:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + '\\"'
+        encoded = encoded.replace("\r", "\\r")
+        return f'"""{encoded}"""'
+    encoded = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r")
+    return f'"{encoded}"'
+
+
+@lru_cache(maxsize=1 << 16)
+def _typed_literal(value: str, datatype: str) -> tuple[str, str]:
+    """(rdflib N3 text, RDF/XML attributes and content) of a typed literal moved into the OWL 2 datatype map.
+
+    Typed literals go through rdflib (as :func:`write_owl`'s graph holds them), so that their lexical forms are
+    the same; there are few distinct ones."""
+    literal = owl2_literal(Literal(value, datatype=URIRef(datatype)))
+    attrs = f" rdf:datatype={quoteattr(str(literal.datatype))}" if literal.datatype else ""
+    return literal.n3(), f"{attrs}>{_xml_text(str(literal))}"
+
+
+def _ox_object(term, tag: str) -> tuple[str, str]:
+    """(rdflib N3 text, RDF/XML element) of a pyoxigraph object term, the element named ``tag``."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>", f"    <{tag} rdf:resource={quoteattr(term.value)}/>\n"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}", f'    <{tag} rdf:nodeID="{_bnode_id(term.value)}"/>\n'
+    key, content = _literal_parts(term)
+    return key, f"    <{tag}{content}</{tag}>\n"
+
+
+def _literal_parts(term) -> tuple[str, str]:
+    """(rdflib N3 text, RDF/XML attributes and content) of a pyoxigraph literal moved into the OWL 2 map."""
+    if term.language:
+        return f"{_n3_quoted(term.value)}@{term.language}", f' xml:lang="{term.language}">{_xml_text(term.value)}'
+    datatype = term.datatype.value
+    if datatype == _XSD_STRING:
+        return _n3_quoted(term.value), f">{_xml_text(term.value)}"
+    return _typed_literal(term.value, datatype)
+
+
+def write_owl_ntriples(path: str | Path, ntriples: str | Path, predicates: Iterable[Node],
+                       namespaces: dict[str, Node]) -> Path:
+    """Write the triples of an N-Triples file sorted by subject (N-Triples order: IRIs before blank nodes, as
+    ``kg build`` sorts them) as :func:`write_owl` writes their graph, the same bytes, one subject's triples in
+    memory at a time: read with pyoxigraph, written without making rdflib terms of IRIs and strings.
 
     Args:
         path: the file to write (atomically).
-        triples: the ontology and the asserted ABox, every triple once, sorted by subject.
+        ntriples: the ontology and the asserted ABox, every triple once, sorted by subject.
         predicates: every predicate among them.
         namespaces: prefix -> namespace bindings (those of the graph :func:`write_owl` would get).
     """
+    import pyoxigraph as ox
+
     path = Path(path)
+    prefixes = _xml_prefixes(predicates, namespaces)
+    tags: dict[str, str] = {}
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as out:
-        out.writelines(rdfxml_lines(protege_triples(triples), predicates, namespaces))
+        out.write(_header(prefixes))
+        subject = None
+        group: dict[tuple[str, str], str] = {}
+
+        def flush() -> None:
+            about = (f'rdf:nodeID="{_bnode_id(subject.value)}"' if isinstance(subject, ox.BlankNode)
+                     else f"rdf:about={quoteattr(subject.value)}")
+            out.write(f"  <rdf:Description {about}>\n")
+            out.writelines(group[key] for key in sorted(group))
+            out.write("  </rdf:Description>\n")
+
+        for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES):
+            s = triple.subject
+            if s != subject:
+                if group:
+                    flush()
+                    group = {}
+                subject = s
+            predicate = triple.predicate.value
+            tag = tags.get(predicate)
+            if tag is None:
+                ns, local = _split(URIRef(predicate))
+                tag = tags[predicate] = f"{prefixes[ns]}:{local}"
+            key, element = _ox_object(triple.object, tag)
+            group[(f"<{predicate}>", key)] = element
+        if group:
+            flush()
+        out.write("</rdf:RDF>\n")
     os.replace(tmp, path)
     logger.info("wrote %s", path)
     return path

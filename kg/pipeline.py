@@ -296,13 +296,10 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
     processes), with the same result as validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
     """
-    import pyoxigraph as ox
+    from .owl import write_owl_ntriples
+    from .validate import gate, validate_in_batches
 
-    from .owl import write_owl_stream
-    from .validate import gate, rdflib_triple, validate_in_batches
-
-    triples = map(rdflib_triple, ox.parse(path=str(asserted.triples), format=ox.RdfFormat.N_TRIPLES))
-    write_owl_stream(staging / "kg.owl", triples, asserted.predicates, dict(new_graph().namespaces()))
+    write_owl_ntriples(staging / "kg.owl", asserted.triples, asserted.predicates, dict(new_graph().namespaces()))
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
 
@@ -449,11 +446,12 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
 
         def asserted_triples() -> Iterator[str]:
             for line in triples:
-                predicates.add(URIRef(line.split(" ", 2)[1][1:-1]))
+                predicates.add(line.split(" ", 2)[1])
                 yield line
 
         size = write_lines(asserted_triples(), work / "asserted.nt")
         triples.close()
+        predicates = {URIRef(p[1:-1]) for p in predicates}
 
     asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
                               predicates, size, max(1, settings.jobs))
