@@ -120,3 +120,12 @@ def test_a_date_inside_what_was_said_does_not_date_the_statement(nlp):
     (st,) = rec.statements
     assert st.speaker.name == "Radio Kaduna" and "held on Tuesday" in st.quote
     assert st.date is None or st.date.start != "2021-03-09", st.date
+
+
+def test_whom_a_speaker_told_is_not_what_was_said(nlp):
+    """Invented: "told reporters that ...", "asked residents to ..." address the object, the clause is said."""
+    rec = record_of(nlp, "The union leader, Ana Ruiz, told reporters that the strike would go on.")
+    st = rec.statements[0]
+    assert st.quote == "that the strike would go on" and st.addressee.span.text == "reporters"
+    rec = record_of(nlp, "The mayor asked residents to stay at home.")
+    assert rec.statements[0].quote == "to stay at home"

@@ -33,6 +33,8 @@ _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", 
                             "requests"})
 #: Verbs whose "from X" names whom they address ("requested help from the alliance").
 _FROM_VERBS = frozenset({"requested", "requests"})
+#: Address verbs whose object is whom they address ("told reporters that ...", "asked residents to ...").
+_OBJECT_ADDRESSEE = frozenset({"addressed", "told", "urged", "asked", "asks", "called"})
 
 
 def _verbs() -> dict[str, tuple[str, str]]:
@@ -91,7 +93,9 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     objects = [c for c in kids if c.dep_ == "dobj"]
     first, last = (objects[0].left_edge, named[0].right_edge) if named and objects else (None, None)
     for child in kids:
-        if first is None and (child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN")):
+        said = child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN"
+                                                      and verb.lower_ not in _OBJECT_ADDRESSEE)
+        if first is None and said:
             first, last = child.left_edge, child.right_edge
     return (first.idx, last.idx + len(last)) if first is not None else None
 
@@ -129,7 +133,7 @@ def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
         return None, None
     preps = ("from",) if verb.lower_ in _FROM_VERBS else ("to", "on")
     for child in verb.children:
-        if child.dep_ == "dobj" and verb.lower_ in ("addressed", "told", "urged", "asked", "asks", "called"):
+        if child.dep_ == "dobj" and verb.lower_ in _OBJECT_ADDRESSEE:
             return _who(ctx, child)
         # "requested help from X": the "from" phrase may hang on the verb or on what is asked for
         heads = [child, *(c for c in child.children if c.dep_ == "prep")] if child.dep_ == "dobj" else [child]
