@@ -1,10 +1,11 @@
-"""Precision of events, tenures and counts against hand-made verdicts, ``tests/data/precision_items.tsv``.
+"""Precision of events, tenures, counts and statements against hand-made verdicts, ``tests/data/precision_items.tsv``.
 
 Every item the extractors give on the seeds and on the articles written for the tests (the two of
 ``tests.events_recall`` and the three of ``tests/data/unseen``) is written as one line, and each line
 has a verdict checked by hand against the article text: ``ok`` when every part of it (class, agents,
 targets, participants, places, date; holder, title, place of the post, acting/start/end; category,
-number, what was counted) is what the article says, ``wrong`` otherwise, with a short reason.
+number, what was counted; speaker, addressee, reporting outlet, status, date and quote of a statement)
+is what the article says, ``wrong`` otherwise, with a short reason.
 
 ``python -m tests.precision`` prints the table reported in the README and the items with no verdict
 (new output, to be judged and added to the file); ``python -m tests.precision --new`` prints those as
@@ -25,11 +26,15 @@ VERDICTS = ROOT / "tests" / "data" / "precision_items.tsv"
 #: The articles judged: the seeds, and the five written for the tests about other crises.
 SEEDS = [ROOT / "seeds"]
 OTHERS = [*UNSEEN, ROOT / "tests" / "data" / "unseen"]
-KINDS = ("event", "tenure", "count")
+KINDS = ("event", "tenure", "count", "statement")
 
 
 def _who(mentions: list[Mention], texts: list[str]) -> str:
     return ";".join([f"{m.name}<{m.kind}>" for m in mentions] + [f"{t}<text>" for t in texts])
+
+
+def _one(mention: Mention | None, text: str | None) -> str:
+    return _who([mention] if mention else [], [text] if text else []) or "-"
 
 
 def _day(ref: DateRef | None) -> str:
@@ -44,7 +49,7 @@ def _num(value: float | None) -> str:
 
 
 def item_lines(record: ArticleRecord) -> list[tuple[str, str]]:
-    """(kind, description) of each event, tenure and count of a record; the description names the
+    """(kind, description) of each event, tenure, count and statement of a record; the description names the
     trigger or evidence offset so that two items of one sentence stay apart."""
     out = []
     for ev in record.events:
@@ -56,6 +61,12 @@ def item_lines(record: ArticleRecord) -> list[tuple[str, str]]:
         flags = " ".join(f for f, on in (("acting", t.acting), ("started", t.started_by), ("ended", t.ended_by)) if on)
         out.append(("tenure", f"{t.title} @{t.evidence.start} | holder={t.holder_text} | of={t.post_in_text or '-'}"
                               f" | {flags or '-'}"))
+    for st in record.statements:
+        quote = " ".join((st.quote or "-").split())
+        who = (f"by={_one(st.speaker, st.speaker_text)} | to={_one(st.addressee, st.addressee_text)}"
+               f" | via={_one(st.outlet, st.outlet_text)}")
+        out.append(("statement", f"{st.act_class} @{st.evidence.start} | {who} | {st.status} | on={_day(st.date)}"
+                                 f" | q={quote[:90]}"))
     for c in record.counts:
         out.append(("count", f"{c.category} @{c.evidence.start} | ={_num(c.value)} >={_num(c.min_value)}"
                              f" <={_num(c.max_value)} | what={c.group_text or '-'} | unit={c.unit or '-'}"))
