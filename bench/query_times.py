@@ -1,12 +1,14 @@
 """Time every ``queries/*.rq`` and ``bench/queries/*.rq`` on a store directly (no HTTP), one child each.
 
-``python -m bench.query_times STORE [--timeout S] [--repeat N] [--only PREFIX,...] [--answers FILE]``
+``python -m bench.query_times STORE [--timeout S] [--repeat N] [--only PREFIX,...] [--answers FILE] [--dir DIR]``
 
 Each query runs in a fresh child process that opens the store read-only (union default graph, as
 ``kg serve`` does), runs the query ``--repeat`` times and reports the best time and the number of
-rows; a child that passes ``--timeout`` seconds is killed and reported as such. ``--answers FILE``
-also writes a digest of each answer (the sorted rows as N-Triples terms), so that two versions of a
-query can be checked to give the same answer on a large build, not only on the seeds.
+rows; a child that takes longer than ``--timeout`` seconds a run (and 30 s to start) is killed and
+reported as such. ``--answers FILE`` also writes a digest of each answer (the sorted rows as
+N-Triples terms), so that two versions of a query can be checked to give the same answer on a large
+build, not only on the seeds; ``--dir`` times the ``*.rq`` files of another folder instead (an older
+version of the queries, say).
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ def _child(store_path: str, text: str, repeat: int, conn) -> None:
     conn.send((best, len(lines), digest))
 
 
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def time_query(store_path: str, path: Path, timeout: float, repeat: int) -> dict:
     """Run one query file in a child process; ``seconds`` is ``None`` when it passed ``timeout``."""
     context = multiprocessing.get_context("spawn")
@@ -59,10 +65,10 @@ def time_query(store_path: str, path: Path, timeout: float, repeat: int) -> dict
     try:
         if parent.poll(timeout * repeat + 30):
             seconds, rows, digest = parent.recv()
-            return {"query": str(path.relative_to(ROOT)), "seconds": seconds, "rows": rows, "digest": digest}
-        return {"query": str(path.relative_to(ROOT)), "seconds": None, "rows": None, "digest": None}
+            return {"query": _name(path), "seconds": seconds, "rows": rows, "digest": digest}
+        return {"query": _name(path), "seconds": None, "rows": None, "digest": None}
     except EOFError:
-        return {"query": str(path.relative_to(ROOT)), "seconds": None, "rows": None, "digest": "failed"}
+        return {"query": _name(path), "seconds": None, "rows": None, "digest": "failed"}
     finally:
         if process.is_alive():
             process.kill()
@@ -76,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", default="", help="comma-separated prefixes of query file names")
     parser.add_argument("--answers", help="write the times, row counts and answer digests here (JSON)")
+    parser.add_argument("--dir", help="time the *.rq files of this folder instead of the project's queries")
     args = parser.parse_args(argv)
     prefixes = [p for p in args.only.split(",") if p]
     results = []
-    for path in query_files():
+    for path in sorted(Path(args.dir).glob("*.rq")) if args.dir else query_files():
         if prefixes and not any(path.name.startswith(p) for p in prefixes):
             continue
         if "SERVICE" in path.read_text(encoding="utf-8"):
