@@ -48,7 +48,7 @@ from .records import ArticleRecord
 from .resolve import resolve
 from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, triple_key, unique, write_lines
 from .stats import write_void
-from .store import load_store, swap_dir
+from .store import StoreLoader, swap_dir
 
 logger = logging.getLogger(__name__)
 
@@ -319,6 +319,34 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
             yield line
 
 
+def _validate_reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name: URIRef,
+                           loader: StoreLoader, staging: Path, report: BuildReport) -> None:
+    """The validation gate and ``kg.owl``; the inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``."""
+    work = asserted.triples.parent
+    with _timed(report, "validate"):
+        validate_and_export(asserted, staging, report)
+
+    with _timed(report, "reason"):
+        # what the rules derived, less what some graph asserts (both sorted the same way)
+        inferred_quads = SortedSpool(work / "inferred")
+        inferred_triples = work / "inferred.nt"
+        graph_name = f" <{inferred_name}> .\n"
+        with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
+            for line in _minus(derived, read_lines(asserted.triples)):
+                stream.write(line)
+                inferred_quads.add((line[:-3] + graph_name,))
+                report.inferred += 1
+        derived.close()
+    loader.add(inferred_triples, graph=str(inferred_name))
+
+    with _timed(report, "write"):
+        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
+                                   staging / "kg.nq")
+        merged = heapq.merge(read_lines(asserted.triples), read_lines(inferred_triples), key=triple_key)
+        write_lines(unique(merged), work / "merged.nt")
+        write_merged_file(work / "merged.nt", staging / "kg.ttl")
+
+
 def commit_outputs(staging: Path, out: Path) -> None:
     """Move every staged output into ``out``: files by atomic rename, the store by a directory swap."""
     if (staging / "store").exists():
@@ -430,6 +458,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             batches.execute("CREATE INDEX by_batch ON owner (batch)")
             batches.commit()
     report.graphs = len(records) + 1
+    del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
 
     with _timed(report, "sort"):
         triples = SortedSpool(work / "triples", key=triple_key)
@@ -456,36 +485,27 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
                               predicates, size, max(1, settings.jobs))
 
-    with _timed(report, "validate"):
-        try:
-            validate_and_export(asserted, staging, report)
-        finally:
-            index.close()
-
-    with _timed(report, "reason"):
-        del reasoner
-        # what the rules derived, less what some graph asserts (both sorted the same way)
-        inferred_quads = SortedSpool(work / "inferred")
-        inferred_triples = work / "inferred.nt"
-        graph_name = f" <{inferred_name}> .\n"
-        with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
-            for line in _minus(derived, read_lines(work / "asserted.nt")):
-                stream.write(line)
-                inferred_quads.add((line[:-3] + graph_name,))
-                report.inferred += 1
-        derived.close()
-    report.graphs += 1 if report.inferred else 0
-
-    with _timed(report, "write"):
-        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
-                                   staging / "kg.nq")
-        merged = heapq.merge(read_lines(work / "asserted.nt"), read_lines(inferred_triples), key=triple_key)
-        write_lines(unique(merged), work / "merged.nt")
-        write_merged_file(work / "merged.nt", staging / "kg.ttl")
-    with _timed(report, "store"):
+    # The store is loaded in a thread of its own (pyoxigraph's bulk loader does not hold the GIL) while this one
+    # validates and writes the files: into the staging folder, which nothing serves, and swapped in only after
+    # everything succeeded. A failed validation waits for the thread, then leaves the staging folder as it is.
+    loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
+                                                                          settings.base_iri))
+    loader.add(work / "asserted.nq")
+    loader.start()
+    try:
+        _validate_reason_write(asserted, derived, inferred_name, loader, staging, report)
+    except BaseException:
+        index.close()
+        try:  # never leave the thread writing into a folder the next build removes
+            loader.finish()
+        except Exception:
+            logger.warning("loading the new store failed too", exc_info=True)
+        raise
+    index.close()
+    with _timed(report, "store"):  # what is left of loading the store once the files are written
+        report.timings["store_thread"] = loader.finish()
         shutil.rmtree(work, ignore_errors=True)
-        load_store(staging / "store", staging / "kg.nq")
-        write_void(staging / "store", staging / "void.ttl", settings.base_iri)
+    report.graphs += 1 if report.inferred else 0
     report.outputs = {key: str(out / name) for key, name in OUTPUTS.items()
                       if name in ("report.json", "store") or (staging / name).exists()}
     (staging / "report.json").write_text(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")

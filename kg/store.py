@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import shutil
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
@@ -48,20 +51,81 @@ def load_store(path: str | Path, nquads_path: str | Path) -> None:
     The file is loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
     bounded whatever the size of the file (its blank nodes, the ontology's, keep their labels across pieces).
     """
-    from .spool import chunks, read_lines
+    loader = StoreLoader(path)
+    loader.add(nquads_path)
+    loader.finish()
 
-    path = Path(path)
-    if path.exists():
-        shutil.rmtree(path)
-    store = ox.Store(str(path))
-    try:
-        for piece in chunks(read_lines(Path(nquads_path))):
-            store.bulk_load("".join(piece).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        store.optimize()
-    finally:
-        del store
-    (path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
+
+class StoreLoader(threading.Thread):
+    """Fills a new store from files handed to it one after the other, in a thread of its own, while the caller
+    goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the marked store.
+
+    Files are loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
+    bounded whatever the size of a file (blank nodes keep their labels across pieces). The store is not marked
+    (:func:`open_store` refuses it) until every file is loaded, and it is only ever loaded somewhere that nothing
+    serves: the build swaps it in later.
+
+    Args:
+        path: the new store's folder (removed first if it exists).
+        after: called in the thread with the store's path once it is complete and closed (VoID statistics, say).
+    """
+
+    def __init__(self, path: str | Path, after=None) -> None:
+        super().__init__(name="store-loader", daemon=True)
+        self.path = Path(path)
+        self.after = after
+        self.seconds = 0.0
+        self._files: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+
+    def add(self, file: str | Path, graph: str | None = None) -> None:
+        """Load ``file``: N-Quads, or N-Triples into the named graph ``graph``."""
+        self._files.put((Path(file), graph))
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._load()
+        except BaseException as exc:  # handed to the thread that calls finish()
+            self._error = exc
+        self.seconds = time.perf_counter() - started
+
+    def _load(self) -> None:
+        from .spool import chunks, read_lines
+
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        store = ox.Store(str(self.path))
+        try:
+            while (item := self._files.get()) is not None:
+                file, graph = item
+                options = ({"format": ox.RdfFormat.N_QUADS} if graph is None
+                           else {"format": ox.RdfFormat.N_TRIPLES, "to_graph": ox.NamedNode(graph)})
+                for piece in chunks(read_lines(file)):
+                    store.bulk_load("".join(piece).encode("utf-8"), **options)
+            store.flush()
+            store.optimize()
+        finally:
+            del store
+        (self.path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
+        if self.after is not None:
+            self.after(self.path)
+
+    def finish(self) -> float:
+        """Say that every file has been added, wait for the store, and return the seconds the loading took
+        (a loader never started loads here, in the caller's thread).
+
+        Raises:
+            whatever stopped the loading.
+        """
+        self._files.put(None)
+        if self.ident is None:
+            self.run()
+        else:
+            self.join()
+        if self._error is not None:
+            raise self._error
+        return self.seconds
 
 
 def swap_dir(new: str | Path, final: str | Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -12,7 +13,7 @@ import kg.pipeline
 from kg.config import Settings
 from kg.errors import ValidationError
 from kg.pipeline import run_build
-from kg.store import open_store
+from kg.store import MARKER, open_store
 
 from .conftest import SEEDS
 
@@ -113,6 +114,8 @@ def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypa
         run_build(SEED_FILES[:2], settings(out))
     assert {name: (out / name).read_bytes() for name in before} == before
     assert len(open_store(out / "store")) == size
+    # the thread that was loading the new store meanwhile has finished, and its store was not swapped in
+    assert not [thread for thread in threading.enumerate() if thread.name == "store-loader"]
 
 
 def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, monkeypatch):
@@ -120,13 +123,15 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
 
     def look(asserted, staging, report):
         seen["triples"] = len(asserted)
-        seen["store_exists"] = (staging / "store").exists()
+        # the new store is loaded meanwhile, beside the served one, and not complete (unmarked) before the gate
+        seen["store_in_place"] = (tmp_path / "out" / "store").exists()
+        seen["new_store_marked"] = (staging / "store" / MARKER).exists()
 
     monkeypatch.setattr(kg.pipeline, "validate_and_export", look)
     run_build(SEED_FILES[:2], settings(tmp_path / "out"))
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
     asserted = {(q.subject, q.predicate, q.object) for q in quads if not q.graph_name.value.endswith("/inferred")}
-    assert seen == {"triples": len(asserted), "store_exists": False}
+    assert seen == {"triples": len(asserted), "store_in_place": False, "new_store_marked": False}
 
 
 def _articles(n: int, consumed: list[int]):
