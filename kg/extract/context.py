@@ -160,7 +160,9 @@ def phrase_text(token: Token) -> str:
 
 def _line_break_between(a: Token, b: Token) -> bool:
     lo, hi = sorted((a, b), key=lambda t: t.i)
-    return "\n" in lo.doc.text[lo.idx:hi.idx]
+    # the tokens from lo up to hi, with their trailing whitespace, are the text from lo.idx to hi.idx (not
+    # doc.text, which spaCy joins from every token of the article again on each call)
+    return any("\n" in t.text_with_ws for t in lo.doc[lo.i:hi.i])
 
 
 @cache
