@@ -16,11 +16,11 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
 from .errors import StoreError
@@ -178,23 +178,29 @@ def _plain(term):
     return term
 
 
-class _NewsgraphOxigraphStore(OxigraphStore):
-    """oxrdflib's store, with plain literals kept plain so that ``Literal("x")`` lookups match."""
+@cache
+def _newsgraph_oxigraph_store() -> type:
+    """oxrdflib's store, with plain literals kept plain so that ``Literal("x")`` lookups match (oxrdflib, which
+    brings rdflib's SPARQL engine along, is imported on first use: ``kg build`` does not need it)."""
+    from oxrdflib import OxigraphStore
 
-    def triples(self, triple_pattern, context=None):
-        for (s, p, o), contexts in super().triples(triple_pattern, context):
-            yield (s, p, _plain(o)), contexts
+    class NewsgraphOxigraphStore(OxigraphStore):
+        def triples(self, triple_pattern, context=None):
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                yield (s, p, _plain(o)), contexts
 
-    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
-        result = super().query(query, initNs, initBindings, queryGraph, **kwargs)
-        if result.type == "SELECT":
-            result.bindings = [{k: _plain(v) for k, v in row.items()} for row in result.bindings]
-        return result
+        def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
+            result = super().query(query, initNs, initBindings, queryGraph, **kwargs)
+            if result.type == "SELECT":
+                result.bindings = [{k: _plain(v) for k, v in row.items()} for row in result.bindings]
+            return result
+
+    return NewsgraphOxigraphStore
 
 
 def rdflib_dataset(store: ox.Store) -> Dataset:
     """The store as an rdflib Dataset (through oxrdflib); the default graph is the union."""
-    return Dataset(store=_NewsgraphOxigraphStore(store=store), default_union=True)
+    return Dataset(store=_newsgraph_oxigraph_store()(store=store), default_union=True)
 
 
 class GraphStore(Protocol):
