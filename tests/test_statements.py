@@ -129,3 +129,56 @@ def test_whom_a_speaker_told_is_not_what_was_said(nlp):
     assert st.quote == "that the strike would go on" and st.addressee.span.text == "reporters"
     rec = record_of(nlp, "The mayor asked residents to stay at home.")
     assert rec.statements[0].quote == "to stay at home"
+
+
+def test_he_is_the_person_whose_surname_the_model_tagged_as_an_organisation(nlp):
+    rec = record_of(nlp, 'Pedro Dissanayake will temporarily act as president, the Speaker of Parliament Luis Arce '
+                         'Gomez announced.\n\n"We will restore order," Dissanayake said in a televised address. He '
+                         'denied reports that the army would take over.')
+    assert [m.kind for m in rec.mentions if m.name == "Dissanayake"] == ["organization"]  # what the model does
+    denial = next(s for s in rec.statements if s.status == "denied")
+    assert denial.speaker is not None and denial.speaker.name == "Pedro Dissanayake"
+
+
+def speaker_of(nlp, text: str, quote: str) -> tuple[str | None, str | None]:
+    """(name of the speaker mention, speaker text) of the statement of ``text`` whose quote is ``quote``."""
+    st = next(s for s in record_of(nlp, text).statements if s.quote == quote)
+    return (st.speaker.name if st.speaker else None), st.speaker_text
+
+
+def test_the_ngo_is_the_organisation_named_before_it(nlp):
+    text = ("Riot police fired tear gas in Lima on Monday, Amnesty International reported. The organisation said "
+            "at least 40 people were hurt.")
+    assert speaker_of(nlp, text, "at least 40 people were hurt") == ("Amnesty International", None)
+
+
+def test_the_ngo_with_no_organisation_named_before_makes_no_statement(nlp):
+    rec = record_of(nlp, "Thousands marched in Lima on Monday. The march ended peacefully, the NGO said. "
+                         "The ministry said the army was ready.")
+    assert [(s.speaker_text, s.quote) for s in rec.statements] == [("ministry", "the army was ready")]
+
+
+def test_a_spokesperson_of_an_institution_speaks_for_it(nlp):
+    rec = record_of(nlp, "A spokesperson of the Interior Ministry said 30 officers were injured in Quito.")
+    st = rec.statements[0]
+    assert st.speaker is None and st.speaker_text == "spokesperson of the Interior Ministry"
+    assert st.outlet is not None and st.outlet.name == "Interior Ministry"
+
+
+def test_whom_a_spokesperson_speaks_of_in_a_relative_clause_is_not_the_speaker(nlp):
+    rec = record_of(nlp, "This was announced by the press secretary of the former president, who claims that "
+                         "Ollanta Humala is now in Cusco.")
+    st = next(s for s in rec.statements if s.act_class == "SpeechAct" and s.evidence.start == 0)
+    assert st.speaker is None and st.speaker_text == "press secretary of the former president"
+
+
+def test_a_place_modifying_the_speaker_is_not_the_speaker(nlp):
+    text = ("Students jumped turnstiles across Cali on Monday to protest against a rise in bus fares. The mayor "
+            "announced a curfew in Cali.\n\nThe Cali bus operator said 40 buses had been burned.")
+    assert speaker_of(nlp, text, "40 buses had been burned") == (None, "Cali bus operator")
+
+
+def test_what_he_called_a_threat_is_no_statement_of_its_own(nlp):
+    rec = record_of(nlp, 'The president said he would send the army to end what he called a "criminal uprising."')
+    assert len(rec.statements) == 1
+    assert rec.statements[0].quote.startswith("he would send the army")

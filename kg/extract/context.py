@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..errors import KGError
-from ..records import PERSON, PLACE, DateRef, Mention, Span
+from ..records import ORGANIZATION, PERSON, PLACE, DateRef, Mention, Span
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -128,13 +128,36 @@ class Context:
         return found
 
     def last_person_before(self, char: int, window: int = 600) -> Mention | None:
-        """The last person mentioned before ``char`` (within ``window`` characters): what "he" refers to."""
+        """The last person mentioned before ``char`` (within ``window`` characters): what "he" refers to. A
+        surname the model tagged as an organisation counts as the person of that full name (see
+        :meth:`person_of_surname`)."""
         i = bisect.bisect_left(self._starts, char) - 1
         while i >= 0 and self.mentions[i].span.start >= char - window:
-            if self.mentions[i].kind == PERSON and self.mentions[i].span.end <= char:
-                return self.mentions[i]
+            m = self.mentions[i]
+            if m.span.end <= char:
+                person = m if m.kind == PERSON else self.person_of_surname(m)
+                if person is not None:
+                    return person
             i -= 1
         return None
+
+    def person_of_surname(self, mention: Mention) -> Mention | None:
+        """The person a one-word organisation mention names when it is the surname of one full name given
+        earlier in the article ("Ana Doe will act as president ... Doe said", the model tagging "Doe" as an
+        organisation): the last mention of that full name; ``None`` when no person or two bear it."""
+        if mention.kind != ORGANIZATION or len(mention.name.split()) != 1:
+            return None
+        bearers = [m for m in self.mentions if m.kind == PERSON and m.span.end <= mention.span.start
+                   and m.component != "title_rule" and len(m.name.split()) > 1
+                   and m.name.split()[-1] == mention.name]
+        return bearers[-1] if len({m.name for m in bearers}) == 1 else None
+
+    def names_a_place(self, mention: Mention) -> bool:
+        """Whether ``mention`` is a place, or its name is a country or a place the article names elsewhere
+        (the model may tag "Lima" of "the Lima metro operator" as an organisation)."""
+        if mention.kind == PLACE or mention.name.lower() in country_names():
+            return True
+        return any(m.kind == PLACE and m.name == mention.name for m in self.mentions)
 
     def dates_in(self, sent_no: int) -> list[DateRef]:
         sent = self.sents[sent_no]
@@ -149,6 +172,11 @@ def phrase_text(token: Token) -> str:
         modifier = child.dep_ in ("compound", "amod", "nmod", "poss", "nummod") and child.i < token.i
         if modifier or (child.dep_ == "prep" and child.lower_ == "of"):
             keep.update(t.i for t in child.subtree)
+    # not a relative clause of a noun of the phrase ("the secretary of the president, who said ...")
+    for t in token.doc[min(keep):max(keep) + 1]:
+        if t.dep_ == "relcl" and t.i in keep:
+            keep.difference_update(d.i for d in t.subtree)
+            keep.difference_update(p.i for p in t.head.rights if p.is_punct and p.i < t.i)
     toks = [t for t in token.doc[min(keep):max(keep) + 1] if t.i in keep]
     # a headline run into the first line of the text by the parser: keep the line of the head noun
     toks = [t for t in toks if not _line_break_between(t, token)]

@@ -9,7 +9,14 @@ claim before it.
 
 A statement is dated by a date of its sentence, else by the last day named before it in its paragraph
 (the news of a "latest" block is told in the order it happened). "The ministry said X. Y, said its
-spokesman Z." makes Z the speaker of X too, with the ministry as its source (``spokespersons.txt``).
+spokesman Z." makes Z the speaker of X too, with the ministry as its source (``spokespersons.txt``); so
+does "a spokesperson of the ministry said X": the spokesperson speaks, the ministry is the source.
+
+A speaker is what its phrase names: "he" is the last person named before (a surname the model tagged as
+an organisation included); "the NGO" is the last organisation of that type named before
+(``definite_nouns.tsv``), with none the statement is dropped; a place modifying the noun ("the Lima
+metro operator") is not the speaker, nor is a name in a relative clause of the phrase. "What he called
+a 'threat'" is no statement of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import re
 from spacy.tokens import Token
 
 from ..records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
-from .context import Context, is_pronoun, load_table, phrase_text
+from .context import Context, is_pronoun, load_table, phrase_text, table_dict
 from .sentences import sentence_key
 
 logger = logging.getLogger(__name__)
@@ -41,14 +48,82 @@ def _verbs() -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in load_table("reporting_verbs.tsv") if len(row) >= 3}
 
 
+def _definite_nouns() -> dict[str, str]:
+    return table_dict("definite_nouns.tsv")
+
+
+def _spokesperson_titles() -> list[str]:
+    return [row[0] for row in load_table("spokespersons.txt")]
+
+
+def _own_tokens(tok: Token) -> list[Token]:
+    """A noun and the words of its phrase, without its relative clauses ("the secretary, who said that X ...":
+    X is not the secretary)."""
+    skip: set[int] = set()
+    for t in tok.subtree:
+        if t.dep_ == "relcl" and t.i != tok.i:
+            skip.update(d.i for d in t.subtree)
+    return [t for t in tok.subtree if t.i not in skip]
+
+
+def _is_spokesperson(tok: Token) -> bool:
+    """"the press secretary of X", "a spokesperson for X", "the ministry spokesman": a noun (with its compounds)
+    of ``spokespersons.txt``."""
+    if tok.pos_ != "NOUN":
+        return False
+    words = " ".join(t.lower_ for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "NOUN")
+    words = f" {words} {tok.lower_} "
+    return any(words.endswith(f" {title} ") for title in _spokesperson_titles())
+
+
+def _spoken_for(ctx: Context, tok: Token) -> Mention | None:
+    """The organisation a spokesperson speaks for: named in the phrase ("spokesman of the ministry",
+    "the ministry spokesman")."""
+    found = [m for t in _own_tokens(tok) if t.i != tok.i and (m := ctx.mention_at(t, (ORGANIZATION,))) is not None]
+    return found[0] if found else None
+
+
+def _referred_organisation(ctx: Context, tok: Token, window: int = 1000) -> tuple[Mention | None, str | None]:
+    """"the NGO said" after "NetBlocks reported": the last organisation named before ``tok`` whose type fits
+    the noun (``definite_nouns.tsv``); (None, None) when none fits."""
+    wanted = _definite_nouns()[tok.lower_]
+    before = ctx.mentions_in(max(0, tok.idx - window), tok.idx, (ORGANIZATION,))[::-1]
+    # an organisation of that very type first; one of no known type only when none is
+    fits = [m for m in before
+            if wanted == "Organization" or m.subtype == wanted or tok.lower_ in m.name.lower().split()]
+    fits = fits or [m for m in before if m.subtype is None]
+    return (fits[0], None) if fits else (None, None)
+
+
+def _is_definite_description(tok: Token) -> bool:
+    """"the NGO", "the organisation": "the" and a noun of ``definite_nouns.tsv``, nothing else."""
+    kids = list(tok.children)
+    return (tok.lower_ in _definite_nouns() and len(kids) == 1 and kids[0].dep_ == "det"
+            and kids[0].lower_ == "the")
+
+
 def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
     if is_pronoun(tok):
         return ctx.last_person_before(tok.idx), None
+    own = _own_tokens(tok)
+    if _is_spokesperson(tok):
+        # the spokesperson speaks, not whom he speaks for; a named one ("the press secretary John Doe")
+        named = [m for t in own if (m := ctx.mention_at(t, (PERSON,))) is not None and m.component != "title_rule"]
+        return (named[0], None) if named else (None, phrase_text(tok))
+    unnamed = ctx.mention_at(tok, SPEAKER_KINDS) is None
+    if unnamed and _is_definite_description(tok):
+        return _referred_organisation(ctx, tok)
+    # the words modifying a common noun before it ("the Lima metro operator")
+    modifiers = {d.i for c in tok.lefts if c.dep_ in ("compound", "amod", "nmod") for d in c.subtree} if (
+        unnamed and tok.pos_ == "NOUN") else set()
     best = None
-    for t in [tok, *tok.subtree]:
+    for t in [tok, *own]:
         m = ctx.mention_at(t, SPEAKER_KINDS)
         if m is None:
             continue
+        # a place modifying a common noun is not the speaker: "the Lima metro operator" is no "Lima"
+        if t.i in modifiers and ctx.names_a_place(m):
+            return None, phrase_text(tok)
         # prefer a named person ("the press secretary ... Rosa Quispe") over the title
         if best is None or (m.kind == PERSON and m.component != "title_rule" and best.component == "title_rule"):
             best = m
@@ -59,17 +134,24 @@ def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
     return None, None
 
 
-def _speaker(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
+def _subject(verb: Token) -> Token | None:
+    """The subject of a reporting verb, or the object of its "by" (passive), or the subject of the verb it is
+    joined to."""
     for child in verb.children:
         if child.dep_ == "nsubj":
-            return _who(ctx, child)
+            return child
         if child.dep_ == "agent":
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
-                return _who(ctx, objs[0])
+                return objs[0]
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
-        return _speaker(ctx, verb.head)
-    return None, None
+        return _subject(verb.head)
+    return None
+
+
+def _speaker(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
+    subject = _subject(verb)
+    return _who(ctx, subject) if subject is not None else (None, None)
 
 
 def _quoted(text: str) -> list[tuple[int, int]]:
@@ -278,6 +360,9 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
                 continue
             if tok.dep_ in ("amod", "acl") or (tok.dep_ == "relcl" and tok.lower_ == "called"):
                 continue
+            # "what he called a 'threat'", "what she said": names or points at words, is no statement of its own
+            if any(c.tag_ == "WP" and c.dep_ == "dobj" for c in tok.children):
+                continue
             act_class, status = verbs[tok.lower_]
             if tok.lower_ in ("alleged",) or any(c.lower_ == "it" and c.dep_ == "nsubjpass" for c in tok.children):
                 status = "alleged" if tok.lower_ == "alleged" else status
@@ -293,6 +378,9 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
+            subject = _subject(tok)
+            if outlet is None and not outlet_text and subject is not None and _is_spokesperson(subject):
+                outlet = _spoken_for(ctx, subject)
             date = statement_date(ctx, sent_no, _complement(tok))
             same = [e for e in events if e.evidence.sentence == sent_no]
             out.append(StatementRecord(
