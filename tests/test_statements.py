@@ -182,3 +182,9 @@ def test_what_he_called_a_threat_is_no_statement_of_its_own(nlp):
     rec = record_of(nlp, 'The president said he would send the army to end what he called a "criminal uprising."')
     assert len(rec.statements) == 1
     assert rec.statements[0].quote.startswith("he would send the army")
+
+
+def test_an_acronym_the_article_declares_is_the_full_name(nlp):
+    text = ("The National Human Rights Commission (NHRC) said 20 people had died in Tegucigalpa. The NHRC said the "
+            "police fired first.")
+    assert speaker_of(nlp, text, "the police fired first") == ("National Human Rights Commission", None)

@@ -22,6 +22,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
 _NON_WORD = re.compile(r"\W+")
+#: "(ABC)" right after a name: the acronym the article will use for it.
+_DECLARED = re.compile(r"\s*\(([A-Z][A-Z&-]*[A-Z])\)")
 
 
 @cache
@@ -77,12 +79,23 @@ class Context:
         self._sent_starts = [s.start for s in self.sents]
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))
         self._starts = [m.span.start for m in self.mentions]
+        self.acronyms = self._declared_acronyms()
         seen: set[str] = set()
         for i, sent in enumerate(self.sents):
             key = _NON_WORD.sub(" ", sent.text.lower()).strip()
             if len(key) >= 12 and key in seen:
                 self.repeats.add(i)
             seen.add(key)
+
+    def _declared_acronyms(self) -> dict[str, Mention]:
+        """Acronyms the article declares, "the National Energy Board (NEB)": acronym -> the mention of the full
+        name (the first declaration)."""
+        out: dict[str, Mention] = {}
+        for m in self.mentions:
+            found = _DECLARED.match(self.text, m.span.end)
+            if found and m.kind != PLACE and _abbreviates(found.group(1), m.name):
+                out.setdefault(found.group(1), m)
+        return out
 
     def sent_no(self, token: Token) -> int:
         return bisect.bisect_right(self._sent_starts, token.i) - 1
@@ -115,6 +128,10 @@ class Context:
             if covers and (best is None or m.span.end - m.span.start > best.span.end - best.span.start):
                 best = m
             i -= 1
+        # an acronym the article declared is the full name ("... (NEB) ... the NEB said")
+        full = self.acronyms.get(best.name) if best is not None else None
+        if full is not None and (kinds is None or full.kind in kinds):
+            return full
         return best
 
     def mentions_in(self, start_char: int, end_char: int, kinds: tuple[str, ...] | None = None) -> list[Mention]:
@@ -162,6 +179,25 @@ class Context:
     def dates_in(self, sent_no: int) -> list[DateRef]:
         sent = self.sents[sent_no]
         return [d for d in self.dates if sent.start_char <= d.span.start < sent.end_char]
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` can stand for ``name``: it begins with the name's first letter and its letters
+    come in the name's order ("NEB", "National Energy Board"; "CONAIE", "Confederation of Indigenous
+    Nationalities of Ecuador").
+
+    >>> _abbreviates("NEB", "National Energy Board"), _abbreviates("UN", "National Energy Board")
+    (True, False)
+    """
+    letters = name.lower()
+    if not acronym or not letters or acronym[0].lower() != letters[0] or len(name.split()) < 2:
+        return False
+    at = 0
+    for ch in acronym.lower():
+        at = letters.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 def phrase_text(token: Token) -> str:
