@@ -38,6 +38,11 @@ TRIVIAL_CLASSES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual})
 #: The RDF, RDFS, OWL and XSD vocabularies: their own axioms are not our data.
 BUILTIN_NAMESPACES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
+# Terms looked up once (rdflib's namespaces build a new URIRef per attribute access), compared as strings (rdflib's
+# ``__eq__`` runs in Python; a predicate is always an IRI).
+_TYPE, _SAME_AS, _LITERAL, _XSD = RDF.type, OWL.sameAs, RDFS.Literal, str(XSD)
+_same_text, _starts = str.__eq__, str.startswith  # rdflib's startswith takes no tuple
+
 
 def _closure(edges: dict[Node, set[Node]]) -> dict[Node, frozenset[Node]]:
     """Transitive closure of a relation given as adjacency sets (each node excluded from its own set)."""
@@ -118,6 +123,15 @@ class TBox:
         #: Predicates whose rules join two triples (transitive, (inverse) functional, owl:sameAs): the reasoner
         #: keeps their triples; a triple of any other predicate yields its consequences on its own.
         self.joined = frozenset(self.transitive | self.functional | self.inverse_functional | {OWL.sameAs})
+        #: Every rule of a predicate, found with one lookup (rdflib hashes terms in Python): its super-properties,
+        #: domain classes, range classes, inverses, and whether it is symmetric, transitive (or ``owl:sameAs``),
+        #: functional, inverse-functional, joined. A predicate without any is not a key.
+        self.rules = {p: (self.superprops.get(p, frozenset()), self.domains.get(p, frozenset()),
+                          self.ranges.get(p, frozenset()), self.inverses.get(p, frozenset()), p in self.symmetric,
+                          p in self.transitive or p == OWL.sameAs, p in self.functional,
+                          p in self.inverse_functional, p in self.joined)
+                      for p in (set(self.superprops) | set(self.domains) | set(self.ranges) | set(self.inverses)
+                                | self.symmetric | self.joined)}
 
     def classes_of(self, cls: Node) -> frozenset[Node]:
         return self.supers.get(cls, frozenset())
@@ -131,11 +145,11 @@ def is_trivial(triple: Triple, tbox: TBox) -> bool:
     anything about an ontology term or a term of the RDF, RDFS, OWL and XSD vocabularies (the TBox's own closure).
     """
     s, p, o = triple
-    if isinstance(s, Literal | BNode) or s in tbox.terms or str(s).startswith(BUILTIN_NAMESPACES):
+    if isinstance(s, Literal | BNode) or s in tbox.terms or _starts(s, BUILTIN_NAMESPACES):
         return True
-    if p == OWL.sameAs and s == o:
+    if _same_text(p, _SAME_AS) and s == o:
         return True
-    return p == RDF.type and (o in TRIVIAL_CLASSES or o == RDFS.Literal or str(o).startswith(str(XSD)))
+    return _same_text(p, _TYPE) and (o in TRIVIAL_CLASSES or o == _LITERAL or _starts(o, _XSD))
 
 
 class Reasoner:
@@ -162,66 +176,73 @@ class Reasoner:
         """What one triple yields on its own, or joined with the facts known so far."""
         tbox = self.tbox
         s, p, o = triple
-        is_node = not isinstance(o, Literal)
-        if p == RDF.type:
-            for d in tbox.classes_of(o):
-                yield s, RDF.type, d
+        if _same_text(p, _TYPE):
+            for d in tbox.supers.get(o, ()):
+                yield s, _TYPE, d
             return
-        for q in tbox.superprops.get(p, ()):
+        rule = tbox.rules.get(p)
+        if rule is None:
+            return
+        superprops, domains, ranges, inverses, symmetric, transitive, functional, inverse_functional, _ = rule
+        for q in superprops:
             yield s, q, o
-        for c in tbox.domains.get(p, ()):
-            yield s, RDF.type, c
-        if not is_node:
+        for c in domains:
+            yield s, _TYPE, c
+        if isinstance(o, Literal):
             return
-        for c in tbox.ranges.get(p, ()):
-            yield o, RDF.type, c
-        for q in tbox.inverses.get(p, ()):
+        for c in ranges:
+            yield o, _TYPE, c
+        for q in inverses:
             yield o, q, s
-        if p in tbox.symmetric:
+        if symmetric:
             yield o, p, s
-        if p in tbox.transitive or p == OWL.sameAs:
+        if transitive:
             for z in list(self._by_ps.get((p, o), ())):
                 yield s, p, z
             for z in list(self._by_po.get((p, s), ())):
                 yield z, p, o
-        if p in tbox.functional:
+        if functional:
             for other in list(self._by_ps.get((p, s), ())):
                 if other != o and not isinstance(other, Literal):
-                    yield o, OWL.sameAs, other
-        if p in tbox.inverse_functional:
+                    yield o, _SAME_AS, other
+        if inverse_functional:
             for other in list(self._by_po.get((p, o), ())):
                 if other != s:
-                    yield s, OWL.sameAs, other
+                    yield s, _SAME_AS, other
 
     def _keep(self, triple: Triple) -> bool:
         """Remember a triple of a joined predicate; False when it was known already."""
-        if triple in self.facts:
-            return False
+        size = len(self.facts)
         self.facts.add(triple)
+        if len(self.facts) == size:
+            return False
         s, p, o = triple
         self._by_ps[(p, s)].add(o)
         self._by_po[(p, o)].add(s)
         return True
 
     def _joined(self, triple: Triple) -> bool:
-        return triple[1] in self.tbox.joined and not isinstance(triple[2], Literal)
+        rule = self.tbox.rules.get(triple[1])
+        return rule is not None and rule[-1] and not isinstance(triple[2], Literal)
 
     def add(self, triples: Iterable[Triple]) -> None:
         """Assert the triples of one graph and close them (with the joined triples kept so far) under the rules."""
         seen: set[Triple] = set()
         queue: list[Triple] = []
         for triple in triples:
-            if triple not in seen:
-                seen.add(triple)
+            size = len(seen)
+            seen.add(triple)  # one hash of the triple (rdflib hashes its terms in Python), not two
+            if len(seen) > size:
                 queue.append(triple)
                 if self._joined(triple):
                     self._keep(triple)
         derived: list[Triple] = []
         while queue:
             for new in self._derive(queue.pop()):
-                if new in seen:
-                    continue
+                size = len(seen)
                 seen.add(new)
+                if len(seen) == size:
+                    continue
                 if self._joined(new) and not self._keep(new):
                     continue  # derived from an earlier graph already, with all its consequences
                 queue.append(new)
