@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from ..errors import KGError
-from ..records import ORGANIZATION, PERSON, PLACE, DateRef, Mention, Span
+from ..records import ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, Span
+from .sentences import sentence_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
-_NON_WORD = re.compile(r"\W+")
+_LINE_BREAK = re.compile("\n")
 #: "(ABC)" right after a name: the acronym the article will use for it.
 _DECLARED = re.compile(r"\s*\(([A-Z][A-Z&-]*[A-Z])\)")
 
@@ -47,9 +50,17 @@ def load_table(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def table_dict(name: str) -> dict[str, str]:
-    """A two-column lexicon as a dict (first column -> second)."""
-    return {row[0]: row[1] for row in load_table(name) if len(row) >= 2}
+@cache
+def table_dict(name: str) -> Mapping[str, str]:
+    """A two-column lexicon as a read-only mapping (first column -> second, in file order), built once per
+    file: callers share it, so it cannot be changed (copy it with ``dict(...)`` to change it)."""
+    return MappingProxyType({row[0]: row[1] for row in load_table(name) if len(row) >= 2})
+
+
+@cache
+def table_words(name: str) -> tuple[str, ...]:
+    """The first column of a lexicon, in file order (one word or phrase a line), built once per file."""
+    return tuple(row[0] for row in load_table(name))
 
 
 @dataclass
@@ -75,6 +86,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.text = self.doc.text
+        self._breaks = [found.start() for found in _LINE_BREAK.finditer(self.text)]
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))
@@ -82,7 +94,7 @@ class Context:
         self.acronyms = self._declared_acronyms()
         seen: set[str] = set()
         for i, sent in enumerate(self.sents):
-            key = _NON_WORD.sub(" ", sent.text.lower()).strip()
+            key = sentence_key(sent.text)
             if len(key) >= 12 and key in seen:
                 self.repeats.add(i)
             seen.add(key)
@@ -100,11 +112,28 @@ class Context:
     def sent_no(self, token: Token) -> int:
         return bisect.bisect_right(self._sent_starts, token.i) - 1
 
+    def line_break_between(self, start_char: int, end_char: int) -> bool:
+        """Whether a line break (a paragraph's end) stands in the text from ``start_char`` to ``end_char``
+        (nothing when ``end_char`` is not after ``start_char``)."""
+        i = bisect.bisect_left(self._breaks, start_char)
+        return i < len(self._breaks) and self._breaks[i] < end_char
+
+    def paragraph_start(self, char: int) -> int:
+        """Where the paragraph of the character at ``char`` begins (after the last line break before it)."""
+        i = bisect.bisect_left(self._breaks, char)
+        return self._breaks[i - 1] + 1 if i else 0
+
     def same_paragraph(self, first: int, last: int) -> bool:
-        """Whether sentences ``first`` .. ``last`` stand in one paragraph (no line break between them)."""
+        """Whether sentences ``first`` .. ``last`` stand in one paragraph (no line break from the start of the
+        first to the start of the last)."""
         lo, hi = sorted((first, last))
-        between = self.text[self.sents[lo].start_char:self.sents[hi].start_char]
-        return "\n" not in between
+        return not self.line_break_between(self.sents[lo].start_char, self.sents[hi].start_char)
+
+    def according_to(self, token: Token, sent: SpacySpan) -> Token | None:
+        """The "to" of "according to" when ``token`` is its "according" (both in ``sent``), else None."""
+        if token.lower_ == "according" and token.i + 1 < sent.end and self.doc[token.i + 1].lower_ == "to":
+            return self.doc[token.i + 1]
+        return None
 
     def span(self, start_char: int, end_char: int, sentence: int = 0) -> Span:
         return Span(self.article_id, start_char, end_char, self.text[start_char:end_char], sentence)
@@ -238,6 +267,19 @@ def country_names() -> frozenset[str]:
 def is_country(mention: Mention) -> bool:
     """Whether a place mention names a country (typed so, or a name of kg/data/countries.txt)."""
     return mention.kind == PLACE and (mention.subtype == "Country" or mention.name.lower() in country_names())
+
+
+def is_verb(token: Token, *, by_tag: bool = True) -> bool:
+    """Whether ``token`` is a verb or an auxiliary by its part of speech; with ``by_tag`` also when only its
+    fine-grained tag says so (``VB*``: the model may tag "reports" a noun but "VBZ")."""
+    return token.pos_ in ("VERB", "AUX") or (by_tag and token.tag_.startswith("VB"))
+
+
+def event_near(events: list[EventRecord], sent_no: int, char: int) -> str | None:
+    """The id of the event of sentence ``sent_no`` whose trigger begins nearest to ``char`` (None when the
+    sentence tells none): the event a figure or a statement belongs to."""
+    same = [e for e in events if e.evidence.sentence == sent_no]
+    return min(same, key=lambda e: abs(e.trigger.start - char)).local_id if same else None
 
 
 def is_pronoun(token: Token) -> bool:

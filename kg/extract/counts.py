@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 
 from spacy.tokens import Token
 
 from ..records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
-from .context import Context, is_pronoun, load_table, phrase_text, table_dict
+from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, table_words
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,16 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _words() -> dict[str, tuple[float | None, float | None, float | None, str | None]]:
-    out = {}
+#: A number word's value, or its range, and the approximation it implies: (value, min, max, approximation).
+_WordValue = tuple[float | None, float | None, float | None, str | None]
+#: (one-token attribution word or its first token, the head of the source it names) of one sentence
+_Attribution = tuple[Token, Token]
+
+
+@cache
+def _words() -> Mapping[str, _WordValue]:
+    """Number words and phrases of ``count_words.tsv`` ("a dozen", "hundreds"), read once."""
+    out: dict[str, _WordValue] = {}
     for row in load_table("count_words.tsv"):
         phrase, value, approx = (row + ("-",))[:3]
         approx_text = None if approx == "-" else approx
@@ -42,12 +53,18 @@ def _words() -> dict[str, tuple[float | None, float | None, float | None, str | 
             out[phrase] = (None, float(lo), float(hi), approx_text)
         else:
             out[phrase] = (float(value), None, None, approx_text)
-    return out
+    return MappingProxyType(out)
+
+
+@cache
+def _phrase_starts() -> frozenset[str]:
+    """First words of the number phrases of several words: only a token that is one may begin a phrase."""
+    return frozenset(phrase.split(" ")[0] for phrase in _words() if " " in phrase)
 
 
 def _qualifier(doc, start: int) -> tuple[str | None, str | None]:
     """The qualifier written just before token ``start`` ("at least", "about") and its bound kind."""
-    quals = {row[0]: row[1] for row in load_table("count_qualifiers.tsv")}
+    quals = table_dict("count_qualifiers.tsv")
     for n in (3, 2, 1):
         if start - n < 0:
             continue
@@ -84,16 +101,15 @@ def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
     return None
 
 
-def _attributions(ctx: Context, sent) -> list[tuple[Token, Token]]:
+def _attributions(ctx: Context, sent) -> list[_Attribution]:
     """Every "according to X" and "per X data" of a sentence: (its first token, the head of X).
 
     "per" attributes only with a noun of ``count_source_nouns.tsv`` ("per police figures"), not in
-    "soles per litre"."""
+    "soles per litre". :func:`extract_counts` computes this once per sentence and hands it on."""
     data_nouns = table_dict("count_source_nouns.tsv")
     found = []
     for tok in sent:
-        if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
-            to = ctx.doc[tok.i + 1]
+        if (to := ctx.according_to(tok, sent)) is not None:
             objs = [c for c in to.children if c.dep_ == "pobj"] or [ctx.doc[min(tok.i + 2, sent.end - 1)]]
             found.append((tok, objs[0]))
         elif tok.lower_ == "per":
@@ -106,19 +122,14 @@ def _attributions(ctx: Context, sent) -> list[tuple[Token, Token]]:
 def _clause_verb(tok: Token) -> Token:
     """The verb of the clause a token stands in (the token itself when it is one)."""
     cur = tok
-    while not _is_verbal(cur) and cur.head.i != cur.i:
+    while not (is_verb(cur, by_tag=False) and cur.lower_ != "according") and cur.head.i != cur.i:
         cur = cur.head
     return cur
 
 
-def _is_verbal(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lower_ != "according"
-
-
-def _clause_source(ctx: Context, num: Token) -> tuple[Mention | None, str | None] | None:
+def _clause_source(ctx: Context, num: Token, found: list[_Attribution]) -> tuple[Mention | None, str | None] | None:
     """"30 were arrested, according to the police, and 5 were killed, according to doctors": of several
-    attributions in a sentence, the one of the figure's own clause."""
-    found = _attributions(ctx, num.sent)
+    attributions in a sentence (``found``, those of the figure's sentence), the one of the figure's own clause."""
     if len(found) < 2:
         return None
     verb = _clause_verb(num)
@@ -126,28 +137,39 @@ def _clause_source(ctx: Context, num: Token) -> tuple[Mention | None, str | None
     return _named_by(ctx, own[0]) if own else None
 
 
-def _named_by(ctx: Context, obj: Token) -> tuple[Mention | None, str | None]:
-    """The source an "according to" object names: a person for "him", a mention, or the noun phrase
-    ("police" for "police figures")."""
-    if is_pronoun(obj):
-        return ctx.last_person_before(obj.idx), None
-    for t in [obj, *obj.children, *obj.subtree]:
+def _mention_named(ctx: Context, head: Token, tokens: list[Token]) -> tuple[Mention | None, None] | None:
+    """The source a phrase with head ``head`` names as a mention: the person "he" / "him" stands for (None when
+    there is none), else the first mention of ``tokens`` (the phrase's tokens in the order to try); None when it
+    names no mention (the caller may then take its words)."""
+    if is_pronoun(head):
+        return ctx.last_person_before(head.idx), None
+    for t in tokens:
         m = ctx.mention_at(t, SOURCE_KINDS)
         if m is not None:
             return m, None
+    return None
+
+
+def _named_by(ctx: Context, obj: Token) -> tuple[Mention | None, str | None]:
+    """The source an "according to" object names: a person for "him", a mention, or the noun phrase
+    ("police" for "police figures")."""
+    named = _mention_named(ctx, obj, [obj, *obj.children, *obj.subtree])
+    if named is not None:
+        return named
     text = phrase_text(obj)
     if obj.lower_ in table_dict("count_source_nouns.tsv") and " " in text:
         text = text.rsplit(" ", 1)[0]
     return None, text
 
 
-def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
-    """"..., according to X." closing a sentence: an attribution written after what it covers.
+def _trailing_source(ctx: Context, sent_no: int, found: list[_Attribution]) -> tuple[Mention | None, str | None]:
+    """"..., according to X." closing a sentence (``found``: its attributions): an attribution written after
+    what it covers.
 
     Only such a closing attribution may cover the unattributed figures of the sentences just before it.
     """
     sent = ctx.sents[sent_no]
-    found = _attributions(ctx, sent)[-1:]
+    found = found[-1:]
     if not found or found[0][0].i == sent.start:
         return None, None
     found = found[0]
@@ -157,26 +179,23 @@ def _trailing_source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | 
     return _named_by(ctx, found[1])
 
 
-def _source(ctx: Context, sent_no: int) -> tuple[Mention | None, str | None]:
-    """Who a sentence attributes its figures to: "according to X", "X reports/said", "per X data"."""
+def _source(ctx: Context, sent_no: int, found: list[_Attribution]) -> tuple[Mention | None, str | None]:
+    """Who a sentence attributes its figures to: "according to X", "per X data" (``found``, its attributions),
+    "X reports/said"."""
     sent = ctx.sents[sent_no]
-    found = _attributions(ctx, sent)
     if found:
         return _named_by(ctx, found[0][1])
     verbs = table_dict("reporting_verbs.tsv")
     for tok in sent:
-        if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and tok.pos_ in (
-                "VERB", "AUX") and tok.lower_ in verbs:
+        if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and is_verb(
+                tok, by_tag=False) and tok.lower_ in verbs:
             for child in tok.children:
                 if child.dep_ in ("nsubj", "agent"):
                     obj = child if child.dep_ == "nsubj" else next(
                         (c for c in child.children if c.dep_ == "pobj"), child)
-                    if is_pronoun(obj):
-                        return ctx.last_person_before(obj.idx), None
-                    for t in [obj, *obj.subtree]:
-                        m = ctx.mention_at(t, SOURCE_KINDS)
-                        if m is not None:
-                            return m, None
+                    named = _mention_named(ctx, obj, [obj, *obj.subtree])
+                    if named is not None:
+                        return named
                     if obj.pos_ in ("NOUN", "PROPN"):
                         return None, phrase_text(obj)
     return None, None
@@ -190,24 +209,14 @@ def _reporter_of(ctx: Context, num: Token) -> tuple[Mention | None, str | None]:
         if cur.head.i == cur.i or cur.dep_ in ("ccomp", "advcl", "parataxis", "conj"):
             break
         cur = cur.head
-        if cur.lower_ in verbs and cur.pos_ in ("VERB", "AUX"):
+        if cur.lower_ in verbs and is_verb(cur, by_tag=False):
             for child in cur.children:
                 if child.dep_ == "nsubj":
-                    if is_pronoun(child):
-                        return ctx.last_person_before(child.idx), None
-                    for t in [child, *child.subtree]:
-                        m = ctx.mention_at(t, SOURCE_KINDS)
-                        if m is not None:
-                            return m, None
+                    named = _mention_named(ctx, child, [child, *child.subtree])
+                    if named is not None:
+                        return named
             break
     return None, None
-
-
-def _event_of(events: list[EventRecord], sent_no: int, num: Token) -> str | None:
-    same = [e for e in events if e.evidence.sentence == sent_no]
-    if not same:
-        return None
-    return min(same, key=lambda e: abs(e.trigger.start - num.idx)).local_id
 
 
 def _counted_noun(num: Token) -> Token | None:
@@ -227,8 +236,11 @@ def _counted_noun(num: Token) -> Token | None:
 
 def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]:
     """Every reported count of the article (repeated sentences give nothing), in text order."""
-    words = _words()
-    units = {row[0] for row in load_table("units.tsv")}
+    words, starts = _words(), _phrase_starts()
+    units = frozenset(table_words("units.tsv"))
+    # the attributions of each sentence, found once: the sentence's source, its figures' own clauses and the
+    # figures of the sentences before it read them
+    found = [[] if n in ctx.repeats else _attributions(ctx, sent) for n, sent in enumerate(ctx.sents)]
     counts: list[CountRecord] = []
     taken: set[int] = set()
     date_chars = [(d.span.start, d.span.end) for d in ctx.dates]
@@ -237,7 +249,7 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
     for sent_no, sent in enumerate(ctx.sents):
         if sent_no in ctx.repeats:
             continue
-        source, source_text = _source(ctx, sent_no)
+        source, source_text = _source(ctx, sent_no, found[sent_no])
         if source is None and source_text is None and carried is not None and sent_no == carried[0] + 1:
             # a list of figures running on from a sentence that named its source
             source, source_text = carried[1], carried[2]
@@ -250,8 +262,12 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
             value = lo = hi = None
             approx: str | None = None
             first, last = tok, tok
-            phrase3 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 3, sent.end)])
-            phrase2 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 2, sent.end)])
+            # only a phrase's first word (or the sentence's last token, whose "phrase" is the token) can
+            # begin one of several words: no joins for the other tokens
+            phrase3 = phrase2 = ""
+            if tok.lower_ in starts or i + 1 == sent.end:
+                phrase3 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 3, sent.end)])
+                phrase2 = " ".join(t.lower_ for t in ctx.doc[i:min(i + 2, sent.end)])
             if phrase3 in words:
                 value, lo, hi, approx = words[phrase3]
                 last = ctx.doc[i + 2]
@@ -300,19 +316,19 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
             group = ctx.mention_at(noun, (GROUP, ORGANIZATION)) if noun is not None else None
             own, own_text = _reporter_of(ctx, tok)
             if own is None and own_text is None:
-                own, own_text = _clause_source(ctx, tok) or (None, None)
+                own, own_text = _clause_source(ctx, tok, found[sent_no]) or (None, None)
             if own is None and own_text is None:
                 own, own_text = source, source_text
             carried_now = True
             counts.append(CountRecord(
                 local_id=local, category=category, evidence=evidence, value=value, min_value=lo, max_value=hi,
                 approximation=approximation, group_text=phrase_text(noun) if noun is not None else None,
-                group=group, event=_event_of(events, sent_no, tok), source=own, source_text=own_text,
+                group=group, event=event_near(events, sent_no, tok.idx), source=own, source_text=own_text,
                 confidence=0.8 if value is not None or lo is not None else 0.6))
             i = last.i + 1
         if carried_now and (source is not None or source_text):
             carried = (sent_no, source, source_text)
-    _attribute_from_after(ctx, counts, attributed)
+    _attribute_from_after(ctx, counts, attributed, found)
     return counts
 
 
@@ -320,7 +336,8 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
 _REACH_BACK = 2
 
 
-def _attribute_from_after(ctx: Context, counts: list[CountRecord], attributed: set[int]) -> None:
+def _attribute_from_after(ctx: Context, counts: list[CountRecord], attributed: set[int],
+                          found: list[list[_Attribution]]) -> None:
     """"Four people were killed. Shops burned, according to the agency.": figures left without a source
     take the closing attribution of one of the next sentences of their paragraph, unless a sentence in
     between names a source of its own."""
@@ -331,7 +348,7 @@ def _attribute_from_after(ctx: Context, counts: list[CountRecord], attributed: s
         for later in range(here + 1, min(here + 1 + _REACH_BACK, len(ctx.sents))):
             if later in ctx.repeats or not ctx.same_paragraph(here, later):
                 break
-            source, source_text = _trailing_source(ctx, later)
+            source, source_text = _trailing_source(ctx, later, found[later])
             if source is not None or source_text:
                 count.source, count.source_text = source, source_text
                 break
@@ -347,7 +364,7 @@ def _prices(ctx: Context, sent_no: int, tok: Token, last: Token, unit_tok: Token
     if unit_end + 1 < sent.end and ctx.doc[unit_end].lower_ == "per":
         unit_end += 2
     unit = ctx.doc[unit_tok.i:unit_end].text
-    event = _event_of(events, sent_no, tok)
+    event = event_near(events, sent_no, tok.idx)
     before = ctx.doc[max(sent.start, tok.i - 4):tok.i]
     words = [t.lower_ for t in before]
     common = dict(evidence=evidence, unit=unit, event=event, source=source, source_text=source_text,

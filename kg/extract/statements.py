@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 
 from spacy.tokens import Token
 
 from ..records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
-from .context import Context, is_pronoun, load_table, phrase_text, table_dict
+from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, table_words
 from .sentences import sentence_key
 
 logger = logging.getLogger(__name__)
@@ -44,16 +47,18 @@ _FROM_VERBS = frozenset({"requested", "requests"})
 _OBJECT_ADDRESSEE = frozenset({"addressed", "told", "urged", "asked", "asks", "called"})
 
 
-def _verbs() -> dict[str, tuple[str, str]]:
-    return {row[0]: (row[1], row[2]) for row in load_table("reporting_verbs.tsv") if len(row) >= 3}
+@cache
+def _verbs() -> Mapping[str, tuple[str, str]]:
+    """Reporting verbs (``reporting_verbs.tsv``): word -> (act class, status), read once."""
+    return MappingProxyType({row[0]: (row[1], row[2]) for row in load_table("reporting_verbs.tsv") if len(row) >= 3})
 
 
-def _definite_nouns() -> dict[str, str]:
+def _definite_nouns() -> Mapping[str, str]:
     return table_dict("definite_nouns.tsv")
 
 
-def _spokesperson_titles() -> list[str]:
-    return [row[0] for row in load_table("spokespersons.txt")]
+def _spokesperson_titles() -> tuple[str, ...]:
+    return table_words("spokespersons.txt")
 
 
 def _own_tokens(tok: Token) -> list[Token]:
@@ -230,8 +235,8 @@ def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
 def _outlet(ctx: Context, sent_no: int, verb: Token, speaker: Mention | None) -> tuple[Mention | None, str | None]:
     sent = ctx.sents[sent_no]
     for tok in sent:
-        if tok.lower_ == "according" and tok.i + 1 < sent.end and ctx.doc[tok.i + 1].lower_ == "to":
-            objs = [c for c in ctx.doc[tok.i + 1].children if c.dep_ == "pobj"]
+        if (to := ctx.according_to(tok, sent)) is not None:
+            objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs and not is_pronoun(objs[0]):
                 return _who(ctx, objs[0])
         if tok.lower_ == "by" and tok.dep_ == "agent" and tok.head.lower_ in ("reported", "announced", "published"):
@@ -284,7 +289,7 @@ def statement_date(ctx: Context, sent_no: int, said: tuple[int, int] | None = No
     if dates:
         return dates[0]
     start = ctx.sents[sent_no].start_char
-    paragraph = ctx.text.rfind("\n", 0, start) + 1
+    paragraph = ctx.paragraph_start(start)
     earlier = [d for d in ctx.dates if paragraph <= d.span.start < start and _is_day(d)]
     return earlier[-1] if earlier else None
 
@@ -293,15 +298,15 @@ def _spokespersons(ctx: Context, out: list[StatementRecord], phrases: dict[int, 
     """"The ministry said X. Y, said its spokesman Z.": Z speaks for the ministry, so X is Z's statement too,
     with the ministry as its source. Only when Z's statement is in the next sentence of the same paragraph
     and his phrase has a spokesperson's title and names no other organisation."""
-    titles = [row[0] for row in load_table("spokespersons.txt")]
+    titles = _spokesperson_titles()
     for i, st in enumerate(out):
         if st.speaker is None or st.speaker.kind != ORGANIZATION:
             continue
         nxt = next((o for o in out[i + 1:] if o.evidence.sentence > st.evidence.sentence), None)
         if nxt is None or nxt.evidence.sentence != st.evidence.sentence + 1 or id(nxt) not in phrases:
             continue
-        between = ctx.text[st.evidence.end:nxt.evidence.start]
-        if nxt.speaker is None or nxt.speaker.kind != PERSON or "\n" in between:
+        if nxt.speaker is None or nxt.speaker.kind != PERSON or ctx.line_break_between(st.evidence.end,
+                                                                                      nxt.evidence.start):
             continue
         begin, end = phrases[id(nxt)]
         words = f" {sentence_key(ctx.text[begin:end])} "
@@ -319,7 +324,7 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
     sent = ctx.sents[sent_no]
     low = sent.text.lower()
     out = []
-    for phrase in (row[0] for row in load_table("request_phrases.txt")):
+    for phrase in table_words("request_phrases.txt"):
         for found in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
             of = ctx.doc.char_span(sent.start_char + found.end() - 2, sent.start_char + found.end())
             objs = [c for c in of.root.children if c.dep_ == "pobj"] if of is not None else []
@@ -328,7 +333,7 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
             speaker, speaker_text = _who(ctx, objs[0])
             if speaker is None and speaker_text is None:
                 continue
-            clause = next((a for a in of.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            clause = next((a for a in of.root.ancestors if is_verb(a, by_tag=False)), None)
             subjects = [c for c in clause.children if c.dep_ == "nsubj"] if clause is not None else []
             addressee = ctx.mention_at(subjects[0], (ORGANIZATION,)) if subjects else None
             out.append(StatementRecord(local_id=f"st-{of.start_char}", act_class="Appeal",
@@ -340,7 +345,7 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
 def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
     """Every statement of the article, in text order (repeated sentences give nothing)."""
     verbs = _verbs()
-    statuses = {row[0]: row[1] for row in load_table("statuses.tsv")}
+    statuses = table_dict("statuses.tsv")
     out: list[StatementRecord] = []
     phrases: dict[int, tuple[int, int]] = {}
     for sent_no, sent in enumerate(ctx.sents):
@@ -356,7 +361,7 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
                 break
         out.extend(_requests(ctx, sent_no))
         for tok in sent:
-            if tok.lower_ not in verbs or not (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")):
+            if tok.lower_ not in verbs or not is_verb(tok):
                 continue
             if tok.dep_ in ("amod", "acl") or (tok.dep_ == "relcl" and tok.lower_ == "called"):
                 continue
@@ -382,13 +387,12 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             if outlet is None and not outlet_text and subject is not None and _is_spokesperson(subject):
                 outlet = _spoken_for(ctx, subject)
             date = statement_date(ctx, sent_no, _complement(tok))
-            same = [e for e in events if e.evidence.sentence == sent_no]
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
                 speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no), status=status,
                 addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
                 date=date,
-                event=min(same, key=lambda e: abs(e.trigger.start - tok.idx)).local_id if same else None,
+                event=event_near(events, sent_no, tok.idx),
                 confidence=0.7 if speaker is not None else 0.5))
             if (phrase := _speaker_phrase(tok)) is not None:
                 phrases[id(out[-1])] = phrase
