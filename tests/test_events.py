@@ -207,6 +207,18 @@ def test_means_listed_together_are_one_intervention_and_one_protest(nlp):
     assert [names(e.places) for e in _protests(rec)] == [["Mombasa"]]
 
 
+def test_the_means_of_crowd_control_are_listed_once_as_clash_triggers():
+    from kg.extract.context import load_table
+    from kg.extract.events import interventions, triggers
+
+    means = interventions()["means"]
+    assert means and means == {w for w, t in triggers().items() if t.means}
+    assert all(triggers()[w].event_class == "Clash" for w in means)
+    # the crowd words' file no longer lists them a second time
+    assert not [row for row in load_table("protest_interventions.tsv") if row[1] == "means"]
+    assert {"crowd", "preposition", "verb"} <= set(interventions())
+
+
 # ---- precision: what must not be read as an agent, target, place or time (tests/precision.py) ----
 
 def event_of(record, cls: str):

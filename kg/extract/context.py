@@ -63,6 +63,12 @@ def table_words(name: str) -> tuple[str, ...]:
     return tuple(row[0] for row in load_table(name))
 
 
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """The first column of a lexicon as a set (for membership tests), built once per file."""
+    return frozenset(table_words(name))
+
+
 @dataclass
 class Context:
     """One parsed article as the extractors see it.

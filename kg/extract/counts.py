@@ -18,7 +18,7 @@ from types import MappingProxyType
 from spacy.tokens import Token
 
 from ..records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
-from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, table_words
+from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, word_set
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def _counted_noun(num: Token) -> Token | None:
 def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]:
     """Every reported count of the article (repeated sentences give nothing), in text order."""
     words, starts = _words(), _phrase_starts()
-    units = frozenset(table_words("units.tsv"))
+    units = word_set("units.tsv")
     # the attributions of each sentence, found once: the sentence's source, its figures' own clauses and the
     # figures of the sentences before it read them
     found = [[] if n in ctx.repeats else _attributions(ctx, sent) for n, sent in enumerate(ctx.sents)]

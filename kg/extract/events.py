@@ -20,7 +20,17 @@ from spacy.tokens import Token
 from spacy.util import filter_spans
 
 from ..records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
-from .context import Context, is_country, is_pronoun, load_table, phrase_text
+from .context import (
+    Context,
+    is_country,
+    is_pronoun,
+    is_verb,
+    load_table,
+    phrase_text,
+    table_dict,
+    table_words,
+    word_set,
+)
 from .dates import MONTHS, WEEKDAYS
 
 logger = logging.getLogger(__name__)
@@ -73,6 +83,8 @@ class Trigger:
     event_class: str
     acled: str | None
     cameo: str | None
+    #: a means of crowd control ("tear gas"): marked "means" in the lexicon's last column
+    means: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -80,15 +92,10 @@ def triggers() -> dict[str, Trigger]:
     """The trigger lexicon, by lower-case phrase."""
     out = {}
     for row in load_table("event_triggers.tsv"):
-        words, cls, acled, cameo = (row + ("-", "-", "-"))[:4]
-        out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo)
+        words, cls, acled, cameo, role = (row + ("-", "-", "-", "-"))[:5]
+        out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo,
+                             role == "means")
     return out
-
-
-@lru_cache(maxsize=1)
-def actor_nouns() -> frozenset[str]:
-    """Head nouns of plain phrases that can act (kg/data/actor_nouns.txt)."""
-    return frozenset(row[0] for row in load_table("actor_nouns.txt"))
 
 
 def _can_act(ctx: Context, token: Token) -> bool:
@@ -101,30 +108,14 @@ def _can_act(ctx: Context, token: Token) -> bool:
         # "General Javier Iturriaga"); not any capitalised word ("Chaos and riots: ...")
         return token.ent_type_ in NAME_TYPES or any(
             token.text in m.name.split() for m in ctx.mentions if m.kind in AGENT_KINDS)
-    word, nouns = token.lower_, actor_nouns()
+    word, nouns = token.lower_, word_set("actor_nouns.txt")
     return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
         word.endswith("ies") and word[:-3] + "y" in nouns)
 
 
-@lru_cache(maxsize=1)
-def not_agent_verbs() -> tuple[str, ...]:
-    """Stems of verbs whose subject is not the agent of the event their object names (kg/data/not_agent_verbs.txt)."""
-    return tuple(row[0] for row in load_table("not_agent_verbs.txt"))
-
-
-@lru_cache(maxsize=1)
-def modal_words() -> frozenset[str]:
-    return frozenset(row[0] for row in load_table("modal_words.txt"))
-
-
-@lru_cache(maxsize=1)
-def duration_words() -> frozenset[str]:
-    return frozenset(row[0] for row in load_table("duration_words.txt"))
-
-
 def _over_a_period(root: Token) -> bool:
     """"after eleven days of unrest": a trigger that names what filled a stretch of time."""
-    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in duration_words()
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in word_set("duration_words.txt")
 
 
 def _purpose_of_told(root: Token, event_class: str, by_token: dict[int, EventRecord]) -> bool:
@@ -140,7 +131,7 @@ def _purpose_of_told(root: Token, event_class: str, by_token: dict[int, EventRec
 def _untold(root: Token) -> bool:
     """Whether a trigger tells no event that happened: a verb with a modal ("should be dissolved"), or a noun
     of an "until" phrase ("until the appointment of a new cabinet")."""
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal_words() for c in root.children):
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in word_set("modal_words.txt") for c in root.children):
         return True
     return root.dep_ == "pobj" and root.head.lower_ == "until"
 
@@ -153,21 +144,13 @@ def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def narrative_breaks() -> frozenset[str]:
-    return frozenset(row[0] for row in load_table("narrative_breaks.txt"))
-
-
-@lru_cache(maxsize=1)
 def interventions() -> dict[str, frozenset[str]]:
-    """Words of kg/data/protest_interventions.tsv by role (means, crowd, preposition, verb)."""
-    out: dict[str, set[str]] = {}
+    """Words of crowd control by role: "means" (the triggers of kg/data/event_triggers.tsv marked so), and
+    "crowd", "preposition", "verb" (kg/data/protest_interventions.tsv)."""
+    out: dict[str, set[str]] = {"means": {t.words for t in triggers().values() if t.means}}
     for word, role in load_table("protest_interventions.tsv"):
         out.setdefault(role, set()).add(word)
     return {role: frozenset(words) for role, words in out.items()}
-
-
-def link_words() -> dict[str, str]:
-    return {row[0]: row[1] for row in load_table("event_links.tsv")}
 
 
 # (id of the vocab, phrases) -> (that vocab, its matcher): built once per process and word list, not per article
@@ -201,20 +184,16 @@ def match_phrases(ctx: Context, phrases) -> list[tuple[str, SpacySpan]]:
     return [(s.label_, s) for s in filter_spans(spans)]
 
 
-def _is_verbal(token: Token) -> bool:
-    return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
-
-
 def _governing_verb(token: Token) -> Token | None:
     """The verb whose clause a noun trigger belongs to (through objects, prepositions, compounds)."""
     cur = token
     for _ in range(6):
-        if cur.dep_ in ("ROOT",) and not _is_verbal(cur):
+        if cur.dep_ in ("ROOT",) and not is_verb(cur):
             return None
         head = cur.head
         if head.i == cur.i:
             return None
-        if _is_verbal(head):
+        if is_verb(head):
             return head
         if cur.dep_ not in ("dobj", "pobj", "prep", "compound", "nsubj", "nsubjpass", "attr", "conj", "appos",
                             "amod", "npadvmod"):
@@ -392,7 +371,7 @@ def _trigger_root(ctx: Context, event: EventRecord) -> Token:
 
 def _line_between(ctx: Context, start: int, end: int, char: int) -> bool:
     """Whether a line break stands between the text ``start``..``end`` and the character ``char``."""
-    return "\n" in ctx.text[min(start, char):max(end, char)]
+    return ctx.line_break_between(min(start, char), max(end, char))
 
 
 def _clock_in(ctx: Context, sent_no: int) -> DateRef | None:
@@ -431,7 +410,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         clause = root
         facility_places: list[Mention] = []
         # "the demonstrators did raid on the hall": a trigger tagged as a noun but with an auxiliary is a verb
-        verbal = _is_verbal(root) or any(c.dep_ in ("aux", "auxpass") for c in root.children)
+        verbal = is_verb(root) or any(c.dep_ in ("aux", "auxpass") for c in root.children)
         if verbal:
             for t in _role_tokens(root, ("nsubj",)):
                 agents.add(t)
@@ -494,7 +473,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 verb = None  # it lasted before the clause it is written in: neither its day nor its place
             if verb is not None:
                 clause = verb
-                if verb.lower_.startswith(not_agent_verbs()):
+                if verb.lower_.startswith(table_words("not_agent_verbs.txt")):
                     pass  # "would suspend the increase": the subject undoes or judges the event, it did not do it
                 elif root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
                         root.dep_ == "pobj" and root.head.head.i == verb.i and trig.event_class in DECIDED_CLASSES):
@@ -607,7 +586,7 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
     that day (or an event that took it) is at most NARRATIVE_WINDOW sentences back. A range (a measure's
     period), a time the dates module does not read ("in the first days of the year") or a word of
     kg/data/narrative_breaks.txt ("earlier") ends the story."""
-    breaks = narrative_breaks()
+    breaks = word_set("narrative_breaks.txt")
     written: dict[int, list[DateRef]] = {}
     for d in ctx.dates or []:
         if d.kind != "clock":
@@ -650,7 +629,7 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
         trigger = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
         if trigger is None:
             continue
-        clause = trigger.root if _is_verbal(trigger.root) else _governing_verb(trigger.root)
+        clause = trigger.root if is_verb(trigger.root) else _governing_verb(trigger.root)
         if clause is None:
             continue
         crowd = next((t for t in clause.subtree if t.lower_ in words.get("crowd", ()) and t.dep_ in ("pobj", "dobj")
@@ -729,7 +708,7 @@ def _fold_decrees(ctx: Context, events: list[EventRecord], by_token: dict[int, E
 
 def _link_causes(ctx: Context, events: list[EventRecord], by_token: dict[int, EventRecord]) -> None:
     """"X amid Y", "X began due to Y", "X caused by Y": X respondsTo / causedBy Y."""
-    links = link_words()
+    links = table_dict("event_links.tsv")
     for phrase, span in match_phrases(ctx, links):
         relation = links[phrase]
         link = span[0]

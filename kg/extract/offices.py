@@ -17,7 +17,7 @@ import logging
 from spacy.tokens import Token
 
 from ..records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
-from .context import Context, is_pronoun, table_dict
+from .context import Context, is_pronoun, is_verb, table_dict
 from .events import TENURE_CLASSES, match_phrases
 
 logger = logging.getLogger(__name__)
@@ -82,8 +82,8 @@ def _holder_after(ctx: Context, title_span) -> Mention | None:
     sent_end = title_span.sent.end
     while j < sent_end and j - title_span.end < 14:
         tok = doc[j]
-        mention = ctx.mention_at(tok, (PERSON,))
-        if mention is not None and mention.component != "title_rule" and tok.pos_ == "PROPN":
+        mention = _named_person(ctx, tok)
+        if mention is not None:
             return mention
         if tok.lower_ in _BETWEEN or tok.pos_ in ("PROPN", "DET", "ADJ") or tok.ent_type_:
             j += 1
@@ -175,7 +175,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
                 add(holder, title, post_in, post_in_text, root, ended_by=ev.local_id if ev else None,
                     confidence=0.75)
                 continue
-            if _is_verb(gov):
+            if is_verb(gov):
                 add(_subject_person(ctx, gov), title, post_in, post_in_text, root, confidence=0.7)
                 continue
         if prev in _ACTING:
@@ -209,7 +209,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             start=change.date if change is not None and not ends else None, confidence=0.65)
     # "heads the Security Council", "headed the Security Council"
     for tok in ctx.doc:
-        if tok.lower_ not in _HEAD_VERBS or not _is_verb(tok) or ctx.sent_no(tok) in ctx.repeats:
+        if tok.lower_ not in _HEAD_VERBS or not is_verb(tok) or ctx.sent_no(tok) in ctx.repeats:
             continue
         objs = [c for c in tok.children if c.dep_ == "dobj"]
         org = ctx.mention_at(objs[0], (ORGANIZATION,)) if objs else None
@@ -275,7 +275,3 @@ def _change_of_government(ctx: Context, events: list[EventRecord], span, holder:
         holder in ev.targets or any(m.span.start <= span.start_char < m.span.end for m in ev.targets)
         or any(t.lower() in nouns or t.lower().split()[-1] in nouns for t in ev.target_texts))]
     return min(found, key=lambda ev: abs(ev.trigger.start - span.start_char)) if found else None
-
-
-def _is_verb(token: Token) -> bool:
-    return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
