@@ -365,8 +365,13 @@ def _nearest_date(ctx: Context, sent_no: int, token: Token, clause: Token | None
     return min(dates, key=lambda d: abs(d.span.start - token.idx))
 
 
+def _trigger_tokens(ctx: Context, event: EventRecord) -> SpacySpan | None:
+    """The tokens of an event's trigger (None when its characters cover no token)."""
+    return ctx.doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+
+
 def _trigger_root(ctx: Context, event: EventRecord) -> Token:
-    return ctx.doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand").root
+    return _trigger_tokens(ctx, event).root
 
 
 def _line_between(ctx: Context, start: int, end: int, char: int) -> bool:
@@ -626,7 +631,7 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
     for ev in events:
         if ev.event_class != "Clash" or ev.trigger.text.lower() not in words.get("means", ()):
             continue
-        trigger = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        trigger = _trigger_tokens(ctx, ev)
         if trigger is None:
             continue
         clause = trigger.root if is_verb(trigger.root) else _governing_verb(trigger.root)
@@ -686,7 +691,7 @@ def _fold_decrees(ctx: Context, events: list[EventRecord], by_token: dict[int, E
     for ev in events:
         if ev.event_class != "Decree":
             continue
-        tok = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        tok = _trigger_tokens(ctx, ev)
         if tok is None:
             continue
         root = tok.root

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,14 @@ class Gazetteer:
         if index is None:
             index = self.__dict__["_by_id"] = {e.ent_id: e for e in self.entries}
         return index
+
+
+@lru_cache(maxsize=8)
+def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds any of ``terms`` as whole words (not inside a longer word or a hyphenated one),
+    case-insensitive, any white space between their words, the longest term first; built once per term list."""
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])", re.I)
 
 
 def fold(name: str) -> str:

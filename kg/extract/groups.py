@@ -6,13 +6,11 @@ named entity (the "Police" of "Capitol Police") is not a group mention.
 
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
 from ..records import GROUP, Mention, Span
 from .entities import SentenceIndex
-from .gazetteer import Gazetteer, fold, load_gazetteer
+from .gazetteer import Gazetteer, fold, load_gazetteer, term_pattern
 
 GROUP_LABEL = "GROUP"
 COMPONENT = "group_rule"
@@ -23,9 +21,7 @@ def extract_groups(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     if not gazetteer.groups:
         return []
-    terms = sorted(gazetteer.groups, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
-                         + r")(?![\w-])", re.I)
+    pattern = term_pattern(tuple(gazetteer.groups))
     named = [(e.start_char, e.end_char) for e in doc.ents]
     sentence_of = SentenceIndex(doc)
     mentions = []

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..records import PERSON, Mention, Span
 from .entities import SentenceIndex
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer, term_pattern
 
 TITLE_LABEL = "TITLE"
 COMPONENT = "title_rule"
@@ -43,11 +43,6 @@ def split_title(name: str) -> tuple[str, str | None]:
     return key, qualifier or None
 
 
-def _pattern(terms: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
-    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])", re.I)
-
-
 def _person_starts(doc: Doc) -> list[tuple[int, int]]:
     return [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
 
@@ -61,7 +56,7 @@ def extract_titles(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None
     persons = _person_starts(doc)
     sentence_of = SentenceIndex(doc)
     mentions: list[Mention] = []
-    for match in _pattern(list(gazetteer.titles)).finditer(text):
+    for match in term_pattern(tuple(gazetteer.titles)).finditer(text):
         start, end = match.span()
         if any(s <= start < e for s, e in persons) or (mentions and start < mentions[-1].span.end):
             continue
