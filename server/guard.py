@@ -73,7 +73,8 @@ def is_update(text: str) -> bool:
 
 
 def _is_comment_line(line: str) -> bool:
-    return line.lstrip().startswith("#") and "'" not in line and '"' not in line
+    # only SPARQL's own blanks (space, tab) before the "#": str.lstrip() would also take Unicode spaces
+    return line.lstrip(" \t").startswith("#") and "'" not in line and '"' not in line
 
 
 def needs_parse(text: str) -> bool:
