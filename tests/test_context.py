@@ -74,3 +74,12 @@ def test_the_event_nearest_to_a_word_of_its_sentence():
     assert event_near(events, 0, 12) == "e1"
     assert event_near(events, 1, 100) == "e3"
     assert event_near(events, 2, 10) is None
+
+
+def test_the_entities_of_a_sentence_are_those_spacy_gives_it(nlp):
+    doc = nlp("The Central Bank of Kenya met in Nairobi on Monday. Police arrested 40 people in Mombasa.\n\n"
+              "Jane Doe, the mayor of Kisumu, said on 3 March that the Constitution's Article 58 applies.")
+    ctx = Context("a1", doc, [])
+    assert sum(len(ctx.ents_in(i)) for i in range(len(ctx.sents))) > 4
+    for i, sent in enumerate(ctx.sents):
+        assert [(e.start, e.end, e.label_) for e in ctx.ents_in(i)] == [(e.start, e.end, e.label_) for e in sent.ents]

@@ -95,6 +95,13 @@ class Context:
         self._breaks = [found.start() for found in _LINE_BREAK.finditer(self.text)]
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
+        # each sentence's named entities, from one pass over doc.ents (spaCy builds every entity span again on
+        # each doc.ents, and a sentence's .ents reads doc.ents)
+        self._ents: list[list[SpacySpan]] = [[] for _ in self.sents]
+        for ent in self.doc.ents:
+            k = bisect.bisect_right(self._sent_starts, ent.start) - 1
+            if k >= 0 and ent.end <= self.sents[k].end:
+                self._ents[k].append(ent)
         self.mentions = sorted(self.mentions, key=lambda m: (m.span.start, -m.span.end))
         self._starts = [m.span.start for m in self.mentions]
         self.acronyms = self._declared_acronyms()
@@ -117,6 +124,10 @@ class Context:
 
     def sent_no(self, token: Token) -> int:
         return bisect.bisect_right(self._sent_starts, token.i) - 1
+
+    def ents_in(self, sent_no: int) -> list[SpacySpan]:
+        """The named entities wholly inside sentence ``sent_no`` (what its spaCy ``.ents`` gives), in text order."""
+        return self._ents[sent_no]
 
     def line_break_between(self, start_char: int, end_char: int) -> bool:
         """Whether a line break (a paragraph's end) stands in the text from ``start_char`` to ``end_char``

@@ -180,12 +180,12 @@ def find_dates(text: str, article_id: str = "", base: int = 0, sentence: int = 0
     return result
 
 
-def name_spans(sent, mentions: list[Mention] | tuple = ()) -> list[tuple[int, int]]:
+def name_spans(sent, mentions: list[Mention] | tuple = (), ents=None) -> list[tuple[int, int]]:
     """Character ranges (document offsets) of the names in ``sent``, a spaCy sentence: its ORG, WORK_OF_ART and
-    PRODUCT entities, the organisation mentions of ``mentions`` that overlap it, and a capitalised relative
-    day word written right after a capitalised proper noun in mid-sentence ("Lanka Today reported", which the
-    model may tag as a date)."""
-    out = [(e.start_char, e.end_char) for e in sent.ents if e.label_ in NAME_LABELS]
+    PRODUCT entities (``ents``: its entities when the caller has them, else ``sent.ents``), the organisation
+    mentions of ``mentions`` that overlap it, and a capitalised relative day word written right after a
+    capitalised proper noun in mid-sentence ("Lanka Today reported", which the model may tag as a date)."""
+    out = [(e.start_char, e.end_char) for e in (sent.ents if ents is None else ents) if e.label_ in NAME_LABELS]
     out += [(m.span.start, m.span.end) for m in mentions if m.kind == ORGANIZATION
             and m.span.start < sent.end_char and sent.start_char < m.span.end]
     for tok in sent[1:]:
@@ -196,10 +196,12 @@ def name_spans(sent, mentions: list[Mention] | tuple = ()) -> list[tuple[int, in
     return out
 
 
-def sentence_dates(sent, article_id: str, sentence: int, mentions: list[Mention] | tuple = ()) -> list[DateRef]:
-    """The dates written in ``sent`` (a spaCy sentence) that are not part of a name (see :func:`name_spans`):
-    "Russia Today reports" does not date anything 'today'."""
-    names = name_spans(sent, mentions)
+def sentence_dates(sent, article_id: str, sentence: int, mentions: list[Mention] | tuple = (),
+                   ents=None) -> list[DateRef]:
+    """The dates written in ``sent`` (a spaCy sentence) that are not part of a name (see :func:`name_spans`;
+    ``ents``: the sentence's entities when the caller has them): "Russia Today reports" does not date anything
+    'today'."""
+    names = name_spans(sent, mentions, ents)
     return [d for d in find_dates(sent.text, article_id, base=sent.start_char, sentence=sentence)
             if not _overlaps((d.span.start, d.span.end), names)]
 

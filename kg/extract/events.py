@@ -606,7 +606,7 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             current = None if d.end_day is not None or d.until else d
             last = sent_no
         if sent_no not in written and (any(t.lower_ in breaks for t in sent)
-                                       or any(e.label_ in ("DATE", "TIME") for e in sent.ents)):
+                                       or any(e.label_ in ("DATE", "TIME") for e in ctx.ents_in(sent_no))):
             current = None
         if current is None or sent_no - last > NARRATIVE_WINDOW:
             continue
@@ -663,7 +663,7 @@ def _legal_basis(ctx: Context, events: list[EventRecord]) -> None:
         for sent_no in (ev.evidence.sentence, ev.evidence.sentence + 1):
             if sent_no >= len(ctx.sents):
                 continue
-            laws = [e for e in ctx.sents[sent_no].ents if e.label_ == "LAW"]
+            laws = [e for e in ctx.ents_in(sent_no) if e.label_ == "LAW"]
             if laws:
                 ev.legal_basis = laws[0].text
                 break

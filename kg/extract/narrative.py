@@ -28,7 +28,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     ctx = Context(article_id, doc, list(record.mentions))
     dates = []
     for i, sent in enumerate(ctx.sents):
-        dates.extend(sentence_dates(sent, article_id, i, ctx.mentions))
+        dates.extend(sentence_dates(sent, article_id, i, ctx.mentions, ctx.ents_in(i)))
     ctx.dates = dates
     record.dates = dates
     record.events = extend_nationwide(ctx, extract_events(ctx))
