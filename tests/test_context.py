@@ -83,3 +83,11 @@ def test_the_entities_of_a_sentence_are_those_spacy_gives_it(nlp):
     assert sum(len(ctx.ents_in(i)) for i in range(len(ctx.sents))) > 4
     for i, sent in enumerate(ctx.sents):
         assert [(e.start, e.end, e.label_) for e in ctx.ents_in(i)] == [(e.start, e.end, e.label_) for e in sent.ents]
+
+
+def test_the_tokens_of_some_words_are_those_a_scan_of_the_doc_finds(nlp):
+    doc = nlp("The post was taken by Jane Doe. She HEADS the council and headed the Post Office before.")
+    ctx = Context("a1", doc, [])
+    for words in (frozenset({"post", "heads", "headed"}), frozenset({"the"}), frozenset({"absent"})):
+        assert [t.i for t in ctx.tokens_of(words)] == [t.i for t in doc if t.lower_ in words]
+    assert [t.text for t in ctx.tokens_of(frozenset({"heads", "post"}))] == ["post", "HEADS", "Post"]

@@ -95,6 +95,7 @@ class Context:
         self._breaks = [found.start() for found in _LINE_BREAK.finditer(self.text)]
         self.sents = list(self.doc.sents)
         self._sent_starts = [s.start for s in self.sents]
+        self._lowers: list[str] | None = None
         # each sentence's named entities, from one pass over doc.ents (spaCy builds every entity span again on
         # each doc.ents, and a sentence's .ents reads doc.ents)
         self._ents: list[list[SpacySpan]] = [[] for _ in self.sents]
@@ -124,6 +125,14 @@ class Context:
 
     def sent_no(self, token: Token) -> int:
         return bisect.bisect_right(self._sent_starts, token.i) - 1
+
+    def tokens_of(self, words: frozenset[str]) -> list[Token]:
+        """The tokens whose lower-case form is one of ``words``, in text order (without making a spaCy Token of
+        every other word of the article)."""
+        if self._lowers is None:
+            strings = self.doc.vocab.strings
+            self._lowers = [strings[h] for h in self.doc.to_array("LOWER").tolist()]
+        return [self.doc[i] for i, word in enumerate(self._lowers) if word in words]
 
     def ents_in(self, sent_no: int) -> list[SpacySpan]:
         """The named entities wholly inside sentence ``sent_no`` (what its spaCy ``.ents`` gives), in text order."""

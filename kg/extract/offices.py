@@ -208,8 +208,8 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             started_by=change.local_id if change is not None and not ends else None,
             start=change.date if change is not None and not ends else None, confidence=0.65)
     # "heads the Security Council", "headed the Security Council"
-    for tok in ctx.doc:
-        if tok.lower_ not in _HEAD_VERBS or not is_verb(tok) or ctx.sent_no(tok) in ctx.repeats:
+    for tok in ctx.tokens_of(_HEAD_VERBS):
+        if not is_verb(tok) or ctx.sent_no(tok) in ctx.repeats:
             continue
         objs = [c for c in tok.children if c.dep_ == "dobj"]
         org = ctx.mention_at(objs[0], (ORGANIZATION,)) if objs else None
@@ -222,8 +222,8 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         add(holder, "chair", org, None, tok, started_by=change.local_id if change else None,
             start=change.date if change else None, confidence=0.7)
     # "This position was taken by X himself"
-    for tok in ctx.doc:
-        if tok.lower_ not in _POST_ANAPHORA or ctx.sent_no(tok) in ctx.repeats:
+    for tok in ctx.tokens_of(_POST_ANAPHORA):
+        if ctx.sent_no(tok) in ctx.repeats:
             continue
         if not any(c.lower_ in ("this", "that", "the same") for c in tok.children) or tok.dep_ != "nsubjpass":
             continue
