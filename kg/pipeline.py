@@ -319,13 +319,81 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
             yield line
 
 
-def _validate_reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name: URIRef,
-                           loader: StoreLoader, staging: Path, report: BuildReport) -> None:
-    """The validation gate and ``kg.owl``; the inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``."""
-    work = asserted.triples.parent
-    with _timed(report, "validate"):
-        validate_and_export(asserted, staging, report)
+class _Gate:
+    """:func:`validate_and_export` in a forked child process, while this one goes on; :meth:`wait` re-raises what
+    it raised. Where processes cannot be forked it runs at once, here."""
 
+    def __init__(self, asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
+        self.process = None
+        self.seconds = 0.0
+        if "fork" not in multiprocessing.get_all_start_methods():
+            started = time.perf_counter()
+            validate_and_export(asserted, staging, report)
+            self.seconds = time.perf_counter() - started
+            return
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._child, args=(asserted, staging, report, send),
+                                       name="kg-validate")  # not a daemon: it may start workers itself
+        self.process.start()
+        send.close()
+
+    @staticmethod
+    def _child(asserted: AssertedGraphs, staging: Path, report: BuildReport, send) -> None:
+        _die_with_parent()
+        asserted.index.reopen()
+        started = time.perf_counter()
+        try:
+            validate_and_export(asserted, staging, report)
+            error = None
+        except BaseException as exc:
+            error = exc
+        try:
+            send.send((error, time.perf_counter() - started))
+        except Exception:  # an error that does not pickle: its message
+            send.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
+
+    def wait(self) -> float:
+        """Wait for the gate; returns the seconds it took.
+
+        Raises:
+            ValidationError: a violation (or whatever else stopped the gate).
+        """
+        if self.process is None:
+            return self.seconds
+        try:
+            error, seconds = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            code = self.process.exitcode
+            raise KGError(f"the validation process ended without an answer (exit code {code})") from None
+        self.process.join()
+        if error is not None:
+            raise error
+        return seconds
+
+    def stop(self) -> None:
+        """End the child (if it still runs) after a failure here."""
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies (a killed build leaves no child behind)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name: URIRef,
+                  loader: StoreLoader, staging: Path, report: BuildReport) -> None:
+    """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``."""
+    work = asserted.triples.parent
     with _timed(report, "reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way)
         inferred_quads = SortedSpool(work / "inferred")
@@ -485,16 +553,21 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
                               predicates, size, max(1, settings.jobs))
 
-    # The store is loaded in a thread of its own (pyoxigraph's bulk loader does not hold the GIL) while this one
-    # validates and writes the files: into the staging folder, which nothing serves, and swapped in only after
-    # everything succeeded. A failed validation waits for the thread, then leaves the staging folder as it is.
+    # Three things at once, all into the staging folder, which nothing serves and which is swapped in only after
+    # everything succeeded: kg.owl and the validation gate in a forked process (started before any thread), the
+    # store in a thread (pyoxigraph's bulk loader does not hold the GIL), reasoning and the other files here.
+    # A failed gate waits for the thread, then leaves the staging folder as it is.
+    gate = _Gate(asserted, staging, report)
     loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
                                                                           settings.base_iri))
     loader.add(work / "asserted.nq")
     loader.start()
     try:
-        _validate_reason_write(asserted, derived, inferred_name, loader, staging, report)
+        _reason_write(asserted, derived, inferred_name, loader, staging, report)
+        with _timed(report, "validate"):  # what is left of the gate once the files are written
+            report.timings["validate_process"] = gate.wait()
     except BaseException:
+        gate.stop()
         index.close()
         try:  # never leave the thread writing into a folder the next build removes
             loader.finish()

@@ -119,16 +119,17 @@ def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypa
 
 
 def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, monkeypatch):
-    seen = {}
-
-    def look(asserted, staging, report):
-        seen["triples"] = len(asserted)
-        # the new store is loaded meanwhile, beside the served one, and not complete (unmarked) before the gate
-        seen["store_in_place"] = (tmp_path / "out" / "store").exists()
-        seen["new_store_marked"] = (staging / "store" / MARKER).exists()
+    def look(asserted, staging, report):  # runs in the build's validation process: it tells in a file
+        seen = {"triples": len(asserted),
+                # the new store is loaded meanwhile, beside the served one, and not complete (unmarked) before the
+                # build has the gate's answer
+                "store_in_place": (tmp_path / "out" / "store").exists(),
+                "new_store_marked": (staging / "store" / MARKER).exists()}
+        (tmp_path / "seen.json").write_text(json.dumps(seen))
 
     monkeypatch.setattr(kg.pipeline, "validate_and_export", look)
     run_build(SEED_FILES[:2], settings(tmp_path / "out"))
+    seen = json.loads((tmp_path / "seen.json").read_text())
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
     asserted = {(q.subject, q.predicate, q.object) for q in quads if not q.graph_name.value.endswith("/inferred")}
     assert seen == {"triples": len(asserted), "store_in_place": False, "new_store_marked": False}

@@ -8,6 +8,7 @@ synthetic corpus.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 from collections import defaultdict
@@ -118,9 +119,9 @@ def test_a_synthetic_build_validates_its_batches_like_the_whole_graph(tmp_path, 
                    capture_output=True)
     monkeypatch.setattr(pipeline, "VALIDATION_BATCH", 5)
     real = pipeline.validate_and_export
-    seen = {}
 
-    def compare(asserted, staging, report):
+    def compare(asserted, staging, report):  # runs in the build's validation process: it tells in a file
+        seen = {}
         whole = validate(asserted_graph_from_nquads(asserted.index.nquads))
         batches = list(asserted.subject_batches())
         seen["batches"] = len(batches)
@@ -130,9 +131,11 @@ def test_a_synthetic_build_validates_its_batches_like_the_whole_graph(tmp_path, 
             real(asserted, staging, report)
         except ValidationError as exc:
             seen["error"] = str(exc)
+        (tmp_path / "seen.pickle").write_bytes(pickle.dumps(seen))
 
     monkeypatch.setattr(pipeline, "validate_and_export", compare)
     run_build([corpus], Settings.from_env(out=str(tmp_path / "out")), use_cache=False)
+    seen = pickle.loads((tmp_path / "seen.pickle").read_bytes())
     assert seen["batches"] == 3
     assert seen["batched"].problems == seen["whole"].problems
     assert seen["batched"].nodes == seen["whole"].nodes
