@@ -1,8 +1,9 @@
 """The build: files in, graph files and a store out.
 
 ingest -> extract (N worker processes, batched ``nlp.pipe``, cached per article) -> resolve
--> rdf (one graph per article, spooled as N-Quads and fed to the reasoner) -> sort -> validate (per batch of
-article graphs) -> reason -> write -> store -> swap.
+-> rdf (one graph per article, spooled as N-Quads and fed to the reasoner) -> sort -> then at once: validate
+(``kg.owl`` and SHACL per batch of article graphs, in a forked process), store (bulk loading in a thread), and
+reason -> write here -> the gate's answer -> the store finished -> swap.
 
 Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
 from the workers, never spaCy Docs. After that no stage holds the whole graph: quads and triples are
@@ -290,7 +291,8 @@ class AssertedGraphs:
 
 
 def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
-    """Write ``kg.owl`` into ``staging``, then the validation gate on the asserted graphs, before anything is stored.
+    """Write ``kg.owl`` into ``staging``, then the validation gate on the asserted graphs, before the new store is
+    complete (the build runs this in a process of its own, :class:`_Gate`, while it writes the other files).
 
     Validation runs per batch of article graphs (``kg.validate.validate_in_batches``, in ``asserted.jobs`` worker
     processes), with the same result as validating the whole asserted graph at once. Raises
@@ -311,10 +313,12 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
     """The N-Triples ``lines`` that are not in ``other``; both sorted by :func:`kg.spool.triple_key`."""
     other = iter(other)
     current = next(other, None)
+    current_key = triple_key(current) if current is not None else None
     for line in lines:
         key = triple_key(line)
-        while current is not None and triple_key(current) < key:
+        while current is not None and current_key < key:
             current = next(other, None)
+            current_key = triple_key(current) if current is not None else None
         if current != line:
             yield line
 
