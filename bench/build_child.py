@@ -5,8 +5,8 @@ invented names spaCy sometimes tags a place as a person (and so on), and one suc
 whole build; the benchmarks still need its time, memory and outputs. This runs ``kg build``
 in-process (``kg.cli.main``) with ``kg.pipeline.validate_and_export`` wrapped: validation still
 runs in full (so it is timed), and when it fails, the failure is printed (``BENCH: validation
-failed``) and the build goes on with the same remaining work (kg.owl is written before the gate). Nothing
-else changes.
+failed``) and the build goes on with the same remaining work (kg.owl is written beside the gate, not by it).
+Nothing else changes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def main(argv: list[str]) -> None:
         except ValidationError as exc:
             first = str(exc).splitlines()[0] if str(exc) else "violations"
             print(f"BENCH: validation failed (gate bypassed for the benchmark): {first}", file=sys.stderr)
-            # kg.owl is written before the gate runs, so the remaining work is the same as after a pass
+            # the gate writes nothing, so the remaining work is the same as after a pass
 
     pipeline.validate_and_export = validate_and_report
     kg_main(["build", *argv], standalone_mode=True)

@@ -2,8 +2,8 @@
 
 ingest -> extract (N worker processes, batched ``nlp.pipe``, cached per article) -> resolve
 -> rdf (one graph per article, spooled as N-Quads and fed to the reasoner) -> sort -> then at once: validate
-(``kg.owl`` and SHACL per batch of article graphs, in a forked process), store (bulk loading in a thread), and
-reason -> write here -> the gate's answer -> the store finished -> swap.
+(SHACL per batch of article graphs, in a forked process), store (bulk loading in a thread), and reason -> write
+(``kg.nq``, ``kg.ttl``, ``kg.owl``) here -> the gate's answer -> the store finished -> swap.
 
 Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
 from the workers, never spaCy Docs. After that no stage holds the whole graph: quads and triples are
@@ -291,19 +291,24 @@ class AssertedGraphs:
 
 
 def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
-    """Write ``kg.owl`` into ``staging``, then the validation gate on the asserted graphs, before the new store is
-    complete (the build runs this in a process of its own, :class:`_Gate`, while it writes the other files).
+    """The validation gate on the asserted graphs, before the new store is complete (the build runs this in a
+    process of its own, :class:`_Gate`, while it writes the files and the store loads).
 
     Validation runs per batch of article graphs (``kg.validate.validate_in_batches``, in ``asserted.jobs`` worker
     processes), with the same result as validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
     """
-    from .owl import write_owl_ntriples
     from .validate import gate, validate_in_batches
 
-    write_owl_ntriples(staging / "kg.owl", asserted.triples, asserted.predicates, dict(new_graph().namespaces()))
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
+
+
+def export_owl(asserted: AssertedGraphs, staging: Path) -> None:
+    """Write ``kg.owl`` (the ontology and the asserted triples, RDF/XML for Protégé) into ``staging``."""
+    from .owl import write_owl_ntriples
+
+    write_owl_ntriples(staging / "kg.owl", asserted.triples, asserted.predicates, dict(new_graph().namespaces()))
 
 
 # ---- the build ----
@@ -396,7 +401,7 @@ def _die_with_parent() -> None:
 
 def _reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name: URIRef,
                   loader: StoreLoader, staging: Path, report: BuildReport) -> None:
-    """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``."""
+    """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``, ``kg.owl``."""
     work = asserted.triples.parent
     with _timed(report, "reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way)
@@ -417,6 +422,7 @@ def _reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name:
         merged = heapq.merge(read_lines(asserted.triples), read_lines(inferred_triples), key=triple_key)
         write_lines(unique(merged), work / "merged.nt")
         write_merged_file(work / "merged.nt", staging / "kg.ttl")
+        export_owl(asserted, staging)
 
 
 def commit_outputs(staging: Path, out: Path) -> None:
@@ -558,8 +564,8 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
                               predicates, size, max(1, settings.jobs))
 
     # Three things at once, all into the staging folder, which nothing serves and which is swapped in only after
-    # everything succeeded: kg.owl and the validation gate in a forked process (started before any thread), the
-    # store in a thread (pyoxigraph's bulk loader does not hold the GIL), reasoning and the other files here.
+    # everything succeeded: the validation gate in a forked process (started before any thread), the
+    # store in a thread (pyoxigraph's bulk loader does not hold the GIL), reasoning and the files here.
     # A failed gate waits for the thread, then leaves the staging folder as it is.
     gate = _Gate(asserted, staging, report)
     loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
