@@ -304,11 +304,12 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
 
 
-def export_owl(asserted: AssertedGraphs, staging: Path) -> None:
-    """Write ``kg.owl`` (the ontology and the asserted triples, RDF/XML for Protégé) into ``staging``."""
+def export_owl(triples: Path, predicates: set, staging: Path) -> None:
+    """Write ``kg.owl`` (the ontology and the asserted ``triples``, a sorted N-Triples file with these
+    ``predicates``; RDF/XML for Protégé) into ``staging``."""
     from .owl import write_owl_ntriples
 
-    write_owl_ntriples(staging / "kg.owl", asserted.triples, asserted.predicates, dict(new_graph().namespaces()))
+    write_owl_ntriples(staging / "kg.owl", triples, predicates, dict(new_graph().namespaces()))
 
 
 # ---- the build ----
@@ -329,38 +330,57 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
 
 
 class _Gate:
-    """:func:`validate_and_export` in a forked child process, while this one goes on; :meth:`wait` re-raises what
-    it raised. Where processes cannot be forked it runs at once, here."""
+    """:func:`validate_and_export` in a child process forked before the build starts its store thread: the child
+    waits until :meth:`start` says the sorted files are ready, then validates while this process goes on;
+    :meth:`wait` re-raises what it raised. Where processes cannot be forked the gate runs in :meth:`start`, here.
 
-    def __init__(self, asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
+    Args:
+        asserted: makes the :class:`AssertedGraphs` from their size and predicates (called in the child).
+        staging: the build's staging folder.
+        report: the build's report.
+    """
+
+    def __init__(self, asserted: Callable[[int, set], AssertedGraphs], staging: Path, report: BuildReport) -> None:
+        self.asserted, self.staging, self.report = asserted, staging, report
         self.process = None
         self.seconds = 0.0
         if "fork" not in multiprocessing.get_all_start_methods():
-            started = time.perf_counter()
-            validate_and_export(asserted, staging, report)
-            self.seconds = time.perf_counter() - started
             return
         context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._child, args=(asserted, staging, report, send),
-                                       name="kg-validate")  # not a daemon: it may start workers itself
-        self.process.start()
-        send.close()
+        go, self.go = context.Pipe(duplex=False)
+        self.receive, answer = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._child, args=(go, answer), name="kg-validate")
+        self.process.start()  # not a daemon: it may start validation workers itself
+        go.close()
+        answer.close()
 
-    @staticmethod
-    def _child(asserted: AssertedGraphs, staging: Path, report: BuildReport, send) -> None:
+    def _child(self, go, answer) -> None:
         _die_with_parent()
-        asserted.index.reopen()
+        self.go.close()
+        try:
+            size, predicates = go.recv()
+        except EOFError:  # the build stopped before its files were sorted
+            return
         started = time.perf_counter()
         try:
-            validate_and_export(asserted, staging, report)
+            validate_and_export(self.asserted(size, predicates), self.staging, self.report)
             error = None
         except BaseException as exc:
             error = exc
         try:
-            send.send((error, time.perf_counter() - started))
+            answer.send((error, time.perf_counter() - started))
         except Exception:  # an error that does not pickle: its message
-            send.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
+            answer.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
+
+    def start(self, size: int, predicates: set) -> None:
+        """The asserted graphs are sorted and indexed: validate them."""
+        if self.process is None:
+            started = time.perf_counter()
+            validate_and_export(self.asserted(size, predicates), self.staging, self.report)
+            self.seconds = time.perf_counter() - started
+            return
+        self.go.send((size, predicates))
+        self.go.close()
 
     def wait(self) -> float:
         """Wait for the gate; returns the seconds it took.
@@ -399,30 +419,100 @@ def _die_with_parent() -> None:
         pass
 
 
-def _reason_write(asserted: AssertedGraphs, derived: SortedSpool, inferred_name: URIRef,
+def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, ontology: Graph, work: Path,
+                      gate: _Gate, loader: StoreLoader, staging: Path, report: BuildReport) -> None:
+    """The graphs (spooled, handed to the store loader and the reasoner), sorted; the gate started on them; the
+    inferred triples; the files."""
+    with _timed(report, "rdf"):
+        inferred_name = minter.graph("inferred")
+        derived = SortedSpool(work / "derived", key=triple_key)
+
+        def keep_derived(triples: list) -> None:
+            derived.add(nquad_lines(triples))  # a list has no graph name: N-Triples lines
+
+        reasoner = Reasoner(TBox(ontology), keep_derived)
+        quads = SortedSpool(work / "quads")
+        lines = nquad_lines(ontology)
+        quads.add(lines)
+        loader.add_lines(lines)
+        batches = sqlite3.connect(str(work / "batches.sqlite"))
+        batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
+        batch = 0
+        with closing(batches):
+            for start in range(0, len(records), VALIDATION_BATCH):
+                subjects: set[str] = set()
+                for record in records[start:start + VALIDATION_BATCH]:
+                    graph = stable_blank_nodes(article_triples(record, resolution, minter))
+                    lines = nquad_lines(graph)
+                    quads.add(lines)
+                    loader.add_lines(lines)
+                    subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
+                    reasoner.add(graph)
+                    del graph, lines
+                # a subject belongs to the first batch it appears in; later batches do not validate it again
+                before = batches.total_changes
+                batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
+                                    ((subject, batch) for subject in sorted(subjects)))
+                batch += batches.total_changes > before
+            batches.execute("CREATE INDEX by_batch ON owner (batch)")
+            batches.commit()
+    report.graphs = len(records) + 1
+    del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
+
+    with _timed(report, "sort"):
+        triples = SortedSpool(work / "triples", key=triple_key)
+        predicates: set = set()
+
+        def asserted_lines() -> Iterator[str]:
+            for line in quads:
+                triples.add((nquad_to_triple(line),))
+                yield line
+
+        index = SubjectIndex(work / "asserted.nq")
+        try:
+            report.asserted = index.write(asserted_lines())
+        finally:
+            index.close()
+        quads.close()
+
+        def asserted_triples() -> Iterator[str]:
+            for line in triples:
+                predicates.add(line.split(" ", 2)[1])
+                yield line
+
+        size = write_lines(asserted_triples(), work / "asserted.nt")
+        triples.close()
+        predicates = {URIRef(p[1:-1]) for p in predicates}
+    gate.start(size, predicates)
+    _reason_write(work / "asserted.nt", predicates, derived, inferred_name, loader, staging, report)
+
+
+def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool, inferred_name: URIRef,
                   loader: StoreLoader, staging: Path, report: BuildReport) -> None:
     """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``, ``kg.owl``."""
-    work = asserted.triples.parent
+    work = asserted_triples.parent
     with _timed(report, "reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way)
         inferred_quads = SortedSpool(work / "inferred")
         inferred_triples = work / "inferred.nt"
         graph_name = f" <{inferred_name}> .\n"
         with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
-            for line in _minus(derived, read_lines(asserted.triples)):
+            for line in _minus(derived, read_lines(asserted_triples)):
                 stream.write(line)
-                inferred_quads.add((line[:-3] + graph_name,))
+                quad = line[:-3] + graph_name
+                inferred_quads.add((quad,))
+                loader.add_lines((quad,))
                 report.inferred += 1
         derived.close()
-    loader.add(inferred_triples, graph=str(inferred_name))
+    loader.end_input()  # the store is complete: it is optimized and counted while the files are written
 
     with _timed(report, "write"):
         report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
                                    staging / "kg.nq")
-        merged = heapq.merge(read_lines(asserted.triples), read_lines(inferred_triples), key=triple_key)
+        merged = heapq.merge(read_lines(asserted_triples), read_lines(inferred_triples), key=triple_key)
         write_lines(unique(merged), work / "merged.nt")
         write_merged_file(work / "merged.nt", staging / "kg.ttl")
-        export_owl(asserted, staging)
+        export_owl(asserted_triples, predicates, staging)
 
 
 def commit_outputs(staging: Path, out: Path) -> None:
@@ -506,85 +596,32 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     work.mkdir()
     with _timed(report, "rdf"):
         ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))
-        inferred_name = minter.graph("inferred")
-        derived = SortedSpool(work / "derived", key=triple_key)
+        # Three things at once from here, all into the staging folder, which nothing serves and which is swapped in
+        # only after everything succeeded: the validation gate in a process forked now, before any thread (it waits
+        # for the sorted files), the store in a thread fed each graph's quads as they are made (pyoxigraph's bulk
+        # loader does not hold the GIL), the rest of the build here. A failure ends the gate and waits for the
+        # thread, then leaves the staging folder as it is.
+        jobs = max(1, settings.jobs)
 
-        def keep_derived(triples: list) -> None:
-            derived.add(nquad_lines(triples))  # a list has no graph name: N-Triples lines
+        def asserted(size: int, predicates: set) -> AssertedGraphs:
+            return AssertedGraphs(SubjectIndex(work / "asserted.nq"), ontology, work / "batches.sqlite",
+                                  work / "asserted.nt", predicates, size, jobs)
 
-        reasoner = Reasoner(TBox(ontology), keep_derived)
-        quads = SortedSpool(work / "quads")
-        quads.add(nquad_lines(ontology))
-        batches = sqlite3.connect(str(work / "batches.sqlite"))
-        batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
-        batch = 0
-        with closing(batches):
-            for start in range(0, len(records), VALIDATION_BATCH):
-                subjects: set[str] = set()
-                for record in records[start:start + VALIDATION_BATCH]:
-                    graph = stable_blank_nodes(article_triples(record, resolution, minter))
-                    lines = nquad_lines(graph)
-                    quads.add(lines)
-                    subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
-                    reasoner.add(graph)
-                    del graph, lines
-                # a subject belongs to the first batch it appears in; later batches do not validate it again
-                before = batches.total_changes
-                batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
-                                    ((subject, batch) for subject in sorted(subjects)))
-                batch += batches.total_changes > before
-            batches.execute("CREATE INDEX by_batch ON owner (batch)")
-            batches.commit()
-    report.graphs = len(records) + 1
-    del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
-
-    with _timed(report, "sort"):
-        triples = SortedSpool(work / "triples", key=triple_key)
-        predicates: set = set()
-
-        def asserted_lines() -> Iterator[str]:
-            for line in quads:
-                triples.add((nquad_to_triple(line),))
-                yield line
-
-        index = SubjectIndex(work / "asserted.nq")
-        report.asserted = index.write(asserted_lines())
-        quads.close()
-
-        def asserted_triples() -> Iterator[str]:
-            for line in triples:
-                predicates.add(line.split(" ", 2)[1])
-                yield line
-
-        size = write_lines(asserted_triples(), work / "asserted.nt")
-        triples.close()
-        predicates = {URIRef(p[1:-1]) for p in predicates}
-
-    asserted = AssertedGraphs(index, ontology, work / "batches.sqlite", work / "asserted.nt",
-                              predicates, size, max(1, settings.jobs))
-
-    # Three things at once, all into the staging folder, which nothing serves and which is swapped in only after
-    # everything succeeded: the validation gate in a forked process (started before any thread), the
-    # store in a thread (pyoxigraph's bulk loader does not hold the GIL), reasoning and the files here.
-    # A failed gate waits for the thread, then leaves the staging folder as it is.
-    gate = _Gate(asserted, staging, report)
-    loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
-                                                                          settings.base_iri))
-    loader.add(work / "asserted.nq")
-    loader.start()
+        gate = _Gate(asserted, staging, report)
+        loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
+                                                                              settings.base_iri))
+        loader.start()
     try:
-        _reason_write(asserted, derived, inferred_name, loader, staging, report)
+        _graphs_and_files(records, resolution, minter, ontology, work, gate, loader, staging, report)
         with _timed(report, "validate"):  # what is left of the gate once the files are written
             report.timings["validate_process"] = gate.wait()
     except BaseException:
         gate.stop()
-        index.close()
         try:  # never leave the thread writing into a folder the next build removes
             loader.finish()
         except Exception:
             logger.warning("loading the new store failed too", exc_info=True)
         raise
-    index.close()
     with _timed(report, "store"):  # what is left of loading the store once the files are written
         report.timings["store_thread"] = loader.finish()
         shutil.rmtree(work, ignore_errors=True)

@@ -131,8 +131,7 @@ class SubjectIndex:
         import sqlite3
 
         self.nquads = Path(nquads)
-        self.index = Path(index or self.nquads.with_suffix(".index"))
-        self.db = sqlite3.connect(str(self.index))
+        self.db = sqlite3.connect(str(index or self.nquads.with_suffix(".index")))
         self.db.execute("CREATE TABLE IF NOT EXISTS subject (term TEXT PRIMARY KEY, start INTEGER, size INTEGER)"
                         " WITHOUT ROWID")
         self._file = None
@@ -175,14 +174,6 @@ class SubjectIndex:
 
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM subject").fetchone()[0]
-
-    def reopen(self) -> None:
-        """Read through connections of this process's own: in a forked child, whose inherited SQLite connection
-        and file position belong to the parent (it neither uses nor closes them)."""
-        import sqlite3
-
-        self.db = sqlite3.connect(str(self.index))
-        self._file = None
 
     def close(self) -> None:
         if self._file is not None:

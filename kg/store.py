@@ -49,21 +49,31 @@ def load_store(path: str | Path, nquads_path: str | Path) -> None:
     """Create a new store at ``path`` (which must not exist yet) from an N-Quads file, and mark it.
 
     The file is loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
-    bounded whatever the size of the file (its blank nodes, the ontology's, keep their labels across pieces).
+    bounded whatever the size of the file. pyoxigraph's loader gives the blank nodes of each piece labels of its
+    own: a blank node whose lines fall in two pieces would become two (``kg build`` hands each graph, the
+    ontology's with its blank nodes included, to :class:`StoreLoader` in one piece).
     """
     loader = StoreLoader(path)
     loader.add(nquads_path)
     loader.finish()
 
 
-class StoreLoader(threading.Thread):
-    """Fills a new store from files handed to it one after the other, in a thread of its own, while the caller
-    goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the marked store.
+#: Lines handed to :class:`StoreLoader` are loaded this many at a time (smaller pieces cost pyoxigraph's bulk
+#: loader little more, and loading starts sooner).
+LINES_PIECE = 20_000
 
-    Files are loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
-    bounded whatever the size of a file (blank nodes keep their labels across pieces). The store is not marked
-    (:func:`open_store` refuses it) until every file is loaded, and it is only ever loaded somewhere that nothing
-    serves: the build swaps it in later.
+
+class StoreLoader(threading.Thread):
+    """Fills a new store from N-Quads lines and files handed to it one after the other, in a thread of its own,
+    while the caller goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the marked
+    store.
+
+    Files are loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, lines in pieces of about
+    :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
+    lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
+    loader relabels blank nodes piece by piece). At most two pieces wait for the loader (:meth:`add_lines` then
+    waits too). The store is not marked (:func:`open_store` refuses it) until :meth:`end_input`, and it is only
+    ever loaded somewhere that nothing serves: the build swaps it in later.
 
     Args:
         path: the new store's folder (removed first if it exists).
@@ -75,12 +85,39 @@ class StoreLoader(threading.Thread):
         self.path = Path(path)
         self.after = after
         self.seconds = 0.0
-        self._files: queue.Queue = queue.Queue()
+        self._items: queue.Queue = queue.Queue(maxsize=2)
+        self._lines: list[str] = []
+        self._ended = False
         self._error: BaseException | None = None
 
-    def add(self, file: str | Path, graph: str | None = None) -> None:
-        """Load ``file``: N-Quads, or N-Triples into the named graph ``graph``."""
-        self._files.put((Path(file), graph))
+    def add_lines(self, lines: Iterable[str]) -> None:
+        """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), in pieces of
+        :data:`LINES_PIECE` lines (or :data:`kg.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
+        from .spool import CHUNK_LINES
+
+        self._lines.extend(lines)
+        if len(self._lines) >= min(LINES_PIECE, CHUNK_LINES):
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            self._put("".join(self._lines).encode("utf-8"))
+            self._lines = []
+
+    def _put(self, item) -> None:
+        while self.ident is not None and self.is_alive():  # a loader that stopped on an error takes no more
+            try:
+                self._items.put(item, timeout=1)
+                return
+            except queue.Full:
+                continue
+        if self.ident is None:
+            self._items.put(item)  # not started: finish() loads in the caller's thread
+
+    def add(self, file: str | Path) -> None:
+        """Load the N-Quads file ``file``."""
+        self._flush()
+        self._put(Path(file))
 
     def run(self) -> None:
         started = time.perf_counter()
@@ -97,12 +134,12 @@ class StoreLoader(threading.Thread):
             shutil.rmtree(self.path)
         store = ox.Store(str(self.path))
         try:
-            while (item := self._files.get()) is not None:
-                file, graph = item
-                options = ({"format": ox.RdfFormat.N_QUADS} if graph is None
-                           else {"format": ox.RdfFormat.N_TRIPLES, "to_graph": ox.NamedNode(graph)})
-                for piece in chunks(read_lines(file)):
-                    store.bulk_load("".join(piece).encode("utf-8"), **options)
+            while (source := self._items.get()) is not None:
+                if isinstance(source, bytes):
+                    store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
+                    continue
+                for piece in chunks(read_lines(source)):
+                    store.bulk_load("".join(piece).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             store.flush()
             store.optimize()
         finally:
@@ -111,6 +148,13 @@ class StoreLoader(threading.Thread):
         if self.after is not None:
             self.after(self.path)
 
+    def end_input(self) -> None:
+        """Say that every line and file has been added: the loader may finish the store (and run ``after``)."""
+        if not self._ended:
+            self._ended = True
+            self._flush()
+            self._put(None)
+
     def finish(self) -> float:
         """Say that every file has been added, wait for the store, and return the seconds the loading took
         (a loader never started loads here, in the caller's thread).
@@ -118,7 +162,7 @@ class StoreLoader(threading.Thread):
         Raises:
             whatever stopped the loading.
         """
-        self._files.put(None)
+        self.end_input()
         if self.ident is None:
             self.run()
         else:
