@@ -47,7 +47,7 @@ from .nquads import nquad_lines, stable_blank_nodes
 from .reason import Reasoner, TBox
 from .records import ArticleRecord
 from .resolve import resolve
-from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, triple_key, unique, write_lines
+from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
 from .stats import write_void
 from .store import StoreLoader, swap_dir
 
@@ -316,15 +316,12 @@ def export_owl(triples: Path, predicates: set, staging: Path) -> None:
 
 
 def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
-    """The N-Triples ``lines`` that are not in ``other``; both sorted by :func:`kg.spool.triple_key`."""
+    """The N-Triples ``lines`` that are not in ``other``; both sorted (as strings: :mod:`kg.spool`)."""
     other = iter(other)
     current = next(other, None)
-    current_key = triple_key(current) if current is not None else None
     for line in lines:
-        key = triple_key(line)
-        while current is not None and current_key < key:
+        while current is not None and current < line:
             current = next(other, None)
-            current_key = triple_key(current) if current is not None else None
         if current != line:
             yield line
 
@@ -425,7 +422,7 @@ def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, 
     inferred triples; the files."""
     with _timed(report, "rdf"):
         inferred_name = minter.graph("inferred")
-        derived = SortedSpool(work / "derived", key=triple_key)
+        derived = SortedSpool(work / "derived")
 
         def keep_derived(triples: list) -> None:
             derived.add(nquad_lines(triples))  # a list has no graph name: N-Triples lines
@@ -460,7 +457,7 @@ def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, 
     del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
 
     with _timed(report, "sort"):
-        triples = SortedSpool(work / "triples", key=triple_key)
+        triples = SortedSpool(work / "triples")
         predicates: set = set()
 
         def asserted_lines() -> Iterator[str]:
@@ -509,7 +506,7 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
     with _timed(report, "write"):
         report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
                                    staging / "kg.nq")
-        merged = heapq.merge(read_lines(asserted_triples), read_lines(inferred_triples), key=triple_key)
+        merged = heapq.merge(read_lines(asserted_triples), read_lines(inferred_triples))
         write_lines(unique(merged), work / "merged.nt")
         write_merged_file(work / "merged.nt", staging / "kg.ttl")
         export_owl(asserted_triples, predicates, staging)
