@@ -17,7 +17,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -46,10 +46,11 @@ def nquad_to_triple(line: str) -> str:
 def write_lines(lines: Iterable[str], path: Path) -> int:
     """Write ``lines`` to ``path`` (UTF-8); returns how many."""
     count = 0
+    lines = iter(lines)
     with path.open("w", encoding="utf-8", newline="") as out:
-        for line in lines:
-            out.write(line)
-            count += 1
+        while batch := list(islice(lines, 4096)):  # a few thousand lines per write, not one call per line
+            out.write("".join(batch))
+            count += len(batch)
     return count
 
 
