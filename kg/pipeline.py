@@ -614,6 +614,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             report.timings["validate_process"] = gate.wait()
     except BaseException:
         gate.stop()
+        loader.abort()
         try:  # never leave the thread writing into a folder the next build removes
             loader.finish()
         except Exception:

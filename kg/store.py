@@ -88,6 +88,7 @@ class StoreLoader(threading.Thread):
         self._items: queue.Queue = queue.Queue(maxsize=2)
         self._lines: list[str] = []
         self._ended = False
+        self._aborted = threading.Event()
         self._error: BaseException | None = None
 
     def add_lines(self, lines: Iterable[str]) -> None:
@@ -135,11 +136,15 @@ class StoreLoader(threading.Thread):
         store = ox.Store(str(self.path))
         try:
             while (source := self._items.get()) is not None:
+                if self._aborted.is_set():
+                    continue  # taken off the queue, not loaded
                 if isinstance(source, bytes):
                     store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
                     continue
                 for piece in chunks(read_lines(source)):
                     store.bulk_load("".join(piece).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            if self._aborted.is_set():
+                return  # left unmarked, as a half-written store
             store.flush()
             store.optimize()
         finally:
@@ -147,6 +152,11 @@ class StoreLoader(threading.Thread):
         (self.path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
         if self.after is not None:
             self.after(self.path)
+
+    def abort(self) -> None:
+        """Stop loading (the build failed): what is still queued is dropped, the store is left unmarked and no
+        ``after`` runs; :meth:`finish` then returns soon."""
+        self._aborted.set()
 
     def end_input(self) -> None:
         """Say that every line and file has been added: the loader may finish the store (and run ``after``)."""

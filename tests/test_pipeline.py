@@ -114,8 +114,9 @@ def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypa
         run_build(SEED_FILES[:2], settings(out))
     assert {name: (out / name).read_bytes() for name in before} == before
     assert len(open_store(out / "store")) == size
-    # the thread that was loading the new store meanwhile has finished, and its store was not swapped in
+    # the thread that was loading the new store meanwhile has stopped, leaving its store unfinished (unmarked)
     assert not [thread for thread in threading.enumerate() if thread.name == "store-loader"]
+    assert not (out / kg.pipeline.STAGING / "store" / MARKER).exists()
 
 
 def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, monkeypatch):
