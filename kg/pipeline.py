@@ -596,7 +596,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         # Three things at once from here, all into the staging folder, which nothing serves and which is swapped in
         # only after everything succeeded: the validation gate in a process forked now, before any thread (it waits
         # for the sorted files), the store in a thread fed each graph's quads as they are made (pyoxigraph's bulk
-        # loader does not hold the GIL), the rest of the build here. A failure ends the gate and waits for the
+        # loader does not hold the GIL), the rest of the build here. A failure ends the gate and stops the
         # thread, then leaves the staging folder as it is.
         jobs = max(1, settings.jobs)
 
