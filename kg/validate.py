@@ -33,6 +33,12 @@ SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 ENGINES = ("native", "pyshacl")
 #: Named graphs left out of validation and of the Protégé file: what the reasoner added.
 INFERRED_SUFFIX = "graph/inferred"
+#: The named graph of the ontology in ``kg.nq``.
+ONTOLOGY_SUFFIX = "graph/ontology"
+#: Stands for the default graph in the sorted quads of ``kg validate`` (``kg build`` writes only named graphs).
+DEFAULT_GRAPH = "urn:x-kg:default-graph"
+#: Subjects per batch of ``kg validate``.
+VALIDATE_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -307,13 +313,74 @@ def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple:
     return rdflib_term(triple.subject), URIRef(triple.predicate.value), rdflib_term(triple.object)
 
 
-def validate_build(out: str | Path, engine_name: str | None = None) -> ValidationResult:
-    """Validate the asserted graphs of ``<out>/kg.nq``, as written by ``kg build``.
+def validate_build(out: str | Path, engine_name: str | None = None, batch: int | None = None) -> ValidationResult:
+    """Validate the asserted graphs of ``<out>/kg.nq``, as written by ``kg build``, in batches as the build does.
+
+    The asserted quads are sorted on disk (:class:`kg.spool.SortedSpool`) into a subject index in a temporary
+    folder inside ``out`` (if it is writable), then validated ``batch`` subjects at a time
+    (:func:`validate_in_batches`), so memory stays bounded however large the build. The result is the one of
+    validating the whole asserted graph at once, with either engine. Only a file with blank-node subjects
+    outside the ontology graph (``kg build`` writes none) is validated whole: a batch names its subjects by IRI.
 
     Raises:
         StoreError: there is no ``kg.nq`` in ``out``.
     """
-    return validate(asserted_graph_from_nquads(Path(out) / "kg.nq"), engine_name=engine_name)
+    import sqlite3
+    import tempfile
+
+    from .namespaces import PREFIXES
+    from .spool import SortedSpool, chunks
+
+    nquads = Path(out) / "kg.nq"
+    if not nquads.exists():
+        raise StoreError(f"{nquads} does not exist: run `kg build` first (or give --out the build folder)")
+    batch = batch or VALIDATE_BATCH
+    # beside kg.nq, where there is room for a copy of it; in the system temporary folder if out is read-only
+    with tempfile.TemporaryDirectory(prefix=".validate-", dir=out if os.access(out, os.W_OK) else None) as work:
+        spool = SortedSpool(Path(work) / "spool")
+        ontology = Graph()
+        for prefix, namespace in PREFIXES.items():
+            ontology.bind(prefix, namespace)
+        blank_subjects = False
+
+        def asserted() -> Iterator[str]:
+            nonlocal blank_subjects
+            with nquads.open("rb") as stream:
+                for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
+                    name = quad.graph_name
+                    if isinstance(name, ox.NamedNode):
+                        if name.value.endswith(INFERRED_SUFFIX):
+                            continue
+                        if name.value.endswith(ONTOLOGY_SUFFIX):
+                            ontology.add(rdflib_triple(quad))
+                        elif isinstance(quad.subject, ox.BlankNode):
+                            blank_subjects = True
+                        yield f"{quad} .\n"
+                    else:  # the default graph: batch_triples drops a graph name, so give it one
+                        blank_subjects = blank_subjects or isinstance(quad.subject, ox.BlankNode)
+                        yield f"{quad} <{DEFAULT_GRAPH}> .\n"
+
+        try:
+            spool.add(asserted())
+            if blank_subjects:
+                logger.warning("%s has blank-node subjects outside the ontology graph: validating it whole", nquads)
+                return validate(asserted_graph_from_nquads(nquads), engine_name=engine_name)
+            index = SubjectIndex(Path(work) / "asserted.nq")
+            try:
+                index.write(spool)
+                spool.close()
+                listing = sqlite3.connect(str(index.nquads.with_suffix(".index")))
+                try:
+                    iris = (term[1:-1] for (term,) in listing.execute("SELECT term FROM subject ORDER BY term")
+                            if term.startswith("<"))
+                    return validate_in_batches(index, ontology, chunks(iris, batch),
+                                               engine_name=engine_name)
+                finally:
+                    listing.close()
+            finally:
+                index.close()
+        finally:
+            spool.close()
 
 
 # ---- validation in batches, from sorted N-Quads ----
