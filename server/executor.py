@@ -424,10 +424,11 @@ class QueryPool:
 
     def _remember(self, text: str, answer: Answer) -> None:
         """Keep the safety check's verdict on ``text`` (a refusal, or whether it has its own dataset)."""
-        if answer.kind in ("refused", "malformed") and "own_dataset" not in answer.extra:
-            verdict: Answer | bool = answer
-        elif "own_dataset" in answer.extra:
+        verdict: Answer | bool
+        if "own_dataset" in answer.extra:
             verdict = answer.extra["own_dataset"]
+        elif answer.kind in ("refused", "malformed"):
+            verdict = answer
         else:
             return
         with self._lock:
