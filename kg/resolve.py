@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from .extract.context import load_table
 from .extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
@@ -90,6 +91,12 @@ class Resolution:
     #: surname -> article -> keys of the people of that surname named in the article (full names only)
     surnames: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
+    @cached_property
+    def prefix_words(self) -> frozenset[str]:
+        """The words that may stand before a surname (:func:`_prefix_words` of :attr:`titles`), built once:
+        :meth:`lookup` reads them for every name it is asked."""
+        return _prefix_words(self.titles)
+
     def entity_of(self, mention: Mention) -> Entity | None:
         """The entity a mention denotes, or ``None`` (a title whose holder the text does not say)."""
         key = self.of_mention.get(mention)
@@ -112,7 +119,7 @@ class Resolution:
         key = self.holders.get((article_id, folded))
         if key:
             return self.entities[key]
-        surname = short_form(clean_name(text), _prefix_words(self.titles), loose=True)
+        surname = short_form(clean_name(text), self.prefix_words, loose=True)
         if surname is not None and surname in self.surnames:
             key = _only_bearer(self.surnames[surname], article_id)
             return self.entities[key] if key else None
