@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .common import ROOT
-from .serving import query_files
+from .serving import is_federated, query_files
 
 
 def _answer_lines(result) -> list[str]:
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in sorted(Path(args.dir).glob("*.rq")) if args.dir else query_files():
         if prefixes and not any(path.name.startswith(p) for p in prefixes):
             continue
-        if "SERVICE" in path.read_text(encoding="utf-8"):
+        if is_federated(path.read_text(encoding="utf-8")):
             continue
         result = time_query(args.store, path, args.timeout, args.repeat)
         results.append(result)

@@ -47,6 +47,11 @@ def query_files() -> list[Path]:
     return sorted((ROOT / "bench" / "queries").glob("*.rq")) + sorted((ROOT / "queries").glob("*.rq"))
 
 
+def is_federated(text: str) -> bool:
+    """Whether a query uses ``SERVICE``: timing it would measure the network, not the server."""
+    return re.search(r"\bSERVICE\b", text, re.IGNORECASE) is not None
+
+
 def _request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int, bytes]:
     conn.request("GET", f"{path}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": ACCEPT})
     response = conn.getresponse()
@@ -193,7 +198,7 @@ def run(work: Path) -> dict:
         run_child([*KG_BUILD, str(corpus), "--out", str(build), "--no-cache"], log=work / "query-build.log")
     quads = sum(1 for _ in (build / "kg.nq").open(encoding="utf-8"))
     queries = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in query_files()}
-    federated = sorted(q for q, text in queries.items() if re.search(r"\bSERVICE\b", text, re.IGNORECASE))
+    federated = sorted(q for q, text in queries.items() if is_federated(text))
     queries = {q: text for q, text in queries.items() if q not in federated}
     results: dict[str, dict] = {}
     for name, args, path in start_servers(build, work):
