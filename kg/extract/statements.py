@@ -154,11 +154,6 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _speaker(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
-    subject = _subject(verb)
-    return _who(ctx, subject) if subject is not None else (None, None)
-
-
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Offsets of the quoted passages of at least 8 characters; quote marks pair in order (1st with 2nd, 3rd
     with 4th), so the text between a closing and the next opening mark is never a quote.
@@ -192,13 +187,12 @@ def _names_something(verb: Token) -> bool:
     return any(c.dep_ == "oprd" for c in verb.children)
 
 
-def _quote(ctx: Context, verb: Token, sent_no: int) -> str | None:
-    """What the speaker said: the quoted words that make up the verb's complement, else the complement
-    itself (a quoted word inside it, "what he called a 'threat'", is not the statement), else the quoted
-    words of the sentence, else the clause before "..., said X"."""
+def _quote(ctx: Context, verb: Token, sent_no: int, span: tuple[int, int] | None) -> str | None:
+    """What the speaker said: the quoted words that make up the verb's complement (``span``, its characters:
+    :func:`_complement`), else the complement itself (a quoted word inside it, "what he called a 'threat'",
+    is not the statement), else the quoted words of the sentence, else the clause before "..., said X"."""
     sent = ctx.sents[sent_no]
     quoted = [(sent.start_char + a, sent.start_char + b) for a, b in _quoted(sent.text)]
-    span = _complement(verb)
     if span is not None:
         begin, end = span
         inside = [(a, b) for a, b in quoted if a < end and b > begin]
@@ -371,7 +365,8 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             act_class, status = verbs[tok.lower_]
             if tok.lower_ in ("alleged",) or any(c.lower_ == "it" and c.dep_ == "nsubjpass" for c in tok.children):
                 status = "alleged" if tok.lower_ == "alleged" else status
-            speaker, speaker_text = _speaker(ctx, tok)
+            subject = _subject(tok)
+            speaker, speaker_text = _who(ctx, subject) if subject is not None else (None, None)
             published = _published_statement(ctx, tok)
             if published is not None:
                 outlet_of, (speaker, speaker_text) = (speaker, speaker_text), published
@@ -383,15 +378,14 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
-            subject = _subject(tok)
             if outlet is None and not outlet_text and subject is not None and _is_spokesperson(subject):
                 outlet = _spoken_for(ctx, subject)
-            date = statement_date(ctx, sent_no, _complement(tok))
+            said = _complement(tok)
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
-                speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no), status=status,
+                speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no, said), status=status,
                 addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
-                date=date,
+                date=statement_date(ctx, sent_no, said),
                 event=event_near(events, sent_no, tok.idx),
                 confidence=0.7 if speaker is not None else 0.5))
             if (phrase := _speaker_phrase(tok)) is not None:
