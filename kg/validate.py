@@ -444,15 +444,16 @@ def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
     """In a validation worker: parse the ontology and the shapes once (and compile them, for the native engine)."""
     from .namespaces import PREFIXES
 
-    _BATCH["ontology"] = [rdflib_triple(t) for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
+    triples = list(ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES))
     _BATCH["shapes"] = shapes_graph()
     _BATCH["engine"] = engine(engine_name)
-    if _BATCH["engine"] == "native":
+    if _BATCH["engine"] != "native":
+        _BATCH["ontology"] = [rdflib_triple(t) for t in triples]
+    else:
         from .shacl import compile_shapes
 
         _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
-        _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object)
-                                 for t in ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES)]
+        _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object) for t in triples]
         names = Graph()
         for prefix, namespace in PREFIXES.items():
             names.bind(prefix, namespace)
