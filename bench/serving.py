@@ -217,7 +217,7 @@ def run(work: Path) -> dict:
                         break
                     if level == 0:
                         cells[qname] = {"rows": _probe_rows(port, path, text, timeout), "runs": []}
-                    runs = cells.get(qname, {}).get("runs", [])
+                    runs = cells[qname]["runs"]  # set at level 0: the budget check above came first there too
                     if len(runs) != level or (runs and runs[-1]["ok"] == 0):
                         continue  # not run at the lower concurrency, or nothing answered there
                     cell = load(port, path, text, n, seconds, max_requests, timeout)
