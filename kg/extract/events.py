@@ -413,6 +413,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         inside = range(span.start, span.end)
         agents, targets, participants = _Roles(ctx, inside, True), _Roles(ctx, inside), _Roles(ctx, inside, True)
         clause = root
+        # "after eleven days of unrest": it lasted before the clause it is written in, neither its day nor its place
+        over_period = _over_a_period(root)
         facility_places: list[Mention] = []
         # "the demonstrators did raid on the hall": a trigger tagged as a noun but with an auxiliary is a verb
         verbal = is_verb(root) or any(c.dep_ in ("aux", "auxpass") for c in root.children)
@@ -474,8 +476,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     if tok.dep_ == "prep" and tok.lower_ in ("to", "from") and tok.i not in inside:
                         for t in _role_tokens(tok, ("pobj",)):
                             targets.add(t, AGENT_KINDS)
-            if verb is not None and _over_a_period(root):
-                verb = None  # it lasted before the clause it is written in: neither its day nor its place
+            if over_period:
+                verb = None
             if verb is not None:
                 clause = verb
                 if verb.lower_.startswith(table_words("not_agent_verbs.txt")):
@@ -506,13 +508,13 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             place_mentions = facility_places
         if not place_mentions and not place_texts:
             place_mentions = _where_clause_place(ctx, clause)
-        if not place_mentions and not place_texts and clause is not root.sent.root and not _over_a_period(root):
+        if not place_mentions and not place_texts and clause is not root.sent.root and not over_period:
             place_mentions, place_texts = _places(ctx, [root.sent.root], preps, root.idx)
         if not all(is_country(m) for m in place_mentions):
             # "in Kenya's Mombasa", "in the city of X, in western Y": a country named beside a place
             # in it says where that place lies; it is not a second place of the event
             place_mentions = [m for m in place_mentions if not is_country(m)]
-        date = None if _over_a_period(root) else _nearest_date(ctx, sent_no, root, clause)
+        date = None if over_period else _nearest_date(ctx, sent_no, root, clause)
         if trig.event_class in PERIOD_CLASSES:
             date = _period_date(ctx, sent_no, date)
         if trig.event_class in ADDRESSED_CLASSES:
