@@ -262,8 +262,6 @@ class AssertedGraphs:
         ontology: the ontology graph.
         batches: a SQLite file that gives each subject (IRI) the first validation batch (a few article graphs)
             it appears in: each subject is validated once, with its triples from every graph.
-        triples: an N-Triples file of their merged triples, every triple once, sorted.
-        predicates: every predicate among those triples.
         size: how many distinct triples.
         jobs: worker processes for validation.
     """
@@ -271,8 +269,6 @@ class AssertedGraphs:
     index: SubjectIndex
     ontology: Graph
     batches: Path
-    triples: Path
-    predicates: set
     size: int
     jobs: int = 1
 
@@ -332,12 +328,12 @@ class _Gate:
     :meth:`wait` re-raises what it raised. Where processes cannot be forked the gate runs in :meth:`start`, here.
 
     Args:
-        asserted: makes the :class:`AssertedGraphs` from their size and predicates (called in the child).
+        asserted: makes the :class:`AssertedGraphs` from their size (called in the child).
         staging: the build's staging folder.
         report: the build's report.
     """
 
-    def __init__(self, asserted: Callable[[int, set], AssertedGraphs], staging: Path, report: BuildReport) -> None:
+    def __init__(self, asserted: Callable[[int], AssertedGraphs], staging: Path, report: BuildReport) -> None:
         self.asserted, self.staging, self.report = asserted, staging, report
         self.process = None
         self.seconds = 0.0
@@ -355,12 +351,12 @@ class _Gate:
         _die_with_parent()
         self.go.close()
         try:
-            size, predicates = go.recv()
+            size = go.recv()
         except EOFError:  # the build stopped before its files were sorted
             return
         started = time.perf_counter()
         try:
-            validate_and_export(self.asserted(size, predicates), self.staging, self.report)
+            validate_and_export(self.asserted(size), self.staging, self.report)
             error = None
         except BaseException as exc:
             error = exc
@@ -369,14 +365,14 @@ class _Gate:
         except Exception:  # an error that does not pickle: its message
             answer.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
 
-    def start(self, size: int, predicates: set) -> None:
+    def start(self, size: int) -> None:
         """The asserted graphs are sorted and indexed: validate them."""
         if self.process is None:
             started = time.perf_counter()
-            validate_and_export(self.asserted(size, predicates), self.staging, self.report)
+            validate_and_export(self.asserted(size), self.staging, self.report)
             self.seconds = time.perf_counter() - started
             return
-        self.go.send((size, predicates))
+        self.go.send(size)
         self.go.close()
 
     def wait(self) -> float:
@@ -480,7 +476,7 @@ def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, 
         size = write_lines(asserted_triples(), work / "asserted.nt")
         triples.close()
         predicates = {URIRef(p[1:-1]) for p in predicates}
-    gate.start(size, predicates)
+    gate.start(size)
     _reason_write(work / "asserted.nt", predicates, derived, inferred_name, loader, staging, report)
 
 
@@ -600,9 +596,8 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         # thread, then leaves the staging folder as it is.
         jobs = max(1, settings.jobs)
 
-        def asserted(size: int, predicates: set) -> AssertedGraphs:
-            return AssertedGraphs(SubjectIndex(work / "asserted.nq"), ontology, work / "batches.sqlite",
-                                  work / "asserted.nt", predicates, size, jobs)
+        def asserted(size: int) -> AssertedGraphs:
+            return AssertedGraphs(SubjectIndex(work / "asserted.nq"), ontology, work / "batches.sqlite", size, jobs)
 
         gate = _Gate(asserted, staging, report)
         loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
