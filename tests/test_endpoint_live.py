@@ -262,6 +262,11 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _query_workers(server_pid: int) -> set[int]:
+    """Process ids of the query workers of the ``kg serve`` process ``server_pid`` (spawned children)."""
+    return {pid for pid in _children(server_pid) if "spawn_main" in _cmdline(pid)}
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -276,7 +281,7 @@ def test_workers_die_with_the_server_even_mid_query(seed_build, tmp_path):
         threading.Thread(target=_ignore_errors, args=(url + "/sparql", RUNAWAY), daemon=True).start()
         workers: set[int] = set()
         for _ in range(600):
-            workers = {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)}
+            workers = _query_workers(proc.pid)
             if workers:
                 break
             time.sleep(0.1)
@@ -312,12 +317,12 @@ def test_kg_serve_starts_every_query_worker_before_it_answers(seed_build, tmp_pa
     expected = settings.query_workers or settings.threads
     proc, url = start_server(seed_build / "store", log=tmp_path / "serve.log")
     try:
-        workers = {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)}
+        workers = _query_workers(proc.pid)
         assert len(workers) == expected
         with ThreadPoolExecutor(expected) as pool:
             replies = list(pool.map(lambda _: requests.get(url + "/sparql", params={"query": ARTICLES}, timeout=60),
                                     range(2 * expected)))
         assert all(r.status_code == 200 for r in replies)
-        assert {pid for pid in _children(proc.pid) if "spawn_main" in _cmdline(pid)} == workers
+        assert _query_workers(proc.pid) == workers
     finally:
         stop_server(proc)
