@@ -27,6 +27,11 @@ def names(mentions):
     return [m.name for m in mentions]
 
 
+def event_of(record, cls: str):
+    """The first event of class ``cls`` of a record."""
+    return next(e for e in record.events if e.event_class == cls)
+
+
 def test_state_of_emergency_one_event_per_place_with_range(nlp):
     rec = record_of(nlp, "On Monday, President Gotabaya Rajapaksa declared a state of emergency in Colombo and "
                          "Kandy. It will remain in force from April 1 to 14.", date="2022-04-06")
@@ -40,8 +45,8 @@ def test_state_of_emergency_one_event_per_place_with_range(nlp):
 def test_curfew_with_clock_times_is_part_of_the_emergency(nlp):
     rec = record_of(nlp, "A state of emergency was declared in Quito from March 2 to 9. "
                          "In addition, there will be a curfew from 11 pm to 5 am.", date="2022-03-02")
-    curfew = next(e for e in rec.events if e.event_class == "Curfew")
-    soe = next(e for e in rec.events if e.event_class == "StateOfEmergency")
+    curfew = event_of(rec, "Curfew")
+    soe = event_of(rec, "StateOfEmergency")
     assert curfew.sub_event_of == soe.local_id
     assert (curfew.date.time_start, curfew.date.time_end) == ("23:00", "05:00")
     assert (curfew.date.start, curfew.date.end) == ("2022-03-02", "2022-03-09")
@@ -51,7 +56,7 @@ def test_curfew_with_clock_times_is_part_of_the_emergency(nlp):
 def test_relative_weekday_resolves_against_the_article_date(nlp):
     rec = record_of(nlp, "Clashes between police and protesters erupted in Lima on Tuesday evening.",
                     date="2022-01-06")
-    clash = next(e for e in rec.events if e.event_class == "Clash")
+    clash = event_of(rec, "Clash")
     assert clash.date.start == "2022-01-04"
     assert names(clash.places) == ["Lima"]
 
@@ -61,16 +66,16 @@ def test_decree_on_a_resignation_is_one_event_with_the_signer_as_agent(nlp):
                          "of the government amid mass protests.")
     classes = [(e.event_class, e.also_classes) for e in rec.events]
     assert ("Resignation", ["Decree"]) in classes
-    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    resignation = event_of(rec, "Resignation")
     assert "Ranil Wickremesinghe" in names(resignation.agents)
-    protests = next(e for e in rec.events if e.event_class == "Demonstration")
+    protests = event_of(rec, "Demonstration")
     assert resignation.responds_to == [protests.local_id]
 
 
 def test_cause_from_due_to(nlp):
     rec = record_of(nlp, "Protests in Sri Lanka began due to higher fuel prices.")
-    protest = next(e for e in rec.events if e.event_class == "Demonstration")
-    price = next(e for e in rec.events if e.event_class == "PriceChange")
+    protest = event_of(rec, "Demonstration")
+    price = event_of(rec, "PriceChange")
     assert protest.caused_by == [price.local_id]
 
 
@@ -114,7 +119,7 @@ def test_same_event_from_two_articles_has_one_key(nlp):
 
 def test_appeal_addresses_the_organisation_it_asks(nlp):
     rec = record_of(nlp, "President Lenin Moreno announced his appeal for help from the United Nations.")
-    appeal = next(e for e in rec.events if e.event_class == "Appeal")
+    appeal = event_of(rec, "Appeal")
     assert "Lenin Moreno" in names(appeal.agents)
     assert "United Nations" in names(appeal.targets)
 
@@ -135,7 +140,7 @@ def test_undated_protests_take_the_day_the_story_just_told(nlp):
                          "Violent protests took place in Lima and Arequipa. There is no information about victims. "
                          "Flights at the airport of Cusco, where rallies are also taking place, are delayed.",
                     date="2022-12-08")
-    rally = next(e for e in rec.events if e.event_class == "Demonstration")
+    rally = event_of(rec, "Demonstration")
     assert names(rally.places) == ["Cusco"] and rally.date.start == "2022-12-06"
     assert {e.date.start for e in rec.events if e.event_class == "Riot"} == {"2022-12-06"}
 
@@ -150,19 +155,19 @@ def test_the_story_day_stops_at_a_time_it_cannot_read(nlp):
 
 def test_seizure_targets_the_facility_and_takes_its_town_as_place(nlp):
     rec = record_of(nlp, "Other protesters have taken control of the city council building in Cusco.")
-    seizure = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    seizure = event_of(rec, "AttackOnProperty")
     assert seizure.target_texts == ["city council building"] and names(seizure.places) == ["Cusco"]
 
 
 def test_the_facility_stands_for_the_airport_named_before_it(nlp):
     rec = record_of(nlp, 'Guards no longer control the airport after "30 protesters"Took control of the facility.')
-    seizure = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    seizure = event_of(rec, "AttackOnProperty")
     assert seizure.target_texts == ["airport"] and seizure.trigger.text == "Took control of"
 
 
 def test_a_trigger_tagged_as_a_noun_with_an_auxiliary_takes_subject_and_object(nlp):
     rec = record_of(nlp, "Then the miners did raid on the town hall of Potosi.")
-    raid = next(e for e in rec.events if e.event_class == "AttackOnProperty")
+    raid = event_of(rec, "AttackOnProperty")
     assert raid.agent_texts == ["miners"] and raid.target_texts == ["town hall of Potosi"]
 
 
@@ -178,7 +183,7 @@ def test_water_cannons_used_against_protesters_tell_a_protest_there_without_a_da
         (["Mombasa"], "Protests/Protest with intervention", "141")]
     assert protests[0].date is None
     assert "protesters" in protests[0].agent_texts + names(protests[0].agents)
-    clash = next(e for e in rec.events if e.event_class == "Clash")
+    clash = event_of(rec, "Clash")
     assert names(clash.places) == ["Mombasa"]
 
 
@@ -220,10 +225,6 @@ def test_the_means_of_crowd_control_are_listed_once_as_clash_triggers():
 
 
 # ---- precision: what must not be read as an agent, target, place or time (tests/precision.py) ----
-
-def event_of(record, cls: str):
-    return next(e for e in record.events if e.event_class == cls)
-
 
 def test_what_a_crowd_is_armed_with_is_not_an_agent(nlp):
     # the parser takes "rebar" for a second subject next to "Farmers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_events import record_of
+from tests.test_events import event_of, record_of
 
 
 @pytest.fixture(scope="module")
@@ -43,5 +43,5 @@ def test_protests_spreading_nationwide_extend_no_measure(nlp):
 
 def test_the_council_that_decided_to_send_forces_is_the_agent_of_the_deployment(nlp):
     rec = record_of(nlp, "The Arab League Council decided on March 3 to send to Lebanon peacekeeping forces.")
-    deployment = next(e for e in rec.events if e.event_class == "PeacekeepingDeployment")
+    deployment = event_of(rec, "PeacekeepingDeployment")
     assert [m.name for m in deployment.agents] == ["Arab League Council"]

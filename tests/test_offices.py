@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_events import record_of
+from tests.test_events import event_of, record_of
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_acting_tenure_starts_with_the_resignation(nlp):
                          "act as president.", date="2022-12-08")
     acting = [t for t in rec.tenures if t.acting]
     assert [(t.holder_text, t.title) for t in acting] == [("Dina Boluarte", "president")]
-    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    resignation = event_of(rec, "Resignation")
     assert acting[0].started_by == resignation.local_id
 
 
@@ -58,7 +58,7 @@ def test_former_titles_give_no_tenure(nlp):
 def test_cabinet_of_a_person_is_headed_by_that_person(nlp):
     rec = record_of(nlp, "Crowds cheered the resignation of the Cabinet of Ministers of Ranil Wickremesinghe on "
                          "Monday night.")
-    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    resignation = event_of(rec, "Resignation")
     assert [(t.holder_text, t.title, t.ended_by) for t in rec.tenures] == [
         ("Ranil Wickremesinghe", "prime minister", resignation.local_id)]
 
@@ -66,7 +66,7 @@ def test_cabinet_of_a_person_is_headed_by_that_person(nlp):
 def test_a_persons_new_government_starts_with_its_appointment(nlp):
     rec = record_of(nlp, "Gotabaya Rajapaksa dismissed the cabinet. Ranil Wickremesinghe's new government was "
                          "sworn in on Friday.")
-    sworn = next(e for e in rec.events if e.event_class == "Appointment")
+    sworn = event_of(rec, "Appointment")
     assert [(t.holder_text, t.title, t.started_by, t.ended_by) for t in rec.tenures] == [
         ("Ranil Wickremesinghe", "prime minister", sworn.local_id, None)]
 
