@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from .extract.context import load_table
+from .extract.context import load_table, word_set
 from .extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from .extract.titles import TITLE_LABEL, split_title
 from .iri import slugify
@@ -311,7 +311,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for mention in named:
         articles_of[keys_of[mention]].add(mention.span.article_id)
     prefixes = _prefix_words(gazetteer.titles)
-    strict = frozenset(w for row in load_table("honorifics.txt") for w in row[:1])
+    strict = word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
     short = {k: short_form(k[1].title(), prefixes if k[0] == PERSON else strict)
              for k in sorted(clusters.parent)}
     full_names = [k for k in by_kind.get(PERSON, []) if len(k[1].split()) > 1 and short[k] is None]
