@@ -107,6 +107,17 @@ def engine(name: str | None = None) -> str:
     return name
 
 
+def prefixed_graph() -> Graph:
+    """An empty graph with the project's prefixes bound (as ``kg.build.new_graph``, which validation workers do not
+    import: it pulls in spaCy)."""
+    from .namespaces import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
 def shapes_graph(path: Path = SHAPES) -> Graph:
     """The SHACL shapes."""
     return Graph().parse(path, format="turtle")
@@ -295,11 +306,7 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
     path = Path(path)
     if not path.exists():
         raise StoreError(f"{path} does not exist: run `kg build` first (or give --out the build folder)")
-    from .namespaces import PREFIXES
-
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = prefixed_graph()
     with path.open("rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.endswith(INFERRED_SUFFIX):
@@ -328,7 +335,6 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
     import sqlite3
     import tempfile
 
-    from .namespaces import PREFIXES
     from .spool import SortedSpool, chunks
 
     nquads = Path(out) / "kg.nq"
@@ -338,9 +344,7 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
     # beside kg.nq, where there is room for a copy of it; in the system temporary folder if out is read-only
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=out if os.access(out, os.W_OK) else None) as work:
         spool = SortedSpool(Path(work) / "spool")
-        ontology = Graph()
-        for prefix, namespace in PREFIXES.items():
-            ontology.bind(prefix, namespace)
+        ontology = prefixed_graph()
         blank_subjects = False
 
         def asserted() -> Iterator[str]:
@@ -442,8 +446,6 @@ _BATCH: dict = {}
 
 def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
     """In a validation worker: parse the ontology and the shapes once (and compile them, for the native engine)."""
-    from .namespaces import PREFIXES
-
     triples = list(ox.parse(ontology_nt, format=ox.RdfFormat.N_TRIPLES))
     _BATCH["shapes"] = shapes_graph()
     _BATCH["engine"] = engine(engine_name)
@@ -454,10 +456,7 @@ def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
 
         _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
         _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object) for t in triples]
-        names = Graph()
-        for prefix, namespace in PREFIXES.items():
-            names.bind(prefix, namespace)
-        _BATCH["names"] = names
+        _BATCH["names"] = prefixed_graph()
 
 
 def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True) -> list[Problem]:
@@ -467,8 +466,6 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
     the nested shape on ``rdf:type``), not the other nodes the data mentions. The native engine checks only the
     subjects as focus nodes and nested shapes wherever they lead.
     """
-    from .namespaces import PREFIXES
-
     if "shapes" not in _BATCH:
         raise RuntimeError("validate_subjects runs after _batch_init")
     mine = set(subjects)
@@ -482,9 +479,7 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
         problems = native_problems(_BATCH["compiled"], _BATCH["shapes"], index, _BATCH["names"],
                                    mine.__contains__)
         return problems + [p for p in anchor_problems(index) if p.focus in mine]
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = prefixed_graph()
     for triple in _BATCH["ontology"]:
         graph.add(triple)
     for triple in data:
