@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import cache
 
 from spacy.tokens import Token
 
@@ -37,7 +38,10 @@ def article_country(ctx: Context) -> Mention | None:
     return next(m for m in countries if counts[m.name] == best)
 
 
+@cache
 def _lexicon() -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """(words of extension, a pattern of the phrases meaning the whole country) from ``extensions.tsv``,
+    built once, not for every article."""
     rows = load_table("extensions.tsv")
     words = tuple(r[1] for r in rows if len(r) >= 2 and r[0] == "word")
     scopes = [r[1] for r in rows if len(r) >= 2 and r[0] == "scope"]
