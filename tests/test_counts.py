@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_events import record_of
+from tests.test_events import event_of, record_of
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_sources_of_figures(nlp, case):
 def test_demanded_price_is_a_count_of_the_price_change(nlp):
     rec = record_of(nlp, "Protests broke out over a price hike of bread from 10 to 20 pesos per loaf. "
                          "The demonstrators demanded to bring the price back to 12 pesos.")
-    change = next(e for e in rec.events if e.event_class == "PriceChange")
+    change = event_of(rec, "PriceChange")
     assert [(c.category, c.value, c.unit, c.event) for c in rec.counts] == [
         ("price before", 10, "pesos per loaf", change.local_id), ("price after", 20, "pesos per loaf", change.local_id),
         ("price demanded", 12, "pesos", change.local_id)]
