@@ -169,14 +169,12 @@ def _trailing_source(ctx: Context, sent_no: int, found: list[_Attribution]) -> t
     Only such a closing attribution may cover the unattributed figures of the sentences just before it.
     """
     sent = ctx.sents[sent_no]
-    found = found[-1:]
-    if not found or found[0][0].i == sent.start:
+    if not found or found[-1][0].i == sent.start:
         return None, None
-    found = found[0]
-    after = max(t.i for t in found[1].subtree) + 1
-    if any(not t.is_punct and not t.is_space for t in ctx.doc[after:sent.end]):
+    obj = found[-1][1]
+    if any(not t.is_punct and not t.is_space for t in ctx.doc[obj.right_edge.i + 1:sent.end]):
         return None, None
-    return _named_by(ctx, found[1])
+    return _named_by(ctx, obj)
 
 
 def _source(ctx: Context, sent_no: int, found: list[_Attribution]) -> tuple[Mention | None, str | None]:
