@@ -183,9 +183,9 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
     return _result(problems, len(set(data.subjects())))
 
 
-def _result(problems: list[Problem], nodes: int) -> ValidationResult:
+def _result(problems: list[Problem], nodes: int, how: str = "") -> ValidationResult:
     problems.sort(key=lambda p: (p.severity != "Violation", p.message, p.focus, p.path, p.value))
-    logger.info("validated %d nodes: %d problems", nodes, len(problems))
+    logger.info("validated %d nodes%s: %d problems", nodes, how, len(problems))
     return ValidationResult(problems=problems, nodes=nodes)
 
 
@@ -548,8 +548,4 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
                     collect(pending.popleft().result())
             while pending:
                 collect(pending.popleft().result())
-    problems = [p for items in found.values() for p in items]
-    problems.sort(key=lambda p: (p.severity != "Violation", p.message, p.focus, p.path, p.value))
-    nodes = len(index)
-    logger.info("validated %d nodes in batches: %d problems", nodes, len(problems))
-    return ValidationResult(problems=problems, nodes=nodes)
+    return _result([p for items in found.values() for p in items], len(index), " in batches")
