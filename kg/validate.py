@@ -123,6 +123,14 @@ def shapes_graph(path: Path = SHAPES) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
+def _prefixes_of(graph: Graph) -> Graph:
+    """An empty graph with the prefixes of ``graph`` (where :func:`_short` names terms, leaving ``graph`` alone)."""
+    ns = Graph()
+    for prefix, namespace in graph.namespaces():
+        ns.bind(prefix, namespace, override=False)
+    return ns
+
+
 def _short(graph: Graph, term) -> str:
     if term is None:
         return ""
@@ -165,9 +173,7 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
                                       advanced=True, meta_shacl=False, inplace=inplace)
     else:
         report = _focused_report(data, shapes, focus, inplace)
-    ns = Graph()
-    for prefix, namespace in data.namespaces():
-        ns.bind(prefix, namespace, override=False)
+    ns = _prefixes_of(data)
     problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(result, SH.resultSeverity)
@@ -199,9 +205,7 @@ def native_problems(compiled: list, shapes: Graph, data, names: Graph, wanted) -
     """
     from .shacl import message, run
 
-    ns = Graph()
-    for prefix, namespace in names.namespaces():
-        ns.bind(prefix, namespace, override=False)
+    ns = _prefixes_of(names)
     focus = {node for node in data.spo if wanted(node.value)}
     return [Problem(severity=r.shape.severity, focus=str(rdflib_term(r.focus)), path=_short(ns, r.shape.path),
                     message=message(r, shapes, names),
