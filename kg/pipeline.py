@@ -484,23 +484,27 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
                   loader: StoreLoader, staging: Path, report: BuildReport) -> None:
     """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``, ``kg.owl``."""
     work = asserted_triples.parent
+    inferred_triples = work / "inferred.nt"
+    graph_name = f" <{inferred_name}> .\n"
+
+    def inferred_quads() -> Iterator[str]:
+        # the sorted inferred triples in the inferred graph: still sorted, as every quad gets the same graph name
+        # where its triple has its end (a triple's terms end at spaces: see kg.spool)
+        for line in read_lines(inferred_triples):
+            yield line[:-3] + graph_name
+
     with _timed(report, "reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way)
-        inferred_quads = SortedSpool(work / "inferred")
-        inferred_triples = work / "inferred.nt"
-        graph_name = f" <{inferred_name}> .\n"
         with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
             for line in _minus(derived, read_lines(asserted_triples)):
                 stream.write(line)
-                quad = line[:-3] + graph_name
-                inferred_quads.add((quad,))
-                loader.add_lines((quad,))
+                loader.add_lines((line[:-3] + graph_name,))
                 report.inferred += 1
         derived.close()
     loader.end_input()  # the store is complete: it is optimized and counted while the files are written
 
     with _timed(report, "write"):
-        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads)),
+        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads())),
                                    staging / "kg.nq")
         merged = heapq.merge(read_lines(asserted_triples), read_lines(inferred_triples))
         write_lines(unique(merged), work / "merged.nt")
