@@ -23,7 +23,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from .config import ONTOLOGY_DIR
 from .errors import KGError, StoreError, ValidationError
 from .shacl import rdflib_term
-from .spool import SubjectIndex
+from .spool import SubjectIndex, nquad_to_triple
 
 logger = logging.getLogger(__name__)
 
@@ -415,21 +415,19 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
     objects: set[str] = set()
     articles: set[str] = set()
 
-    inferred = INFERRED_SUFFIX + ">"
+    inferred = INFERRED_SUFFIX + "> .\n"
 
     def triples(subject: str, predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
         for line in index.lines(subject):
             # the predicate first: most lines of the nodes pointed to are not the one predicate looked for
             if predicate is not None and line.split(" ", 2)[1] != predicate:
                 continue
-            quad = line[:-3]
-            if quad.endswith(inferred):
+            if line.endswith(inferred):
                 continue
-            head = quad.rsplit(" ", 1)[0]  # the graph name dropped (as kg.spool.nquad_to_triple)
-            triple = head + " .\n"
+            triple = nquad_to_triple(line)
             if triple not in seen:
                 seen.add(triple)
-                s, p, o = head.split(" ", 2)
+                s, p, o = triple[:-3].split(" ", 2)
                 yield triple, s, p, o
 
     for subject in subjects:
