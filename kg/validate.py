@@ -336,7 +336,6 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
     Raises:
         StoreError: there is no ``kg.nq`` in ``out``.
     """
-    import sqlite3
     import tempfile
 
     from .spool import SortedSpool, chunks
@@ -377,14 +376,9 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
             try:
                 index.write(spool)
                 spool.close()
-                listing = sqlite3.connect(str(index.nquads.with_suffix(".index")))
-                try:
-                    iris = (term[1:-1] for (term,) in listing.execute("SELECT term FROM subject ORDER BY term")
-                            if term.startswith("<"))
-                    return validate_in_batches(index, ontology, chunks(iris, batch),
-                                               engine_name=engine_name)
-                finally:
-                    listing.close()
+                iris = (term[1:-1] for (term,) in index.db.execute("SELECT term FROM subject ORDER BY term")
+                        if term.startswith("<"))
+                return validate_in_batches(index, ontology, chunks(iris, batch), engine_name=engine_name)
             finally:
                 index.close()
         finally:
