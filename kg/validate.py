@@ -307,9 +307,7 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
     Raises:
         StoreError: the file does not exist.
     """
-    path = Path(path)
-    if not path.exists():
-        raise StoreError(f"{path} does not exist: run `kg build` first (or give --out the build folder)")
+    path = _built(path)
     graph = prefixed_graph()
     with path.open("rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
@@ -317,6 +315,18 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
                 continue
             graph.add(rdflib_triple(quad))
     return graph
+
+
+def _built(path: str | Path) -> Path:
+    """``path``, a file ``kg build`` writes, as a Path.
+
+    Raises:
+        StoreError: it does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path} does not exist: run `kg build` first (or give --out the build folder)")
+    return path
 
 
 def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple:
@@ -340,9 +350,7 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
 
     from .spool import SortedSpool, chunks
 
-    nquads = Path(out) / "kg.nq"
-    if not nquads.exists():
-        raise StoreError(f"{nquads} does not exist: run `kg build` first (or give --out the build folder)")
+    nquads = _built(Path(out) / "kg.nq")
     batch = batch or VALIDATE_BATCH
     # beside kg.nq, where there is room for a copy of it; in the system temporary folder if out is read-only
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=out if os.access(out, os.W_OK) else None) as work:
