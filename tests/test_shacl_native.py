@@ -17,7 +17,8 @@ from kg.errors import KGError, ValidationError
 from kg.namespaces import NG
 from kg.shacl import SH, TripleIndex, UnsupportedShape, compile_shapes, run
 from kg.spool import SubjectIndex
-from kg.validate import INFERRED_SUFFIX, asserted_graph_from_nquads, engine, shapes_graph, validate, validate_in_batches
+from kg.validate import asserted_graph_from_nquads, engine, shapes_graph, validate, validate_in_batches
+from tests.test_validate_batches import _asserted
 
 EX = "https://w3id.org/newsgraph/id/broken/"
 
@@ -148,8 +149,7 @@ def test_every_component_fires_and_matches_pyshacl(seed_graph):
 def test_batched_equals_whole_pyshacl(seed_build, seed_graph, tmp_path, engine_name):
     from kg.owl import ontology_graph
 
-    lines = sorted({line for line in (seed_build / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
-                    if not line[:-3].endswith(INFERRED_SUFFIX + ">")})
+    lines = _asserted(seed_build / "kg.nq")
     subjects = sorted({line[1:line.index(">")] for line in lines if line.startswith("<")})
     index = SubjectIndex(tmp_path / "asserted.nq")
     index.write(lines)
