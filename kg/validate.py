@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
 from .errors import KGError, StoreError, ValidationError
-from .shacl import rdflib_term
+from .shacl import SH, rdflib_term
 from .spool import SubjectIndex, nquad_to_triple
 
 logger = logging.getLogger(__name__)
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 #: The validation engines (``KG_SHACL``): our own SHACL Core subset, or pySHACL.
 ENGINES = ("native", "pyshacl")
