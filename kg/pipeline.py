@@ -501,7 +501,7 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
                 loader.add_lines((line[:-3] + graph_name,))
                 report.inferred += 1
         derived.close()
-    loader.end_input()  # the store is complete: it is optimized and counted while the files are written
+    loader.end_input()  # every quad is in: the store is optimized and counted while the files are written
 
     with _timed(report, "write"):
         report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads())),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES
-from .store import EmbeddedStore, GraphStore
+from .store import GraphStore
 
 logger = logging.getLogger(__name__)
 
@@ -128,13 +128,9 @@ def void_turtle(stats: Stats, base_iri: str) -> bytes:
                         prefixes={"void": VOID, **{k: str(v) for k, v in PREFIXES.items()}})
 
 
-def write_void(store_path: str | Path, void_path: str | Path, base_iri: str) -> Stats:
-    """Count the store at ``store_path`` and write its VoID description to ``void_path``."""
-    store = EmbeddedStore(store_path)
-    try:
-        stats = compute_stats(store)
-    finally:
-        del store
+def write_void(store: GraphStore, void_path: str | Path, base_iri: str) -> Stats:
+    """Count ``store`` and write its VoID description to ``void_path``."""
+    stats = compute_stats(store)
     Path(void_path).write_bytes(void_turtle(stats, base_iri))
     return stats
 

@@ -65,19 +65,21 @@ LINES_PIECE = 20_000
 
 class StoreLoader(threading.Thread):
     """Fills a new store from N-Quads lines and files handed to it one after the other, in a thread of its own,
-    while the caller goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the marked
-    store.
+    while the caller goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the store
+    and marks it.
 
     Files are loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, lines in pieces of about
     :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
     lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
     loader relabels blank nodes piece by piece). At most two pieces wait for the loader (:meth:`add_lines` then
-    waits too). The store is not marked (:func:`open_store` refuses it) until :meth:`end_input`, and it is only
-    ever loaded somewhere that nothing serves: the build swaps it in later.
+    waits too). The store is not marked (:func:`open_store` refuses it) before :meth:`finish`, which the build
+    calls only once its validation gate has passed (a build that fails calls :meth:`abort` first, and the store
+    stays unmarked), and it is only ever loaded somewhere that nothing serves: the build swaps it in later.
 
     Args:
         path: the new store's folder (removed first if it exists).
-        after: called in the thread with the store's path once it is complete and closed (VoID statistics, say).
+        after: called in the thread with the complete, still open store (an :class:`EmbeddedStore`) once it is
+            loaded and optimized (VoID statistics, say).
     """
 
     def __init__(self, path: str | Path, after=None) -> None:
@@ -147,15 +149,14 @@ class StoreLoader(threading.Thread):
                 return  # left unmarked, as a half-written store
             store.flush()
             store.optimize()
+            if self.after is not None:
+                self.after(EmbeddedStore(self.path, store))
         finally:
             del store
-        (self.path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
-        if self.after is not None:
-            self.after(self.path)
 
     def abort(self) -> None:
-        """Stop loading (the build failed): what is still queued is dropped, the store is left unmarked and no
-        ``after`` runs; :meth:`finish` then returns soon."""
+        """Stop loading (the build failed): what is still queued is dropped, the store is left unmarked and
+        ``after`` no longer runs if it has not yet; :meth:`finish` then returns soon."""
         self._aborted.set()
 
     def end_input(self) -> None:
@@ -166,8 +167,9 @@ class StoreLoader(threading.Thread):
             self._put(None)
 
     def finish(self) -> float:
-        """Say that every file has been added, wait for the store, and return the seconds the loading took
-        (a loader never started loads here, in the caller's thread).
+        """Say that every file has been added, wait for the store, mark it complete (unless the loading was
+        aborted), and return the seconds the loading took (a loader never started loads here, in the caller's
+        thread).
 
         Raises:
             whatever stopped the loading.
@@ -179,6 +181,8 @@ class StoreLoader(threading.Thread):
             self.join()
         if self._error is not None:
             raise self._error
+        if not self._aborted.is_set():
+            (self.path / MARKER).write_text("pyoxigraph store written by `kg build`\n")
         return self.seconds
 
 
@@ -282,14 +286,15 @@ class EmbeddedStore:
 
     Args:
         path: the store folder.
+        store: the store at ``path`` already open (the build's loader, before the store is marked).
 
     Raises:
         StoreError: there is no store at ``path``.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, store: ox.Store | None = None) -> None:
         self.path = Path(path)
-        self.store = open_store(self.path)
+        self.store = store if store is not None else open_store(self.path)
 
     def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         results = self.store.query(sparql, use_default_graph_as_union=True)
