@@ -156,8 +156,6 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
     Returns:
         The problems found, violations and warnings.
     """
-    from pyshacl import validate as shacl_validate
-
     shapes = shapes if shapes is not None else shapes_graph()
     if engine(engine_name) == "native":
         from .shacl import TripleIndex, compile_shapes
@@ -168,6 +166,8 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
         problems += anchor_problems(data)
         return _result(problems, len(set(data.subjects())))
     if focus is None:
+        from pyshacl import validate as shacl_validate
+
         _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
                                       advanced=True, meta_shacl=False, inplace=inplace)
     else:
