@@ -22,7 +22,7 @@ from .events import event_key
 from .iri import Minter, slugify
 from .link import links_for
 from .namespaces import NG as _NG
-from .namespaces import PREFIXES
+from .namespaces import new_graph
 from .nquads import Triples
 from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
 from .records import Span as TextSpanRecord
@@ -66,13 +66,6 @@ def _literal(value: object, datatype: URIRef | None = None, lang: str | None = N
 GraphLike = Graph | Triples
 
 KIND_CLASSES = {PERSON: NG.Person, ORGANIZATION: NG.Organization, PLACE: NG.Place, GROUP: NG.Group}
-
-
-def new_graph(identifier: URIRef | None = None) -> Graph:
-    graph = Graph(identifier=identifier)
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns)
-    return graph
 
 
 def ontology_graph(identifier: URIRef | None = None) -> Graph:

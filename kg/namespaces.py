@@ -5,7 +5,7 @@ The term list is generated from ``ontology/newsgraph.ttl`` by ``python -m kg.too
 Do not edit the term list by hand: change the Turtle and regenerate.
 """
 
-from rdflib import Namespace
+from rdflib import Graph, Namespace
 from rdflib.namespace import DefinedNamespace, URIRef
 
 
@@ -160,3 +160,11 @@ PREFIXES = {
     "dbr": str(DBR),
     "gn": str(GN),
 }
+
+
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    """An empty graph with the project's prefixes bound."""
+    graph = Graph(identifier=identifier)
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph

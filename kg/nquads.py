@@ -25,6 +25,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from .namespaces import new_graph
+
 Triple = tuple[Node, Node, Node]
 
 #: rdflib term -> its N-Triples form. Only IRIs and short literals are kept (they are what repeats:
@@ -67,8 +69,6 @@ class Triples:
 
     def graph(self) -> Graph:
         """The same triples in an rdflib ``Graph`` of the same name, with the project's prefixes."""
-        from .build import new_graph
-
         graph = new_graph(self.identifier)
         graph.addN((s, p, o, graph) for s, p, o in self._triples)
         return graph
@@ -119,8 +119,6 @@ def stable_blank_nodes(graph: Graph | Triples) -> Graph | Triples:
         graph = graph.graph()
     elif not any(isinstance(term, BNode) for triple in graph for term in triple):
         return graph
-    from .build import new_graph
-
     stable = new_graph(graph.identifier)
     for triple in to_canonical_graph(graph):
         stable.add(triple)

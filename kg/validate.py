@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
 from .errors import KGError, StoreError, ValidationError
+from .namespaces import new_graph
 from .shacl import SH, rdflib_term
 from .spool import SubjectIndex, nquad_to_triple
 
@@ -104,17 +105,6 @@ def engine(name: str | None = None) -> str:
     if name not in ENGINES:
         raise KGError(f"unknown SHACL engine {name!r} (KG_SHACL / --engine): choose {' or '.join(ENGINES)}")
     return name
-
-
-def prefixed_graph() -> Graph:
-    """An empty graph with the project's prefixes bound (as ``kg.build.new_graph``, which validation workers do not
-    import: it pulls in spaCy)."""
-    from .namespaces import PREFIXES
-
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
 
 
 def shapes_graph(path: Path = SHAPES) -> Graph:
@@ -307,7 +297,7 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
         StoreError: the file does not exist.
     """
     path = _built(path)
-    graph = prefixed_graph()
+    graph = new_graph()
     with path.open("rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
             if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.endswith(INFERRED_SUFFIX):
@@ -354,7 +344,7 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
     # beside kg.nq, where there is room for a copy of it; in the system temporary folder if out is read-only
     with tempfile.TemporaryDirectory(prefix=".validate-", dir=out if os.access(out, os.W_OK) else None) as work:
         spool = SortedSpool(Path(work) / "spool")
-        ontology = prefixed_graph()
+        ontology = new_graph()
         blank_subjects = False
 
         def asserted() -> Iterator[str]:
@@ -459,7 +449,7 @@ def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
 
         _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
         _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object) for t in triples]
-        _BATCH["names"] = prefixed_graph()
+        _BATCH["names"] = new_graph()
 
 
 def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True) -> list[Problem]:
@@ -482,7 +472,7 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
         problems = native_problems(_BATCH["compiled"], _BATCH["shapes"], index, _BATCH["names"],
                                    mine.__contains__)
         return problems + [p for p in anchor_problems(index) if p.focus in mine]
-    graph = prefixed_graph()
+    graph = new_graph()
     for triple in _BATCH["ontology"]:
         graph.add(triple)
     for triple in data:
