@@ -26,9 +26,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .common import BIN, KG_BUILD, VALIDATION_FAILED, env_float, env_int, fmt, median, run_child
-from .serving import Server, free_port
-from .synth import write_corpus
+from bench.common import BIN, KG_BUILD, VALIDATION_FAILED, env_float, env_int, fmt, median, run_child
+from bench.serving import Server, free_port
+from bench.synth import write_corpus
 
 logger = logging.getLogger(__name__)
 

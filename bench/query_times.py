@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from .common import ROOT
-from .serving import is_federated, query_files
+from bench.common import ROOT
+from bench.serving import is_federated, query_files
 
 
 def _answer_lines(result) -> list[str]:
@@ -37,7 +37,7 @@ def _answer_lines(result) -> list[str]:
 
 
 def _child(store_path: str, text: str, repeat: int, conn) -> None:
-    from kg.store import open_store
+    from kg.store.stores import open_store
 
     store = open_store(store_path, read_only=True)
     best = None

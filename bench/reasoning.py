@@ -1,4 +1,4 @@
-"""Benchmark 3: reasoning. newsgraph's scoped rules (kg/reason.py) against owlrl's full OWL 2 RL closure.
+"""Benchmark 3: reasoning. newsgraph's scoped rules (kg/reason/rules.py) against owlrl's full OWL 2 RL closure.
 
 The graphs: the ontology plus asserted ABox triples taken from the largest build the scale
 benchmark wrote, cut to ``BENCH_REASON_SIZES`` triples (default 10k, 100k, 1M). When that build
@@ -18,7 +18,7 @@ import logging
 import re
 from pathlib import Path
 
-from .common import PYTHON, env_float, env_list, fmt, run_child
+from bench.common import PYTHON, env_float, env_list, fmt, run_child
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def source_nquads(work: Path) -> Path:
     """The largest kg.nq the other benchmarks wrote (the scale builds, else the throughput build)."""
     candidates = list(work.glob("scale-*/build/kg.nq")) + list(work.glob("throughput-build/kg.nq"))
     if not candidates:
-        from . import scale
+        from bench import scale
 
         scale.run(work)
         candidates = list(work.glob("scale-*/build/kg.nq"))
@@ -107,7 +107,7 @@ def run(work: Path) -> dict:
 
 def markdown(r: dict) -> str:
     """The results.md section."""
-    lines = ["## 3. Reasoning: kg/reason.py vs owlrl's full OWL 2 RL closure", "",
+    lines = ["## 3. Reasoning: kg/reason/rules.py vs owlrl's full OWL 2 RL closure", "",
              f"Graphs cut from `{r['source']}` (tiled with renamed IRIs where it is smaller; see bench/README.md). "
              f"Times are reasoning only (both parse the same N-Triples with rdflib first); owlrl stopped after "
              f"{fmt(r['owlrl_timeout'], 0)} s.", "",

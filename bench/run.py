@@ -16,8 +16,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from . import distributed, reasoning, scale, serving, throughput
-from .common import ROOT, machine
+from bench import distributed, reasoning, scale, serving, throughput
+from bench.common import ROOT, machine
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import logging
 import shutil
 from pathlib import Path
 
-from .common import KG_BUILD, VALIDATION_FAILED, dir_size_mb, env_float, env_int, env_list, fmt, run_child
-from .synth import write_corpus
+from bench.common import KG_BUILD, VALIDATION_FAILED, dir_size_mb, env_float, env_int, env_list, fmt, run_child
+from bench.synth import write_corpus
 
 logger = logging.getLogger(__name__)
 

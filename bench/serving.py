@@ -28,8 +28,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from .common import BIN, KG_BUILD, ROOT, env_float, env_int, env_list, fmt, run_child
-from .scale import build_dir
+from bench.common import BIN, KG_BUILD, ROOT, env_float, env_int, env_list, fmt, run_child
+from bench.scale import build_dir
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def run(work: Path) -> dict:
     budget = env_float("QUERY_BUDGET", 120)
     build = Path(os.environ["BENCH_QUERY_BUILD"]) if os.environ.get("BENCH_QUERY_BUILD") else build_dir(work, size)
     if not (build / "kg.nq").exists():
-        from .synth import write_corpus
+        from bench.synth import write_corpus
 
         corpus = work / f"scale-{size}" / "corpus"
         write_corpus(corpus, size, seed=1, sentences=env_int("SCALE_SENTENCES", 3))

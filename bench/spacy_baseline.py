@@ -20,8 +20,8 @@ def main(folder: str) -> None:
     import spacy
 
     from kg.config import Settings
-    from kg.ingest import Article, iter_articles
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
+    from kg.ingest.readers import Article, iter_articles
 
     settings = Settings.from_env()
     intro_start = time.perf_counter()

@@ -14,8 +14,8 @@ import logging
 import shutil
 from pathlib import Path
 
-from .common import KG_BUILD, PYTHON, ROOT, VALIDATION_FAILED, env_int, fmt, median, run_child
-from .synth import write_corpus
+from bench.common import KG_BUILD, PYTHON, ROOT, VALIDATION_FAILED, env_int, fmt, median, run_child
+from bench.synth import write_corpus
 
 logger = logging.getLogger(__name__)
 

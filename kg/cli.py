@@ -12,8 +12,8 @@ import sys
 
 import click
 
-from .config import Settings
-from .errors import KGError
+from kg.config import Settings
+from kg.errors import KGError
 
 
 class _KGCommand(click.Command):
@@ -54,8 +54,8 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
     """Build the graph from INPUTS (.txt files, folders, glob patterns, .jsonl or .parquet files; default seeds/)."""
     from tqdm import tqdm
 
-    from .ingest import count_articles, find_files
-    from .pipeline import run_build
+    from kg.build.pipeline import run_build
+    from kg.ingest.readers import count_articles, find_files
 
     settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size, scheduler=scheduler)
     inputs = inputs or ("seeds",)
@@ -76,8 +76,8 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
 @click.option("--store", default=None, help="Store folder [build/store].")
 def export_cli(fmt: str, output: str | None, store: str | None) -> None:
     """Write the whole graph (or its events table) in FORMAT to stdout or a file."""
-    from .export import export
-    from .store import EmbeddedStore
+    from kg.store.export import export
+    from kg.store.stores import EmbeddedStore
 
     graph = EmbeddedStore(Settings.from_env(store=store).store)
     if output:
@@ -95,8 +95,8 @@ def export_cli(fmt: str, output: str | None, store: str | None) -> None:
               help="SHACL engine [KG_SHACL, else native].")
 def validate_cli(out: str | None, limit: int, engine: str | None) -> None:
     """Check the built graph (asserted graphs of OUT/kg.nq) against the SHACL shapes; exit code 3 on violations."""
-    from .errors import ValidationError
-    from .validate import validate_build
+    from kg.errors import ValidationError
+    from kg.validate.batches import validate_build
 
     result = validate_build(Settings.from_env(out=out).out, engine)
     if not result.conforms:
@@ -110,8 +110,8 @@ def validate_cli(out: str | None, limit: int, engine: str | None) -> None:
 @click.option("--void", "as_void", is_flag=True, help="Print the VoID description (Turtle).")
 def stats_cli(store: str | None, as_json: bool, as_void: bool) -> None:
     """Counts per class, property and named graph of the store."""
-    from .stats import compute_stats, format_stats, void_turtle
-    from .store import EmbeddedStore
+    from kg.store.stats import compute_stats, format_stats, void_turtle
+    from kg.store.stores import EmbeddedStore
 
     settings = Settings.from_env(store=store)
     stats = compute_stats(EmbeddedStore(settings.store))
@@ -163,7 +163,7 @@ def link_cli(online: bool, build_dir: str | None, table: str | None, api: str | 
     """
     from pathlib import Path
 
-    from .link import LINK_TABLE, WIKIDATA_API, entities_in_build, propose_links
+    from kg.resolve.links import LINK_TABLE, WIKIDATA_API, entities_in_build, propose_links
 
     if not online:
         raise click.UsageError("`kg link` needs --online: it asks Wikidata's search API, which is off by default")
@@ -184,7 +184,7 @@ def link_cli(online: bool, build_dir: str | None, table: str | None, api: str | 
               help="Folder of .rq files for --list and query names [queries/].")
 def query_cli(query: str | None, store: str | None, fmt: str, list_files: bool, folder: str | None) -> None:
     """Run QUERY on the store: SPARQL text, a .rq file, or a name from --list (cq03 or cq03-acting-pm)."""
-    from .query import execute, format_result, list_queries, query_text
+    from kg.store.query import execute, format_result, list_queries, query_text
 
     if list_files:
         files = list_queries(folder)
@@ -216,7 +216,7 @@ def push_cli(endpoint: str, graph_store: str | None, auth: str | None, token: st
     """Write each named graph of OUT/kg.nq into a SPARQL 1.1 store (Graph Store Protocol PUT, resumable)."""
     from pathlib import Path
 
-    from .push import Target, graph_store_url, parse_auth, push, verify
+    from kg.store.push import Target, graph_store_url, parse_auth, push, verify
 
     if auth and token:
         raise click.UsageError("give --auth or --token, not both")

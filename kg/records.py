@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ingest import Article
+from kg.ingest.readers import Article
 
 #: Entity kinds, mapped to ontology classes in :mod:`kg.build`.
 PERSON, ORGANIZATION, PLACE, GROUP = "person", "organization", "place", "group"
@@ -72,7 +72,7 @@ class ArticleRecord:
 
 @dataclass
 class DateRef:
-    """A date or period as written, and (after :func:`kg.events.resolve_dates`) as resolved.
+    """A date or period as written, and (after :func:`kg.resolve.events.resolve_dates`) as resolved.
 
     Attributes:
         span: where it is written.

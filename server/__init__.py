@@ -22,9 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config.update(test_config or {})
 
-    from . import db, ontology, resources, sparql, ui
+    from server import backend, ontology, resources, sparql, ui
 
-    db.init_app(app)
+    backend.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(resources.bp)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.stats import RDF_TYPE, VOID, Stats, void_triples
-from kg.stats import count_literal as _count
-from kg.stats import void_term as _void
-
-from .conneg import GRAPHS, RESULTS
-from .db import StoreInfo
+from kg.store.stats import RDF_TYPE, VOID, Stats, void_triples
+from kg.store.stats import count_literal as _count
+from kg.store.stats import void_term as _void
+from server.backend import StoreInfo
+from server.conneg import GRAPHS, RESULTS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -80,7 +79,7 @@ def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | N
 
 
 def void_description(endpoint: str, stats: Stats, base_iri: str) -> list[ox.Triple]:
-    """The dataset's VoID description (from :mod:`kg.stats`: partitions per class, property and graph).
+    """The dataset's VoID description (from :mod:`kg.store.stats`: partitions per class, property and graph).
 
     The endpoint that serves it is added as a ``void:sparqlEndpoint`` beside the published one.
     """

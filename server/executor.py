@@ -21,8 +21,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 
 from kg.errors import QueryError
-
-from .guard import Malformed, Refused, check_query, is_update, needs_parse
+from server.guard import Malformed, Refused, check_query, is_update, needs_parse
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +243,7 @@ def _die_with_parent() -> None:
 
 def _worker_main(store_path: str, conn: Connection) -> None:
     """A worker process: open the store read-only once, then answer jobs until the pipe closes."""
-    from kg.store import open_store
+    from kg.store.stores import open_store
 
     _die_with_parent()
     try:
@@ -264,7 +263,7 @@ def _worker_main(store_path: str, conn: Connection) -> None:
 
 def _writer_main(store_path: str, text: str, conn: Connection) -> None:
     """The update process: open the store read-write, run one update, flush, and close."""
-    from kg.store import open_store
+    from kg.store.stores import open_store
 
     _die_with_parent()
     try:

@@ -22,11 +22,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from kg.errors import QueryError
-from kg.iri import KINDS
-from kg.namespaces import NG, PREFIXES
-
-from .db import get_store
-from .executor import Job
+from kg.rdf.iri import KINDS
+from kg.rdf.namespaces import NG, PREFIXES
+from server.backend import get_store
+from server.executor import Job
 
 logger = logging.getLogger(__name__)
 

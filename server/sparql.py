@@ -13,10 +13,9 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
-
-from . import conneg, describe, guard
-from .db import get_store
-from .executor import Job, QueryTimeout, UpdateMalformed, WorkerFailed
+from server import conneg, describe, guard
+from server.backend import get_store
+from server.executor import Job, QueryTimeout, UpdateMalformed, WorkerFailed
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from kg.config import ROOT
 from kg.errors import QueryError
-from kg.namespaces import NG, PREFIXES
-
-from .resources import (
+from kg.rdf.namespaces import NG, PREFIXES
+from server.resources import (
     RDFS_LABEL,
     SKOS_ALT,
     base_iri,

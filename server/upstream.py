@@ -21,12 +21,11 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import QueryError, StoreError
-from kg.stats import Stats, compute_stats
-from kg.store import SparqlStore
-
-from .db import KGStore, StoreInfo
-from .executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json, graph_answer
-from .guard import Malformed, Refused, check_query, is_update
+from kg.store.stats import Stats, compute_stats
+from kg.store.stores import SparqlStore
+from server.backend import KGStore, StoreInfo
+from server.executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json, graph_answer
+from server.guard import Malformed, Refused, check_query, is_update
 
 logger = logging.getLogger(__name__)
 

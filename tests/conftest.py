@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.pipeline import run_build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -19,10 +19,10 @@ from pathlib import Path
 from kg.extract import extract
 from kg.extract.gazetteer import fold, load_gazetteer
 from kg.extract.mentions import entity_mentions
-from kg.ingest import Article, iter_articles
-from kg.nlp import make_nlp
+from kg.extract.nlp import make_nlp
+from kg.ingest.readers import Article, iter_articles
 from kg.records import GROUP, ArticleRecord
-from kg.resolve import resolve
+from kg.resolve.entities import resolve
 
 HERE = Path(__file__).resolve().parent
 EXPECTED = HERE / "data" / "expected"

@@ -10,10 +10,10 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from kg.events import resolve_dates
 from kg.extract import extract
-from kg.ingest import Article, iter_articles
+from kg.ingest.readers import Article, iter_articles
 from kg.records import ArticleRecord
+from kg.resolve.events import resolve_dates
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "data" / "events_expected.jsonl"
@@ -100,7 +100,7 @@ def missed(nlp) -> list[dict]:
 
 
 if __name__ == "__main__":
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     nlp = make_nlp()
     for (which, kind), (hit, total) in recall(nlp).items():

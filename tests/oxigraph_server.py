@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from .conftest import free_port, stop_server
+from tests.conftest import free_port, stop_server
 
 
 def oxigraph_binary() -> str:

@@ -19,8 +19,7 @@ import sys
 from collections import defaultdict
 
 from kg.records import ArticleRecord, DateRef, Mention
-
-from .events_recall import ROOT, UNSEEN, records
+from tests.events_recall import ROOT, UNSEEN, records
 
 VERDICTS = ROOT / "tests" / "data" / "precision_items.tsv"
 #: The articles judged: the seeds, and the five written for the tests about other crises.
@@ -116,7 +115,7 @@ def precision(nlp) -> tuple[dict[tuple[str, str], tuple[int, int]], list[Item], 
 
 
 if __name__ == "__main__":
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     table, unjudged, stale = precision(make_nlp())
     if "--new" in sys.argv:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from bench.synth import World, article, write_corpus
+from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.pipeline import run_build
 
 
 def test_same_seed_same_bytes_and_smaller_corpus_is_a_prefix(tmp_path):

@@ -15,9 +15,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect, sync_playwright
 
-from kg.store import write_store
-
-from .conftest import start_server, stop_server
+from kg.store.stores import write_store
+from tests.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.live
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, Literal
 
-from kg.build import article_graph, ontology_graph
-from kg.ingest import Article
-from kg.iri import Minter
-from kg.namespaces import NG
+from kg.ingest.readers import Article
+from kg.rdf.iri import Minter
+from kg.rdf.namespaces import NG
+from kg.rdf.triples import article_graph, ontology_graph
 from kg.records import ArticleRecord, Mention, Span
-from kg.resolve import resolve
+from kg.resolve.entities import resolve
 
 M = Minter("https://example.org/")
 

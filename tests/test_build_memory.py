@@ -15,15 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.pipeline import run_build
 
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
 import sys
 from kg.config import Settings
-from kg.pipeline import run_build
+from kg.build.pipeline import run_build
 report = run_build([sys.argv[1]], Settings.from_env(out=sys.argv[2], jobs=1))
 peak = [int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
 print(report.articles, report.cached, peak)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from rdflib import RDF
 
 from bench.synth import write_corpus
+from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.namespaces import NG
-from kg.pipeline import run_build
-from kg.store import open_store, rdflib_dataset
+from kg.rdf.namespaces import NG
+from kg.store.stores import open_store, rdflib_dataset
 
 
 def test_unseen_corpus_passes_the_gate_and_places_are_places(tmp_path):

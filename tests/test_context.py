@@ -11,7 +11,7 @@ from kg.records import EventRecord, Span
 
 @pytest.fixture(scope="module")
 def nlp():
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     return make_nlp()
 

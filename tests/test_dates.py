@@ -75,7 +75,7 @@ def test_offsets_count_from_base():
 
 @pytest.fixture(scope="module")
 def nlp():
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     return make_nlp()
 
@@ -94,9 +94,9 @@ def test_a_date_word_inside_a_name_is_not_a_date(nlp, text, written):
 
 
 def test_an_outlets_today_does_not_date_the_article_s_events(nlp):
-    from kg.events import resolve_dates
     from kg.extract import extract
-    from kg.ingest import Article, content_hash, normalise
+    from kg.ingest.readers import Article, content_hash, normalise
+    from kg.resolve.events import resolve_dates
 
     text = normalise("Lanka Today reports that protesters stormed the ministry in Colombo.")
     record = extract(Article(id=content_hash(text), source="t.txt", text=text, date="2022-07-09"), nlp(text))

@@ -13,12 +13,11 @@ import pytest
 from click.testing import CliRunner
 from distributed import LocalCluster
 
+from kg.build.distributed import SchedulerError, parse_scheduler
+from kg.build.pipeline import run_build
 from kg.cli import main
 from kg.config import Settings
-from kg.distributed import SchedulerError, parse_scheduler
-from kg.pipeline import run_build
-
-from .conftest import KG, SEEDS
+from tests.conftest import KG, SEEDS
 
 SEED_FILES = sorted(p.name for p in SEEDS.glob("*.txt"))
 

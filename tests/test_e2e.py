@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import requests
 
-from .conftest import KG, SEEDS, start_server, stop_server
+from tests.conftest import KG, SEEDS, start_server, stop_server
 
 TOKAYEV_IN_000 = """
 PREFIX ng: <https://w3id.org/newsgraph/ontology#>

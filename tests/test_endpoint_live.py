@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from .conftest import start_server, stop_server
+from tests.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.live
 

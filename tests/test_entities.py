@@ -38,7 +38,7 @@ def test_clean_name(raw, clean):
 
 
 def test_real_model_finds_people_organisations_and_places():
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     nlp = make_nlp()
     text = "Prime Minister Ana Costa met NATO officials in Lisbon on Monday."
@@ -132,7 +132,7 @@ def test_repeated_sentences_map_to_their_first_occurrence():
 
 @pytest.fixture(scope="module")
 def nlp():
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     return make_nlp()
 
@@ -148,9 +148,8 @@ def test_entity_ruler_sits_before_ner_and_corrects_the_model(nlp):
 
 def test_article_001_repeats_yield_duplicate_sentence_indexes(nlp):
     from kg.extract import extract
-    from kg.ingest import read_article
-
-    from .conftest import SEEDS
+    from kg.ingest.readers import read_article
+    from tests.conftest import SEEDS
 
     article = read_article(next(SEEDS.glob("001_*.txt")))
     record = extract(article, nlp(article.text))
@@ -162,7 +161,7 @@ def test_article_001_repeats_yield_duplicate_sentence_indexes(nlp):
 
 def test_entity_quality_on_unseen_articles_without_alias_data():
     """Precision and recall on tests/data/unseen against tests/data/expected/unseen.tsv (README figures)."""
-    from .entity_quality import EXPECTED, HERE, evaluate
+    from tests.entity_quality import EXPECTED, HERE, evaluate
 
     result = evaluate(HERE / "data" / "unseen", EXPECTED / "unseen.tsv")
     assert result["precision"] >= 0.8 and result["recall"] >= 0.8, result

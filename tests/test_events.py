@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.events import resolve_dates
 from kg.extract import extract
-from kg.ingest import Article, content_hash, normalise
-from kg.nlp import make_nlp
+from kg.extract.nlp import make_nlp
+from kg.ingest.readers import Article, content_hash, normalise
+from kg.resolve.events import resolve_dates
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +104,8 @@ def test_recall_against_the_hand_checked_lists(nlp):
 
 
 def test_same_event_from_two_articles_has_one_key(nlp):
-    from kg.events import event_key, merge_log
-    from kg.resolve import resolve
+    from kg.resolve.entities import resolve
+    from kg.resolve.events import event_key, merge_log
 
     a = record_of(nlp, "On January 5, the government declared a state of emergency in Quito.", date="2022-01-06")
     b = record_of(nlp, "A state of emergency was declared in Quito on Wednesday.", date="2022-01-06")
@@ -327,10 +327,10 @@ def test_a_participant_written_as_text_goes_through_entity_resolution(nlp):
     """kg.build: a text names the entity resolution knows by that name, not a node of its own."""
     from rdflib import Graph
 
-    from kg.build import _agent, entity_iri
-    from kg.iri import Minter
+    from kg.rdf.iri import Minter
+    from kg.rdf.triples import _agent, entity_iri
     from kg.records import PLACE
-    from kg.resolve import resolve
+    from kg.resolve.entities import resolve
 
     rec = record_of(nlp, "President William Ruto of Kenya on Monday signed a decree on a state of emergency in "
                          "Nairobi.", date="2022-03-02")

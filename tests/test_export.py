@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from rdflib import XSD, BNode, Dataset, Graph, Literal
 
 from kg.cli import main
-from kg.export import ACLED_COLUMNS, acled_rows, export
-from kg.store import EmbeddedStore, write_store
+from kg.store.export import ACLED_COLUMNS, acled_rows, export
+from kg.store.stores import EmbeddedStore, write_store
 
 GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML,
                  "jsonld": ox.RdfFormat.JSON_LD}

@@ -10,7 +10,7 @@ from tests.test_events import event_of, record_of
 
 @pytest.fixture(scope="module")
 def nlp():
-    from kg.nlp import make_nlp
+    from kg.extract.nlp import make_nlp
 
     return make_nlp()
 

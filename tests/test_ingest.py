@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import Article, Skipped, content_hash, find_files, iter_articles, normalise, read_article
+from kg.ingest.readers import Article, Skipped, content_hash, find_files, iter_articles, normalise, read_article
 
 
 def test_reads_every_txt_under_a_folder_sorted(tmp_path):
@@ -51,7 +51,7 @@ def test_normalise_folds_quotes_and_spaces():
 
 # ---- boilerplate, dates, titles, metadata (issue 4) ----
 
-from kg.ingest import clean, find_date, find_title, is_boilerplate, read_metadata  # noqa: E402
+from kg.ingest.readers import clean, find_date, find_title, is_boilerplate, read_metadata  # noqa: E402
 
 
 @pytest.mark.parametrize("line", [

@@ -6,12 +6,11 @@ import json
 
 import pytest
 
+from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import InputError
-from kg.ingest import Article, Skipped, find_files, iter_articles
-from kg.pipeline import run_build
-
-from .conftest import SEEDS
+from kg.ingest.readers import Article, Skipped, find_files, iter_articles
+from tests.conftest import SEEDS
 
 
 def _write_jsonl(path, rows) -> None:

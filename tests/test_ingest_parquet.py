@@ -8,11 +8,10 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.ingest import Article, Skipped, count_articles, find_files, iter_articles
-from kg.pipeline import run_build
-
-from .conftest import SEEDS
+from kg.ingest.readers import Article, Skipped, count_articles, find_files, iter_articles
+from tests.conftest import SEEDS
 
 SEED_PATHS = sorted(SEEDS.glob("*.txt"))
 

@@ -7,7 +7,7 @@ import string
 import pytest
 from rdflib import URIRef
 
-from kg.iri import Minter, digest, slugify
+from kg.rdf.iri import Minter, digest, slugify
 
 
 def test_entity_iri_is_stable_and_under_base():

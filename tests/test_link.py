@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import OWL, Literal, URIRef
 
-from kg.build import add_entity, new_graph
 from kg.cli import main
 from kg.errors import KGError
-from kg.link import LINK_TABLE, links_for, propose_links, read_links
-from kg.namespaces import NG
-from kg.resolve import Entity
+from kg.rdf.namespaces import NG
+from kg.rdf.triples import add_entity, new_graph
+from kg.resolve.entities import Entity
+from kg.resolve.links import LINK_TABLE, links_for, propose_links, read_links
 
 TABLE_HEADER = "kind,label,scheme,id,status,evidence\n"
 
@@ -117,7 +117,7 @@ def test_kg_link_online_reads_a_build_and_writes_proposals(tmp_path, stand_in):
 
 
 def test_unreachable_api_is_a_clear_error(tmp_path):
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     with pytest.raises(KGError, match="cannot search Wikidata"):
         propose_links([("place", "Lviv")], tmp_path / "links.csv", f"http://127.0.0.1:{free_port()}/w/api.php")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.namespaces import NG
+from kg.rdf.namespaces import NG
 from kg.tools.gen_namespaces import TARGET, ontology_terms, render
 
 

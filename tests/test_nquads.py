@@ -1,14 +1,14 @@
-"""kg.nquads: the build's own N-Quads writer gives the same lines as pyoxigraph's serializer (kg.store)."""
+"""kg.rdf.nquads: the build's own N-Quads writer gives the same lines as pyoxigraph's serializer (kg.store)."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 
-from kg import store
-from kg.build import article_graph, article_triples
-from kg.iri import Minter
-from kg.nquads import Triples, nquad_lines, stable_blank_nodes
+from kg.rdf.iri import Minter
+from kg.rdf.nquads import Triples, nquad_lines, stable_blank_nodes
+from kg.rdf.triples import article_graph, article_triples
+from kg.store import stores as store
 
 EX = "https://example.org/"
 NAME = URIRef(EX + "graph/a")
@@ -75,10 +75,9 @@ def test_blank_nodes_are_relabelled_only_when_there_are_some():
 
 def test_seed_article_graphs_serialize_as_pyoxigraph_does():
     """Every seed article through the real model and extraction: the build's lines equal pyoxigraph's."""
-    from kg.events import resolve_dates
-
-    from .conftest import SEEDS
-    from .entity_quality import run
+    from kg.resolve.events import resolve_dates
+    from tests.conftest import SEEDS
+    from tests.entity_quality import run
 
     _, resolution, records = run(SEEDS, with_records=True)
     resolve_dates(records)

@@ -12,7 +12,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from kg.config import ONTOLOGY_DIR
-from kg.namespaces import NG
+from kg.rdf.namespaces import NG
 from kg.tools import gen_docs
 from server import create_app
 

@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 
 from kg.config import ONTOLOGY_DIR
-from kg.owl import to_rdfxml
+from kg.store.owl import to_rdfxml
 
 JAVA_DIR = Path(__file__).parent / "java"
 JARS = Path("/usr/share/java")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.build import new_graph
-from kg.owl import write_owl, write_owl_ntriples
-from kg.validate import rdflib_triple
+from kg.rdf.triples import new_graph
+from kg.store.owl import write_owl, write_owl_ntriples
+from kg.validate.batches import rdflib_triple
 
 # literals whose rdflib N3 text orders them differently from their N-Triples text (line breaks, quotes,
 # backslashes), typed literals rdflib normalises or moves into the OWL 2 datatype map, blank nodes, markup

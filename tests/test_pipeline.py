@@ -9,13 +9,12 @@ import threading
 import pyoxigraph as ox
 import pytest
 
-import kg.pipeline
+import kg.build.pipeline
+from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
-from kg.pipeline import run_build
-from kg.store import MARKER, open_store
-
-from .conftest import SEEDS
+from kg.store.stores import MARKER, open_store
+from tests.conftest import SEEDS
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -39,13 +38,13 @@ def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path):
 
 def _counting_extract(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = kg.pipeline.extract
+    real = kg.build.pipeline.extract
 
     def counted(article, doc):
         calls.append(article.source)
         return real(article, doc)
 
-    monkeypatch.setattr(kg.pipeline, "extract", counted)
+    monkeypatch.setattr(kg.build.pipeline, "extract", counted)
     return calls
 
 
@@ -76,7 +75,7 @@ def test_adding_one_article_extracts_only_that_article(tmp_path, monkeypatch):
 def test_changed_pipeline_version_starts_a_fresh_cache(tmp_path, monkeypatch):
     calls = _counting_extract(monkeypatch)
     run_build(SEED_FILES[:1], settings(tmp_path / "out"))
-    monkeypatch.setattr(kg.pipeline, "pipeline_version", lambda model: "another-version")
+    monkeypatch.setattr(kg.build.pipeline, "pipeline_version", lambda model: "another-version")
     run_build(SEED_FILES[:1], settings(tmp_path / "out"))
     assert len(calls) == 2
     assert [p.name for p in (tmp_path / "out" / "cache").iterdir()] == ["another-version"]
@@ -109,14 +108,14 @@ def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypa
     def reject(asserted, staging, report):
         raise ValidationError("the graph violates a shape")
 
-    monkeypatch.setattr(kg.pipeline, "validate_and_export", reject)
+    monkeypatch.setattr(kg.build.pipeline, "validate_and_export", reject)
     with pytest.raises(ValidationError):
         run_build(SEED_FILES[:2], settings(out))
     assert {name: (out / name).read_bytes() for name in before} == before
     assert len(open_store(out / "store")) == size
     # the thread that was loading the new store meanwhile has stopped, leaving its store unfinished (unmarked)
     assert not [thread for thread in threading.enumerate() if thread.name == "store-loader"]
-    assert not (out / kg.pipeline.STAGING / "store" / MARKER).exists()
+    assert not (out / kg.build.pipeline.STAGING / "store" / MARKER).exists()
 
 
 def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, monkeypatch):
@@ -128,7 +127,7 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
                 "new_store_marked": (staging / "store" / MARKER).exists()}
         (tmp_path / "seen.json").write_text(json.dumps(seen))
 
-    monkeypatch.setattr(kg.pipeline, "validate_and_export", look)
+    monkeypatch.setattr(kg.build.pipeline, "validate_and_export", look)
     run_build(SEED_FILES[:2], settings(tmp_path / "out"))
     seen = json.loads((tmp_path / "seen.json").read_text())
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
@@ -137,7 +136,7 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
 
 
 def _articles(n: int, consumed: list[int]):
-    from kg.ingest import Article, content_hash
+    from kg.ingest.readers import Article, content_hash
 
     for i in range(n):
         consumed.append(i)
@@ -148,7 +147,7 @@ def _articles(n: int, consumed: list[int]):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_articles_stream_through_extraction(jobs):
     """The first records come back before the later articles are even read (memory stays flat)."""
-    from kg.pipeline import extract_records
+    from kg.build.pipeline import extract_records
 
     consumed: list[int] = []
     done: list[int] = []

@@ -11,9 +11,8 @@ import time
 import pytest
 import requests
 
-from kg.store import open_store
-
-from .conftest import KG, SEEDS, start_server, stop_server
+from kg.store.stores import open_store
+from tests.conftest import KG, SEEDS, start_server, stop_server
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import make_nlp
+from kg.extract.nlp import make_nlp
 from tests.precision import KINDS, precision, verdicts
 
 #: The floors under the precision reported in the README (``python -m tests.precision``).

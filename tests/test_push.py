@@ -14,10 +14,9 @@ import requests
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.push import PushError, Target, push, read_graphs, read_log, verify
-
-from .conftest import stop_server
-from .oxigraph_server import graph_sizes, start_oxigraph
+from kg.store.push import PushError, Target, push, read_graphs, read_log, verify
+from tests.conftest import stop_server
+from tests.oxigraph_server import graph_sizes, start_oxigraph
 
 pytestmark = pytest.mark.live
 

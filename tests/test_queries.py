@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import QueryError
-from kg.query import QUERIES_DIR, execute, format_result, list_queries, parse_header, query_text
+from kg.store.query import QUERIES_DIR, execute, format_result, list_queries, parse_header, query_text
 
 CQ_NUMBERS = [f"cq{n:02d}" for n in range(1, 16)]
 

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
-from kg.namespaces import NG
-from kg.reason import TBox, infer, is_trivial
+from kg.rdf.namespaces import NG
+from kg.reason.rules import TBox, infer, is_trivial
 
 EX = Namespace("http://example.org/id/")
 

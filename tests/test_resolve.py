@@ -10,10 +10,10 @@ from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.extract.gazetteer import AliasEntry, Gazetteer
-from kg.ingest import Article
-from kg.namespaces import NG
+from kg.ingest.readers import Article
+from kg.rdf.namespaces import NG
 from kg.records import ArticleRecord, Mention, Span
-from kg.resolve import resolve, similar_names
+from kg.resolve.entities import resolve, similar_names
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed-entities.trig"
 NO_DATA = Gazetteer()
@@ -98,11 +98,10 @@ def test_lookup_resolves_short_forms_the_model_did_not_tag():
 
 def test_speaker_written_as_a_surname_is_the_full_name_in_the_graph():
     """The real model and the graph: an invented article where the model does not tag the short form."""
-    from kg.build import article_graph
-    from kg.iri import Minter
-    from kg.nlp import make_nlp
-
-    from .events_recall import records
+    from kg.extract.nlp import make_nlp
+    from kg.rdf.iri import Minter
+    from kg.rdf.triples import article_graph
+    from tests.events_recall import records
 
     folder = Path(__file__).resolve().parent / "data" / "short_forms"
     recs = records(make_nlp(), [folder])
@@ -161,11 +160,10 @@ def entity_graph(dataset: Dataset) -> Graph:
 def seed_entity_graph() -> Graph:
     """The seeds through ingest, the real model, extraction, resolution and :func:`kg.build.article_graph`
     (no validation or reasoning, so other parts of the build cannot change it)."""
-    from kg.build import article_graph
-    from kg.iri import Minter
-
-    from .conftest import SEEDS
-    from .entity_quality import run
+    from kg.rdf.iri import Minter
+    from kg.rdf.triples import article_graph
+    from tests.conftest import SEEDS
+    from tests.entity_quality import run
 
     articles, resolution, records = run(SEEDS, with_records=True, entities_only=True)
     minter = Minter("https://w3id.org/newsgraph/")

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDFS
 
-from kg.store import write_store
+from kg.store.stores import write_store
 from server import create_app
 
 NG = "https://w3id.org/newsgraph/ontology#"

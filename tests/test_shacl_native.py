@@ -1,4 +1,4 @@
-"""The native SHACL validator (kg/shacl.py) finds exactly what pySHACL finds, with ontology/shapes.ttl.
+"""The native SHACL validator (kg/validate/shacl.py) finds exactly what pySHACL finds, with ontology/shapes.ttl.
 
 pySHACL is the oracle: both run on the seed build's asserted graph, on a graph broken so that every constraint
 component of shapes.ttl fires, on a small synthetic build, and (batched, as the build runs it) on the seed build's
@@ -14,10 +14,10 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
 from kg.errors import KGError, ValidationError
-from kg.namespaces import NG
-from kg.shacl import SH, TripleIndex, UnsupportedShape, compile_shapes, run
-from kg.spool import SubjectIndex
-from kg.validate import asserted_graph_from_nquads, engine, shapes_graph, validate, validate_in_batches
+from kg.rdf.namespaces import NG
+from kg.store.spool import SubjectIndex
+from kg.validate.batches import asserted_graph_from_nquads, engine, shapes_graph, validate, validate_in_batches
+from kg.validate.shacl import SH, TripleIndex, UnsupportedShape, compile_shapes, run
 from tests.test_validate_batches import _asserted
 
 EX = "https://w3id.org/newsgraph/id/broken/"
@@ -147,7 +147,7 @@ def test_every_component_fires_and_matches_pyshacl(seed_graph):
 
 @pytest.mark.parametrize("engine_name", ["native", "pyshacl"])
 def test_batched_equals_whole_pyshacl(seed_build, seed_graph, tmp_path, engine_name):
-    from kg.owl import ontology_graph
+    from kg.store.owl import ontology_graph
 
     lines = _asserted(seed_build / "kg.nq")
     subjects = sorted({line[1:line.index(">")] for line in lines if line.startswith("<")})
@@ -197,8 +197,8 @@ def test_synthetic_build_same_problems_as_pyshacl(tmp_path):
     import sys
     from pathlib import Path
 
+    from kg.build.pipeline import run_build
     from kg.config import Settings
-    from kg.pipeline import run_build
 
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, "-m", "bench.synth", str(corpus), "--articles", "12"], check=True,

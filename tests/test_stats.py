@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from kg.cli import main
-from kg.stats import compute_stats, void_turtle
-from kg.store import EmbeddedStore, write_store
+from kg.store.stats import compute_stats, void_turtle
+from kg.store.stores import EmbeddedStore, write_store
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 NQ = """<http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/Person> <http://e/g1> .
@@ -66,8 +66,8 @@ def test_stats_cli_table_json_and_void(seed_build):
 
 
 def test_a_remote_sparql_store_stands_in_for_the_embedded_one(seed_build, live_server):
-    from kg.export import serialize
-    from kg.store import SparqlStore
+    from kg.store.export import serialize
+    from kg.store.stores import SparqlStore
 
     remote = SparqlStore(live_server + "/sparql", page=3000)
     local = EmbeddedStore(seed_build / "store")

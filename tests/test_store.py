@@ -5,7 +5,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import StoreError
-from kg.store import open_store, rdflib_dataset, write_store
+from kg.store.stores import open_store, rdflib_dataset, write_store
 
 NQ = '<http://e/a> <http://e/p> "x" <http://e/g1> .\n<http://e/b> <http://e/p> "y" <http://e/g2> .\n'
 
@@ -45,7 +45,7 @@ def test_rdflib_view_through_oxrdflib_keeps_plain_literals(tmp_path):
 
 
 def test_embedded_store_behind_the_small_interface(tmp_path):
-    from kg.store import EmbeddedStore, GraphStore
+    from kg.store.stores import EmbeddedStore, GraphStore
 
     (tmp_path / "in.nq").write_text(NQ)
     write_store(tmp_path / "store", tmp_path / "in.nq")
@@ -59,7 +59,7 @@ def test_embedded_store_behind_the_small_interface(tmp_path):
 
 
 def test_swap_dir_replaces_and_leaves_nothing_behind(tmp_path):
-    from kg.store import load_store, swap_dir
+    from kg.store.stores import load_store, swap_dir
 
     (tmp_path / "in.nq").write_text(NQ)
     write_store(tmp_path / "store", tmp_path / "in.nq")

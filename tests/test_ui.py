@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.namespaces import PREFIXES
+from kg.rdf.namespaces import PREFIXES
 from server import create_app
-
-from .test_resources import tiny_store
+from tests.test_resources import tiny_store
 
 STATIC = Path(__file__).resolve().parent.parent / "server" / "static"
 TEMPLATES = Path(__file__).resolve().parent.parent / "server" / "templates"

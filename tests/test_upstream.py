@@ -10,13 +10,12 @@ import requests
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.push import Target, push
-from kg.query import list_queries
+from kg.store.push import Target, push
+from kg.store.query import list_queries
 from server.executor import Job, QueryTimeout
 from server.upstream import UpstreamPool
-
-from .conftest import start_server, stop_server
-from .oxigraph_server import start_oxigraph
+from tests.conftest import start_server, stop_server
+from tests.oxigraph_server import start_oxigraph
 
 pytestmark = pytest.mark.live
 

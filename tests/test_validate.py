@@ -11,14 +11,13 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg import pipeline
+from kg.build import pipeline
 from kg.cli import main
 from kg.errors import ValidationError
-from kg.namespaces import NG
-from kg.owl import ontology_graph, write_owl
-from kg.validate import asserted_graph_from_nquads, check, validate
-
-from .conftest import SEEDS
+from kg.rdf.namespaces import NG
+from kg.store.owl import ontology_graph, write_owl
+from kg.validate.batches import asserted_graph_from_nquads, check, validate
+from tests.conftest import SEEDS
 
 EX = "https://w3id.org/newsgraph/id/"
 

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg import pipeline
+from kg.build import pipeline
+from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
-from kg.owl import ontology_graph
-from kg.pipeline import run_build
-from kg.spool import SubjectIndex
-from kg.validate import INFERRED_SUFFIX, asserted_graph_from_nquads, validate, validate_in_batches
+from kg.store.owl import ontology_graph
+from kg.store.spool import SubjectIndex
+from kg.validate.batches import INFERRED_SUFFIX, asserted_graph_from_nquads, validate, validate_in_batches
 
 EX = "https://w3id.org/newsgraph/id/"
 NG = "https://w3id.org/newsgraph/ontology#"

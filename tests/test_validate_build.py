@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.validate import asserted_graph_from_nquads, validate, validate_build
+from kg.validate.batches import asserted_graph_from_nquads, validate, validate_build
 from tests.conftest import KG
 from tests.test_validate_batches import _asserted, _broken
 

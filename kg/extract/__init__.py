@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..ingest import Article
-from ..records import ArticleRecord
-from .mentions import entity_mentions
-from .narrative import annotate
-from .sentences import repeated_sentences
+from kg.extract.mentions import entity_mentions
+from kg.extract.narrative import annotate
+from kg.extract.sentences import repeated_sentences
+from kg.ingest.readers import Article
+from kg.records import ArticleRecord
 
 
 def extract(article: Article, doc: Doc) -> ArticleRecord:

@@ -17,9 +17,9 @@ from types import MappingProxyType
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from ..errors import KGError
-from ..records import ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, Span
-from .sentences import sentence_key
+from kg.errors import KGError
+from kg.extract.sentences import sentence_key
+from kg.records import ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, Span
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

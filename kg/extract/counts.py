@@ -17,8 +17,8 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from ..records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
-from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, word_set
+from kg.extract.context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, word_set
+from kg.records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 :func:`find_dates` reads the surface forms of an article's text into :class:`DateRef` records;
 :func:`resolve_ref` turns one into ISO dates given the article's reference date and year.
 Resolution is a separate step because the year of an article may only be known from the
-corpus (see :func:`kg.events.resolve_dates`).
+corpus (see :func:`kg.resolve.events.resolve_dates`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 
-from ..records import ORGANIZATION, DateRef, Mention, Span
+from kg.records import ORGANIZATION, DateRef, Mention, Span
 
 logger = logging.getLogger(__name__)
 

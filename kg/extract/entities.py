@@ -13,8 +13,8 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from ..records import ORGANIZATION, PERSON, PLACE, Mention, Span
-from .gazetteer import Gazetteer, fold, load_gazetteer
+from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
+from kg.records import ORGANIZATION, PERSON, PLACE, Mention, Span
 
 #: NER label -> entity kind. Labels not listed (DATE, CARDINAL, NORP ...) are not entities.
 LABEL_KINDS = {

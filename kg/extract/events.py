@@ -19,8 +19,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 from spacy.util import filter_spans
 
-from ..records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
-from .context import (
+from kg.extract.context import (
     Context,
     is_country,
     is_pronoun,
@@ -31,7 +30,8 @@ from .context import (
     table_words,
     word_set,
 )
-from .dates import MONTHS, WEEKDAYS
+from kg.extract.dates import MONTHS, WEEKDAYS
+from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
 
 logger = logging.getLogger(__name__)
 

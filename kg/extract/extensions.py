@@ -17,8 +17,8 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from ..records import EventRecord, Mention
-from .context import Context, is_country, load_table
+from kg.extract.context import Context, is_country, load_table
+from kg.records import EventRecord, Mention
 
 #: Classes that can be extended to the whole country.
 MEASURES = frozenset({"StateOfEmergency", "Curfew"})

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import DATA_DIR
-from ..errors import KGError
+from kg.config import DATA_DIR
+from kg.errors import KGError
 
 logger = logging.getLogger(__name__)
 

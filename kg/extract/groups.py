@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..records import GROUP, Mention, Span
-from .entities import SentenceIndex
-from .gazetteer import Gazetteer, fold, load_gazetteer, term_pattern
+from kg.extract.entities import SentenceIndex
+from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer, term_pattern
+from kg.records import GROUP, Mention, Span
 
 GROUP_LABEL = "GROUP"
 COMPONENT = "group_rule"

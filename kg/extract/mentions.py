@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..records import ORGANIZATION, Mention
-from .entities import extract_mentions
-from .gazetteer import Gazetteer, load_gazetteer
-from .groups import extract_groups
-from .titles import extract_titles
+from kg.extract.entities import extract_mentions
+from kg.extract.gazetteer import Gazetteer, load_gazetteer
+from kg.extract.groups import extract_groups
+from kg.extract.titles import extract_titles
+from kg.records import ORGANIZATION, Mention
 
 
 def _inside_title(mention: Mention, titles: list[Mention]) -> bool:

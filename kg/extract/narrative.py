@@ -10,14 +10,14 @@ import logging
 
 from spacy.tokens import Doc
 
-from ..records import ArticleRecord
-from .context import Context
-from .counts import extract_counts
-from .dates import sentence_dates
-from .events import extract_events
-from .extensions import extend_nationwide
-from .offices import extract_tenures
-from .statements import extract_statements
+from kg.extract.context import Context
+from kg.extract.counts import extract_counts
+from kg.extract.dates import sentence_dates
+from kg.extract.events import extract_events
+from kg.extract.extensions import extend_nationwide
+from kg.extract.offices import extract_tenures
+from kg.extract.statements import extract_statements
+from kg.records import ArticleRecord
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import logging
 
 from spacy.tokens import Token
 
-from ..records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
-from .context import Context, is_pronoun, is_verb, table_dict
-from .events import TENURE_CLASSES, match_phrases
+from kg.extract.context import Context, is_pronoun, is_verb, table_dict
+from kg.extract.events import TENURE_CLASSES, match_phrases
+from kg.records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
 
 logger = logging.getLogger(__name__)
 

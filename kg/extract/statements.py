@@ -29,9 +29,18 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from ..records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
-from .context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, table_words
-from .sentences import sentence_key
+from kg.extract.context import (
+    Context,
+    event_near,
+    is_pronoun,
+    is_verb,
+    load_table,
+    phrase_text,
+    table_dict,
+    table_words,
+)
+from kg.extract.sentences import sentence_key
+from kg.records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
 
 logger = logging.getLogger(__name__)
 

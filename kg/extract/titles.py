@@ -13,9 +13,9 @@ import re
 
 from spacy.tokens import Doc
 
-from ..records import PERSON, Mention, Span
-from .entities import SentenceIndex
-from .gazetteer import Gazetteer, load_gazetteer, term_pattern
+from kg.extract.entities import SentenceIndex
+from kg.extract.gazetteer import Gazetteer, load_gazetteer, term_pattern
+from kg.records import PERSON, Mention, Span
 
 TITLE_LABEL = "TITLE"
 COMPONENT = "title_rule"

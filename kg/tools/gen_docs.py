@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
 
-from ..config import ONTOLOGY_DIR
+from kg.config import ONTOLOGY_DIR
 
 SOURCE = ONTOLOGY_DIR / "newsgraph.ttl"
 TARGET = ONTOLOGY_DIR / "docs" / "index.html"

@@ -1,4 +1,4 @@
-"""Regenerate ``kg/namespaces.py``'s term list from ``ontology/newsgraph.ttl``.
+"""Regenerate ``kg/rdf/namespaces.py``'s term list from ``ontology/newsgraph.ttl``.
 
 Run ``python -m kg.tools.gen_namespaces`` after adding or renaming an ontology term. It uses
 rdflib's ``defined_namespace_creator`` to list the terms and rewrites only the term block between
@@ -13,10 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..config import ONTOLOGY_DIR
+from kg.config import ONTOLOGY_DIR
 
 NAMESPACE = "https://w3id.org/newsgraph/ontology#"
-TARGET = Path(__file__).resolve().parent.parent / "namespaces.py"
+TARGET = Path(__file__).resolve().parent.parent / "rdf" / "namespaces.py"
 
 
 def ontology_terms(source: Path = ONTOLOGY_DIR / "newsgraph.ttl") -> list[str]:

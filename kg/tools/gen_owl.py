@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import ONTOLOGY_DIR
-from ..owl import ontology_graph, to_rdfxml
+from kg.config import ONTOLOGY_DIR
+from kg.store.owl import ontology_graph, to_rdfxml
 
 SOURCE = ONTOLOGY_DIR / "newsgraph.ttl"
 TARGET = ONTOLOGY_DIR / "newsgraph.owl"

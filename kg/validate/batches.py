@@ -1,7 +1,7 @@
 """SHACL validation of the built graph against ``ontology/shapes.ttl``.
 
-Two engines give the same problems: ``native`` (the default; :mod:`kg.shacl`, compiled from the shapes graph) and
-``pyshacl``; the environment variable ``KG_SHACL`` (or ``kg validate --engine``) picks one.
+Two engines give the same problems: ``native`` (the default; :mod:`kg.validate.shacl`, compiled from the shapes
+graph) and ``pyshacl``; the environment variable ``KG_SHACL`` (or ``kg validate --engine``) picks one.
 
 The data graph is the *asserted* graph: the ontology plus every article graph, never the inferred graph. It holds
 the TBox, so ``sh:targetClass ng:Event`` also reaches a ``ng:Riot`` through ``rdfs:subClassOf``.
@@ -20,11 +20,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 
-from .config import ONTOLOGY_DIR
-from .errors import KGError, StoreError, ValidationError
-from .namespaces import new_graph
-from .shacl import SH, rdflib_term
-from .spool import SubjectIndex, nquad_to_triple
+from kg.config import ONTOLOGY_DIR
+from kg.errors import KGError, StoreError, ValidationError
+from kg.rdf.namespaces import new_graph
+from kg.store.spool import SubjectIndex, nquad_to_triple
+from kg.validate.shacl import SH, rdflib_term
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def validate(data: Graph, shapes: Graph | None = None, focus: list[str] | None =
     """
     shapes = shapes if shapes is not None else shapes_graph()
     if engine(engine_name) == "native":
-        from .shacl import TripleIndex, compile_shapes
+        from kg.validate.shacl import TripleIndex, compile_shapes
 
         found = set(focus) if focus is not None else None
         problems = native_problems(compile_shapes(shapes), shapes, TripleIndex.from_rdflib(data), data,
@@ -185,14 +185,15 @@ def _result(problems: list[Problem], nodes: int, how: str = "") -> ValidationRes
 
 
 def native_problems(compiled: list, shapes: Graph, data, names: Graph, wanted) -> list[Problem]:
-    """The problems :mod:`kg.shacl` finds with the ``compiled`` shapes in ``data`` (a :class:`kg.shacl.TripleIndex`).
+    """The problems :mod:`kg.validate.shacl` finds with the ``compiled`` shapes in ``data``
+    (a :class:`kg.validate.shacl.TripleIndex`).
 
     Args:
         shapes: the shapes graph (for pySHACL's default messages).
         names: a graph whose prefixes shorten the focus nodes, paths and values, as ``validate`` does.
         wanted: which focus nodes count (given an IRI or a blank node label).
     """
-    from .shacl import message, run
+    from kg.validate.shacl import message, run
 
     ns = _prefixes_of(names)
     focus = {node for node in data.spo if wanted(node.value)}
@@ -243,9 +244,9 @@ def anchor_problems(data) -> list[Problem]:
     re-parse once per span.)
 
     Args:
-        data: an rdflib graph or a :class:`kg.shacl.TripleIndex` (whose terms are pyoxigraph's).
+        data: an rdflib graph or a :class:`kg.validate.shacl.TripleIndex` (whose terms are pyoxigraph's).
     """
-    from .namespaces import NG
+    from kg.rdf.namespaces import NG
 
     texts = {article: _lexical(text) for article, text in data.subject_objects(NG.text)}
     problems = []
@@ -326,7 +327,7 @@ def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple:
 def validate_build(out: str | Path, engine_name: str | None = None, batch: int | None = None) -> ValidationResult:
     """Validate the asserted graphs of ``<out>/kg.nq``, as written by ``kg build``, in batches as the build does.
 
-    The asserted quads are sorted on disk (:class:`kg.spool.SortedSpool`) into a subject index in a temporary
+    The asserted quads are sorted on disk (:class:`kg.store.spool.SortedSpool`) into a subject index in a temporary
     folder inside ``out`` (if it is writable), then validated ``batch`` subjects at a time
     (:func:`validate_in_batches`), so memory stays bounded however large the build. The result is the one of
     validating the whole asserted graph at once, with either engine. Only a file with blank-node subjects
@@ -337,7 +338,7 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
     """
     import tempfile
 
-    from .spool import SortedSpool, chunks
+    from kg.store.spool import SortedSpool, chunks
 
     nquads = _built(Path(out) / "kg.nq")
     batch = batch or VALIDATE_BATCH
@@ -388,7 +389,7 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
 # to, and at the ontology (subclass targets, sh:class); the anchor check also reads the ng:text of a span's article.
 # So a focus node gets exactly the whole-graph result when the data graph holds the ontology, all of its own triples
 # (from every named graph), those types and that text. A batch is a set of subjects (those of a few article graphs);
-# its data graph is read from the sorted asserted N-Quads (:class:`kg.spool.SubjectIndex`), and only the results
+# its data graph is read from the sorted asserted N-Quads (:class:`kg.store.spool.SubjectIndex`), and only the results
 # about the batch's own subjects count. tests/test_validate_batches.py checks this against validating the whole
 # graph at once.
 
@@ -399,7 +400,7 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
     Their own triples (from every graph), the ``rdf:type`` of the nodes those point to, and the ``ng:text`` of the
     articles of text spans; each triple once.
     """
-    from .namespaces import NG
+    from kg.rdf.namespaces import NG
 
     rdf_type, in_article, text = (f"<{term}>" for term in (RDF.type, NG.inArticle, NG.text))
     seen: set[str] = set()
@@ -445,7 +446,7 @@ def _batch_init(ontology_nt: bytes, engine_name: str | None = None) -> None:
     if _BATCH["engine"] != "native":
         _BATCH["ontology"] = [rdflib_triple(t) for t in triples]
     else:
-        from .shacl import compile_shapes
+        from kg.validate.shacl import compile_shapes
 
         _BATCH["compiled"] = compile_shapes(_BATCH["shapes"])
         _BATCH["ontology_ox"] = [(t.subject, t.predicate, t.object) for t in triples]
@@ -464,7 +465,7 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
     mine = set(subjects)
     data = ox.parse(data_nt, format=ox.RdfFormat.N_TRIPLES)
     if _BATCH["engine"] == "native":
-        from .shacl import TripleIndex
+        from kg.validate.shacl import TripleIndex
 
         index = TripleIndex(_BATCH["ontology_ox"])
         for triple in data:
@@ -502,7 +503,7 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from .store import to_ox_quads
+    from kg.store.stores import to_ox_quads
 
     engine_name = engine(engine_name)
     ontology_nt = ox.serialize((q.triple for q in to_ox_quads(ontology)), format=ox.RdfFormat.N_TRIPLES)

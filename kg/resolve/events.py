@@ -13,10 +13,10 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from .extract.dates import resolve_ref
-from .iri import digest, slugify
-from .records import ArticleRecord, DateRef, EventRecord
-from .resolve import Resolution
+from kg.extract.dates import resolve_ref
+from kg.rdf.iri import digest, slugify
+from kg.records import ArticleRecord, DateRef, EventRecord
+from kg.resolve.entities import Resolution
 
 logger = logging.getLogger(__name__)
 

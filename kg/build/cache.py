@@ -19,17 +19,17 @@ import pickle
 import shutil
 from pathlib import Path
 
-from . import __version__
-from .config import DATA_DIR
-from .ingest import Article
-from .records import ArticleRecord
+from kg import __version__
+from kg.config import DATA_DIR
+from kg.ingest.readers import Article
+from kg.records import ArticleRecord
 
 logger = logging.getLogger(__name__)
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: Sources whose change alters what extraction produces (besides ``kg/data/``).
-CODE_FILES = ("records.py", "ingest.py", "nlp.py", "extract")
+CODE_FILES = ("records.py", "ingest", "extract")
 
 
 def _model_version(model: str) -> str:

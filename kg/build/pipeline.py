@@ -7,7 +7,7 @@ ingest -> extract (N worker processes, batched ``nlp.pipe``, cached per article)
 
 Articles stream through extraction: only small :class:`~kg.records.ArticleRecord` objects come back
 from the workers, never spaCy Docs. After that no stage holds the whole graph: quads and triples are
-sorted on disk (:mod:`kg.spool`), and every output is written from sorted files. Every output is first
+sorted on disk (:mod:`kg.store.spool`), and every output is written from sorted files. Every output is first
 written into ``<out>/.staging/`` and moved into place only when the whole build succeeded
 (:func:`commit_outputs`), so a failed or killed build leaves the previous outputs, store included, as
 they were.
@@ -32,24 +32,24 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from . import __version__
-from .build import article_triples, new_graph, ontology_graph
-from .cache import RecordCache, pipeline_version
-from .config import Settings
-from .errors import InputError, KGError
-from .events import merge_log, resolve_dates
-from .export import write_merged_file
-from .extract import extract
-from .ingest import Article, Skipped, iter_articles
-from .iri import Minter
-from .nlp import make_nlp
-from .nquads import nquad_lines, stable_blank_nodes
-from .reason import Reasoner, TBox
-from .records import ArticleRecord
-from .resolve import resolve
-from .spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
-from .stats import write_void
-from .store import StoreLoader, swap_dir
+from kg import __version__
+from kg.rdf.triples import article_triples, new_graph, ontology_graph
+from kg.build.cache import RecordCache, pipeline_version
+from kg.config import Settings
+from kg.errors import InputError, KGError
+from kg.resolve.events import merge_log, resolve_dates
+from kg.store.export import write_merged_file
+from kg.extract import extract
+from kg.ingest.readers import Article, Skipped, iter_articles
+from kg.rdf.iri import Minter
+from kg.extract.nlp import make_nlp
+from kg.rdf.nquads import nquad_lines, stable_blank_nodes
+from kg.reason.rules import Reasoner, TBox
+from kg.records import ArticleRecord
+from kg.resolve.entities import resolve
+from kg.store.spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
+from kg.store.stats import write_void
+from kg.store.stores import StoreLoader, swap_dir
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class _Extractor:
 def _make_extractor(settings: Settings, report: BuildReport):
     """Worker processes on this machine, or tasks on a Dask cluster when ``settings.scheduler`` is set."""
     if settings.scheduler:
-        from .distributed import DaskExtractor
+        from kg.build.distributed import DaskExtractor
 
         return DaskExtractor(settings, report)
     return _Extractor(settings)
@@ -294,7 +294,7 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
     processes), with the same result as validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
     """
-    from .validate import gate, validate_in_batches
+    from kg.validate.batches import gate, validate_in_batches
 
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
@@ -303,7 +303,7 @@ def validate_and_export(asserted: AssertedGraphs, staging: Path, report: BuildRe
 def export_owl(triples: Path, predicates: set, staging: Path) -> None:
     """Write ``kg.owl`` (the ontology and the asserted ``triples``, a sorted N-Triples file with these
     ``predicates``; RDF/XML for Protégé) into ``staging``."""
-    from .owl import write_owl_ntriples
+    from kg.store.owl import write_owl_ntriples
 
     write_owl_ntriples(staging / "kg.owl", triples, predicates, dict(new_graph().namespaces()))
 
@@ -312,7 +312,7 @@ def export_owl(triples: Path, predicates: set, staging: Path) -> None:
 
 
 def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
-    """The N-Triples ``lines`` that are not in ``other``; both sorted (as strings: :mod:`kg.spool`)."""
+    """The N-Triples ``lines`` that are not in ``other``; both sorted (as strings: :mod:`kg.store.spool`)."""
     other = iter(other)
     current = next(other, None)
     for line in lines:

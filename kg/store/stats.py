@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
-from .store import GraphStore
+from kg.rdf.namespaces import PREFIXES
+from kg.store.stores import GraphStore
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from kg.errors import InputError
 
 logger = logging.getLogger(__name__)
 

@@ -17,16 +17,16 @@ from rdflib import SKOS as _SKOS
 from rdflib import XSD as _XSD
 from rdflib import Graph, Literal, URIRef
 
-from .config import ONTOLOGY_DIR
-from .events import event_key
-from .iri import Minter, slugify
-from .link import links_for
-from .namespaces import NG as _NG
-from .namespaces import new_graph
-from .nquads import Triples
-from .records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
-from .records import Span as TextSpanRecord
-from .resolve import Entity, Resolution
+from kg.config import ONTOLOGY_DIR
+from kg.rdf.iri import Minter, slugify
+from kg.rdf.namespaces import NG as _NG
+from kg.rdf.namespaces import new_graph
+from kg.rdf.nquads import Triples
+from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
+from kg.records import Span as TextSpanRecord
+from kg.resolve.entities import Entity, Resolution
+from kg.resolve.events import event_key
+from kg.resolve.links import links_for
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def article_triples(record: ArticleRecord, resolution: Resolution, minter: Minte
     """The named graph of one article, as a plain set of triples (what the build serializes).
 
     The same triples as :func:`article_graph`, without the cost of an rdflib store: iterate it, give it
-    to :func:`kg.nquads.nquad_lines`, or add it to a graph.
+    to :func:`kg.rdf.nquads.nquad_lines`, or add it to a graph.
     """
     article = record.article
     graph = Triples(minter.article_graph(article.id))

@@ -30,7 +30,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
-from .errors import KGError
+from kg.errors import KGError
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .config import DATA_DIR
-from .errors import KGError
-from .namespaces import DBR, GN, WD
+from kg.config import DATA_DIR
+from kg.errors import KGError
+from kg.rdf.namespaces import DBR, GN, WD
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ def entities_in_build(nquads: Path | str) -> list[tuple[str, str]]:
     """
     from rdflib import RDF, RDFS, Dataset
 
-    from .namespaces import NG
+    from kg.rdf.namespaces import NG
 
     path = Path(nquads)
     if not path.is_file():

@@ -15,9 +15,9 @@ import spacy
 from spacy.language import Language
 from spacy.util import compile_infix_regex
 
-from .config import Settings
-from .errors import KGError
-from .extract.gazetteer import Gazetteer, load_gazetteer
+from kg.config import Settings
+from kg.errors import KGError
+from kg.extract.gazetteer import Gazetteer, load_gazetteer
 
 logger = logging.getLogger(__name__)
 

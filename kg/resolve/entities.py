@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from .extract.context import load_table, word_set
-from .extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
-from .extract.titles import TITLE_LABEL, split_title
-from .iri import slugify
-from .records import PERSON, ArticleRecord, Mention
+from kg.extract.context import load_table, word_set
+from kg.extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
+from kg.extract.titles import TITLE_LABEL, split_title
+from kg.rdf.iri import slugify
+from kg.records import PERSON, ArticleRecord, Mention
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class Resolution:
             article_id: the article (titles are resolved within it first).
             text: a name ("Zelensky", "Kiev"), or a title ("the president", "mayor of Kharkiv").
         """
-        from .extract.entities import clean_name
+        from kg.extract.entities import clean_name
 
         folded = fold(clean_name(text))
         for kind in ("person", "organization", "place", "group"):

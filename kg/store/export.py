@@ -18,10 +18,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .errors import KGError
-from .namespaces import PREFIXES
-from .stats import shorten
-from .store import GraphStore
+from kg.errors import KGError
+from kg.rdf.namespaces import PREFIXES
+from kg.store.stats import shorten
+from kg.store.stores import GraphStore
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from .config import ONTOLOGY_DIR
+from kg.config import ONTOLOGY_DIR
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from .errors import InputError, KGError
+from kg.errors import InputError, KGError
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from kg.stats import Stats, compute_stats
-from kg.store import EmbeddedStore, open_store
-
-from .executor import QueryPool
+from kg.store.stats import Stats, compute_stats
+from kg.store.stores import EmbeddedStore, open_store
+from server.executor import QueryPool
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ class KGStore:
         self._stats: Stats | None = None
 
     def stats(self) -> Stats:
-        """The store's counts for VoID (:func:`kg.stats.compute_stats`), computed on first use and kept."""
+        """The store's counts for VoID (:func:`kg.store.stats.compute_stats`), computed on first use and kept."""
         with self.lock:
             if self._stats is None:
                 store = EmbeddedStore(self.path)
@@ -79,7 +78,7 @@ def init_app(app: Flask) -> None:
     """
     settings = app.config["SETTINGS"]
     if settings.upstream:
-        from .upstream import open_upstream
+        from server.upstream import open_upstream
 
         app.extensions["kg"] = kg = open_upstream(settings.upstream, settings.query_workers or settings.threads,
                                                   settings.query_timeout)

@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from .namespaces import new_graph
+from kg.rdf.namespaces import new_graph
 
 Triple = tuple[Node, Node, Node]
 

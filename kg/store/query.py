@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import ROOT
-from .errors import QueryError
-from .store import open_store
+from kg.config import ROOT
+from kg.errors import QueryError
+from kg.store.stores import open_store
 
 logger = logging.getLogger(__name__)
 

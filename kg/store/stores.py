@@ -23,7 +23,7 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
-from .errors import StoreError
+from kg.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def nquad_lines(graph: Graph) -> list[str]:
 def load_store(path: str | Path, nquads_path: str | Path) -> None:
     """Create a new store at ``path`` (which must not exist yet) from an N-Quads file, and mark it.
 
-    The file is loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
+    The file is loaded in pieces of :data:`kg.store.spool.CHUNK_LINES` lines, so that the bulk loader's buffers stay
     bounded whatever the size of the file. pyoxigraph's loader gives the blank nodes of each piece labels of its
     own: a blank node whose lines fall in two pieces would become two (``kg build`` hands each graph, the
     ontology's with its blank nodes included, to :class:`StoreLoader` in one piece).
@@ -68,7 +68,7 @@ class StoreLoader(threading.Thread):
     while the caller goes on (pyoxigraph's bulk loader does not hold the GIL); :meth:`finish` waits for the store
     and marks it.
 
-    Files are loaded in pieces of :data:`kg.spool.CHUNK_LINES` lines, lines in pieces of about
+    Files are loaded in pieces of :data:`kg.store.spool.CHUNK_LINES` lines, lines in pieces of about
     :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
     lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
     loader relabels blank nodes piece by piece). At most two pieces wait for the loader (:meth:`add_lines` then
@@ -95,8 +95,8 @@ class StoreLoader(threading.Thread):
 
     def add_lines(self, lines: Iterable[str]) -> None:
         """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), in pieces of
-        :data:`LINES_PIECE` lines (or :data:`kg.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
-        from .spool import CHUNK_LINES
+        :data:`LINES_PIECE` lines (or :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
+        from kg.store.spool import CHUNK_LINES
 
         self._lines.extend(lines)
         if len(self._lines) >= min(LINES_PIECE, CHUNK_LINES):
@@ -131,7 +131,7 @@ class StoreLoader(threading.Thread):
         self.seconds = time.perf_counter() - started
 
     def _load(self) -> None:
-        from .spool import chunks, read_lines
+        from kg.store.spool import chunks, read_lines
 
         if self.path.exists():
             shutil.rmtree(self.path)

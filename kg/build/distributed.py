@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 
 from distributed import WorkerPlugin
 
-from .errors import KGError
-from .ingest import Article
-from .records import ArticleRecord
+from kg.errors import KGError
+from kg.ingest.readers import Article
+from kg.records import ArticleRecord
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .pipeline import BuildReport
+    from kg.config import Settings
+    from kg.build.pipeline import BuildReport
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ def parse_scheduler(address: str) -> tuple[str, int | str]:
 @lru_cache(maxsize=2)
 def worker_nlp(model: str):
     """The spaCy pipeline of ``model``, loaded once per worker process."""
-    from .config import Settings
-    from .nlp import make_nlp
+    from kg.config import Settings
+    from kg.extract.nlp import make_nlp
 
     logger.info("loading spaCy pipeline %s in worker process %d", model, os.getpid())
     return make_nlp(Settings(model=model))
@@ -117,7 +117,7 @@ def _test_hooks(article: Article) -> None:
 
 def extract_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleRecord]:
     """The Dask task: the records of one batch of articles."""
-    from .extract import extract
+    from kg.extract import extract
 
     for article in articles:
         _test_hooks(article)
@@ -129,7 +129,7 @@ def extract_task(articles: list[Article], model: str, batch_size: int) -> list[A
 
 
 class DaskExtractor:
-    """Extracts batches of articles as tasks on a Dask cluster (same interface as ``kg.pipeline._Extractor``).
+    """Extracts batches of articles as tasks on a Dask cluster (same interface as ``kg.build.pipeline._Extractor``).
 
     The cluster (or the connection to it) is opened on the first batch, so a build served wholly
     from the cache needs no scheduler.

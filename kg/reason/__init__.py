@@ -1,0 +1,1 @@
+"""Reason: the ontology and the asserted triples in, the OWL RL triples they entail (and no others) out."""
