@@ -21,7 +21,8 @@ def main(folder: str) -> None:
 
     from kg.config import Settings
     from kg.extract.nlp import make_nlp
-    from kg.ingest.readers import Article, iter_articles
+    from kg.ingest.readers import iter_articles
+    from kg.records import Article
 
     settings = Settings.from_env()
     intro_start = time.perf_counter()

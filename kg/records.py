@@ -1,15 +1,45 @@
-"""Plain records passed from extraction to resolution and building (no RDF here).
+"""The plain records the stages pass on (no RDF here).
 
-Extractors turn a spaCy ``Doc`` into these; :mod:`kg.resolve` maps mentions to canonical
-entities; :mod:`kg.build` is the only module that turns records into triples. Records are
-plain, picklable data so that they can cross process boundaries and be cached.
+Ingest makes :class:`Article` records (and :class:`Skipped` for inputs it cannot use); the extractors
+turn a parsed article into an :class:`ArticleRecord` (mentions, events, tenures, counts, statements,
+dates); :mod:`kg.resolve` maps them to canonical entities; :mod:`kg.rdf` is the only package that turns
+records into triples. Records are plain, picklable data so that they can cross process boundaries and
+be cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.ingest.readers import Article
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, cleaned.
+
+    Attributes:
+        id: content hash of the cleaned text (16 hex digits): the article's identity.
+        source: file name the article came from (for people, not for identity).
+        text: the cleaned text; every offset in the graph counts code points into it.
+        title: the title, when one could be found.
+        date: publication date as ``YYYY-MM-DD``, when known.
+        meta: further metadata (outlet, URL, where the date came from ...).
+    """
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    meta: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not used, and why."""
+
+    path: str
+    reason: str
+
 
 #: Entity kinds, mapped to ontology classes in :mod:`kg.build`.
 PERSON, ORGANIZATION, PLACE, GROUP = "person", "organization", "place", "group"

@@ -20,8 +20,8 @@ from kg.extract import extract
 from kg.extract.gazetteer import fold, load_gazetteer
 from kg.extract.mentions import entity_mentions
 from kg.extract.nlp import make_nlp
-from kg.ingest.readers import Article, iter_articles
-from kg.records import GROUP, ArticleRecord
+from kg.ingest.readers import iter_articles
+from kg.records import GROUP, Article, ArticleRecord
 from kg.resolve.entities import resolve
 
 HERE = Path(__file__).resolve().parent

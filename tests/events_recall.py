@@ -11,8 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from kg.extract import extract
-from kg.ingest.readers import Article, iter_articles
-from kg.records import ArticleRecord
+from kg.ingest.readers import iter_articles
+from kg.records import Article, ArticleRecord
 from kg.resolve.events import resolve_dates
 
 ROOT = Path(__file__).resolve().parent.parent

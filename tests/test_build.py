@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, Literal
 
-from kg.ingest.readers import Article
 from kg.rdf.iri import Minter
 from kg.rdf.namespaces import NG
 from kg.rdf.triples import article_graph, ontology_graph
-from kg.records import ArticleRecord, Mention, Span
+from kg.records import Article, ArticleRecord, Mention, Span
 from kg.resolve.entities import resolve
 
 M = Minter("https://example.org/")

@@ -95,7 +95,8 @@ def test_a_date_word_inside_a_name_is_not_a_date(nlp, text, written):
 
 def test_an_outlets_today_does_not_date_the_article_s_events(nlp):
     from kg.extract import extract
-    from kg.ingest.readers import Article, content_hash, normalise
+    from kg.ingest.readers import content_hash, normalise
+    from kg.records import Article
     from kg.resolve.events import resolve_dates
 
     text = normalise("Lanka Today reports that protesters stormed the ministry in Colombo.")

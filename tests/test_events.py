@@ -6,7 +6,8 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.nlp import make_nlp
-from kg.ingest.readers import Article, content_hash, normalise
+from kg.ingest.readers import content_hash, normalise
+from kg.records import Article
 from kg.resolve.events import resolve_dates
 
 

@@ -9,6 +9,8 @@ import threading
 import pyoxigraph as ox
 import pytest
 
+import kg.build.extraction
+import kg.build.gate
 import kg.build.pipeline
 from kg.build.pipeline import run_build
 from kg.config import Settings
@@ -38,13 +40,13 @@ def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path):
 
 def _counting_extract(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = kg.build.pipeline.extract
+    real = kg.build.extraction.extract
 
     def counted(article, doc):
         calls.append(article.source)
         return real(article, doc)
 
-    monkeypatch.setattr(kg.build.pipeline, "extract", counted)
+    monkeypatch.setattr(kg.build.extraction, "extract", counted)
     return calls
 
 
@@ -108,7 +110,7 @@ def test_a_failing_validation_gate_keeps_the_previous_outputs(tmp_path, monkeypa
     def reject(asserted, staging, report):
         raise ValidationError("the graph violates a shape")
 
-    monkeypatch.setattr(kg.build.pipeline, "validate_and_export", reject)
+    monkeypatch.setattr(kg.build.gate, "validate_asserted", reject)
     with pytest.raises(ValidationError):
         run_build(SEED_FILES[:2], settings(out))
     assert {name: (out / name).read_bytes() for name in before} == before
@@ -127,7 +129,7 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
                 "new_store_marked": (staging / "store" / MARKER).exists()}
         (tmp_path / "seen.json").write_text(json.dumps(seen))
 
-    monkeypatch.setattr(kg.build.pipeline, "validate_and_export", look)
+    monkeypatch.setattr(kg.build.gate, "validate_asserted", look)
     run_build(SEED_FILES[:2], settings(tmp_path / "out"))
     seen = json.loads((tmp_path / "seen.json").read_text())
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
@@ -136,7 +138,8 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
 
 
 def _articles(n: int, consumed: list[int]):
-    from kg.ingest.readers import Article, content_hash
+    from kg.ingest.readers import content_hash
+    from kg.records import Article
 
     for i in range(n):
         consumed.append(i)
@@ -147,7 +150,7 @@ def _articles(n: int, consumed: list[int]):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_articles_stream_through_extraction(jobs):
     """The first records come back before the later articles are even read (memory stays flat)."""
-    from kg.build.pipeline import extract_records
+    from kg.build.extraction import extract_records
 
     consumed: list[int] = []
     done: list[int] = []

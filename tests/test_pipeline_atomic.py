@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from kg.store.stores import open_store
-from tests.conftest import KG, SEEDS, start_server, stop_server
+from tests.conftest import KG, ROOT, SEEDS, start_server, stop_server
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def _build(corpus, out, **env) -> subprocess.Popen:
-    """Start `kg build` in a subprocess; its output goes to ``<out>.log``."""
+def _build(corpus, out, pause: tuple[str, Path] | None = None) -> subprocess.Popen:
+    """Start `kg build` in a subprocess; its output goes to ``<out>.log``. With ``pause=(stage, flag)`` the build
+    writes the flag file and waits to be killed when it reaches that stage (``tests.hooks.paused_build``)."""
+    command = [sys.executable, "-m", "tests.hooks.paused_build", pause[0], str(pause[1])] if pause else KG
     with open(f"{out}.log", "wb") as log:
-        return subprocess.Popen([*KG, "build", str(corpus), "--out", str(out)], env={**os.environ, **env},
+        return subprocess.Popen([*command, "build", str(corpus), "--out", str(out)], cwd=ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -53,7 +56,7 @@ def test_killed_build_leaves_the_previous_store_intact_and_served(tmp_path, stag
 
         shutil.copy(SEED_FILES[1], corpus)
         flag = tmp_path / "paused"
-        second = _build(corpus, out, KG_TEST_PAUSE_AT=stage, KG_TEST_PAUSE_FLAG=str(flag))
+        second = _build(corpus, out, pause=(stage, flag))
         deadline = time.monotonic() + 300
         while not flag.exists():
             assert second.poll() is None, _log(out)

@@ -10,9 +10,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.extract.gazetteer import AliasEntry, Gazetteer
-from kg.ingest.readers import Article
 from kg.rdf.namespaces import NG
-from kg.records import ArticleRecord, Mention, Span
+from kg.records import Article, ArticleRecord, Mention, Span
 from kg.resolve.entities import resolve, similar_names
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed-entities.trig"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.build import pipeline
+from kg.build import gate, pipeline
 from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
@@ -118,7 +118,7 @@ def test_a_synthetic_build_validates_its_batches_like_the_whole_graph(tmp_path, 
     subprocess.run([sys.executable, "-m", "bench.synth", str(corpus), "--articles", "12"], cwd=ROOT, check=True,
                    capture_output=True)
     monkeypatch.setattr(pipeline, "VALIDATION_BATCH", 5)
-    real = pipeline.validate_and_export
+    real = gate.validate_asserted
 
     def compare(asserted, staging, report):  # runs in the build's validation process: it tells in a file
         seen = {}
@@ -133,7 +133,7 @@ def test_a_synthetic_build_validates_its_batches_like_the_whole_graph(tmp_path, 
             seen["error"] = str(exc)
         (tmp_path / "seen.pickle").write_bytes(pickle.dumps(seen))
 
-    monkeypatch.setattr(pipeline, "validate_and_export", compare)
+    monkeypatch.setattr(gate, "validate_asserted", compare)
     run_build([corpus], Settings.from_env(out=str(tmp_path / "out")), use_cache=False)
     seen = pickle.loads((tmp_path / "seen.pickle").read_bytes())
     assert seen["batches"] == 3

@@ -21,8 +21,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.config import DATA_DIR
-from kg.ingest.readers import Article
-from kg.records import ArticleRecord
+from kg.records import Article, ArticleRecord
 
 logger = logging.getLogger(__name__)
 

@@ -23,18 +23,16 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from distributed import WorkerPlugin
 
 from kg.errors import KGError
-from kg.ingest.readers import Article
-from kg.records import ArticleRecord
+from kg.records import Article, ArticleRecord
 
 if TYPE_CHECKING:
+    from kg.build.report import BuildReport
     from kg.config import Settings
-    from kg.build.pipeline import BuildReport
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +44,6 @@ LOCAL_START_TIMEOUT = 60
 
 class SchedulerError(KGError):
     """The scheduler address is malformed, or no scheduler answers there."""
-
-
-class ArticleFailed(RuntimeError):
-    """Raised by the test hook ``KG_TEST_FAIL_ARTICLE``: extraction of that article always fails."""
 
 
 def parse_scheduler(address: str) -> tuple[str, int | str]:
@@ -97,30 +91,10 @@ class LoadPipeline(WorkerPlugin):
         worker_nlp(self.model)
 
 
-
-def _test_hooks(article: Article) -> None:
-    """Test hooks (no effect unless set in the workers' environment).
-
-    ``KG_TEST_FAIL_ARTICLE=<source>``: extracting that article always raises.
-    ``KG_TEST_SLOW_ARTICLE=<source>`` with ``KG_TEST_SLOW_FLAG=<path>``: the first worker to
-    extract that article writes its process id into the flag file and sleeps, so a test can kill it;
-    later attempts (the flag exists) run normally.
-    """
-    if article.source == os.environ.get("KG_TEST_FAIL_ARTICLE"):
-        raise ArticleFailed(f"KG_TEST_FAIL_ARTICLE: extraction of {article.source} fails on purpose")
-    flag = os.environ.get("KG_TEST_SLOW_FLAG")
-    if flag and article.source == os.environ.get("KG_TEST_SLOW_ARTICLE") and not Path(flag).exists():
-        Path(flag).write_text(str(os.getpid()))
-        logger.warning("KG_TEST_SLOW_ARTICLE=%s: worker %d waits to be killed", article.source, os.getpid())
-        time.sleep(600)
-
-
 def extract_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleRecord]:
     """The Dask task: the records of one batch of articles."""
     from kg.extract import extract
 
-    for article in articles:
-        _test_hooks(article)
     docs = worker_nlp(model).pipe((a.text for a in articles), batch_size=batch_size)
     return [extract(article, doc) for article, doc in zip(articles, docs, strict=True)]
 
@@ -129,7 +103,7 @@ def extract_task(articles: list[Article], model: str, batch_size: int) -> list[A
 
 
 class DaskExtractor:
-    """Extracts batches of articles as tasks on a Dask cluster (same interface as ``kg.build.pipeline._Extractor``).
+    """Extracts batches of articles as tasks on a Dask cluster (same interface as ``kg.build.extraction._Extractor``).
 
     The cluster (or the connection to it) is opened on the first batch, so a build served wholly
     from the cache needs no scheduler.

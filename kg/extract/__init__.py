@@ -7,8 +7,7 @@ from spacy.tokens import Doc
 from kg.extract.mentions import entity_mentions
 from kg.extract.narrative import annotate
 from kg.extract.sentences import repeated_sentences
-from kg.ingest.readers import Article
-from kg.records import ArticleRecord
+from kg.records import Article, ArticleRecord
 
 
 def extract(article: Article, doc: Doc) -> ArticleRecord:

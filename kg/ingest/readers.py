@@ -1,4 +1,4 @@
-"""Files in, :class:`Article` records out.
+"""Files in, :class:`~kg.records.Article` records (and :class:`~kg.records.Skipped` inputs) out.
 
 ``iter_articles`` walks the given files and folders (every ``*.txt``, sorted, so the order of
 the command line never changes the result) and yields an :class:`Article` for each usable
@@ -29,10 +29,10 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.records import Article, Skipped
 
 logger = logging.getLogger(__name__)
 
@@ -84,35 +84,6 @@ _BOILERPLATE_LINES = [
 _BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_LINES) + r")$", re.I)
 #: Caption phrases glued to the end of a text line ("... in Belarus. Photo report Photo gallery").
 _TRAILING_CAPTION = re.compile(r"(?:\s+(?:photo|video)\s+(?:report|gallery))+\s*$", re.I)
-
-
-@dataclass(frozen=True)
-class Article:
-    """One news article, cleaned.
-
-    Attributes:
-        id: content hash of the cleaned text (16 hex digits): the article's identity.
-        source: file name the article came from (for people, not for identity).
-        text: the cleaned text; every offset in the graph counts code points into it.
-        title: the title, when one could be found.
-        date: publication date as ``YYYY-MM-DD``, when known.
-        meta: further metadata (outlet, URL, where the date came from ...).
-    """
-
-    id: str
-    source: str
-    text: str
-    title: str | None = None
-    date: str | None = None
-    meta: dict = field(default_factory=dict, compare=False)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input that was not used, and why."""
-
-    path: str
-    reason: str
 
 
 def normalise(text: str) -> str:

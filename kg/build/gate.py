@@ -1,0 +1,160 @@
+"""The validation gate: the asserted graphs in, a pass or a :class:`~kg.errors.ValidationError` out.
+
+The build's sorted asserted quads (ontology + every article graph, indexed by subject on disk) are checked
+against ``ontology/shapes.ttl`` in batches of a few article graphs (:mod:`kg.validate.batches`), in a child
+process forked before the build starts its store thread, while the build writes its files and loads its
+store. The build swaps its outputs into place only after the gate passed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.build.report import BuildReport
+from kg.errors import KGError
+from kg.store.spool import SubjectIndex
+
+
+@dataclass
+class AssertedGraphs:
+    """The asserted graphs (ontology + every article graph) as the build keeps them: on disk, not in memory.
+
+    Attributes:
+        index: their quads, sorted, indexed by subject.
+        ontology: the ontology graph.
+        batches: a SQLite file that gives each subject (IRI) the first validation batch (a few article graphs)
+            it appears in: each subject is validated once, with its triples from every graph.
+        size: how many distinct triples.
+        jobs: worker processes for validation.
+    """
+
+    index: SubjectIndex
+    ontology: Graph
+    batches: Path
+    size: int
+    jobs: int = 1
+
+    def __len__(self) -> int:
+        return self.size
+
+    def subject_batches(self) -> Iterator[list[str]]:
+        db = sqlite3.connect(str(self.batches))
+        try:
+            (count,) = db.execute("SELECT COUNT(DISTINCT batch) FROM owner").fetchone()
+            for batch in range(count):
+                yield [term for (term,) in db.execute("SELECT term FROM owner WHERE batch = ? ORDER BY term",
+                                                       (batch,))]
+        finally:
+            db.close()
+
+
+def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
+    """The validation gate on the asserted graphs, before the new store is complete (the build runs this in a
+    process of its own, :class:`Gate`, while it writes the files and the store loads; ``staging`` and ``report``
+    are the build's, for a wrapper that wants them).
+
+    Validation runs per batch of article graphs (``kg.validate.validate_in_batches``, in ``asserted.jobs`` worker
+    processes), with the same result as validating the whole asserted graph at once. Raises
+    ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
+    """
+    from kg.validate.batches import gate, validate_in_batches
+
+    # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
+    gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
+
+
+class Gate:
+    """:func:`validate_asserted` in a child process forked before the build starts its store thread: the child
+    waits until :meth:`start` says the sorted files are ready, then validates while this process goes on;
+    :meth:`wait` re-raises what it raised. Where processes cannot be forked the gate runs in :meth:`start`, here.
+
+    Args:
+        asserted: makes the :class:`AssertedGraphs` from their size (called in the child).
+        staging: the build's staging folder.
+        report: the build's report.
+    """
+
+    def __init__(self, asserted: Callable[[int], AssertedGraphs], staging: Path, report: BuildReport) -> None:
+        self.asserted, self.staging, self.report = asserted, staging, report
+        self.process = None
+        self.seconds = 0.0
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        go, self.go = context.Pipe(duplex=False)
+        self.receive, answer = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._child, args=(go, answer), name="kg-validate")
+        self.process.start()  # not a daemon: it may start validation workers itself
+        go.close()
+        answer.close()
+
+    def _child(self, go, answer) -> None:
+        _die_with_parent()
+        self.go.close()
+        try:
+            size = go.recv()
+        except EOFError:  # the build stopped before its files were sorted
+            return
+        started = time.perf_counter()
+        try:
+            validate_asserted(self.asserted(size), self.staging, self.report)
+            error = None
+        except BaseException as exc:
+            error = exc
+        try:
+            answer.send((error, time.perf_counter() - started))
+        except Exception:  # an error that does not pickle: its message
+            answer.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
+
+    def start(self, size: int) -> None:
+        """The asserted graphs are sorted and indexed: validate them."""
+        if self.process is None:
+            started = time.perf_counter()
+            validate_asserted(self.asserted(size), self.staging, self.report)
+            self.seconds = time.perf_counter() - started
+            return
+        self.go.send(size)
+        self.go.close()
+
+    def wait(self) -> float:
+        """Wait for the gate; returns the seconds it took.
+
+        Raises:
+            ValidationError: a violation (or whatever else stopped the gate).
+        """
+        if self.process is None:
+            return self.seconds
+        try:
+            error, seconds = self.receive.recv()
+        except EOFError:
+            self.process.join()
+            code = self.process.exitcode
+            raise KGError(f"the validation process ended without an answer (exit code {code})") from None
+        self.process.join()
+        if error is not None:
+            raise error
+        return seconds
+
+    def stop(self) -> None:
+        """End the child (if it still runs) after a failure here."""
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies (a killed build leaves no child behind)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -1,0 +1,61 @@
+"""The build report: what a build did, counted and timed as it goes, written to ``<out>/report.json``.
+
+In: the counts, skipped inputs, merge log and stage timings the build records on it. Out: the JSON document
+of ``report.json`` (:meth:`BuildReport.as_dict`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from kg import __version__
+
+
+@dataclass
+class BuildReport:
+    """What a build did; written to ``<out>/report.json``."""
+
+    articles: int = 0
+    extracted: int = 0
+    cached: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    entities: int = 0
+    quads: int = 0
+    asserted: int = 0
+    inferred: int = 0
+    graphs: int = 0
+    jobs: int = 1
+    pipeline_version: str = ""
+    merges: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the seconds the ``with`` block takes to the timing of ``stage``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+    def counts(self) -> dict[str, int]:
+        """The counts of ``report.json``."""
+        return {"articles": self.articles, "extracted": self.extracted, "cached": self.cached,
+                "skipped": len(self.skipped), "entities": self.entities, "graphs": self.graphs,
+                "quads": self.quads, "asserted": self.asserted, "inferred": self.inferred}
+
+    def as_dict(self) -> dict:
+        return {
+            "newsgraph": __version__,
+            "pipeline_version": self.pipeline_version,
+            "jobs": self.jobs,
+            "counts": self.counts(),
+            "skipped": self.skipped,
+            "merges": self.merges,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "outputs": self.outputs,
+        }
