@@ -1,97 +1,88 @@
-"""The store behind the app, kept in ``app.extensions["kg"]``.
+"""The store behind the app, kept in ``app.extensions["kg"]``: one :class:`Backend` protocol, two implementations.
 
-The web process opens the store read-only only to learn its graphs and size; queries run in
-the worker processes of a :class:`server.executor.QueryPool` (each with its own read-only open).
+:class:`server.embedded.EmbeddedBackend` answers from the pyoxigraph store that ``kg build`` wrote, in a pool of
+worker processes; :class:`server.upstream.UpstreamBackend` from a remote SPARQL 1.1 store (``kg serve
+--upstream``). The endpoint (:mod:`server.sparql`) and the pages talk only to the protocol.
 """
 
 from __future__ import annotations
 
 import atexit
-import logging
-import threading
-from dataclasses import dataclass
+from typing import Protocol
 
 from flask import Flask, current_app
 
-from kg.store.stats import Stats, compute_stats
-from kg.store.stores import EmbeddedStore, open_store
-from server.executor import QueryPool
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class StoreInfo:
-    """What the endpoint knows about its store without asking a worker."""
-
-    path: str
-    graphs: frozenset[str]
-    quads: int
+from kg.store.stats import Stats
+from server.embedded import EmbeddedBackend
+from server.jobs import Answer, Job, StoreInfo
+from server.upstream import UpstreamBackend
 
 
-class KGStore:
-    """The app's view of the store: its facts (graphs, size) and the pool that runs queries on it."""
+class Backend(Protocol):
+    """What the endpoint and the pages need from a store."""
 
-    def __init__(self, path: str, pool: QueryPool) -> None:
-        self.path = path
-        self.pool = pool
-        self.lock = threading.Lock()
-        self.info = self.read_info()
-        self._stats: Stats | None = None
+    @property
+    def info(self) -> StoreInfo:
+        """The store's named graphs and size, known without running a query."""
+        ...
+
+    def run(self, job: Job, timeout: float | None = None) -> Answer:
+        """Check and run one query under the wall-clock limit (``timeout``, else the backend's own).
+
+        Raises:
+            QueryTimeout: the query ran past the limit and was stopped.
+            WorkerFailed: the query could not be run, for a reason that is not the query's fault.
+        """
+        ...
+
+    def update(self, text: str) -> None:
+        """Run one SPARQL update that :func:`server.guard.check_update` let through.
+
+        Raises:
+            QueryTimeout: the update ran past the limit and was stopped.
+            UpdateMalformed: the update does not parse.
+            QueryError: the update failed, or this backend takes no updates.
+        """
+        ...
 
     def stats(self) -> Stats:
-        """The store's counts for VoID (:func:`kg.store.stats.compute_stats`), computed on first use and kept."""
-        with self.lock:
-            if self._stats is None:
-                store = EmbeddedStore(self.path)
-                try:
-                    self._stats = compute_stats(store)
-                finally:
-                    del store
-            return self._stats
+        """The store's counts for VoID."""
+        ...
 
-    def read_info(self) -> StoreInfo:
-        """Open the store read-only for a moment and read its named graphs and size."""
-        store = open_store(self.path, read_only=True)
-        try:
-            graphs = frozenset(g.value for g in store.named_graphs() if hasattr(g, "value") and
-                               type(g).__name__ == "NamedNode")
-            return StoreInfo(self.path, graphs, len(store))
-        finally:
-            del store
+    def warm(self) -> None:
+        """Get ready to answer at once (start what would otherwise start on the first queries)."""
+        ...
+
+    def close(self) -> None:
+        """Stop whatever the backend started."""
+        ...
 
 
-    def run_update(self, text: str) -> None:
-        """Run a SPARQL update (see :meth:`QueryPool.update`), then re-read the store's graphs and size."""
-        with self.lock:
-            try:
-                self.pool.update(text)
-            finally:
-                self.info = self.read_info()
-                self._stats = None
+def open_backend(app: Flask) -> Backend:
+    """The backend the app's settings name: ``UPSTREAM`` when set, else the store folder ``STORE``.
+
+    Raises:
+        StoreError: the store cannot be opened (or the upstream cannot be queried).
+    """
+    settings = app.config["SETTINGS"]
+    workers = settings.query_workers or settings.threads
+    if settings.upstream:
+        return UpstreamBackend(settings.upstream, workers, settings.query_timeout)
+    return EmbeddedBackend(str(app.config["STORE"]), workers, settings.query_timeout)
 
 
 def init_app(app: Flask) -> None:
-    """Check the store named by the app's ``STORE`` setting (or ``UPSTREAM``) and set up its query pool.
+    """Open the app's backend and keep it in ``app.extensions["kg"]``.
 
     With ``WARM_WORKERS`` set (``kg serve`` sets it), every query worker starts before the app serves.
     """
-    settings = app.config["SETTINGS"]
-    if settings.upstream:
-        from server.upstream import open_upstream
-
-        app.extensions["kg"] = kg = open_upstream(settings.upstream, settings.query_workers or settings.threads,
-                                                  settings.query_timeout)
-        atexit.register(kg.pool.close)
-        return
-    path = str(app.config["STORE"])
-    pool = QueryPool(path, size=settings.query_workers or settings.threads, timeout=settings.query_timeout)
-    app.extensions["kg"] = KGStore(path, pool)
-    atexit.register(pool.close)
+    backend = open_backend(app)
+    app.extensions["kg"] = backend
+    atexit.register(backend.close)
     if app.config.get("WARM_WORKERS"):
-        pool.warm()
+        backend.warm()
 
 
-def get_store() -> KGStore:
-    """The current app's :class:`KGStore`."""
+def get_backend() -> Backend:
+    """The current app's :class:`Backend`."""
     return current_app.extensions["kg"]

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from kg.store.stats import RDF_TYPE, VOID, Stats, void_triples
 from kg.store.stats import count_literal as _count
 from kg.store.stats import void_term as _void
-from server.backend import StoreInfo
 from server.conneg import GRAPHS, RESULTS
+from server.jobs import StoreInfo
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"

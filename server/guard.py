@@ -15,7 +15,7 @@ and no IRI holds a line break, so dropping it for the word check never hides cod
 lines of ``queries/*.rq``, ``# answer: ... from ...``, are such lines.) ``\\u`` is looked for
 before anything is dropped, because escapes are decoded before comments are recognised.
 
-The endpoint keeps the verdicts of recent queries (:class:`server.executor.QueryPool`), so a query
+The endpoint keeps the verdicts of recent queries (:class:`server.pool.QueryPool`), so a query
 sent again is not parsed again.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }", frozenset())

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint: ``/sparql`` (query), ``/update``, ``/.well-known/void`` and ``/health``.
 
-Every query is checked by :mod:`server.guard` before it runs, runs in a stoppable worker
-(:mod:`server.executor`), and is answered in the format :mod:`server.conneg` chose.
+Every query is checked by :mod:`server.guard` before it runs, runs on the app's backend (:mod:`server.backend`:
+a stoppable worker process, or the upstream store), and is answered in the format :mod:`server.conneg` chose.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
 from server import conneg, describe, guard
-from server.backend import get_store
-from server.executor import Job, QueryTimeout, UpdateMalformed, WorkerFailed
+from server.backend import get_backend
+from server.jobs import Job, QueryTimeout, UpdateMalformed, WorkerFailed
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def _endpoint_url(path: str) -> str:
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """Answer a query (GET, form POST or direct POST), or describe the service when there is none."""
-    kg = get_store()
+    kg = get_backend()
     try:
         text = _query_text()
     except ProtocolError as exc:
@@ -145,7 +145,7 @@ def sparql() -> Response:
         max_rows=current_app.config["SETTINGS"].max_rows,
     )
     try:
-        answer = kg.pool.run(job)
+        answer = kg.run(job)
     except QueryTimeout as exc:
         return _text(503, str(exc))
     except WorkerFailed as exc:
@@ -201,9 +201,9 @@ def update() -> Response:
         return _text(403, str(exc))
     except guard.Malformed as exc:
         return _text(400, str(exc))
-    kg = get_store()
+    kg = get_backend()
     try:
-        kg.run_update(text)
+        kg.update(text)
     except QueryTimeout as exc:
         return _text(503, str(exc))
     except UpdateMalformed as exc:
@@ -216,7 +216,7 @@ def update() -> Response:
 @bp.route("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset."""
-    kg = get_store()
+    kg = get_backend()
     settings = current_app.config["SETTINGS"]
     return _graph_answer(describe.void_description(_endpoint_url("/sparql"), kg.stats(), settings.base_iri))
 
@@ -224,7 +224,7 @@ def void() -> Response:
 @bp.route("/health")
 def health() -> Response:
     """Liveness and size of the store."""
-    kg = get_store()
+    kg = get_backend()
     return jsonify(status="ok", quads=kg.info.quads, graphs=len(kg.info.graphs))
 
 

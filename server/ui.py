@@ -16,18 +16,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from kg.config import ROOT
 from kg.errors import QueryError
 from kg.rdf.namespaces import NG, PREFIXES
-from server.resources import (
-    RDFS_LABEL,
-    SKOS_ALT,
-    base_iri,
-    inferred_graph,
-    kind_and_slug,
-    local_path,
-    query_failed,
-    select,
-    short_name,
-    sparql_string,
-)
+from server.reads import RDFS_LABEL, SKOS_ALT, select, sparql_string
+from server.resources import query_failed
+from server.urls import base_iri, inferred_graph, kind_and_slug, local_path, short_name
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """A remote SPARQL 1.1 store behind the endpoint: ``kg serve --upstream URL``.
 
-:class:`UpstreamPool` has the interface of :class:`server.executor.QueryPool` (``run``, ``update``,
-``close``), so the endpoint and the pages work unchanged. Every safety rule stays in force:
+:class:`UpstreamBackend` is a :class:`server.backend.Backend` like the embedded store, so the endpoint and
+the pages work unchanged; :class:`UpstreamPool` sends its queries. Every safety rule stays in force:
 the query is checked by :func:`server.guard.check_query` against the upstream's graphs before it
 leaves (SERVICE refused, FROM only for graphs the store holds), it is sent as a query (never an
 update) with a wall-clock limit, and its answer is parsed and re-serialized here, which enforces
@@ -23,9 +23,9 @@ import requests
 from kg.errors import QueryError, StoreError
 from kg.store.stats import Stats, compute_stats
 from kg.store.stores import SparqlStore
-from server.backend import KGStore, StoreInfo
-from server.executor import Answer, Job, QueryTimeout, TooManyRows, WorkerFailed, _solutions_json, graph_answer
 from server.guard import Malformed, Refused, check_query, is_update
+from server.jobs import Answer, Job, QueryTimeout, StoreInfo, TooManyRows, WorkerFailed, timed_out
+from server.results import graph_answer, results_answer
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class UpstreamPool:
         self._closed = False
 
     def run(self, job: Job, timeout: float | None = None) -> Answer:
-        """Check and run ``job`` upstream and serialize its answer as :func:`server.executor.execute` does.
+        """Check and run ``job`` upstream and serialize its answer as :func:`server.worker.execute` does.
 
         Raises:
             QueryTimeout: the upstream did not answer within the limit.
@@ -72,7 +72,7 @@ class UpstreamPool:
             if refusal is not None:
                 return refusal
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise _timeout(limit)
+            raise timed_out(limit)
         try:
             status, media_type, body = self._fetch(job, deadline, limit)
         finally:
@@ -102,7 +102,7 @@ class UpstreamPool:
         worker.start()
         worker.join(limit)
         if not outcome:
-            raise _timeout(limit)
+            raise timed_out(limit)
         return outcome[0]
 
     def _fetch(self, job: Job, deadline: float, limit: float) -> tuple[int, str, bytes]:
@@ -119,27 +119,17 @@ class UpstreamPool:
                     chunks.append(chunk)
                     size += len(chunk)
                     if time.monotonic() > deadline:
-                        raise _timeout(limit)
+                        raise timed_out(limit)
                     if size > MAX_ANSWER_BYTES:
                         return 200, "too-large", b""
                 return reply.status_code, _media_type(reply), b"".join(chunks)
         except requests.Timeout as exc:
-            raise _timeout(limit) from exc
+            raise timed_out(limit) from exc
         except requests.RequestException as exc:
             raise WorkerFailed(f"the upstream store {self.url} cannot be reached: {exc}") from exc
 
-    def update(self, text: str, timeout: float | None = None) -> None:
-        """Refused: a server over an upstream store is read-only."""
-        raise WorkerFailed("this server answers from an upstream store and is read-only: "
-                           "update the store itself (or push a new build with `kg push`)")
-
     def close(self) -> None:
         self._closed = True
-
-
-def _timeout(limit: float) -> QueryTimeout:
-    return QueryTimeout(f"the query ran longer than {limit:g} s (KG_QUERY_TIMEOUT) and was stopped: "
-                        "make it more selective or add a LIMIT")
 
 
 def _answer(job: Job, status: int, media_type: str, body: bytes) -> Answer:
@@ -176,24 +166,35 @@ def _graph(job: Job, body: bytes) -> Answer:
 def _results(job: Job, body: bytes) -> Answer:
     if job.results_format is None:
         return Answer("not-acceptable", extra={"kind": "results"})
-    fmt = getattr(ox.QueryResultsFormat, job.results_format)
-    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if isinstance(result, ox.QueryBoolean):
-        return Answer("results", result.serialize(format=fmt), job.results_format)
-    capped = _solutions_json(result, job.max_rows)
-    if job.results_format != "JSON":
-        capped = ox.parse_query_results(capped, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
-    return Answer("results", capped, job.results_format)
+    return results_answer(job, ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
 
-class UpstreamStore(KGStore):
-    """The app's view of an upstream store: its graphs and size (asked once at start) and its query pool."""
+class UpstreamBackend:
+    """The :class:`server.backend.Backend` over an upstream store: its graphs and size (asked once at start),
+    its counts (asked on first use) and the pool that sends its queries; read-only.
 
-    def __init__(self, url: str, pool: UpstreamPool, timeout: float) -> None:
-        self.remote = SparqlStore(url, timeout=timeout)
-        super().__init__(url, pool)
+    Args:
+        url: the upstream's query URL.
+        workers: most queries in flight at once.
+        timeout: wall-clock limit of one query, in seconds.
 
-    def read_info(self) -> StoreInfo:
+    Raises:
+        StoreError: the upstream cannot be queried.
+    """
+
+    def __init__(self, url: str, workers: int, timeout: float) -> None:
+        self.path = url
+        self.pool = UpstreamPool(url, size=workers, timeout=timeout)
+        self.remote = SparqlStore(url, timeout=max(timeout, 30.0))
+        self._lock = threading.Lock()
+        self._stats: Stats | None = None
+        self._info = self._read_info()
+
+    @property
+    def info(self) -> StoreInfo:
+        return self._info
+
+    def _read_info(self) -> StoreInfo:
         """Ask the upstream for its named graphs and its number of quads."""
         try:
             rows = self.remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
@@ -204,22 +205,23 @@ class UpstreamStore(KGStore):
         self.pool.graphs = graphs
         return StoreInfo(self.path, graphs, quads)
 
+    def warm(self) -> None:
+        """Nothing to start: queries go out over HTTP."""
+
+    def run(self, job: Job, timeout: float | None = None) -> Answer:
+        return self.pool.run(job, timeout)
+
     def stats(self) -> Stats:
         """The upstream's counts for VoID, computed with SPARQL on first use and kept."""
-        with self.lock:
+        with self._lock:
             if self._stats is None:
                 self._stats = compute_stats(self.remote)
             return self._stats
 
-    def run_update(self, text: str) -> None:
-        """Refused: see :meth:`UpstreamPool.update`."""
-        raise QueryError("this server answers from an upstream store and is read-only")
+    def update(self, text: str) -> None:
+        """Refused: a server over an upstream store is read-only."""
+        raise QueryError("this server answers from an upstream store and is read-only: "
+                         "update the store itself (or push a new build with `kg push`)")
 
-
-def open_upstream(url: str, size: int, timeout: float) -> UpstreamStore:
-    """The :class:`UpstreamStore` for the query endpoint at ``url``.
-
-    Raises:
-        StoreError: the upstream cannot be queried.
-    """
-    return UpstreamStore(url, UpstreamPool(url, size=size, timeout=timeout), timeout=max(timeout, 30.0))
+    def close(self) -> None:
+        self.pool.close()

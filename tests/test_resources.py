@@ -156,7 +156,7 @@ def test_article_page_can_select_a_span_that_is_not_a_mention(client):
 
 
 def test_a_selected_span_inside_a_longer_mention_selects_that_mention():
-    from server.resources import Mark, highlight
+    from server.articles import Mark, highlight
 
     pieces = highlight("the former mayor spoke", [Mark(4, 16, "person", "", None)], (11, 16))
     assert [(p["text"], p.get("selected", False), p.get("anchor")) for p in pieces] == [
@@ -164,7 +164,7 @@ def test_a_selected_span_inside_a_longer_mention_selects_that_mention():
 
 
 def test_doctests_of_highlight_hold():
-    from server.resources import Mark, highlight
+    from server.articles import Mark, highlight
 
     pieces = highlight("abcdef", [Mark(0, 3, "person", "", None), Mark(1, 2, "place", "", None)], (4, 5))
     assert [(p["text"], "mark" in p, p.get("selected", False)) for p in pieces] == [

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.store.push import Target, push
 from kg.store.query import list_queries
-from server.executor import Job, QueryTimeout
+from server.jobs import Job, QueryTimeout
 from server.upstream import UpstreamPool
 from tests.conftest import start_server, stop_server
 from tests.oxigraph_server import start_oxigraph

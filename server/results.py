@@ -1,0 +1,109 @@
+"""Query answers as bytes in the negotiated format, capped at the row limit.
+
+Both backends answer through these functions: the embedded store's workers with pyoxigraph's own results,
+the upstream store with the results it sent, parsed here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from server.jobs import Answer, Job, TooManyRows
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def term_json(term) -> dict:
+    """A pyoxigraph term in the SPARQL 1.1 JSON results form.
+
+    >>> term_json(ox.Literal("Almaty", language="en"))
+    {'type': 'literal', 'value': 'Almaty', 'xml:lang': 'en'}
+    """
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": term_json(term.subject),
+                                        "predicate": term_json(term.predicate),
+                                        "object": term_json(term.object)}}
+
+
+def solutions_json(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
+    """SELECT solutions as SPARQL JSON, at most ``max_rows`` of them.
+
+    Each distinct term is turned into JSON once per answer (labels, types and places recur on many
+    rows), and rows are joined as text, not built as dicts and dumped.
+
+    Raises:
+        TooManyRows: there are more than ``max_rows`` solutions.
+    """
+    variables = [v.value for v in solutions.variables]
+    keys = [json.dumps(name, ensure_ascii=False) + ":" for name in variables]
+    columns = list(enumerate(keys))
+    fragments: dict = {}
+    rows = []
+    for solution in solutions:
+        if len(rows) >= max_rows:
+            raise TooManyRows(f"the answer has more than {max_rows} rows (KG_MAX_ROWS): "
+                              "add a LIMIT, or page through it with LIMIT and OFFSET")
+        cells = []
+        for index, key in columns:
+            value = solution[index]
+            if value is None:
+                continue
+            fragment = fragments.get(value)
+            if fragment is None:
+                fragment = fragments[value] = json.dumps(term_json(value), ensure_ascii=False,
+                                                         separators=(",", ":"))
+            cells.append(key + fragment)
+        rows.append("{" + ",".join(cells) + "}")
+    head = json.dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
+    return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(rows) + "]}}").encode("utf-8")
+
+
+def graph_answer(job: Job, triples: Iterable[ox.Triple]) -> Answer:
+    """A CONSTRUCT/DESCRIBE answer in the negotiated RDF format, capped at ``job.max_rows`` triples.
+
+    Raises:
+        TooManyRows: there are more triples than the cap.
+    """
+    if job.graph_format is None:
+        return Answer("not-acceptable", extra={"kind": "graph"})
+    kept = []
+    for triple in triples:
+        if len(kept) >= job.max_rows:
+            raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
+                              "add a LIMIT, or page through it with LIMIT and OFFSET")
+        kept.append(triple)
+    fmt = getattr(ox.RdfFormat, job.graph_format)
+    if fmt.supports_datasets:
+        kept = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
+    return Answer("graph", ox.serialize(kept, format=fmt), job.graph_format)
+
+
+def results_answer(job: Job, result: ox.QuerySolutions | ox.QueryBoolean) -> Answer:
+    """A SELECT/ASK answer in the negotiated results format, capped at ``job.max_rows`` rows.
+
+    Raises:
+        TooManyRows: there are more rows than the cap.
+    """
+    if job.results_format is None:
+        return Answer("not-acceptable", extra={"kind": "results"})
+    fmt = getattr(ox.QueryResultsFormat, job.results_format)
+    if isinstance(result, ox.QueryBoolean):
+        return Answer("results", result.serialize(format=fmt), job.results_format)
+    body = solutions_json(result, job.max_rows)
+    if job.results_format != "JSON":
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return Answer("results", body, job.results_format)
