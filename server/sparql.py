@@ -13,8 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
-from server import conneg, describe, guard
 from server.backend import get_backend
+from server.conneg import GRAPHS, RESULTS, negotiate
+from server.describe import serialize, service_description, void_description
+from server.guard import Malformed, Refused, check_graphs, check_update
 from server.jobs import Job, QueryTimeout, UpdateMalformed, WorkerFailed
 
 logger = logging.getLogger(__name__)
@@ -88,10 +90,10 @@ def _not_acceptable(table: dict[str, str], what: str) -> Response:
 
 
 def _graph_answer(triples) -> Response:
-    media_type = conneg.negotiate(conneg.GRAPHS, request.accept_mimetypes, _format_param())
+    media_type = negotiate(GRAPHS, request.accept_mimetypes, _format_param())
     if media_type is None:
-        return _not_acceptable(conneg.GRAPHS, "a graph")
-    return Response(describe.serialize(triples, media_type), mimetype=media_type)
+        return _not_acceptable(GRAPHS, "a graph")
+    return Response(serialize(triples, media_type), mimetype=media_type)
 
 
 def _format_param() -> str | None:
@@ -117,29 +119,29 @@ def sparql() -> Response:
     if text is None:
         settings = current_app.config["SETTINGS"]
         update = _endpoint_url("/update") if _updates_on(settings) else None
-        return _graph_answer(describe.service_description(_endpoint_url("/sparql"), kg.info, update))
+        return _graph_answer(service_description(_endpoint_url("/sparql"), kg.info, update))
     if not text.strip():
         return _text(400, "empty query: send a SPARQL query as ?query=... or in a POST body")
     try:
         default_graphs = _params("default-graph-uri")
         named_graphs = _params("named-graph-uri")
-        guard.check_graphs(default_graphs, kg.info.graphs, "default-graph-uri")
-        guard.check_graphs(named_graphs, kg.info.graphs, "named-graph-uri")
-    except guard.Refused as exc:
+        check_graphs(default_graphs, kg.info.graphs, "default-graph-uri")
+        check_graphs(named_graphs, kg.info.graphs, "named-graph-uri")
+    except Refused as exc:
         return _text(403, str(exc))
-    except guard.Malformed as exc:
+    except Malformed as exc:
         return _text(400, str(exc))
     requested = _format_param()
-    results_type = conneg.negotiate(conneg.RESULTS, request.accept_mimetypes, requested)
-    graph_type = conneg.negotiate(conneg.GRAPHS, request.accept_mimetypes, requested)
+    results_type = negotiate(RESULTS, request.accept_mimetypes, requested)
+    graph_type = negotiate(GRAPHS, request.accept_mimetypes, requested)
     if results_type is None and graph_type is None:
         return _text(406, "none of the requested types is served; supported: "
-                     + ", ".join([*conneg.RESULTS, *conneg.GRAPHS]))
+                     + ", ".join([*RESULTS, *GRAPHS]))
     dataset = bool(default_graphs or named_graphs)
     job = Job(
         query=text,
-        results_format=conneg.RESULTS[results_type] if results_type else None,
-        graph_format=conneg.GRAPHS[graph_type] if graph_type else None,
+        results_format=RESULTS[results_type] if results_type else None,
+        graph_format=GRAPHS[graph_type] if graph_type else None,
         default_graph=tuple(default_graphs) if dataset else None,
         named_graphs=tuple(named_graphs) if dataset else None,
         max_rows=current_app.config["SETTINGS"].max_rows,
@@ -157,8 +159,8 @@ def sparql() -> Response:
         return Response(answer.body, mimetype=graph_type)
     if answer.kind == "not-acceptable":
         if answer.extra["kind"] == "graph":
-            return _not_acceptable(conneg.GRAPHS, "a CONSTRUCT or DESCRIBE answer")
-        return _not_acceptable(conneg.RESULTS, "a SELECT or ASK answer")
+            return _not_acceptable(GRAPHS, "a CONSTRUCT or DESCRIBE answer")
+        return _not_acceptable(RESULTS, "a SELECT or ASK answer")
     message = answer.body.decode("utf-8", "replace")
     if answer.kind == "refused":
         return _text(403, message)
@@ -196,10 +198,10 @@ def update() -> Response:
     if not text or not text.strip():
         return _text(400, "empty update")
     try:
-        guard.check_update(text)
-    except guard.Refused as exc:
+        check_update(text)
+    except Refused as exc:
         return _text(403, str(exc))
-    except guard.Malformed as exc:
+    except Malformed as exc:
         return _text(400, str(exc))
     kg = get_backend()
     try:
@@ -218,7 +220,7 @@ def void() -> Response:
     """The VoID description of the dataset."""
     kg = get_backend()
     settings = current_app.config["SETTINGS"]
-    return _graph_answer(describe.void_description(_endpoint_url("/sparql"), kg.stats(), settings.base_iri))
+    return _graph_answer(void_description(_endpoint_url("/sparql"), kg.stats(), settings.base_iri))
 
 
 @bp.route("/health")

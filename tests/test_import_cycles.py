@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("kg",)
+PACKAGES = ("kg", "server")
 
 
 def modules(package: str) -> dict[str, Path]:
