@@ -125,8 +125,10 @@ class DaskExtractor:
         # the scheduler's and nannies' chatter (INFO) only when kg's own log shows INFO (kg -v)
         logging.getLogger("distributed").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
         if self.kind == "local":
+            # ":0": the scheduler's HTTP server on a free port; with None it still takes 8787 when that port is
+            # free and warns when another cluster of the machine holds it
             self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address=":0")
             self._client = Client(self._cluster, timeout=LOCAL_START_TIMEOUT)
         else:
             timeout = self.settings.connect_timeout
