@@ -41,8 +41,10 @@ class Skipped:
     reason: str
 
 
-#: Entity kinds, mapped to ontology classes in :mod:`kg.build`.
+#: Entity kinds, mapped to ontology classes in :mod:`kg.rdf.triples`.
 PERSON, ORGANIZATION, PLACE, GROUP = "person", "organization", "place", "group"
+#: The kinds of entity that can act (an event's agent, a speaker, a source).
+AGENT_KINDS = frozenset({PERSON, ORGANIZATION, GROUP})
 
 
 @dataclass(frozen=True)
@@ -97,17 +99,17 @@ class ArticleRecord:
     duplicates: dict[int, int] = field(default_factory=dict)
 
 
-# ---- events, offices, counts, statements (events module) ----
+# ---- events, offices, counts, statements ----
 
 
 @dataclass
 class DateRef:
-    """A date or period as written, and (after :func:`kg.resolve.events.resolve_dates`) as resolved.
+    """A date or period as written (:class:`ResolvedDate` is what the resolve stage makes of it).
 
     Attributes:
         span: where it is written.
         kind: ``absolute`` (month/day given), ``weekday``, ``relative`` (yesterday, today ...),
-            ``same_day`` ("on the same day": the previous date of the article).
+            ``same_day`` ("on the same day": the previous date of the article), ``clock`` (hours only).
         year, month, day: the parts given in the text (``None`` when not given).
         end_year, end_month, end_day: the end of a range, when given.
         until: only the end of the period is given ("until January 19").
@@ -115,9 +117,7 @@ class DateRef:
         offset: days from the anchor, for ``relative`` refs (yesterday = -1).
         part: part of the day ("night", "morning", "evening"), when given.
         time_start, time_end: clock times ``HH:MM`` ("23:00 to 07:00"), when given.
-        start, end: resolved ISO dates (``YYYY-MM-DD``); ``None`` while unresolved.
         precision: ``day``, ``month``, ``year`` or ``time``.
-        inferred_year: the year was not in the text but taken from the article or the corpus.
     """
 
     span: Span
@@ -134,10 +134,7 @@ class DateRef:
     part: str | None = None
     time_start: str | None = None
     time_end: str | None = None
-    start: str | None = None
-    end: str | None = None
     precision: str = "day"
-    inferred_year: bool = False
 
 
 @dataclass
@@ -229,3 +226,160 @@ class StatementRecord:
     event: str | None = None
     component: str = "statements"
     confidence: float = 0.6
+
+
+# ---- resolved records: what the resolve stage makes of the records above, and all the rdf stage reads ----
+
+
+@dataclass(frozen=True)
+class Link:
+    """One external identifier of one entity (a row of ``kg/data/links.csv``, see :mod:`kg.resolve.links`)."""
+
+    kind: str
+    label: str
+    scheme: str
+    id: str
+    status: str
+    evidence: str = ""
+
+
+@dataclass
+class Entity:
+    """A canonical entity: one node per real-world thing across the corpus.
+
+    Attributes:
+        key: stable key ``<kind>/<slug>``; the entity's IRI is minted from it.
+        kind: person, organization, group or place.
+        label: the canonical name.
+        subtype: finer ontology class name, when known.
+        aliases: every other name it was written as.
+        mentions: the mentions that denote it.
+        links: its external identifiers (Wikidata, GeoNames, DBpedia).
+    """
+
+    key: str
+    kind: str
+    label: str
+    subtype: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    links: tuple[Link, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.key.split("/", 1)[1]
+
+
+@dataclass(frozen=True)
+class TextEntity:
+    """An entity a participant's phrase names when no mention or known name resolves it ("the protesters",
+    "Interior Ministry officials"): its own node, labelled with the phrase, with the sentence it was read from
+    as evidence (``None`` for the name of a mention nobody is said to hold, such as a bare title)."""
+
+    kind: str
+    label: str
+    evidence: Span | None = None
+
+
+#: Who or what fills a role of a resolved record.
+Participant = Entity | TextEntity
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """A :class:`DateRef` resolved against its article and the corpus: ISO days (``YYYY-MM-DD``), ``None`` when
+    the text does not allow it ("on Tuesday" in an article of unknown date)."""
+
+    written: DateRef
+    start: str | None = None
+    end: str | None = None
+    precision: str = "day"
+    inferred_year: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedEvent:
+    """An event with its participants resolved, its date resolved, and the key its IRI is minted from (one
+    key for the same event told by several articles)."""
+
+    written: EventRecord
+    key: tuple
+    agents: tuple[Participant, ...] = ()
+    targets: tuple[Participant, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    places: tuple[Participant, ...] = ()
+    date: ResolvedDate | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedPost:
+    """The post of a tenure: its title, and what it is a post in (an organisation) or of (a jurisdiction).
+
+    Attributes:
+        title: the canonical title ("president").
+        of: the label of the organisation or place the title is of, when known ("president of X").
+        holder_key: when ``of`` is unknown, the post is its holder's own: the holder's entity key, or the
+            holder's text.
+        organization: the organisation the post is in.
+        jurisdiction: the place the post is of.
+        evidence: the sentence that tells it.
+    """
+
+    title: str
+    of: str | None
+    holder_key: str | None
+    organization: Entity | None
+    jurisdiction: Participant | None
+    evidence: Span
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} of {self.of}" if self.of else self.title
+
+
+@dataclass(frozen=True)
+class ResolvedTenure:
+    """A tenure whose holder is known (resolved or named by text), with its post and start date."""
+
+    written: TenureRecord
+    holder: Participant
+    post: ResolvedPost
+    start: ResolvedDate | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedCount:
+    """A count with its counted group and its source resolved."""
+
+    written: CountRecord
+    group: Participant | None = None
+    source: Participant | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedStatement:
+    """A statement with speaker, addressee and outlet resolved, and its date."""
+
+    written: StatementRecord
+    speaker: Participant | None = None
+    addressee: Participant | None = None
+    outlet: Participant | None = None
+    date: ResolvedDate | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedArticle:
+    """One article after the resolve stage: everything the rdf stage writes of it.
+
+    Attributes:
+        article: the article.
+        mentions: each mention that denotes an entity, with that entity, in text order.
+        events, tenures, counts, statements: the article's records, resolved.
+    """
+
+    article: Article
+    mentions: tuple[tuple[Mention, Entity], ...] = ()
+    events: tuple[ResolvedEvent, ...] = ()
+    tenures: tuple[ResolvedTenure, ...] = ()
+    counts: tuple[ResolvedCount, ...] = ()
+    statements: tuple[ResolvedStatement, ...] = ()

@@ -13,7 +13,7 @@ from pathlib import Path
 from kg.extract import extract
 from kg.ingest.readers import iter_articles
 from kg.records import Article, ArticleRecord
-from kg.resolve.events import resolve_dates
+from kg.resolve.dates import DateResolution, resolve_dates
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "data" / "events_expected.jsonl"
@@ -24,12 +24,13 @@ def expected() -> list[dict]:
     return [json.loads(line) for line in EXPECTED.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def records(nlp, paths) -> dict[str, ArticleRecord]:
-    """Records of the articles under ``paths``, dates resolved together (as a build does)."""
+def records(nlp, paths) -> dict[str, tuple[ArticleRecord, DateResolution]]:
+    """Records of the articles under ``paths`` by file name, each with the dates of all of them, resolved together
+    (as a build does)."""
     articles = [a for a in iter_articles(paths) if isinstance(a, Article)]
     recs = [extract(a, doc) for a, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True)]
-    resolve_dates(recs)
-    return {r.article.source: r for r in recs}
+    dates = resolve_dates(recs)
+    return {r.article.source: (r, dates) for r in recs}
 
 
 def _names(mentions, texts) -> list[str]:
@@ -41,8 +42,8 @@ def _same(a: str, names: list[str]) -> bool:
     return any(a in n or n in a for n in names)
 
 
-def found(item: dict, record: ArticleRecord) -> bool:
-    """Whether the record holds the expected item."""
+def found(item: dict, record: ArticleRecord, dates: DateResolution) -> bool:
+    """Whether the record holds the expected item (its dates as ``dates`` resolved them)."""
     kind = item["kind"]
     if kind == "event":
         for ev in record.events:
@@ -50,12 +51,12 @@ def found(item: dict, record: ArticleRecord) -> bool:
                 continue
             if "place" in item and not _same(item["place"], _names(ev.places, ev.place_texts)):
                 continue
-            d = ev.date
+            d = dates.of(ev.date)
             if "start" in item and (d is None or d.start != item["start"]):
                 continue
             if "end" in item and (d is None or d.end != item["end"]):
                 continue
-            if "time" in item and (d is None or f"{d.time_start}-{d.time_end}" != item["time"]):
+            if "time" in item and (d is None or f"{d.written.time_start}-{d.written.time_end}" != item["time"]):
                 continue
             return True
         return False
@@ -89,14 +90,14 @@ def recall(nlp) -> dict[tuple[str, str], tuple[int, int]]:
         which = "unseen" if item["file"].startswith("events_") else "seeds"
         row = table[(which, item["kind"])]
         row[1] += 1
-        row[0] += found(item, recs[item["file"]])
+        row[0] += found(item, *recs[item["file"]])
     return {k: (v[0], v[1]) for k, v in sorted(table.items())}
 
 
 def missed(nlp) -> list[dict]:
     recs = records(nlp, [ROOT / "seeds"])
     recs.update(records(nlp, UNSEEN))
-    return [item for item in expected() if not found(item, recs[item["file"]])]
+    return [item for item in expected() if not found(item, *recs[item["file"]])]
 
 
 if __name__ == "__main__":

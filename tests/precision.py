@@ -18,7 +18,8 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from kg.records import ArticleRecord, DateRef, Mention
+from kg.records import ArticleRecord, Mention, ResolvedDate
+from kg.resolve.dates import DateResolution
 from tests.events_recall import ROOT, UNSEEN, records
 
 VERDICTS = ROOT / "tests" / "data" / "precision_items.tsv"
@@ -36,26 +37,27 @@ def _one(mention: Mention | None, text: str | None) -> str:
     return _who([mention] if mention else [], [text] if text else []) or "-"
 
 
-def _day(ref: DateRef | None) -> str:
-    if ref is None:
+def _day(date: ResolvedDate | None) -> str:
+    if date is None:
         return "-"
-    out = f"{ref.start or '?'}..{ref.end or ''}"
-    return out + (f" {ref.time_start}-{ref.time_end}" if ref.time_start else "")
+    out = f"{date.start or '?'}..{date.end or ''}"
+    written = date.written
+    return out + (f" {written.time_start}-{written.time_end}" if written.time_start else "")
 
 
 def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def item_lines(record: ArticleRecord) -> list[tuple[str, str]]:
-    """(kind, description) of each event, tenure, count and statement of a record; the description names the
-    trigger or evidence offset so that two items of one sentence stay apart."""
+def item_lines(record: ArticleRecord, dates: DateResolution) -> list[tuple[str, str]]:
+    """(kind, description) of each event, tenure, count and statement of a record (its dates as ``dates`` resolved
+    them); the description names the trigger or evidence offset so that two items of one sentence stay apart."""
     out = []
     for ev in record.events:
         classes = "+".join([ev.event_class, *ev.also_classes])
         out.append(("event", f"{classes} @{ev.trigger.start} '{ev.trigger.text}' | A={_who(ev.agents, ev.agent_texts)}"
                              f" | T={_who(ev.targets, ev.target_texts)} | P={_who(ev.participants, [])}"
-                             f" | in={_who(ev.places, ev.place_texts)} | on={_day(ev.date)}"))
+                             f" | in={_who(ev.places, ev.place_texts)} | on={_day(dates.of(ev.date))}"))
     for t in record.tenures:
         flags = " ".join(f for f, on in (("acting", t.acting), ("started", t.started_by), ("ended", t.ended_by)) if on)
         out.append(("tenure", f"{t.title} @{t.evidence.start} | holder={t.holder_text} | of={t.post_in_text or '-'}"
@@ -64,7 +66,8 @@ def item_lines(record: ArticleRecord) -> list[tuple[str, str]]:
         quote = " ".join((st.quote or "-").split())
         who = (f"by={_one(st.speaker, st.speaker_text)} | to={_one(st.addressee, st.addressee_text)}"
                f" | via={_one(st.outlet, st.outlet_text)}")
-        out.append(("statement", f"{st.act_class} @{st.evidence.start} | {who} | {st.status} | on={_day(st.date)}"
+        on = _day(dates.of(st.date))
+        out.append(("statement", f"{st.act_class} @{st.evidence.start} | {who} | {st.status} | on={on}"
                                  f" | q={quote[:90]}"))
     for c in record.counts:
         out.append(("count", f"{c.category} @{c.evidence.start} | ={_num(c.value)} >={_num(c.min_value)}"
@@ -76,7 +79,7 @@ def extracted(nlp) -> list[tuple[str, str, str]]:
     """(file, kind, description) of every item extracted from the judged articles."""
     recs = records(nlp, SEEDS)
     recs.update(records(nlp, OTHERS))
-    return [(name, kind, line) for name, rec in sorted(recs.items()) for kind, line in item_lines(rec)]
+    return [(name, kind, line) for name, (rec, dates) in sorted(recs.items()) for kind, line in item_lines(rec, dates)]
 
 
 def verdicts() -> dict[tuple[str, str, str], tuple[str, str]]:

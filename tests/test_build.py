@@ -6,7 +6,7 @@ from kg.rdf.iri import Minter
 from kg.rdf.namespaces import NG
 from kg.rdf.triples import article_graph, ontology_graph
 from kg.records import Article, ArticleRecord, Mention, Span
-from kg.resolve.entities import resolve
+from kg.resolve.articles import resolve_corpus
 
 M = Minter("https://example.org/")
 
@@ -24,7 +24,7 @@ def record():
 
 def test_article_graph_holds_article_entities_and_spans():
     rec = record()
-    g = article_graph(rec, resolve([rec]), M)
+    g = article_graph(resolve_corpus([rec]).articles[0], M)
     art = M.article("abc")
     assert g.identifier == M.article_graph("abc")
     assert (art, RDF.type, NG.NewsArticle) in g
@@ -42,7 +42,7 @@ def test_article_graph_holds_article_entities_and_spans():
 
 def test_every_term_the_build_uses_is_declared_in_the_ontology():
     rec = record()
-    g = article_graph(rec, resolve([rec]), M)
+    g = article_graph(resolve_corpus([rec]).articles[0], M)
     onto = ontology_graph()
     declared = set(onto.subjects(RDF.type, None))
     used = {p for p in g.predicates() if str(p).startswith(str(NG))}

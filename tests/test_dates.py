@@ -1,4 +1,4 @@
-"""Dates as written and as resolved against the article (kg.extract.dates)."""
+"""Dates as written (kg.extract.dates) and as resolved against the article (kg.resolve.dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from kg.extract.dates import find_clock_range, find_dates, resolve_ref, sentence_dates
+from kg.extract.dates import find_clock_range, find_dates, sentence_dates
+from kg.resolve.dates import resolve_date
 
 ANCHOR = dt.date(2022, 1, 5)  # a Wednesday
 
@@ -28,9 +29,9 @@ ANCHOR = dt.date(2022, 1, 5)  # a Wednesday
 def test_resolved(text, start, end):
     refs = find_dates(text)
     assert len(refs) == 1, refs
-    ref = resolve_ref(refs[0], ANCHOR, 2022)
-    assert (ref.start, ref.end) == (start, end)
-    assert ref.span.text in text
+    resolved = resolve_date(refs[0], ANCHOR, 2022)
+    assert (resolved.start, resolved.end) == (start, end)
+    assert resolved.written.span.text in text
 
 
 def test_weekday_next_to_a_date_only_names_it():
@@ -40,17 +41,16 @@ def test_weekday_next_to_a_date_only_names_it():
 
 def test_same_day_takes_the_previous_date():
     ref = find_dates("On the same day, a curfew was declared")[0]
-    assert resolve_ref(ref, ANCHOR, 2022, previous=dt.date(2022, 1, 3)).start == "2022-01-03"
+    assert resolve_date(ref, ANCHOR, 2022, previous=dt.date(2022, 1, 3)).start == "2022-01-03"
 
 
 def test_no_anchor_leaves_relative_dates_unresolved():
-    ref = resolve_ref(find_dates("on Friday")[0], None, 2022)
-    assert ref.start is None
+    assert resolve_date(find_dates("on Friday")[0], None, 2022).start is None
 
 
 def test_no_year_leaves_the_date_unresolved():
-    ref = resolve_ref(find_dates("on January 2")[0], None, None)
-    assert ref.start is None and (ref.month, ref.day) == (1, 2)
+    ref = find_dates("on January 2")[0]
+    assert resolve_date(ref, None, None).start is None and (ref.month, ref.day) == (1, 2)
 
 
 @pytest.mark.parametrize(("text", "times"), [
@@ -97,10 +97,8 @@ def test_an_outlets_today_does_not_date_the_article_s_events(nlp):
     from kg.extract import extract
     from kg.ingest.readers import content_hash, normalise
     from kg.records import Article
-    from kg.resolve.events import resolve_dates
 
     text = normalise("Lanka Today reports that protesters stormed the ministry in Colombo.")
     record = extract(Article(id=content_hash(text), source="t.txt", text=text, date="2022-07-09"), nlp(text))
-    resolve_dates([record])
     assert record.dates == []
     assert [e.date for e in record.events if e.event_class == "AttackOnProperty"] == [None]

@@ -8,7 +8,7 @@ from kg.extract import extract
 from kg.extract.nlp import make_nlp
 from kg.ingest.readers import content_hash, normalise
 from kg.records import Article
-from kg.resolve.events import resolve_dates
+from kg.resolve.dates import resolve_dates
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +19,17 @@ def nlp():
 def record_of(nlp, text: str, date: str | None = None):
     text = normalise(text)
     article = Article(id=content_hash(text), source="t.txt", text=text, date=date)
-    record = extract(article, nlp(text))
-    resolve_dates([record])
-    return record
+    return extract(article, nlp(text))
+
+
+def start_end(record, event) -> tuple[str | None, str | None]:
+    """The start and end day of an event's date, resolved against its article (``(None, None)``: no date)."""
+    date = resolve_dates([record]).of(event.date)
+    return (date.start, date.end) if date is not None else (None, None)
+
+
+def start(record, event) -> str | None:
+    return start_end(record, event)[0]
 
 
 def names(mentions):
@@ -38,7 +46,7 @@ def test_state_of_emergency_one_event_per_place_with_range(nlp):
                          "Kandy. It will remain in force from April 1 to 14.", date="2022-04-06")
     soe = [e for e in rec.events if e.event_class == "StateOfEmergency"]
     assert sorted(p for e in soe for p in names(e.places) + e.place_texts) == ["Colombo", "Kandy"]
-    assert {(e.date.start, e.date.end) for e in soe} == {("2022-04-01", "2022-04-14")}
+    assert {start_end(rec, e) for e in soe} == {("2022-04-01", "2022-04-14")}
     assert all("Gotabaya Rajapaksa" in names(e.agents) for e in soe)
     assert all(e.cameo == "1724" for e in soe)
 
@@ -50,7 +58,7 @@ def test_curfew_with_clock_times_is_part_of_the_emergency(nlp):
     soe = event_of(rec, "StateOfEmergency")
     assert curfew.sub_event_of == soe.local_id
     assert (curfew.date.time_start, curfew.date.time_end) == ("23:00", "05:00")
-    assert (curfew.date.start, curfew.date.end) == ("2022-03-02", "2022-03-09")
+    assert start_end(rec, curfew) == ("2022-03-02", "2022-03-09")
     assert names(curfew.places) == ["Quito"]
 
 
@@ -58,7 +66,7 @@ def test_relative_weekday_resolves_against_the_article_date(nlp):
     rec = record_of(nlp, "Clashes between police and protesters erupted in Lima on Tuesday evening.",
                     date="2022-01-06")
     clash = event_of(rec, "Clash")
-    assert clash.date.start == "2022-01-04"
+    assert start(rec, clash) == "2022-01-04"
     assert names(clash.places) == ["Lima"]
 
 
@@ -105,16 +113,15 @@ def test_recall_against_the_hand_checked_lists(nlp):
 
 
 def test_same_event_from_two_articles_has_one_key(nlp):
-    from kg.resolve.entities import resolve
-    from kg.resolve.events import event_key, merge_log
+    from kg.resolve.articles import resolve_corpus
 
     a = record_of(nlp, "On January 5, the government declared a state of emergency in Quito.", date="2022-01-06")
     b = record_of(nlp, "A state of emergency was declared in Quito on Wednesday.", date="2022-01-06")
-    resolution = resolve([a, b])
-    ka = {event_key(a.article.id, e, resolution) for e in a.events if e.event_class == "StateOfEmergency"}
-    kb = {event_key(b.article.id, e, resolution) for e in b.events if e.event_class == "StateOfEmergency"}
+    corpus = resolve_corpus([a, b])
+    ka, kb = ({e.key for e in article.events if e.written.event_class == "StateOfEmergency"}
+              for article in corpus.articles)
     assert ka == kb and len(ka) == 1
-    log = merge_log([a, b], resolution)
+    log = [m for m in corpus.merges if "class" in m]
     assert [(m["class"], m["date"], len(m["articles"])) for m in log] == [("StateOfEmergency", "2022-01-05", 2)]
 
 
@@ -142,14 +149,14 @@ def test_undated_protests_take_the_day_the_story_just_told(nlp):
                          "Flights at the airport of Cusco, where rallies are also taking place, are delayed.",
                     date="2022-12-08")
     rally = event_of(rec, "Demonstration")
-    assert names(rally.places) == ["Cusco"] and rally.date.start == "2022-12-06"
-    assert {e.date.start for e in rec.events if e.event_class == "Riot"} == {"2022-12-06"}
+    assert names(rally.places) == ["Cusco"] and start(rec, rally) == "2022-12-06"
+    assert {start(rec, e) for e in rec.events if e.event_class == "Riot"} == {"2022-12-06"}
 
 
 def test_the_story_day_stops_at_a_time_it_cannot_read(nlp):
     rec = record_of(nlp, "On Friday, protests continued in Cusco. Mass protests began in the first days of the "
                          "new year. Residents of Puno took to the streets.", date="2022-12-10")
-    dated = {(e.trigger.text, e.date.start if e.date else None) for e in rec.events}
+    dated = {(e.trigger.text, start(rec, e)) for e in rec.events}
     assert ("protests", "2022-12-09") in dated
     assert ("protests", None) in dated and ("took to the streets", None) in dated
 
@@ -190,7 +197,7 @@ def test_water_cannons_used_against_protesters_tell_a_protest_there_without_a_da
 
 def test_tear_gas_fired_at_demonstrators_takes_the_day_of_the_intervention(nlp):
     rec = record_of(nlp, "Riot police fired tear gas at demonstrators in Nairobi on Tuesday.", date="2022-03-10")
-    assert [(names(e.places), e.date.start) for e in _protests(rec)] == [(["Nairobi"], "2022-03-08")]
+    assert [(names(e.places), start(rec, e)) for e in _protests(rec)] == [(["Nairobi"], "2022-03-08")]
 
 
 @pytest.mark.parametrize("text", [
@@ -300,7 +307,7 @@ def test_curfew_hours_stay_with_the_curfew(nlp):
     assert (curfew.date.time_start, curfew.date.time_end) == ("23:00", "06:00")
     for soe in (e for e in rec.events if e.event_class == "StateOfEmergency"):
         assert soe.date is not None and soe.date.time_start is None, soe.date
-        assert (soe.date.start, soe.date.end) == ("2022-02-05", "2022-02-19")
+        assert start_end(rec, soe) == ("2022-02-05", "2022-02-19")
 
 
 def test_a_country_named_beside_a_town_is_not_a_second_place(nlp):
@@ -325,26 +332,22 @@ def test_a_headline_run_into_the_text_does_not_join_the_agent(nlp):
 
 
 def test_a_participant_written_as_text_goes_through_entity_resolution(nlp):
-    """kg.build: a text names the entity resolution knows by that name, not a node of its own."""
-    from rdflib import Graph
-
-    from kg.rdf.iri import Minter
-    from kg.rdf.triples import _agent, entity_iri
-    from kg.records import PLACE
+    """kg.resolve: a text names the entity resolution knows by that name, not an entity of its own."""
+    from kg.records import PLACE, TextEntity
+    from kg.resolve.articles import participant
     from kg.resolve.entities import resolve
 
     rec = record_of(nlp, "President William Ruto of Kenya on Monday signed a decree on a state of emergency in "
                          "Nairobi.", date="2022-03-02")
     resolution = resolve([rec])
-    minter, graph = Minter("https://example.org/ng/"), Graph()
     art = rec.article.id
     ruto = resolution.lookup(art, "William Ruto")
     kenya = resolution.lookup(art, "Kenya")
     assert ruto is not None and kenya is not None
-    assert _agent(graph, minter, resolution, None, "William Ruto", article=art) == entity_iri(minter, ruto)
-    assert _agent(graph, minter, resolution, None, "Kenya", article=art) is None  # a country is no agent text
-    assert _agent(graph, minter, resolution, None, "Kenya", PLACE, article=art) == entity_iri(minter, kenya)
-    assert len(graph) == 0  # no node of its own was written
+    assert participant(resolution, None, "William Ruto", article=art) is ruto
+    assert participant(resolution, None, "Kenya", article=art) is None  # a country is no agent text
+    assert participant(resolution, None, "Kenya", PLACE, article=art) is kenya
+    assert participant(resolution, None, "the crowd", article=art) == TextEntity("group", "the crowd")
 
 
 def test_a_dateline_dates_and_places_nothing_of_the_story(nlp):
@@ -353,14 +356,14 @@ def test_a_dateline_dates_and_places_nothing_of_the_story(nlp):
                          "removed President Evo Morales on Monday, hours after he tried to annul the election.")
     sworn = event_of(rec, "Appointment")
     assert sworn.places == [] and sworn.place_texts == [] and sworn.date is None
-    assert event_of(rec, "Removal").date.start == "2019-11-11"
+    assert start(rec, event_of(rec, "Removal")) == "2019-11-11"
 
 
 def test_a_cause_does_not_take_the_day_of_what_it_caused(nlp):
     rec = record_of(nlp, "The council made a decision on March 6 to send peacekeeping forces to Mali, in connection "
                          "with the appeal of President Ibrahim Keita.", date="2022-03-07")
     deployment, appeal = event_of(rec, "PeacekeepingDeployment"), event_of(rec, "Appeal")
-    assert deployment.date is not None and deployment.date.start == "2022-03-06"
+    assert deployment.date is not None and start(rec, deployment) == "2022-03-06"
     assert appeal.date is None
 
 

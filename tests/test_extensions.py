@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_events import event_of, record_of
+from tests.test_events import event_of, record_of, start_end
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +16,8 @@ def nlp():
 
 
 def _emergencies(rec):
-    return [(e.trigger.text, [m.name for m in e.places], e.date.start if e.date else None,
-             e.date.end if e.date else None) for e in rec.events if e.event_class == "StateOfEmergency"]
+    return [(e.trigger.text, [m.name for m in e.places], *start_end(rec, e))
+            for e in rec.events if e.event_class == "StateOfEmergency"]
 
 
 def test_a_state_of_emergency_extended_to_the_whole_country_is_in_force_in_the_country(nlp):

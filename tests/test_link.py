@@ -14,9 +14,9 @@ from rdflib import OWL, Literal, URIRef
 
 from kg.cli import main
 from kg.errors import KGError
-from kg.rdf.namespaces import NG
-from kg.rdf.triples import add_entity, new_graph
-from kg.resolve.entities import Entity
+from kg.rdf.namespaces import NG, new_graph
+from kg.rdf.triples import add_entity
+from kg.records import Entity
 from kg.resolve.links import LINK_TABLE, links_for, propose_links, read_links
 
 TABLE_HEADER = "kind,label,scheme,id,status,evidence\n"
@@ -32,8 +32,9 @@ def test_offline_table_holds_only_known_statuses_and_schemes():
 def test_linked_entity_gets_same_as_and_plain_ids_and_an_unknown_one_stays_unlinked():
     graph = new_graph()
     almaty, elsewhere = URIRef("https://example.org/id/place/almaty"), URIRef("https://example.org/id/place/x")
-    add_entity(graph, almaty, Entity("place/almaty", "place", "Almaty", "Settlement", {"Alma-Ata"}))
-    add_entity(graph, elsewhere, Entity("place/x", "place", "Nowhere Town"))
+    add_entity(graph, almaty, Entity("place/almaty", "place", "Almaty", "Settlement", {"Alma-Ata"},
+                                     links=links_for("place", "Almaty")))
+    add_entity(graph, elsewhere, Entity("place/x", "place", "Nowhere Town", links=links_for("place", "Nowhere Town")))
     assert (almaty, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q35493")) in graph
     assert (almaty, OWL.sameAs, URIRef("https://sws.geonames.org/1526384/")) in graph
     assert (almaty, NG.wikidataId, Literal("Q35493")) in graph

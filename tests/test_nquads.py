@@ -75,15 +75,17 @@ def test_blank_nodes_are_relabelled_only_when_there_are_some():
 
 def test_seed_article_graphs_serialize_as_pyoxigraph_does():
     """Every seed article through the real model and extraction: the build's lines equal pyoxigraph's."""
-    from kg.resolve.events import resolve_dates
+    from kg.resolve.articles import resolve_article
+    from kg.resolve.dates import resolve_dates
     from tests.conftest import SEEDS
     from tests.entity_quality import run
 
     _, resolution, records = run(SEEDS, with_records=True)
-    resolve_dates(records)
+    dates = resolve_dates(records)
     minter = Minter("https://w3id.org/newsgraph/")
     for record in records:
-        triples = article_triples(record, resolution, minter)
-        graph = article_graph(record, resolution, minter)
+        article = resolve_article(record, resolution, dates)
+        triples = article_triples(article, minter)
+        graph = article_graph(article, minter)
         assert set(triples) == set(graph) and len(triples) > 50
         assert sorted(nquad_lines(triples)) == sorted(store.nquad_lines(graph))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.rdf.triples import new_graph
+from kg.rdf.namespaces import new_graph
 from kg.store.owl import write_owl, write_owl_ntriples
 from kg.validate.batches import rdflib_triple
 

@@ -100,14 +100,14 @@ def test_speaker_written_as_a_surname_is_the_full_name_in_the_graph():
     from kg.extract.nlp import make_nlp
     from kg.rdf.iri import Minter
     from kg.rdf.triples import article_graph
+    from kg.resolve.articles import resolve_corpus
     from tests.events_recall import records
 
     folder = Path(__file__).resolve().parent / "data" / "short_forms"
     recs = records(make_nlp(), [folder])
-    res = resolve(recs.values())
     graph = Graph()
-    for rec in recs.values():
-        graph += article_graph(rec, res, Minter("https://w3id.org/newsgraph/"))
+    for article in resolve_corpus(rec for rec, _ in recs.values()).articles:
+        graph += article_graph(article, Minter("https://w3id.org/newsgraph/"))
     people = {str(o): s for s, o in graph.subject_objects(RDFS.label) if (s, RDF.type, NG.Person) in graph}
     assert {"Marta Quispe", "Luis Quispe", "Hector Zegarra"} <= set(people)
     assert not {"Zegarra", "General Zegarra", "Quispe"} & set(people), sorted(people)
@@ -157,18 +157,21 @@ def entity_graph(dataset: Dataset) -> Graph:
 
 @pytest.fixture(scope="module")
 def seed_entity_graph() -> Graph:
-    """The seeds through ingest, the real model, extraction, resolution and :func:`kg.build.article_graph`
+    """The seeds through ingest, the real model, extraction, resolution and :func:`kg.rdf.triples.article_graph`
     (no validation or reasoning, so other parts of the build cannot change it)."""
     from kg.rdf.iri import Minter
     from kg.rdf.triples import article_graph
+    from kg.resolve.articles import resolve_article
+    from kg.resolve.dates import resolve_dates
     from tests.conftest import SEEDS
     from tests.entity_quality import run
 
     articles, resolution, records = run(SEEDS, with_records=True, entities_only=True)
     minter = Minter("https://w3id.org/newsgraph/")
+    dates = resolve_dates(records)
     union = Dataset(default_union=True)
     for rec in records:
-        graph = article_graph(rec, resolution, minter)
+        graph = article_graph(resolve_article(rec, resolution, dates), minter)
         for triple in graph:
             union.add((*triple, graph.identifier))
     return entity_graph(union)

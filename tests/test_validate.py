@@ -161,8 +161,8 @@ def test_build_stops_on_violations_and_keeps_previous_outputs(tmp_path, monkeypa
     before = (out / "kg.nq").read_bytes()
     real = pipeline.article_triples
 
-    def broken(record, resolution, minter):
-        graph = real(record, resolution, minter)
+    def broken(article, minter):
+        graph = real(article, minter)
         graph.add((iri("event/unsupported"), RDF.type, NG.Riot))  # an event without evidence
         return graph
 

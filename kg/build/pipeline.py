@@ -39,9 +39,8 @@ from kg.rdf.namespaces import new_graph
 from kg.rdf.nquads import nquad_lines, stable_blank_nodes
 from kg.rdf.triples import article_triples, ontology_graph
 from kg.reason.rules import Reasoner, TBox
-from kg.records import ArticleRecord
-from kg.resolve.entities import resolve
-from kg.resolve.events import merge_log, resolve_dates
+from kg.records import ResolvedArticle
+from kg.resolve.articles import resolve_corpus
 from kg.store.export import write_merged_file
 from kg.store.spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
 from kg.store.stats import write_void
@@ -78,7 +77,7 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
             yield line
 
 
-def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, ontology: Graph, work: Path,
+def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology: Graph, work: Path,
                       gate: Gate, loader: StoreLoader, staging: Path, report: BuildReport) -> None:
     """The graphs (spooled, handed to the store loader and the reasoner), sorted; the gate started on them; the
     inferred triples; the files."""
@@ -98,10 +97,10 @@ def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, 
         batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
         batch = 0
         with closing(batches):
-            for start in range(0, len(records), VALIDATION_BATCH):
+            for start in range(0, len(articles), VALIDATION_BATCH):
                 subjects: set[str] = set()
-                for record in records[start:start + VALIDATION_BATCH]:
-                    graph = stable_blank_nodes(article_triples(record, resolution, minter))
+                for article in articles[start:start + VALIDATION_BATCH]:
+                    graph = stable_blank_nodes(article_triples(article, minter))
                     lines = nquad_lines(graph)
                     quads.add(lines)
                     loader.add_lines(lines)
@@ -115,7 +114,7 @@ def _graphs_and_files(records: list[ArticleRecord], resolution, minter: Minter, 
                 batch += batches.total_changes > before
             batches.execute("CREATE INDEX by_batch ON owner (batch)")
             batches.commit()
-    report.graphs = len(records) + 1
+    report.graphs = len(articles) + 1
     del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
 
     with report.timed("sort"):
@@ -250,10 +249,9 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     report.articles = len(records)
 
     with report.timed("resolve"):
-        resolution = resolve(records)
-        resolve_dates(records)
-    report.entities = len(resolution.entities)
-    report.merges = resolution.merges + merge_log(records, resolution)
+        corpus = resolve_corpus(records)
+    report.entities = len(corpus.resolution.entities)
+    report.merges = corpus.merges
 
     work = staging / "work"
     work.mkdir()
@@ -274,7 +272,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
                                                                               settings.base_iri))
         loader.start()
     try:
-        _graphs_and_files(records, resolution, minter, ontology, work, gate, loader, staging, report)
+        _graphs_and_files(corpus.articles, minter, ontology, work, gate, loader, staging, report)
         with report.timed("validate"):  # what is left of the gate once the files are written
             report.timings["validate_process"] = gate.wait()
     except BaseException:

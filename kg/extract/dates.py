@@ -1,14 +1,13 @@
-"""Dates and periods as written ("on Wednesday", "January 5-19", "from 23:00 to 07:00") and their resolution.
+"""Dates and periods as written ("on Wednesday", "January 5-19", "from 23:00 to 07:00"): text in,
+:class:`~kg.records.DateRef` records out.
 
-:func:`find_dates` reads the surface forms of an article's text into :class:`DateRef` records;
-:func:`resolve_ref` turns one into ISO dates given the article's reference date and year.
-Resolution is a separate step because the year of an article may only be known from the
-corpus (see :func:`kg.resolve.events.resolve_dates`).
+:func:`find_dates` reads the surface forms of an article's text into :class:`~kg.records.DateRef` records.
+Turning them into ISO dates is the resolve stage's (:mod:`kg.resolve.dates`), because the year of an article
+may only be known from the corpus.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
@@ -204,49 +203,3 @@ def sentence_dates(sent, article_id: str, sentence: int, mentions: list[Mention]
     names = name_spans(sent, mentions, ents)
     return [d for d in find_dates(sent.text, article_id, base=sent.start_char, sentence=sentence)
             if not _overlaps((d.span.start, d.span.end), names)]
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def resolve_ref(ref: DateRef, anchor: dt.date | None, year: int | None,
-                previous: dt.date | None = None) -> DateRef:
-    """Fill ``ref.start``/``ref.end``/``ref.precision`` in place and return it.
-
-    Args:
-        ref: the date as written.
-        anchor: the article's reference date (publication date, or the latest explicit date).
-        year: the year to assume when the text gives none.
-        previous: the last date resolved before this one in the article ("the same day").
-
-    >>> r = find_dates("on Tuesday")[0]
-    >>> resolve_ref(r, dt.date(2022, 1, 5), 2022).start
-    '2022-01-04'
-    >>> r = find_dates("from 5 to 19 January")[0]
-    >>> (lambda x: (x.start, x.end))(resolve_ref(r, None, 2022))
-    ('2022-01-05', '2022-01-19')
-    """
-    if ref.kind == "absolute":
-        y = ref.year or ref.end_year or year
-        if y is None:
-            return ref
-        ref.inferred_year = ref.year is None and ref.end_year is None
-        if ref.month and ref.day:
-            start = _safe_date(y, ref.month, ref.day)
-            ref.start = start.isoformat() if start else None
-        if ref.end_month and ref.end_day:
-            end = _safe_date(ref.end_year or y, ref.end_month, ref.end_day)
-            ref.end = end.isoformat() if end else None
-        ref.precision = "day"
-    elif ref.kind == "weekday" and anchor is not None and ref.weekday is not None:
-        back = (anchor.weekday() - ref.weekday) % 7
-        ref.start = (anchor - dt.timedelta(days=back)).isoformat()
-    elif ref.kind == "relative" and anchor is not None:
-        ref.start = (anchor + dt.timedelta(days=ref.offset)).isoformat()
-    elif ref.kind == "same_day" and previous is not None:
-        ref.start = previous.isoformat()
-    return ref

@@ -17,9 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import urllib.parse
 from functools import lru_cache
 
 from rdflib import URIRef
+
+from kg.rdf.namespaces import DBR, GN, WD
 
 #: Kinds of resource that live under ``<base>id/<kind>/``.
 KINDS = frozenset(
@@ -107,6 +110,23 @@ class Minter:
 
     def article_graph(self, article_id: str) -> URIRef:
         return URIRef(f"{self.base}graph/article/{article_id}")
+
+
+def external_iri(scheme: str, identifier: str) -> URIRef:
+    """The linked-data IRI of an external identifier.
+
+    >>> external_iri("wikidata", "Q35493"), external_iri("geonames", "1526384")
+    (rdflib.term.URIRef('http://www.wikidata.org/entity/Q35493'), rdflib.term.URIRef('https://sws.geonames.org/1526384/'))
+    >>> external_iri("dbpedia", "Reuters_(agency)")
+    rdflib.term.URIRef('http://dbpedia.org/resource/Reuters_(agency)')
+    """
+    if scheme == "wikidata":
+        return WD[identifier]
+    if scheme == "geonames":
+        return GN[f"{identifier}/"]
+    if scheme == "dbpedia":
+        return DBR[urllib.parse.quote(identifier, safe="_(),.'-")]
+    raise ValueError(f"unknown link scheme {scheme!r}; use one of wikidata, geonames, dbpedia")
 
 
 @lru_cache(maxsize=1 << 16)

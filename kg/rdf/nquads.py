@@ -37,7 +37,7 @@ _LONG_TEXT = 200
 
 
 class Triples:
-    """A named graph as an insertion-ordered set of triples: what :func:`kg.build.article_triples` fills.
+    """A named graph as an insertion-ordered set of triples: what :func:`kg.rdf.triples.article_triples` fills.
 
     Iterating gives each triple once, in the order first added. ``identifier`` is the graph's name, as
     for an rdflib ``Graph``; :meth:`graph` gives one.

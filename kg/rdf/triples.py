@@ -1,8 +1,11 @@
-"""Records to RDF: the only module that writes triples.
+"""Resolved records to RDF: the only module that writes triples.
 
-Each article becomes one named graph holding what that article asserts: the article node,
-the entities it mentions with their labels and types, and the text spans that are the
-evidence for them.
+In: one :class:`~kg.records.ResolvedArticle` (from :mod:`kg.resolve.articles`) and the build's
+:class:`~kg.rdf.iri.Minter`. Out: the article's named graph, holding what that article asserts: the article
+node, the entities it mentions with their labels, types and links, the text spans that are the evidence for
+them, and its events, tenures, counts and statements. Nothing here looks a name up or decides who an entity
+is: every participant arrives resolved (an :class:`~kg.records.Entity`, or a
+:class:`~kg.records.TextEntity` named by its phrase).
 """
 
 from __future__ import annotations
@@ -18,15 +21,25 @@ from rdflib import XSD as _XSD
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import ONTOLOGY_DIR
-from kg.rdf.iri import Minter, slugify
+from kg.rdf.iri import Minter, external_iri, slugify
 from kg.rdf.namespaces import NG as _NG
 from kg.rdf.namespaces import new_graph
 from kg.rdf.nquads import Triples
-from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, DateRef, Mention, TenureRecord
+from kg.records import (
+    AGENT_KINDS,
+    GROUP,
+    ORGANIZATION,
+    PERSON,
+    PLACE,
+    Entity,
+    Mention,
+    Participant,
+    ResolvedArticle,
+    ResolvedDate,
+    ResolvedEvent,
+    ResolvedPost,
+)
 from kg.records import Span as TextSpanRecord
-from kg.resolve.entities import Entity, Resolution
-from kg.resolve.events import event_key
-from kg.resolve.links import links_for
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +109,10 @@ def add_aliases(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
 
 
 def add_links(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
-    """``owl:sameAs`` to the entity's Wikidata, GeoNames and DBpedia identifiers from the link table,
+    """``owl:sameAs`` to the entity's Wikidata, GeoNames and DBpedia identifiers (its links from the link table),
     plus the plain ``ng:wikidataId`` / ``ng:geonamesId`` values."""
-    for link in links_for(entity.kind, entity.label):
-        graph.add((iri, OWL.sameAs, link.iri))
+    for link in entity.links:
+        graph.add((iri, OWL.sameAs, external_iri(link.scheme, link.id)))
         if link.scheme == "wikidata":
             graph.add((iri, NG.wikidataId, _literal(link.id)))
         elif link.scheme == "geonames" and entity.kind == PLACE:
@@ -114,18 +127,18 @@ def add_span(graph: GraphLike, minter: Minter, article_iri: URIRef, mention: Men
     return iri
 
 
-def article_graph(record: ArticleRecord, resolution: Resolution, minter: Minter) -> Graph:
+def article_graph(article: ResolvedArticle, minter: Minter) -> Graph:
     """The named graph of one article, as an rdflib ``Graph`` (see :func:`article_triples`)."""
-    return article_triples(record, resolution, minter).graph()
+    return article_triples(article, minter).graph()
 
 
-def article_triples(record: ArticleRecord, resolution: Resolution, minter: Minter) -> Triples:
+def article_triples(resolved: ResolvedArticle, minter: Minter) -> Triples:
     """The named graph of one article, as a plain set of triples (what the build serializes).
 
     The same triples as :func:`article_graph`, without the cost of an rdflib store: iterate it, give it
     to :func:`kg.rdf.nquads.nquad_lines`, or add it to a graph.
     """
-    article = record.article
+    article = resolved.article
     graph = Triples(minter.article_graph(article.id))
     art = minter.article(article.id)
     graph.add((art, RDF.type, NG.NewsArticle))
@@ -136,26 +149,27 @@ def article_triples(record: ArticleRecord, resolution: Resolution, minter: Minte
         graph.add((art, NG.title, _literal(article.title)))
     if article.date:
         graph.add((art, NG.datePublished, _literal(article.date, datatype=XSD.date)))
-    for mention in record.mentions:
-        entity = resolution.entity_of(mention)
-        if entity is None:  # a title whose holder the text does not say
-            continue
+    for mention, entity in resolved.mentions:
         iri = entity_iri(minter, entity)
         add_entity(graph, iri, entity)
         graph.add((art, NG.mentions, iri))
         span = add_span(graph, minter, art, mention)
         graph.add((span, NG.denotes, iri))
         graph.add((iri, NG.evidence, span))
-    add_narrative(graph, record, resolution, minter, art)
+    add_narrative(graph, resolved, minter, art)
     return graph
 
 
-# ---- events, offices, counts, statements (events module) ----
+# ---- events, offices, counts, statements ----
+
+
+def _span_iri(minter: Minter, span: TextSpanRecord) -> URIRef:
+    return minter.span(span.article_id, span.start, span.end)
 
 
 def _text_span(graph: GraphLike, minter: Minter, article_iri: URIRef, span: TextSpanRecord) -> URIRef:
     """An evidence span (a sentence or a trigger), without a confidence of its own."""
-    iri = minter.span(span.article_id, span.start, span.end)
+    iri = _span_iri(minter, span)
     graph.add((iri, RDF.type, NG.TextSpan))
     graph.add((iri, NG.inArticle, article_iri))
     graph.add((iri, NG.beginIndex, _literal(span.start, datatype=XSD.nonNegativeInteger)))
@@ -171,70 +185,34 @@ def _provenance(graph: GraphLike, node: URIRef, span: URIRef, component: str, co
     graph.add((node, NG.confidence, _literal(f"{confidence:.2f}", datatype=XSD.decimal)))
 
 
-#: What kinds of entity may fill a role: an event's place must be a place, its agent must not be one.
-ROLE_KINDS = {"agent": {PERSON, ORGANIZATION, GROUP}, PLACE: {PLACE}, GROUP: {GROUP}, PERSON: {PERSON, GROUP},
-              "any": {PERSON, ORGANIZATION, GROUP, PLACE}}
-
-
-def _agent(graph: GraphLike, minter: Minter, resolution: Resolution, mention: Mention | None,
-           text: str | None = None, kind: str = GROUP, evidence: URIRef | None = None,
-           role: str | None = None, article: str = "") -> URIRef | None:
-    """The node of a participant: its resolved entity, or a group/place named by the text (with the
-    sentence it was read from as evidence).
-
-    A text goes through entity resolution first (``Resolution.lookup``: a name known to the build, or,
-    within ``article``, a title whose holder it names), so that it is the entity's node and not a second
-    node of its own; a text naming an entity of a kind the slot does not take gives ``None``, except in
-    a place slot (the text's "in X" is kept as a place when the corpus took X for something else).
-
-    ``role`` ("agent", PLACE, GROUP, PERSON or "any"; by default PLACE for a place, else "agent") says
-    which kinds of entity may fill the slot. A mention that resolved to an entity of another kind (a
-    name the model tagged as a place but the corpus knows as an organisation, say) gives ``None``, so
-    an extractor's slip never writes a link the ontology forbids.
-    """
-    role = role or (PLACE if kind == PLACE else "agent")
-    if mention is not None:
-        entity = resolution.entity_of(mention)
-        if entity is not None:
-            if entity.kind not in ROLE_KINDS[role]:
-                logger.info("%s %r left out: resolved to a %s", role, mention.name, entity.kind)
-                return None
-            return entity_iri(minter, entity)
-        if mention.kind not in ROLE_KINDS[role]:
-            return None
-        text = text or mention.name
-        kind = mention.kind
-    if not text:
-        return None
-    if mention is None and (entity := resolution.lookup(article, text)) is not None:
-        if entity.kind in ROLE_KINDS[role]:
-            return entity_iri(minter, entity)
-        if role != PLACE:  # "Kenya is experiencing a blackout": a place is no agent
-            logger.info("%s %r left out: names a %s", role, text, entity.kind)
-            return None
-        # "in X" where the corpus took X for an organisation: the place read from the text stays
-    iri = minter.entity(kind, text)
-    graph.add((iri, RDF.type, KIND_CLASSES[kind]))
-    graph.add((iri, RDFS.label, _literal(text, lang="en")))
-    if evidence is not None:
-        graph.add((iri, NG.evidence, evidence))
+def _participant(graph: GraphLike, minter: Minter, participant: Participant) -> URIRef:
+    """The node of a participant: its entity's, or the node of the phrase that names it (typed, labelled, with
+    the sentence it was read from as evidence)."""
+    if isinstance(participant, Entity):
+        return entity_iri(minter, participant)
+    iri = minter.entity(participant.kind, participant.label)
+    graph.add((iri, RDF.type, KIND_CLASSES[participant.kind]))
+    graph.add((iri, RDFS.label, _literal(participant.label, lang="en")))
+    if participant.evidence is not None:
+        graph.add((iri, NG.evidence, _span_iri(minter, participant.evidence)))
     return iri
 
 
-def _dates(graph: GraphLike, node: URIRef, ref: DateRef | None) -> None:
+def _dates(graph: GraphLike, node: URIRef, ref: ResolvedDate | None) -> None:
     if ref is None:
         return
-    graph.add((node, NG.dateText, _literal(ref.span.text)))
+    written = ref.written
+    graph.add((node, NG.dateText, _literal(written.span.text)))
     if ref.start:
         graph.add((node, NG.startDate, _literal(f"{ref.start}T00:00:00", datatype=XSD.dateTime)))
     if ref.end:
         graph.add((node, NG.endDate, _literal(f"{ref.end}T00:00:00", datatype=XSD.dateTime)))
     if ref.start or ref.end:
         graph.add((node, NG.datePrecision, _literal(ref.precision)))
-    if ref.time_start:
-        graph.add((node, NG.dailyStartTime, _literal(f"{ref.time_start}:00", datatype=XSD.time)))
-    if ref.time_end:
-        graph.add((node, NG.dailyEndTime, _literal(f"{ref.time_end}:00", datatype=XSD.time)))
+    if written.time_start:
+        graph.add((node, NG.dailyStartTime, _literal(f"{written.time_start}:00", datatype=XSD.time)))
+    if written.time_end:
+        graph.add((node, NG.dailyEndTime, _literal(f"{written.time_end}:00", datatype=XSD.time)))
 
 
 def _concept(graph: GraphLike, minter: Minter, cls: URIRef, scheme: str, label: str) -> URIRef:
@@ -245,17 +223,16 @@ def _concept(graph: GraphLike, minter: Minter, cls: URIRef, scheme: str, label: 
     return iri
 
 
-def event_iris(record: ArticleRecord, resolution: Resolution, minter: Minter) -> dict[str, URIRef]:
+def event_iris(article: ResolvedArticle, minter: Minter) -> dict[str, URIRef]:
     """Local event id -> event IRI (shared by every article that tells the same event)."""
-    return {ev.local_id: minter.keyed("event", *event_key(record.article.id, ev, resolution))
-            for ev in record.events}
+    return {ev.written.local_id: minter.keyed("event", *ev.key) for ev in article.events}
 
 
-def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter,
-               art: URIRef) -> dict[str, URIRef]:
+def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef) -> dict[str, URIRef]:
     """The events of one article, with type, participants, places, dates and links between them."""
-    iris = event_iris(record, resolution, minter)
-    for ev in record.events:
+    iris = event_iris(article, minter)
+    for resolved in article.events:
+        ev = resolved.written
         node = iris[ev.local_id]
         graph.add((node, RDF.type, NG.Event))
         for cls in [ev.event_class, *ev.also_classes]:
@@ -270,32 +247,8 @@ def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, 
             graph.add((node, NG.cameoCode, _literal(ev.cameo)))
         if ev.acled:
             graph.add((node, NG.hasEventType, _concept(graph, minter, NG.EventTypeConcept, "acled", ev.acled)))
-        for m in ev.agents:
-            if (iri := _agent(graph, minter, resolution, m)) is not None:
-                graph.add((node, NG.hasAgent, iri))
-        for text in ev.agent_texts:
-            iri = _agent(graph, minter, resolution, None, text, evidence=span, article=record.article.id)
-            if iri is not None:
-                graph.add((node, NG.hasAgent, iri))
-        for m in ev.targets:
-            if (iri := _agent(graph, minter, resolution, m, role="any")) is not None:
-                graph.add((node, NG.hasTarget, iri))
-                entity = resolution.entity_of(m)
-                kind = entity.kind if entity is not None else m.kind
-                if ev.event_class == "Appeal" and kind in ROLE_KINDS["agent"]:
-                    graph.add((node, NG.addressee, iri))
-        for m in ev.participants:
-            if m not in ev.targets and (iri := _agent(graph, minter, resolution, m)) is not None:
-                graph.add((node, NG.hasParticipant, iri))
-        for text in ev.target_texts:
-            graph.add((node, NG.objectText, _literal(text)))
-        for m in ev.places:
-            if (iri := _agent(graph, minter, resolution, m, kind=PLACE)) is not None:
-                graph.add((node, NG.hasPlace, iri))
-        for text in ev.place_texts:
-            if (iri := _agent(graph, minter, resolution, None, text, kind=PLACE, evidence=span)) is not None:
-                graph.add((node, NG.hasPlace, iri))
-        _dates(graph, node, ev.date)
+        _event_roles(graph, minter, resolved, node)
+        _dates(graph, node, resolved.date)
         if ev.legal_basis:
             graph.add((node, NG.legalBasis, _literal(ev.legal_basis)))
         for other in ev.caused_by:
@@ -309,47 +262,53 @@ def add_events(graph: GraphLike, record: ArticleRecord, resolution: Resolution, 
     return iris
 
 
-def add_narrative(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef) -> None:
+def _event_roles(graph: GraphLike, minter: Minter, event: ResolvedEvent, node: URIRef) -> None:
+    """Agents, targets (an appeal's agent-like target is also its addressee), participants, the objects written
+    as plain text, and places of one event."""
+    for agent in event.agents:
+        graph.add((node, NG.hasAgent, _participant(graph, minter, agent)))
+    for target in event.targets:
+        iri = _participant(graph, minter, target)
+        graph.add((node, NG.hasTarget, iri))
+        if event.written.event_class == "Appeal" and target.kind in AGENT_KINDS:
+            graph.add((node, NG.addressee, iri))
+    for participant in event.participants:
+        graph.add((node, NG.hasParticipant, _participant(graph, minter, participant)))
+    for text in event.written.target_texts:
+        graph.add((node, NG.objectText, _literal(text)))
+    for place in event.places:
+        graph.add((node, NG.hasPlace, _participant(graph, minter, place)))
+
+
+def add_narrative(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef) -> None:
     """Events, tenures, counts and statements of one article."""
-    events = add_events(graph, record, resolution, minter, art)
-    add_tenures(graph, record, resolution, minter, art, events)
-    add_counts(graph, record, resolution, minter, art, events)
-    add_statements(graph, record, resolution, minter, art, events)
+    events = add_events(graph, article, minter, art)
+    add_tenures(graph, article, minter, art, events)
+    add_counts(graph, article, minter, art, events)
+    add_statements(graph, article, minter, art, events)
 
 
-def _post(graph: GraphLike, minter: Minter, resolution: Resolution, tenure: TenureRecord, span: URIRef) -> URIRef:
-    """The post of a tenure: title plus what it is a post in (an organisation, or a country's jurisdiction)."""
-    where = None
-    if tenure.post_in is not None and (entity := resolution.entity_of(tenure.post_in)) is not None:
-        where = entity
-    label_in = where.label if where is not None else tenure.post_in_text
-    if label_in:
-        iri = minter.entity("post", f"{tenure.title} of {label_in}")
-        label = f"{tenure.title} of {label_in}"
-    else:
-        holder = resolution.entity_of(tenure.holder) if tenure.holder is not None else None
-        iri = minter.keyed("post", tenure.title, holder.key if holder is not None else tenure.holder_text)
-        label = tenure.title
+def _post(graph: GraphLike, minter: Minter, post: ResolvedPost, span: URIRef) -> URIRef:
+    """The post of a tenure: title plus what it is a post in (an organisation) or of (a jurisdiction)."""
+    iri = minter.entity("post", post.label) if post.of else minter.keyed("post", post.title, post.holder_key)
     graph.add((iri, RDF.type, NG.Post))
-    graph.add((iri, RDFS.label, _literal(label, lang="en")))
+    graph.add((iri, RDFS.label, _literal(post.label, lang="en")))
     graph.add((iri, NG.evidence, span))
-    if where is not None:
-        graph.add((iri, NG.postIn if where.kind == ORGANIZATION else NG.postJurisdiction, entity_iri(minter, where)))
-    elif tenure.post_in_text and (
-            place := _agent(graph, minter, resolution, None, tenure.post_in_text, PLACE, evidence=span)) is not None:
-        graph.add((iri, NG.postJurisdiction, place))
+    if post.organization is not None:
+        graph.add((iri, NG.postIn, entity_iri(minter, post.organization)))
+    elif post.jurisdiction is not None:
+        graph.add((iri, NG.postJurisdiction, _participant(graph, minter, post.jurisdiction)))
     return iri
 
 
-def add_tenures(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_tenures(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                 events: dict[str, URIRef]) -> None:
     """Tenures (holder, post, acting, start/end events) of one article."""
-    for tenure in record.tenures:
+    for resolved in article.tenures:
+        tenure = resolved.written
         span = _text_span(graph, minter, art, tenure.evidence)
-        holder = _agent(graph, minter, resolution, tenure.holder, tenure.holder_text, PERSON, evidence=span)
-        if holder is None:
-            continue
-        post = _post(graph, minter, resolution, tenure, span)
+        holder = _participant(graph, minter, resolved.holder)
+        post = _post(graph, minter, resolved.post, span)
         node = minter.keyed("tenure", str(holder), str(post), tenure.acting)
         graph.add((node, RDF.type, NG.Tenure))
         graph.add((node, NG.holder, holder))
@@ -364,8 +323,8 @@ def add_tenures(graph: GraphLike, record: ArticleRecord, resolution: Resolution,
         if tenure.ended_by in events:
             graph.add((node, NG.endedBy, events[tenure.ended_by]))
             graph.add((events[tenure.ended_by], NG.affectsTenure, node))
-        if tenure.start is not None and tenure.start.start:
-            graph.add((node, NG.startDate, _literal(f"{tenure.start.start}T00:00:00", datatype=XSD.dateTime)))
+        if resolved.start is not None and resolved.start.start:
+            graph.add((node, NG.startDate, _literal(f"{resolved.start.start}T00:00:00", datatype=XSD.dateTime)))
 
 
 #: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).
@@ -375,11 +334,12 @@ COUNT_CATEGORIES = {"killed": NG.killed, "injured": NG.injured, "arrested": NG.a
 #: categories with skos:broader waits for the ontology to declare skos:broader (the OWL export rejects it).
 
 
-def add_counts(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_counts(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                events: dict[str, URIRef]) -> None:
     """Reported counts of one article, each a claim with its source and evidence."""
-    for count in record.counts:
-        node = minter.keyed("count", record.article.id, count.local_id)
+    for resolved in article.counts:
+        count = resolved.written
+        node = minter.keyed("count", article.article.id, count.local_id)
         graph.add((node, RDF.type, NG.Count))
         if count.category in COUNT_CATEGORIES:
             category = COUNT_CATEGORIES[count.category]
@@ -399,48 +359,40 @@ def add_counts(graph: GraphLike, record: ArticleRecord, resolution: Resolution, 
             graph.add((node, NG.unit, _literal(count.unit)))
         if count.group_text:
             graph.add((node, NG.countedThing, _literal(count.group_text)))
-        group = _agent(graph, minter, resolution, count.group, role=GROUP) if count.group is not None else None
-        if group is not None:
-            graph.add((node, NG.countedGroup, group))
+        if resolved.group is not None:
+            graph.add((node, NG.countedGroup, _participant(graph, minter, resolved.group)))
         span = _text_span(graph, minter, art, count.evidence)
-        source = _agent(graph, minter, resolution, count.source, count.source_text, evidence=span) if (
-            count.source is not None or count.source_text) else None
-        if source is not None:
-            graph.add((node, NG.accordingTo, source))
+        if resolved.source is not None:
+            graph.add((node, NG.accordingTo, _participant(graph, minter, resolved.source)))
         if count.event in events:
             graph.add((events[count.event], NG.hasCount, node))
         graph.add((node, NG.reportedIn, art))
         _provenance(graph, node, span, count.component, count.confidence)
 
 
-def add_statements(graph: GraphLike, record: ArticleRecord, resolution: Resolution, minter: Minter, art: URIRef,
+def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                    events: dict[str, URIRef]) -> None:
     """Speech acts of one article: speaker, quote, addressee, status, outlet, date."""
-    for st in record.statements:
-        node = minter.keyed("event", record.article.id, st.local_id)
+    for resolved in article.statements:
+        st = resolved.written
+        node = minter.keyed("event", article.article.id, st.local_id)
         graph.add((node, RDF.type, NG.Event))
         graph.add((node, RDF.type, NG.SpeechAct))
         graph.add((node, RDF.type, NG.Statement if st.act_class == "SpeechAct" else NG[st.act_class]))
         graph.add((node, NG.statementStatus, _literal(st.status)))
         graph.add((node, NG.reportedIn, art))
         span = _text_span(graph, minter, art, st.evidence)
-        speaker = _agent(graph, minter, resolution, st.speaker, st.speaker_text, evidence=span) if (
-            st.speaker is not None or st.speaker_text) else None
-        if speaker is not None:
-            graph.add((node, NG.speaker, speaker))
-        addressee = _agent(graph, minter, resolution, st.addressee, st.addressee_text, evidence=span)
-        if addressee is not None:
-            graph.add((node, NG.addressee, addressee))
-        outlet = _agent(graph, minter, resolution, st.outlet, st.outlet_text, evidence=span)
-        if outlet is not None:
-            graph.add((node, NG.accordingTo, outlet))
+        for prop, participant in ((NG.speaker, resolved.speaker), (NG.addressee, resolved.addressee),
+                                  (NG.accordingTo, resolved.outlet)):
+            if participant is not None:
+                graph.add((node, prop, _participant(graph, minter, participant)))
         if st.quote:
-            quote = minter.keyed("quote", record.article.id, st.local_id)
+            quote = minter.keyed("quote", article.article.id, st.local_id)
             graph.add((quote, RDF.type, NG.Quote))
             graph.add((quote, NG.quoteText, _literal(st.quote)))
             graph.add((quote, NG.evidence, span))
             graph.add((node, NG.hasQuote, quote))
         if st.event in events and events[st.event] != node:
             graph.add((node, NG.respondsTo if st.act_class == "SpeechAct" else NG.hasSubEvent, events[st.event]))
-        _dates(graph, node, st.date)
+        _dates(graph, node, resolved.date)
         _provenance(graph, node, span, st.component, st.confidence)

@@ -1,4 +1,5 @@
-"""Mentions to canonical entities: one node per real-world entity across the corpus.
+"""Mentions to canonical entities: the mentions of every article in, one :class:`~kg.records.Entity` per
+real-world entity across the corpus (and a :class:`Resolution` to look names up) out.
 
 Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends up in
 ``build/report.json``):
@@ -20,10 +21,12 @@ Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends
    ("the president", "the head of state") denotes the article's holder of it (or, for a title
    with a place, the corpus's only holder). A title nobody holds is left unresolved.
 
-Use by other extractors: :meth:`Resolution.entity_of` gives a mention's entity (``None`` for an
-unresolved title); :meth:`Resolution.lookup` resolves a name or title string as written in an
-article (``resolution.lookup(article_id, "the head of state")``) to an entity, or ``None``; it
-resolves short forms the model did not tag as names ("Iturriaga told reporters", "Interior Minister
+Each entity gets its external links from ``kg/data/links.csv`` (:mod:`kg.resolve.links`).
+
+Use by the rest of the resolve stage (:mod:`kg.resolve.articles`): :meth:`Resolution.entity_of` gives a
+mention's entity (``None`` for an unresolved title); :meth:`Resolution.lookup` resolves a name or title
+string as written in an article (``resolution.lookup(article_id, "the head of state")``) to an entity, or
+``None``; it resolves short forms the model did not tag as names ("Iturriaga told reporters", "Interior Minister
 Doe said") by the same surname rule.
 """
 
@@ -40,7 +43,8 @@ from kg.extract.context import load_table, word_set
 from kg.extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from kg.extract.titles import TITLE_LABEL, split_title
 from kg.rdf.iri import slugify
-from kg.records import PERSON, ArticleRecord, Mention
+from kg.records import PERSON, ArticleRecord, Entity, Mention
+from kg.resolve.links import links_for
 
 logger = logging.getLogger(__name__)
 
@@ -50,31 +54,6 @@ WORD_SIMILARITY = 0.72
 NAME_SIMILARITY = 0.85
 #: Most characters between a title and the name it stands next to (", " or " ").
 ADJACENT = 2
-
-
-@dataclass
-class Entity:
-    """A canonical entity.
-
-    Attributes:
-        key: stable key ``<kind>/<slug>``; the entity's IRI is minted from it.
-        kind: person, organization, group or place.
-        label: the canonical name.
-        subtype: finer ontology class name, when known.
-        aliases: every other name it was written as.
-        mentions: the mentions that denote it.
-    """
-
-    key: str
-    kind: str
-    label: str
-    subtype: str | None = None
-    aliases: set[str] = field(default_factory=set)
-    mentions: list[Mention] = field(default_factory=list)
-
-    @property
-    def slug(self) -> str:
-        return self.key.split("/", 1)[1]
 
 
 @dataclass
@@ -402,6 +381,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                        "reason": reason})
     for entity in entities.values():
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
+        entity.links = links_for(entity.kind, entity.label)
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
                 len(of_mention), len(entities), len(merges), len(unresolved))
     surname_index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

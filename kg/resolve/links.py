@@ -23,15 +23,12 @@ import logging
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import URIRef
-
 from kg.config import DATA_DIR
 from kg.errors import KGError
-from kg.rdf.namespaces import DBR, GN, WD
+from kg.records import Link
 
 logger = logging.getLogger(__name__)
 
@@ -42,40 +39,6 @@ SCHEMES = ("wikidata", "geonames", "dbpedia")
 LINKED_STATUSES = frozenset({"verified", "verified-1", "derived"})
 #: Wikidata's search API (``kg link --online --api`` overrides it, e.g. for a local stand-in).
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
-
-
-@dataclass(frozen=True)
-class Link:
-    """One external identifier of one entity."""
-
-    kind: str
-    label: str
-    scheme: str
-    id: str
-    status: str
-    evidence: str = ""
-
-    @property
-    def iri(self) -> URIRef:
-        """The identifier as the IRI ``owl:sameAs`` points to."""
-        return external_iri(self.scheme, self.id)
-
-
-def external_iri(scheme: str, identifier: str) -> URIRef:
-    """The linked-data IRI of an external identifier.
-
-    >>> external_iri("wikidata", "Q35493"), external_iri("geonames", "1526384")
-    (rdflib.term.URIRef('http://www.wikidata.org/entity/Q35493'), rdflib.term.URIRef('https://sws.geonames.org/1526384/'))
-    >>> external_iri("dbpedia", "Reuters_(agency)")
-    rdflib.term.URIRef('http://dbpedia.org/resource/Reuters_(agency)')
-    """
-    if scheme == "wikidata":
-        return WD[identifier]
-    if scheme == "geonames":
-        return GN[f"{identifier}/"]
-    if scheme == "dbpedia":
-        return DBR[urllib.parse.quote(identifier, safe="_(),.'-")]
-    raise KGError(f"unknown link scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
 
 
 def read_links(path: Path | str = LINK_TABLE) -> list[Link]:
