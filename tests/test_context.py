@@ -1,11 +1,11 @@
-"""What the extractors share (kg.extract.context): lexicons read once, paragraphs, verbs, the event near a word."""
+"""What the extractors share (kg.extract.context): paragraphs, verbs, the event near a word."""
 
 from __future__ import annotations
 
 import pytest
 from spacy.tokens import Doc
 
-from kg.extract.context import Context, event_near, is_verb, load_table, table_dict, table_words
+from kg.extract.context import Context, event_near, is_verb
 from kg.records import EventRecord, Span
 
 
@@ -14,18 +14,6 @@ def nlp():
     from kg.extract.nlp import make_nlp
 
     return make_nlp()
-
-
-def test_a_lexicon_is_read_once_and_cannot_be_changed_by_a_caller():
-    posts = table_dict("posts.tsv")
-    assert posts is table_dict("posts.tsv")
-    assert list(posts) == [row[0] for row in load_table("posts.tsv") if len(row) >= 2]
-    with pytest.raises(TypeError):
-        posts["invented title"] = "x"  # type: ignore[index]
-    assert "invented title" not in table_dict("posts.tsv")
-    words = table_words("spokespersons.txt")
-    assert words is table_words("spokespersons.txt") and isinstance(words, tuple)
-    assert words == tuple(row[0] for row in load_table("spokespersons.txt"))
 
 
 def test_paragraphs_end_at_line_breaks(nlp):

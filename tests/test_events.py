@@ -221,14 +221,14 @@ def test_means_listed_together_are_one_intervention_and_one_protest(nlp):
 
 
 def test_the_means_of_crowd_control_are_listed_once_as_clash_triggers():
-    from kg.extract.context import load_table
+    from kg import lexicon
     from kg.extract.events import interventions, triggers
 
     means = interventions()["means"]
     assert means and means == {w for w, t in triggers().items() if t.means}
     assert all(triggers()[w].event_class == "Clash" for w in means)
     # the crowd words' file no longer lists them a second time
-    assert not [row for row in load_table("protest_interventions.tsv") if row[1] == "means"]
+    assert not [row for row in lexicon.rows("protest_interventions.tsv") if row[1] == "means"]
     assert {"crowd", "preposition", "verb"} <= set(interventions())
 
 

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 #: Sources whose change alters what extraction produces (besides ``kg/data/``).
-CODE_FILES = ("records.py", "ingest", "extract")
+CODE_FILES = ("records.py", "lexicon.py", "ingest", "extract")
 
 
 def _model_version(model: str) -> str:

@@ -1,72 +1,28 @@
-"""What the event, office, count and statement extractors share: lexicons, mentions by token, sentences.
+"""What the event, office, count and statement extractors share: one parsed article (its mentions by token, its
+sentences, its dates) in a :class:`Context`, and the word tests they all make.
 
-The lexicons are data files under ``kg/data/`` (tab-separated, ``#`` comments), so that a new
-crisis needs new words, not new code.
+The words are data tables under ``kg/data/``, read through :mod:`kg.lexicon`, so that a new crisis needs new
+words, not new code.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.errors import KGError
+from kg import lexicon
 from kg.extract.sentences import sentence_key
 from kg.records import ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, Span
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 PRONOUNS = frozenset({"he", "she", "him", "her", "his", "himself", "herself"})
 _LINE_BREAK = re.compile("\n")
 #: "(ABC)" right after a name: the acronym the article will use for it.
 _DECLARED = re.compile(r"\s*\(([A-Z][A-Z&-]*[A-Z])\)")
-
-
-@cache
-def load_table(name: str) -> tuple[tuple[str, ...], ...]:
-    """Rows of a tab-separated lexicon in ``kg/data/`` (comments and blank lines skipped).
-
-    Raises:
-        KGError: the file is missing (a broken installation).
-    """
-    path = DATA_DIR / name
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise KGError(f"lexicon {path} cannot be read ({exc.strerror}): reinstall newsgraph "
-                      "or restore the file from the repository") from exc
-    rows = []
-    for line in lines:
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append(tuple(cell.strip() for cell in line.split("\t")))
-    return tuple(rows)
-
-
-@cache
-def table_dict(name: str) -> Mapping[str, str]:
-    """A two-column lexicon as a read-only mapping (first column -> second, in file order), built once per
-    file: callers share it, so it cannot be changed (copy it with ``dict(...)`` to change it)."""
-    return MappingProxyType({row[0]: row[1] for row in load_table(name) if len(row) >= 2})
-
-
-@cache
-def table_words(name: str) -> tuple[str, ...]:
-    """The first column of a lexicon, in file order (one word or phrase a line), built once per file."""
-    return tuple(row[0] for row in load_table(name))
-
-
-@cache
-def word_set(name: str) -> frozenset[str]:
-    """The first column of a lexicon as a set (for membership tests), built once per file."""
-    return frozenset(table_words(name))
 
 
 @dataclass
@@ -287,7 +243,7 @@ def _line_break_between(a: Token, b: Token) -> bool:
 @cache
 def country_names() -> frozenset[str]:
     """Lower-case names of countries (kg/data/countries.txt)."""
-    return frozenset(row[0].lower() for row in load_table("countries.txt"))
+    return frozenset(row[0].lower() for row in lexicon.rows("countries.txt"))
 
 
 def is_country(mention: Mention) -> bool:

@@ -17,7 +17,8 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from kg.extract.context import Context, event_near, is_pronoun, is_verb, load_table, phrase_text, table_dict, word_set
+from kg import lexicon
+from kg.extract.context import Context, event_near, is_pronoun, is_verb, phrase_text
 from kg.records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ _Attribution = tuple[Token, Token]
 def _words() -> Mapping[str, _WordValue]:
     """Number words and phrases of ``count_words.tsv`` ("a dozen", "hundreds"), read once."""
     out: dict[str, _WordValue] = {}
-    for row in load_table("count_words.tsv"):
+    for row in lexicon.rows("count_words.tsv"):
         phrase, value, approx = (row + ("-",))[:3]
         approx_text = None if approx == "-" else approx
         if "-" in value:
@@ -64,7 +65,7 @@ def _phrase_starts() -> frozenset[str]:
 
 def _qualifier(doc, start: int) -> tuple[str | None, str | None]:
     """The qualifier written just before token ``start`` ("at least", "about") and its bound kind."""
-    quals = table_dict("count_qualifiers.tsv")
+    quals = lexicon.mapping("count_qualifiers.tsv")
     for n in (3, 2, 1):
         if start - n < 0:
             continue
@@ -76,7 +77,7 @@ def _qualifier(doc, start: int) -> tuple[str | None, str | None]:
 
 def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
     """The count category: from the counted noun, the words governing it, or the nearest category word."""
-    cats = table_dict("count_categories.tsv")
+    cats = lexicon.mapping("count_categories.tsv")
     for tok in (noun, num):
         if tok is not None and tok.lower_ in cats:
             return cats[tok.lower_]
@@ -106,7 +107,7 @@ def _attributions(ctx: Context, sent) -> list[_Attribution]:
 
     "per" attributes only with a noun of ``count_source_nouns.tsv`` ("per police figures"), not in
     "soles per litre". :func:`extract_counts` computes this once per sentence and hands it on."""
-    data_nouns = table_dict("count_source_nouns.tsv")
+    data_nouns = lexicon.mapping("count_source_nouns.tsv")
     found = []
     for tok in sent:
         if (to := ctx.according_to(tok, sent)) is not None:
@@ -157,7 +158,7 @@ def _named_by(ctx: Context, obj: Token) -> tuple[Mention | None, str | None]:
     if named is not None:
         return named
     text = phrase_text(obj)
-    if obj.lower_ in table_dict("count_source_nouns.tsv") and " " in text:
+    if obj.lower_ in lexicon.mapping("count_source_nouns.tsv") and " " in text:
         text = text.rsplit(" ", 1)[0]
     return None, text
 
@@ -183,7 +184,7 @@ def _source(ctx: Context, sent_no: int, found: list[_Attribution]) -> tuple[Ment
     sent = ctx.sents[sent_no]
     if found:
         return _named_by(ctx, found[0][1])
-    verbs = table_dict("reporting_verbs.tsv")
+    verbs = lexicon.mapping("reporting_verbs.tsv")
     for tok in sent:
         if tok.lower_ in ("reports", "reported", "said", "says", "writes", "notes", "announced") and is_verb(
                 tok, by_tag=False) and tok.lower_ in verbs:
@@ -201,7 +202,7 @@ def _source(ctx: Context, sent_no: int, found: list[_Attribution]) -> tuple[Ment
 
 def _reporter_of(ctx: Context, num: Token) -> tuple[Mention | None, str | None]:
     """"the Ministry reports the deaths of 18 officials": the subject of a reporting verb governing the number."""
-    verbs = table_dict("reporting_verbs.tsv")
+    verbs = lexicon.mapping("reporting_verbs.tsv")
     cur = num
     for _ in range(6):
         if cur.head.i == cur.i or cur.dep_ in ("ccomp", "advcl", "parataxis", "conj"):
@@ -235,7 +236,7 @@ def _counted_noun(num: Token) -> Token | None:
 def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]:
     """Every reported count of the article (repeated sentences give nothing), in text order."""
     words, starts = _words(), _phrase_starts()
-    units = word_set("units.tsv")
+    units = lexicon.word_set("units.tsv")
     # the attributions of each sentence, found once: the sentence's source, its figures' own clauses and the
     # figures of the sentences before it read them
     found = [[] if n in ctx.repeats else _attributions(ctx, sent) for n, sent in enumerate(ctx.sents)]
@@ -391,7 +392,7 @@ PRICE_CHANGE = "PriceChange"
 def _demanded(ctx: Context, num: Token) -> bool:
     """Whether a figure is what someone demands: a demand word (``count_demand_words.tsv``) governs it,
     or a demand noun ("their demand was ...") stands in its sentence."""
-    words = table_dict("count_demand_words.tsv")
+    words = lexicon.mapping("count_demand_words.tsv")
     cur = num
     # up the tree, but not out of a clause put before its verb ("Bread costs 2 soles, the baker demands ...")
     while cur.head.i != cur.i and not (cur.dep_ in ("ccomp", "parataxis") and cur.head.i > cur.i):

@@ -19,17 +19,8 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 from spacy.util import filter_spans
 
-from kg.extract.context import (
-    Context,
-    is_country,
-    is_pronoun,
-    is_verb,
-    load_table,
-    phrase_text,
-    table_dict,
-    table_words,
-    word_set,
-)
+from kg import lexicon
+from kg.extract.context import Context, is_country, is_pronoun, is_verb, phrase_text
 from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention
 
@@ -41,40 +32,18 @@ NAME_TYPES = frozenset({"PERSON", "ORG", "NORP"})
 NON_PARTICIPANTS = frozenset({"which", "who", "that", "it", "they", "them", "this", "these", "those", "what",
                               "everything", "anyone", "one", "some", "others", "fire"})
 PLACE_PREPS = frozenset({"in", "at", "across", "near", "throughout", "to", "into", "on"})
-#: Classes whose place is where the measure applies; they take a date range from the next sentence.
-PERIOD_CLASSES = frozenset({"StateOfEmergency", "Curfew"})
-TENURE_CLASSES = frozenset({"Resignation", "Removal", "Appointment"})
 #: Verbs of reporting: their subject reports an event, it does not take part in it.
 REPORTING = frozenset({"reported", "reports", "said", "says", "announced", "noted", "writes", "claimed"})
-#: Classes whose "to X" / "from X" names whom they address ("appealed to the alliance for help").
-ADDRESSED_CLASSES = frozenset({"Appeal"})
-#: Classes whose "of" complement is who or what undergoes them, not who acts ("the arrest of X",
-#: "the increase of the price", "the looting of the shops"); tenure changes too (below).
-UNDERGONE_OF_CLASSES = frozenset({"Arrest", "PriceChange", "AttackOnProperty"})
 #: Clauses with a subject of their own: a trigger in one does not take the subject of the clause above.
 SUBORDINATE = frozenset({"advcl", "ccomp", "relcl", "parataxis"})
-#: Classes decided by whoever governs the clause even when the trigger is a prepositional object
-#: ("the council decided to send to the country peacekeeping forces": the council is the agent).
-DECIDED_CLASSES = frozenset({"PeacekeepingDeployment"})
-#: Classes that are one event per article and day: later undated mentions take the date of the first dated one.
-SAME_DAY_CLASSES = frozenset({"Resignation", "Removal", "Appointment", "Decree", "StateOfEmergency",
-                              "PeacekeepingDeployment", "InternetShutdown"})
-#: Classes that are part of a state of emergency when they follow one closely.
-MEASURE_CLASSES = frozenset({"Curfew", "InternetShutdown"})
 #: How many sentences after a state of emergency its measures may be written.
 MEASURE_WINDOW = 5
-#: Classes whose object, when it names a building or site (kg/data/facility_nouns.tsv), is the facility attacked.
-FACILITY_CLASSES = frozenset({"AttackOnProperty"})
 #: How many sentences back "the facility" / "the building" may look for the facility it stands for.
 ANAPHOR_WINDOW = 1
-#: Classes of the street events an article tells as a story: an undated one takes the day just told.
-NARRATIVE_CLASSES = frozenset({"Demonstration", "Riot", "Clash", "AttackOnProperty", "Arrest"})
 #: How many sentences after a written date (or an event that took it) the next undated one may still take it.
 NARRATIVE_WINDOW = 3
 #: The protest that crowd control used against a crowd tells (see kg/data/protest_interventions.tsv).
 INTERVENED_PROTEST = ("Demonstration", "Protests/Protest with intervention", "141")
-#: Confidence by class: constant per class, so that one event told by two articles has one value.
-CONFIDENCE = {"Decree": 0.8, "StateOfEmergency": 0.85, "Curfew": 0.85, "Resignation": 0.8}
 
 
 @dataclass(frozen=True)
@@ -91,7 +60,7 @@ class Trigger:
 def triggers() -> dict[str, Trigger]:
     """The trigger lexicon, by lower-case phrase."""
     out = {}
-    for row in load_table("event_triggers.tsv"):
+    for row in lexicon.rows("event_triggers.tsv"):
         words, cls, acled, cameo, role = (row + ("-", "-", "-", "-"))[:5]
         out[words] = Trigger(words, cls, None if acled == "-" else acled, None if cameo == "-" else cameo,
                              role == "means")
@@ -108,14 +77,15 @@ def _can_act(ctx: Context, token: Token) -> bool:
         # "General Javier Iturriaga"); not any capitalised word ("Chaos and riots: ...")
         return token.ent_type_ in NAME_TYPES or any(
             token.text in m.name.split() for m in ctx.mentions if m.kind in AGENT_KINDS)
-    word, nouns = token.lower_, word_set("actor_nouns.txt")
+    word, nouns = token.lower_, lexicon.word_set("actor_nouns.txt")
     return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
         word.endswith("ies") and word[:-3] + "y" in nouns)
 
 
 def _over_a_period(root: Token) -> bool:
     """"after eleven days of unrest": a trigger that names what filled a stretch of time."""
-    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in word_set("duration_words.txt")
+    durations = lexicon.word_set("duration_words.txt")
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in durations
 
 
 def _purpose_of_told(root: Token, event_class: str, by_token: dict[int, EventRecord]) -> bool:
@@ -131,7 +101,7 @@ def _purpose_of_told(root: Token, event_class: str, by_token: dict[int, EventRec
 def _untold(root: Token) -> bool:
     """Whether a trigger tells no event that happened: a verb with a modal ("should be dissolved"), or a noun
     of an "until" phrase ("until the appointment of a new cabinet")."""
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in word_set("modal_words.txt") for c in root.children):
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lexicon.word_set("modal_words.txt") for c in root.children):
         return True
     return root.dep_ == "pobj" and root.head.lower_ == "until"
 
@@ -139,7 +109,7 @@ def _untold(root: Token) -> bool:
 @lru_cache(maxsize=1)
 def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
     """(nouns of buildings and sites, general words that refer back to one) from kg/data/facility_nouns.tsv."""
-    rows = load_table("facility_nouns.tsv")
+    rows = lexicon.rows("facility_nouns.tsv")
     return (frozenset(r[0] for r in rows if r[1] == "facility"), frozenset(r[0] for r in rows if r[1] == "anaphor"))
 
 
@@ -148,7 +118,7 @@ def interventions() -> dict[str, frozenset[str]]:
     """Words of crowd control by role: "means" (the triggers of kg/data/event_triggers.tsv marked so), and
     "crowd", "preposition", "verb" (kg/data/protest_interventions.tsv)."""
     out: dict[str, set[str]] = {"means": {t.words for t in triggers().values() if t.means}}
-    for word, role in load_table("protest_interventions.tsv"):
+    for word, role in lexicon.rows("protest_interventions.tsv"):
         out.setdefault(role, set()).add(word)
     return {role: frozenset(words) for role, words in out.items()}
 
@@ -388,13 +358,13 @@ def _clock_in(ctx: Context, sent_no: int) -> DateRef | None:
 
 def extract_events(ctx: Context) -> list[EventRecord]:
     """Every event the article reports, in text order (one per place when several are coordinated)."""
-    lexicon = triggers()
+    by_phrase = triggers()
     events: list[EventRecord] = []
     by_token: dict[int, EventRecord] = {}
     means = interventions().get("means", frozenset())
     after_means = -1  # the token after the last crowd-control trigger
-    for phrase, span in match_phrases(ctx, lexicon):
-        trig = lexicon[phrase]
+    for phrase, span in match_phrases(ctx, by_phrase):
+        trig = by_phrase[phrase]
         sent_no = ctx.sent_no(span[0])
         if sent_no in ctx.repeats or trig.event_class == "-":
             continue
@@ -406,7 +376,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             continue
         root = span.root
         # "protest sites", "riot police": a trigger that only modifies another noun is not an event
-        if root.dep_ == "compound" and root.head.lower_ not in lexicon or _untold(root):
+        if root.dep_ == "compound" and root.head.lower_ not in by_phrase or _untold(root):
             continue
         if _purpose_of_told(root, trig.event_class, by_token):
             continue
@@ -428,18 +398,18 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             for tok in span:
                 for prep in tok.children:
                     # "set fire to X", "broke into X"; an attack ending in its preposition: "took control of X"
-                    last = prep.i == span.end - 1 and trig.event_class in FACILITY_CLASSES
+                    last = prep.i == span.end - 1 and lexicon.has_trait(trig.event_class, "facility")
                     if prep.dep_ == "prep" and prep.i >= span.start and (
                             prep.lower_ in ("to", "into", "on") or (last and prep.lower_ not in PLACE_PREPS)):
                         objects += _role_tokens(prep, ("pobj",))
             # "demanded the resignation of X" (a CAMEO demand): the object is what is demanded, never whom
-            demand = trig.event_class in ADDRESSED_CLASSES and (trig.cameo or "").startswith("10")
+            demand = lexicon.has_trait(trig.event_class, "addressed") and (trig.cameo or "").startswith("10")
             for t in objects:
                 if demand:
                     if (text := phrase_text(t)) and text not in targets.texts:
                         targets.texts.append(text)
                     continue
-                facility = _facility(ctx, t) if trig.event_class in FACILITY_CLASSES else None
+                facility = _facility(ctx, t) if lexicon.has_trait(trig.event_class, "facility") else None
                 if facility is None:
                     targets.add(t, AGENT_KINDS + (PLACE,))
                     continue
@@ -453,14 +423,15 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     agents.add(t)
         else:
             verb = _governing_verb(root)
-            undergone = trig.event_class in TENURE_CLASSES or trig.event_class in UNDERGONE_OF_CLASSES
+            undergone = (lexicon.has_trait(trig.event_class, "tenure")
+                         or lexicon.has_trait(trig.event_class, "undergone-of"))
             for child in root.children:
                 if child.dep_ == "poss":
-                    (targets if trig.event_class in TENURE_CLASSES else agents).add(child)
+                    (targets if lexicon.has_trait(trig.event_class, "tenure") else agents).add(child)
                 elif child.dep_ == "prep" and child.lower_ == "of":
                     for t in _role_tokens(child, ("pobj",)):
                         (targets if undergone else agents).add(t)
-                        if trig.event_class in TENURE_CLASSES:
+                        if lexicon.has_trait(trig.event_class, "tenure"):
                             # "the resignation of the Cabinet of Ministers of X": X's cabinet, X goes too
                             for sub in t.subtree:
                                 if sub.i != t.i and sub.dep_ == "pobj" and ctx.mention_at(sub, (PERSON,)):
@@ -471,7 +442,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 elif child.dep_ == "prep" and child.lower_ == "by":
                     for t in _role_tokens(child, ("pobj",)):
                         agents.add(t)
-            if trig.event_class in ADDRESSED_CLASSES:
+            if lexicon.has_trait(trig.event_class, "addressed"):
                 for tok in root.subtree:
                     if tok.dep_ == "prep" and tok.lower_ in ("to", "from") and tok.i not in inside:
                         for t in _role_tokens(tok, ("pobj",)):
@@ -480,10 +451,11 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 verb = None
             if verb is not None:
                 clause = verb
-                if verb.lower_.startswith(table_words("not_agent_verbs.txt")):
+                if verb.lower_.startswith(lexicon.words("not_agent_verbs.txt")):
                     pass  # "would suspend the increase": the subject undoes or judges the event, it did not do it
                 elif root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
-                        root.dep_ == "pobj" and root.head.head.i == verb.i and trig.event_class in DECIDED_CLASSES):
+                        root.dep_ == "pobj" and root.head.head.i == verb.i
+                        and lexicon.has_trait(trig.event_class, "decided")):
                     subject_verb = verb
                     for _ in range(3):
                         subjects = _role_tokens(subject_verb, ("nsubj",)) + _agent_of_passive(subject_verb)
@@ -502,7 +474,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         if verbal:
             heads += [c for c in root.children if c.dep_ in ("dobj", "nsubjpass")]
         # "appealed to X": X is whom the appeal addresses, not where it was made
-        preps = PLACE_PREPS - {"to"} if trig.event_class in ADDRESSED_CLASSES else PLACE_PREPS
+        preps = PLACE_PREPS - {"to"} if lexicon.has_trait(trig.event_class, "addressed") else PLACE_PREPS
         place_mentions, place_texts = _places(ctx, heads, preps, root.idx)
         if not place_mentions and not place_texts:
             place_mentions = facility_places
@@ -515,9 +487,9 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             # in it says where that place lies; it is not a second place of the event
             place_mentions = [m for m in place_mentions if not is_country(m)]
         date = None if over_period else _nearest_date(ctx, sent_no, root, clause)
-        if trig.event_class in PERIOD_CLASSES:
+        if lexicon.has_trait(trig.event_class, "period"):
             date = _period_date(ctx, sent_no, date)
-        if trig.event_class in ADDRESSED_CLASSES:
+        if lexicon.has_trait(trig.event_class, "addressed"):
             # the outlet that reports a call is not whom the call addresses
             targets.mentions = [m for m in targets.mentions if m.subtype != "MediaOutlet"]
         base = dict(
@@ -532,7 +504,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
             agent_texts=agents.texts + participants.texts,
             target_texts=targets.texts,
             date=date,
-            confidence=CONFIDENCE.get(trig.event_class, 0.7),
+            confidence=lexicon.event_confidence(trig.event_class),
         )
         places: list[tuple[list[Mention], list[str]]] = [([m], []) for m in place_mentions]
         places += [([], [t]) for t in place_texts]
@@ -560,7 +532,7 @@ def _drop_references(events: list[EventRecord], by_token: dict[int, EventRecord]
     for i, ev in enumerate(events):
         if ev.places or ev.place_texts or ev.date or ev.agents or ev.targets or ev.agent_texts or ev.target_texts:
             continue
-        if ev.event_class in ("Demonstration", "Riot", "Clash"):
+        if lexicon.has_trait(ev.event_class, "recurring"):
             continue
         earlier = [e for e in events[:i] if e.event_class == ev.event_class and e.event_class != "_folded"]
         if earlier:
@@ -574,7 +546,7 @@ def _inherit_dates(events: list[EventRecord]) -> None:
     """An undated state of emergency, resignation ... takes the date of the article's dated one of the same
     class (a state of emergency may also take the period of the article's curfew)."""
     for ev in events:
-        if ev.date is not None or ev.event_class not in SAME_DAY_CLASSES:
+        if ev.date is not None or not lexicon.has_trait(ev.event_class, "same-day"):
             continue
         donors = [e for e in events if e.event_class == ev.event_class and e.date is not None
                   and e.date.kind in ("absolute", "weekday", "relative")]
@@ -582,7 +554,7 @@ def _inherit_dates(events: list[EventRecord]) -> None:
             donors = [e for e in events if e.event_class == "Curfew" and e.date is not None and e.date.end_day]
         if donors:
             ev.date = donors[0].date
-        if ev.event_class not in MEASURE_CLASSES and ev.date is not None and ev.date.time_start:
+        if not lexicon.has_trait(ev.event_class, "measure") and ev.date is not None and ev.date.time_start:
             # the period of a curfew written with its hours: the days are the emergency's, the hours are not
             ev.date = replace(ev.date, time_start=None, time_end=None)
 
@@ -593,7 +565,7 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
     that day (or an event that took it) is at most NARRATIVE_WINDOW sentences back. A range (a measure's
     period), a time the dates module does not read ("in the first days of the year") or a word of
     kg/data/narrative_breaks.txt ("earlier") ends the story."""
-    breaks = word_set("narrative_breaks.txt")
+    breaks = lexicon.word_set("narrative_breaks.txt")
     written: dict[int, list[DateRef]] = {}
     for d in ctx.dates or []:
         if d.kind != "clock":
@@ -612,7 +584,8 @@ def _narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             current = None
         if current is None or sent_no - last > NARRATIVE_WINDOW:
             continue
-        undated = [e for e in by_sentence.get(sent_no, []) if e.date is None and e.event_class in NARRATIVE_CLASSES
+        undated = [e for e in by_sentence.get(sent_no, [])
+                   if e.date is None and lexicon.has_trait(e.event_class, "narrative")
                    and not _over_a_period(_trigger_root(ctx, e))]
         for ev in undated:
             ev.date = current
@@ -653,14 +626,14 @@ def _intervened_protests(ctx: Context, events: list[EventRecord]) -> list[EventR
         out.append(EventRecord(
             local_id=f"{ev.local_id}-protest", event_class=cls, trigger=ctx.token_span(crowd), evidence=ev.evidence,
             acled=acled, cameo=cameo, agents=agents.mentions, agent_texts=agents.texts, places=list(ev.places),
-            place_texts=list(ev.place_texts), date=ev.date, confidence=CONFIDENCE.get(cls, 0.7)))
+            place_texts=list(ev.place_texts), date=ev.date, confidence=lexicon.event_confidence(cls)))
     return out
 
 
 def _legal_basis(ctx: Context, events: list[EventRecord]) -> None:
     """"In accordance with Article 70 of the Constitution": a law named in a tenure change's sentence or the next."""
     for ev in events:
-        if ev.event_class not in TENURE_CLASSES and "Decree" not in ev.also_classes:
+        if not lexicon.has_trait(ev.event_class, "tenure") and "Decree" not in ev.also_classes:
             continue
         for sent_no in (ev.evidence.sentence, ev.evidence.sentence + 1):
             if sent_no >= len(ctx.sents):
@@ -715,7 +688,7 @@ def _fold_decrees(ctx: Context, events: list[EventRecord], by_token: dict[int, E
 
 def _link_causes(ctx: Context, events: list[EventRecord], by_token: dict[int, EventRecord]) -> None:
     """"X amid Y", "X began due to Y", "X caused by Y": X respondsTo / causedBy Y."""
-    links = table_dict("event_links.tsv")
+    links = lexicon.mapping("event_links.tsv")
     for phrase, span in match_phrases(ctx, links):
         relation = links[phrase]
         link = span[0]
@@ -761,7 +734,7 @@ def _attach_measures(ctx: Context, events: list[EventRecord]) -> None:
     """A curfew or shutdown written within two sentences after a state of emergency is part of it."""
     emergencies = [e for e in events if e.event_class == "StateOfEmergency"]
     for ev in events:
-        if ev.event_class not in MEASURE_CLASSES and ev.event_class != "GovernmentAction" or ev.sub_event_of:
+        if not lexicon.has_trait(ev.event_class, "measure") and ev.event_class != "GovernmentAction" or ev.sub_event_of:
             continue
         before = [e for e in emergencies if 0 <= ev.evidence.sentence - e.evidence.sentence <= MEASURE_WINDOW]
         if not before:

@@ -17,11 +17,10 @@ from functools import cache
 
 from spacy.tokens import Token
 
-from kg.extract.context import Context, is_country, load_table
+from kg import lexicon
+from kg.extract.context import Context, is_country
 from kg.records import EventRecord, Mention
 
-#: Classes that can be extended to the whole country.
-MEASURES = frozenset({"StateOfEmergency", "Curfew"})
 #: How many sentences before the extension its measure may be told.
 WINDOW = 2
 
@@ -42,7 +41,7 @@ def article_country(ctx: Context) -> Mention | None:
 def _lexicon() -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     """(words of extension, a pattern of the phrases meaning the whole country) from ``extensions.tsv``,
     built once, not for every article."""
-    rows = load_table("extensions.tsv")
+    rows = lexicon.rows("extensions.tsv")
     words = tuple(r[1] for r in rows if len(r) >= 2 and r[0] == "word")
     scopes = [r[1] for r in rows if len(r) >= 2 and r[0] == "scope"]
     if not scopes:
@@ -60,7 +59,7 @@ def _extension_word(sent, words: tuple[str, ...]) -> Token | None:
 def _other_subject(ctx: Context, word: Token, events: list[EventRecord]) -> bool:
     """Whether what is extended is named and is something else ("protests expanded across the country",
     "the police widened the operation")."""
-    starts = {e.trigger.start for e in events if e.event_class not in MEASURES}
+    starts = {e.trigger.start for e in events if not lexicon.has_trait(e.event_class, "period")}
     subjects = [c for c in word.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")]
     return any(ctx.mention_at(c) is not None or any(t.idx in starts for t in c.subtree) for c in subjects)
 
@@ -82,11 +81,12 @@ def extend_nationwide(ctx: Context, events: list[EventRecord]) -> list[EventReco
         country = country or article_country(ctx)
         if country is None:
             return out
-        same = [e for e in events if e.evidence.sentence == sent_no and e.event_class in MEASURES]
+        same = [e for e in events if e.evidence.sentence == sent_no and lexicon.has_trait(e.event_class, "period")]
         if same and not same[0].places and not same[0].place_texts:
             same[0].places = [country]
             continue
-        before = [e for e in events if 0 < sent_no - e.evidence.sentence <= WINDOW and e.event_class in MEASURES]
+        before = [e for e in events
+                  if 0 < sent_no - e.evidence.sentence <= WINDOW and lexicon.has_trait(e.event_class, "period")]
         measure = same[0] if same else (before[-1] if before else None)
         if not same and _other_subject(ctx, verb, events):
             continue

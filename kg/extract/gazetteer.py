@@ -1,4 +1,5 @@
-"""The data files that steer entity extraction and resolution (``kg/data/``), loaded once per call.
+"""The data tables that steer entity extraction and resolution (``kg/data/``, read through :mod:`kg.lexicon`) in,
+one :class:`Gazetteer` out (made once per data folder):
 
 * ``aliases.jsonl``: one entity a line, ``{"label", "kind", "subtype"?, "aliases": [...]}``; its
   names feed the entity ruler and the resolver's alias index.
@@ -10,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kg.config import DATA_DIR
 from kg.errors import KGError
+from kg.lexicon import lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -98,47 +99,29 @@ def fold(name: str) -> str:
     return " ".join(name.replace("-", " ").replace("\u2011", " ").lower().split())
 
 
-def _jsonl(path: Path) -> list[dict]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise KGError(f"{path}:{number} is not valid JSON ({exc.msg}); fix or remove that line") from exc
-    return rows
-
-
 def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
-    """Read the data files of ``data_dir`` (default ``kg/data``); a missing file counts as empty.
+    """The alias, title, group, typing and non-entity tables of ``data_dir`` (default ``kg/data``), read through
+    :mod:`kg.lexicon`; a missing file counts as empty.
 
     Raises:
         KGError: a file is malformed.
     """
-    return _load(str(Path(data_dir or DATA_DIR).resolve()))
+    return _gazetteer(str(Path(data_dir or DATA_DIR).resolve()))
 
 
 @lru_cache(maxsize=4)
-def _load(data_dir: str) -> Gazetteer:
-    folder = Path(data_dir)
-    entries, titles, groups, typing, stop = [], {}, {}, {}, set()
-    if (folder / "aliases.jsonl").is_file():
-        for row in _jsonl(folder / "aliases.jsonl"):
-            if row.get("kind") not in ("person", "organization", "place", "group") or not row.get("label"):
-                raise KGError(f"{folder / 'aliases.jsonl'}: entry {row!r} needs a label and a kind "
-                              "(person, organization, place or group)")
-            entries.append(AliasEntry(row["label"], row["kind"], row.get("subtype"), tuple(row.get("aliases", ()))))
-    if (folder / "titles.jsonl").is_file():
-        for row in _jsonl(folder / "titles.jsonl"):
-            titles.update({fold(t): row["key"] for t in row["terms"]})
-    if (folder / "groups.jsonl").is_file():
-        for row in _jsonl(folder / "groups.jsonl"):
-            groups.update({fold(t): row["label"] for t in row["terms"]})
-    if (folder / "typing.json").is_file():
-        typing = json.loads((folder / "typing.json").read_text(encoding="utf-8"))
-    if (folder / "not_entities.txt").is_file():
-        lines = (line.strip() for line in (folder / "not_entities.txt").read_text(encoding="utf-8").splitlines())
-        stop = {fold(line) for line in lines if line and not line.startswith("#")}
-    logger.debug("gazetteer %s: %d entities, %d title terms, %d group terms", folder, len(entries), len(titles),
+def _gazetteer(data_dir: str) -> Gazetteer:
+    tables = lexicon(data_dir)
+    entries = []
+    for row in tables.json_lines("aliases.jsonl", optional=True):
+        if row.get("kind") not in ("person", "organization", "place", "group") or not row.get("label"):
+            raise KGError(f"{tables.folder / 'aliases.jsonl'}: entry {row!r} needs a label and a kind "
+                          "(person, organization, place or group)")
+        entries.append(AliasEntry(row["label"], row["kind"], row.get("subtype"), tuple(row.get("aliases", ()))))
+    titles = {fold(t): row["key"] for row in tables.json_lines("titles.jsonl", optional=True) for t in row["terms"]}
+    groups = {fold(t): row["label"] for row in tables.json_lines("groups.jsonl", optional=True) for t in row["terms"]}
+    typing = tables.json("typing.json", optional=True) or {}
+    stop = frozenset(fold(word) for word in tables.word_set("not_entities.txt", optional=True))
+    logger.debug("gazetteer %s: %d entities, %d title terms, %d group terms", data_dir, len(entries), len(titles),
                  len(groups))
-    return Gazetteer(tuple(entries), titles, groups, typing, frozenset(stop))
+    return Gazetteer(tuple(entries), titles, groups, typing, stop)

@@ -16,8 +16,9 @@ import logging
 
 from spacy.tokens import Token
 
-from kg.extract.context import Context, is_pronoun, is_verb, table_dict
-from kg.extract.events import TENURE_CLASSES, match_phrases
+from kg import lexicon
+from kg.extract.context import Context, is_pronoun, is_verb
+from kg.extract.events import match_phrases
 from kg.records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
 
 logger = logging.getLogger(__name__)
@@ -38,15 +39,15 @@ def _inside_other_title(ctx: Context, span) -> bool:
     """"the press secretary of the Russian President X": the second title names whose secretary, not X's post."""
     j = span.start - 1
     while j >= 0 and (ctx.doc[j].lower_ in ("the", "a") or ctx.doc[j].pos_ == "ADJ"
-                      or ctx.doc[j].lower_ in table_dict("demonyms.tsv")):
+                      or ctx.doc[j].lower_ in lexicon.mapping("demonyms.tsv")):
         j -= 1
     return j >= 1 and ctx.doc[j].lower_ == "of" and ctx.doc[j - 1].lower_ not in _POSITION_NOUNS
 
 
 def _title_of(ctx: Context, title_span) -> tuple[str, Mention | None, str | None]:
     """Canonical title and what it is a post in: "of X" after it, or a country adjective before it."""
-    posts = table_dict("posts.tsv")
-    demonyms = table_dict("demonyms.tsv")
+    posts = lexicon.mapping("posts.tsv")
+    demonyms = lexicon.mapping("demonyms.tsv")
     words = title_span.text.lower().replace(" - ", "-")
     title = posts.get(words, posts.get(title_span.text.lower(), words))
     post_in: Mention | None = None
@@ -96,7 +97,8 @@ def _holder_after(ctx: Context, title_span) -> Mention | None:
 
 
 def _nearest_change(events: list[EventRecord], sent_no: int, window: int = 3) -> EventRecord | None:
-    changes = [e for e in events if e.event_class in TENURE_CLASSES and 0 <= sent_no - e.evidence.sentence <= window]
+    changes = [e for e in events
+               if lexicon.has_trait(e.event_class, "tenure") and 0 <= sent_no - e.evidence.sentence <= window]
     return changes[-1] if changes else None
 
 
@@ -137,7 +139,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
                                     post_in_text=post_in_text, evidence=ctx.sent_span(sent_no), **kw))
         last_post = (title, post_in, post_in_text)
 
-    posts = table_dict("posts.tsv")
+    posts = lexicon.mapping("posts.tsv")
     for _phrase, span in match_phrases(ctx, posts):
         sent_no = ctx.sent_no(span[0])
         if sent_no in ctx.repeats:
@@ -186,14 +188,14 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         if holder is not None:
             change = None
             for ev in events:
-                if ev.event_class in TENURE_CLASSES and ev.evidence.sentence == sent_no and (
+                if lexicon.has_trait(ev.event_class, "tenure") and ev.evidence.sentence == sent_no and (
                         holder in ev.targets or (title in HEADS_OF_GOVERNMENT and any(
                             w in t.lower() for t in ev.target_texts for w in ("government", "cabinet")))):
                     change = ev
             add(holder, title, post_in, post_in_text, root, ended_by=change.local_id if change else None,
                 confidence=0.8)
     # "the resignation of the cabinet of X", "X's government": X heads that government
-    governments = table_dict("government_nouns.tsv")
+    governments = lexicon.mapping("government_nouns.tsv")
     for phrase, span in match_phrases(ctx, governments):
         sent_no = ctx.sent_no(span[0])
         holder = _government_head(ctx, span)
@@ -271,7 +273,8 @@ def _change_of_government(ctx: Context, events: list[EventRecord], span, holder:
     """The resignation, dismissal or appointment of the sentence that befalls this government or its head
     (``nouns``: the government nouns of ``government_nouns.tsv``)."""
     sent_no = ctx.sent_no(span[0])
-    found = [ev for ev in events if ev.event_class in TENURE_CLASSES and ev.evidence.sentence == sent_no and (
-        holder in ev.targets or any(m.span.start <= span.start_char < m.span.end for m in ev.targets)
-        or any(t.lower() in nouns or t.lower().split()[-1] in nouns for t in ev.target_texts))]
+    found = [ev for ev in events
+             if lexicon.has_trait(ev.event_class, "tenure") and ev.evidence.sentence == sent_no and (
+                 holder in ev.targets or any(m.span.start <= span.start_char < m.span.end for m in ev.targets)
+                 or any(t.lower() in nouns or t.lower().split()[-1] in nouns for t in ev.target_texts))]
     return min(found, key=lambda ev: abs(ev.trigger.start - span.start_char)) if found else None

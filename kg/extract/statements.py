@@ -29,16 +29,8 @@ from types import MappingProxyType
 
 from spacy.tokens import Token
 
-from kg.extract.context import (
-    Context,
-    event_near,
-    is_pronoun,
-    is_verb,
-    load_table,
-    phrase_text,
-    table_dict,
-    table_words,
-)
+from kg import lexicon
+from kg.extract.context import Context, event_near, is_pronoun, is_verb, phrase_text
 from kg.extract.sentences import sentence_key
 from kg.records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
 
@@ -59,15 +51,15 @@ _OBJECT_ADDRESSEE = frozenset({"addressed", "told", "urged", "asked", "asks", "c
 @cache
 def _verbs() -> Mapping[str, tuple[str, str]]:
     """Reporting verbs (``reporting_verbs.tsv``): word -> (act class, status), read once."""
-    return MappingProxyType({row[0]: (row[1], row[2]) for row in load_table("reporting_verbs.tsv") if len(row) >= 3})
+    return MappingProxyType({row[0]: (row[1], row[2]) for row in lexicon.rows("reporting_verbs.tsv") if len(row) >= 3})
 
 
 def _definite_nouns() -> Mapping[str, str]:
-    return table_dict("definite_nouns.tsv")
+    return lexicon.mapping("definite_nouns.tsv")
 
 
 def _spokesperson_titles() -> tuple[str, ...]:
-    return table_words("spokespersons.txt")
+    return lexicon.words("spokespersons.txt")
 
 
 def _own_tokens(tok: Token) -> list[Token]:
@@ -327,7 +319,7 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
     sent = ctx.sents[sent_no]
     low = sent.text.lower()
     out = []
-    for phrase in table_words("request_phrases.txt"):
+    for phrase in lexicon.words("request_phrases.txt"):
         for found in re.finditer(r"\b" + re.escape(phrase) + r"\b", low):
             of = ctx.doc.char_span(sent.start_char + found.end() - 2, sent.start_char + found.end())
             objs = [c for c in of.root.children if c.dep_ == "pobj"] if of is not None else []
@@ -348,7 +340,7 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
 def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
     """Every statement of the article, in text order (repeated sentences give nothing)."""
     verbs = _verbs()
-    statuses = table_dict("statuses.tsv")
+    statuses = lexicon.mapping("statuses.tsv")
     out: list[StatementRecord] = []
     phrases: dict[int, tuple[int, int]] = {}
     for sent_no, sent in enumerate(ctx.sents):

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from kg.extract.context import load_table, word_set
+from kg import lexicon
 from kg.extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from kg.extract.titles import TITLE_LABEL, split_title
 from kg.rdf.iri import slugify
@@ -147,7 +147,7 @@ def similar_names(a: str, b: str) -> float:
 
 def _prefix_words(titles: dict[str, str]) -> frozenset[str]:
     """Words that may stand before a surname without being part of the name: honorifics and title words."""
-    words = {row[0].strip().lower().rstrip(".") for row in load_table("honorifics.txt") if row and row[0].strip()}
+    words = {row[0].strip().lower().rstrip(".") for row in lexicon.rows("honorifics.txt") if row and row[0].strip()}
     for term in titles:
         words.update(w for w in term.split() if w not in ("of", "the"))
     return frozenset(words)
@@ -290,7 +290,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for mention in named:
         articles_of[keys_of[mention]].add(mention.span.article_id)
     prefixes = _prefix_words(gazetteer.titles)
-    strict = word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
+    strict = lexicon.word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
     short = {k: short_form(k[1].title(), prefixes if k[0] == PERSON else strict)
              for k in sorted(clusters.parent)}
     full_names = [k for k in by_kind.get(PERSON, []) if len(k[1].split()) > 1 and short[k] is None]

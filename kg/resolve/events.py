@@ -3,7 +3,8 @@ from, and the log of events told by several articles, out.
 
 An event's key is its type, its places (resolved entities) and its start date, so the same event told by
 several articles ("a state of emergency in Lima from 5 January") becomes one node with evidence from each; an
-event with no date, or with neither place nor a nationwide class, stays keyed to its article and offsets.
+event with no date, or with neither place nor a nationwide class (``kg/data/event_classes.tsv``), stays keyed
+to its article and offsets.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
+from kg import lexicon
 from kg.rdf.iri import digest, slugify
 from kg.records import EventRecord, Mention, ResolvedArticle
 from kg.resolve.dates import DateResolution
@@ -19,9 +21,6 @@ from kg.resolve.entities import Resolution
 
 logger = logging.getLogger(__name__)
 
-#: Event classes that are one event per day even without a place (nationwide acts).
-NATIONWIDE = frozenset({"Resignation", "Removal", "Appointment", "Decree", "PeacekeepingDeployment",
-                        "InternetShutdown", "StateOfEmergency"})
 
 
 def _entity_keys(resolution: Resolution, mentions: list[Mention]) -> list[str]:
@@ -37,7 +36,7 @@ def event_key(article_id: str, event: EventRecord, resolution: Resolution, dates
     places = _entity_keys(resolution, event.places) + sorted(f"place/{slugify(t)}" for t in event.place_texts)
     date = dates.of(event.date)
     day = date.start if date is not None and date.start else None
-    if day and (places or event.event_class in NATIONWIDE):
+    if day and (places or lexicon.has_trait(event.event_class, "nationwide")):
         return ("event", event.event_class, "|".join(places), day)
     return ("event", article_id, event.local_id)
 
