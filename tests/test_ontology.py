@@ -8,8 +8,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from kg.config import ONTOLOGY_DIR
-from kg.rdf.namespaces import NG
-from kg.store.owl import ONTOLOGY_IRI, owl2_literal, to_rdfxml
+from kg.rdf.namespaces import NG, ONTOLOGY_IRI
+from kg.store.owl import owl2_literal, to_rdfxml
 from kg.tools import gen_owl
 
 DCTERMS = Namespace("http://purl.org/dc/terms/")

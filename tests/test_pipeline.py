@@ -15,6 +15,7 @@ import kg.build.pipeline
 from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
+from kg.rdf.iri import INFERRED_GRAPH
 from kg.store.stores import MARKER, open_store
 from tests.conftest import SEEDS
 
@@ -133,7 +134,8 @@ def test_the_gate_sees_the_ontology_and_every_article_before_storing(tmp_path, m
     run_build(SEED_FILES[:2], settings(tmp_path / "out"))
     seen = json.loads((tmp_path / "seen.json").read_text())
     quads = ox.parse(path=str(tmp_path / "out" / "kg.nq"), format=ox.RdfFormat.N_QUADS)
-    asserted = {(q.subject, q.predicate, q.object) for q in quads if not q.graph_name.value.endswith("/inferred")}
+    asserted = {(q.subject, q.predicate, q.object) for q in quads
+                if not q.graph_name.value.endswith("/" + INFERRED_GRAPH)}
     assert seen == {"triples": len(asserted), "store_in_place": False, "new_store_marked": False}
 
 

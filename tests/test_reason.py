@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
+from kg.rdf.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.rdf.namespaces import NG
 from kg.reason.rules import TBox, infer, is_trivial
 
@@ -33,9 +34,9 @@ def split(nq_path) -> tuple[Graph, Graph, Graph]:
     ontology, abox, inferred = Graph(), Graph(), Graph()
     for s, p, o, g in ds.quads():
         name = str(g)
-        if name.endswith("/graph/ontology"):
+        if name.endswith("/" + ONTOLOGY_GRAPH):
             ontology.add((s, p, o))
-        elif name.endswith("/graph/inferred"):
+        elif name.endswith("/" + INFERRED_GRAPH):
             inferred.add((s, p, o))
         else:
             abox.add((s, p, o))
@@ -130,7 +131,7 @@ def test_trivial_entailments_are_dropped(triple):
 
 def test_inferred_graph_holds_no_trivial_noise_and_nothing_asserted(seed_build):
     quads = list(ox.parse(path=str(seed_build / "kg.nq"), format=ox.RdfFormat.N_QUADS))
-    inferred = [q for q in quads if q.graph_name.value.endswith("/graph/inferred")]
+    inferred = [q for q in quads if q.graph_name.value.endswith("/" + INFERRED_GRAPH)]
     asserted = {(q.subject, q.predicate, q.object) for q in quads if q not in inferred}
     assert inferred
     assert not any((q.subject, q.predicate, q.object) in asserted for q in inferred)

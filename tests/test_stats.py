@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from kg.cli import main
+from kg.config import Settings
+from kg.rdf.iri import INFERRED_GRAPH
 from kg.store.stats import compute_stats, void_turtle
 from kg.store.stores import EmbeddedStore, write_store
 
@@ -60,7 +62,7 @@ def test_stats_cli_table_json_and_void(seed_build):
     assert table.exit_code == 0 and "ng:Person" in table.output and "quads:" in table.output
     data = json.loads(runner.invoke(main, ["stats", "--store", store, "--json"]).output)
     assert data["classes"]["https://w3id.org/newsgraph/ontology#Person"] > 0
-    assert "https://w3id.org/newsgraph/graph/inferred" in data["graphs"]
+    assert Settings().base_iri + INFERRED_GRAPH in data["graphs"]
     void = runner.invoke(main, ["stats", "--store", store, "--void"])
     assert "void:Dataset" in void.output
 

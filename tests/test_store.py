@@ -68,3 +68,34 @@ def test_swap_dir_replaces_and_leaves_nothing_behind(tmp_path):
     swap_dir(tmp_path / "new", tmp_path / "store")
     assert len(open_store(tmp_path / "store")) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.nq", "one.nq", "store"]
+
+
+def test_the_build_leaves_its_information_in_the_store(seed_build):
+    import hashlib
+    import json
+
+    from kg.config import Settings
+    from kg.store.build_info import read_build_info
+
+    info = read_build_info(seed_build / "store")
+    report = json.loads((seed_build / "report.json").read_text())
+    assert info.base_iri == Settings().base_iri
+    assert info.newsgraph == report["newsgraph"] and info.pipeline_version == report["pipeline_version"]
+    assert info.counts == report["counts"]
+    assert info.build_id == hashlib.sha256((seed_build / "kg.nq").read_bytes()).hexdigest()[:16]
+    assert info.built.endswith("+00:00")
+    assert len(open_store(seed_build / "store")) == report["counts"]["quads"]  # the store opens as before
+
+
+def test_build_information_of_a_store_written_without_it_or_of_no_store(tmp_path):
+    from kg.store.build_info import BUILD_INFO, read_build_info
+
+    nq = tmp_path / "a.nq"
+    nq.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n")
+    write_store(tmp_path / "store", nq)
+    assert read_build_info(tmp_path / "store") is None
+    (tmp_path / "store" / BUILD_INFO).write_text("{not json")
+    with pytest.raises(StoreError, match="build the store again"):
+        read_build_info(tmp_path / "store")
+    with pytest.raises(StoreError, match="run `kg build` first"):
+        read_build_info(tmp_path / "nothing")

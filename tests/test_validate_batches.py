@@ -21,9 +21,10 @@ from kg.build import gate, pipeline
 from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
+from kg.rdf.iri import INFERRED_GRAPH
 from kg.store.owl import ontology_graph
 from kg.store.spool import SubjectIndex
-from kg.validate.batches import INFERRED_SUFFIX, asserted_graph_from_nquads, validate, validate_in_batches
+from kg.validate.batches import asserted_graph_from_nquads, validate, validate_in_batches
 
 EX = "https://w3id.org/newsgraph/id/"
 NG = "https://w3id.org/newsgraph/ontology#"
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _asserted(nquads: Path) -> list[str]:
     lines = nquads.read_text(encoding="utf-8").splitlines(keepends=True)
-    return sorted({line for line in lines if not line[:-3].endswith(INFERRED_SUFFIX + ">")})
+    return sorted({line for line in lines if not line[:-3].endswith(INFERRED_GRAPH + ">")})
 
 
 def _batches(lines: list[str], size: int) -> list[list[str]]:

@@ -16,6 +16,8 @@ they were.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import heapq
 import json
 import logging
@@ -28,19 +30,21 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from kg import __version__
 from kg.build.cache import RecordCache, pipeline_version
 from kg.build.extraction import Progress, extract_records, usable_articles
 from kg.build.gate import AssertedGraphs, Gate
 from kg.build.report import BuildReport
 from kg.config import Settings
 from kg.errors import InputError, KGError
-from kg.rdf.iri import Minter
+from kg.rdf.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH, Minter
 from kg.rdf.namespaces import new_graph
 from kg.rdf.nquads import nquad_lines, stable_blank_nodes
 from kg.rdf.triples import article_triples, ontology_graph
 from kg.reason.rules import Reasoner, TBox
 from kg.records import ResolvedArticle
 from kg.resolve.articles import resolve_corpus
+from kg.store.build_info import BuildInfo, write_build_info
 from kg.store.export import write_merged_file
 from kg.store.spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
 from kg.store.stats import write_void
@@ -82,7 +86,7 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
     """The graphs (spooled, handed to the store loader and the reasoner), sorted; the gate started on them; the
     inferred triples; the files."""
     with report.timed("rdf"):
-        inferred_name = minter.graph("inferred")
+        inferred_name = minter.graph(INFERRED_GRAPH)
         derived = SortedSpool(work / "derived")
 
         def keep_derived(triples: list) -> None:
@@ -256,7 +260,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     work = staging / "work"
     work.mkdir()
     with report.timed("rdf"):
-        ontology = stable_blank_nodes(ontology_graph(minter.graph("ontology")))
+        ontology = stable_blank_nodes(ontology_graph(minter.graph(ONTOLOGY_GRAPH)))
         # Three things at once from here, all into the staging folder, which nothing serves and which is swapped in
         # only after everything succeeded: the validation gate in a process forked now, before any thread (it waits
         # for the sorted files), the store in a thread fed each graph's quads as they are made (pyoxigraph's bulk
@@ -290,6 +294,17 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     report.outputs = {key: str(out / name) for key, name in OUTPUTS.items()
                       if name in ("report.json", "store") or (staging / name).exists()}
     (staging / "report.json").write_text(json.dumps(report.as_dict(), indent=2, sort_keys=True) + "\n")
+    write_build_info(staging / "store", build_info(report, settings.base_iri, staging / "kg.nq"))
     with report.timed("swap"):
         commit_outputs(staging, out)
     return report
+
+
+def build_info(report: BuildReport, base_iri: str, nquads: Path) -> BuildInfo:
+    """What the store keeps of this build: base IRI, version, date, id (of ``nquads``, the graph) and counts."""
+    digest = hashlib.sha256()
+    with nquads.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return BuildInfo(base_iri, __version__, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                     digest.hexdigest()[:16], report.counts(), report.pipeline_version)

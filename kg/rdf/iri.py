@@ -44,6 +44,14 @@ KINDS = frozenset(
     }
 )
 
+#: The named graphs that are not an article's, as paths under the base IRI (``<base>graph/ontology``): the
+#: ontology (TBox), and only what the reasoner added. :meth:`Minter.graph` makes their IRIs; a reader that knows
+#: the base IRI (the server, from the store's build information) joins them to it.
+ONTOLOGY_GRAPH = "graph/ontology"
+INFERRED_GRAPH = "graph/inferred"
+#: The path of an article's named graph under the base IRI, before the article's id.
+ARTICLE_GRAPHS = "graph/article/"
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -104,12 +112,16 @@ class Minter:
         """A text span: article content hash plus code-point offsets (end exclusive)."""
         return self.id("span", f"{article_id}-{begin}-{end}")
 
-    def graph(self, name: str) -> URIRef:
-        """A named graph that is not an article's: ``ontology``, ``inferred``, ``entities``."""
-        return URIRef(f"{self.base}graph/{name}")
+    def graph(self, path: str) -> URIRef:
+        """A named graph that is not an article's: :data:`ONTOLOGY_GRAPH` or :data:`INFERRED_GRAPH`.
+
+        >>> Minter("https://example.org/kg/").graph(INFERRED_GRAPH)
+        rdflib.term.URIRef('https://example.org/kg/graph/inferred')
+        """
+        return URIRef(self.base + path)
 
     def article_graph(self, article_id: str) -> URIRef:
-        return URIRef(f"{self.base}graph/article/{article_id}")
+        return URIRef(f"{self.base}{ARTICLE_GRAPHS}{article_id}")
 
 
 def external_iri(scheme: str, identifier: str) -> URIRef:

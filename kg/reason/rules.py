@@ -15,8 +15,8 @@ fixed point, in time linear in the data:
   properties, symmetric and transitive.
 
 Only new, non-trivial triples about individuals are kept (see :func:`is_trivial`); the build stores
-them in ``<base>graph/inferred``. ``tests/test_reason.py`` checks the result against owlrl's full
-closure on the seed graph.
+them in ``<base>graph/inferred`` (:data:`kg.rdf.iri.INFERRED_GRAPH`). ``tests/test_reason.py`` checks the result
+against owlrl's full closure on the seed graph.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from kg.config import ONTOLOGY_DIR
 
 logger = logging.getLogger(__name__)
 
-ONTOLOGY_IRI = "https://w3id.org/newsgraph/ontology"
 ONTOLOGY_TTL = ONTOLOGY_DIR / "newsgraph.ttl"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OUTSIDE_OWL2_MAP = {XSD.time, XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gMonthDay, XSD.gDay, XSD.duration}

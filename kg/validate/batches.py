@@ -22,6 +22,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from kg.config import ONTOLOGY_DIR
 from kg.errors import KGError, StoreError, ValidationError
+from kg.rdf.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from kg.rdf.namespaces import new_graph
 from kg.store.spool import SubjectIndex, nquad_to_triple
 from kg.validate.shacl import SH, rdflib_term
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 #: The validation engines (``KG_SHACL``): our own SHACL Core subset, or pySHACL.
 ENGINES = ("native", "pyshacl")
-#: Named graphs left out of validation and of the Protégé file: what the reasoner added.
-INFERRED_SUFFIX = "graph/inferred"
-#: The named graph of the ontology in ``kg.nq``.
-ONTOLOGY_SUFFIX = "graph/ontology"
 #: Stands for the default graph in the sorted quads of ``kg validate`` (``kg build`` writes only named graphs).
 DEFAULT_GRAPH = "urn:x-kg:default-graph"
 #: Subjects per batch of ``kg validate``.
@@ -301,7 +298,7 @@ def asserted_graph_from_nquads(path: str | Path) -> Graph:
     graph = new_graph()
     with path.open("rb") as stream:
         for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.endswith(INFERRED_SUFFIX):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.endswith(INFERRED_GRAPH):
                 continue
             graph.add(rdflib_triple(quad))
     return graph
@@ -354,9 +351,9 @@ def validate_build(out: str | Path, engine_name: str | None = None, batch: int |
                 for quad in ox.parse(stream, format=ox.RdfFormat.N_QUADS):
                     name = quad.graph_name
                     if isinstance(name, ox.NamedNode):
-                        if name.value.endswith(INFERRED_SUFFIX):
+                        if name.value.endswith(INFERRED_GRAPH):
                             continue
-                        if name.value.endswith(ONTOLOGY_SUFFIX):
+                        if name.value.endswith(ONTOLOGY_GRAPH):
                             ontology.add(rdflib_triple(quad))
                         elif isinstance(quad.subject, ox.BlankNode):
                             blank_subjects = True
@@ -407,7 +404,7 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
     objects: set[str] = set()
     articles: set[str] = set()
 
-    inferred = INFERRED_SUFFIX + "> .\n"
+    inferred = INFERRED_GRAPH + "> .\n"
 
     def triples(subject: str, predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
         for line in index.lines(subject):
