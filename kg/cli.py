@@ -96,7 +96,7 @@ def export_cli(fmt: str, output: str | None, store: str | None) -> None:
 def validate_cli(out: str | None, limit: int, engine: str | None) -> None:
     """Check the built graph (asserted graphs of OUT/kg.nq) against the SHACL shapes; exit code 3 on violations."""
     from kg.errors import ValidationError
-    from kg.validate.batches import validate_build
+    from kg.validate.built_graph import validate_build
 
     result = validate_build(Settings.from_env(out=out).out, engine)
     if not result.conforms:

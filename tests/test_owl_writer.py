@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from kg.rdf.namespaces import new_graph
 from kg.store.owl import write_owl, write_owl_ntriples
-from kg.validate.batches import rdflib_triple
+from kg.validate.engines import rdflib_triple
 
 # literals whose rdflib N3 text orders them differently from their N-Triples text (line breaks, quotes,
 # backslashes), typed literals rdflib normalises or moves into the OWL 2 datatype map, blank nodes, markup

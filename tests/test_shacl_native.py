@@ -1,4 +1,4 @@
-"""The native SHACL validator (kg/validate/shacl.py) finds exactly what pySHACL finds, with ontology/shapes.ttl.
+"""The native SHACL validator (kg.validate.native) finds exactly what pySHACL finds, with ontology/shapes.ttl.
 
 pySHACL is the oracle: both run on the seed build's asserted graph, on a graph broken so that every constraint
 component of shapes.ttl fires, on a small synthetic build, and (batched, as the build runs it) on the seed build's
@@ -16,8 +16,12 @@ from rdflib.namespace import OWL
 from kg.errors import KGError, ValidationError
 from kg.rdf.namespaces import NG
 from kg.store.spool import SubjectIndex
-from kg.validate.batches import asserted_graph_from_nquads, engine, shapes_graph, validate, validate_in_batches
-from kg.validate.shacl import SH, TripleIndex, UnsupportedShape, compile_shapes, run
+from kg.validate.batches import validate_in_batches
+from kg.validate.built_graph import asserted_graph_from_nquads
+from kg.validate.data_graph import TripleIndex
+from kg.validate.engines import engine, validate
+from kg.validate.native import run
+from kg.validate.shapes import SH, UnsupportedShape, compile_shapes, shapes_graph
 from tests.test_validate_batches import _asserted
 
 EX = "https://w3id.org/newsgraph/id/broken/"

@@ -18,7 +18,8 @@ from kg.errors import ValidationError
 from kg.rdf.iri import INFERRED_GRAPH
 from kg.rdf.namespaces import NG
 from kg.store.owl import ontology_graph, write_owl
-from kg.validate.batches import asserted_graph_from_nquads, check, validate
+from kg.validate.built_graph import asserted_graph_from_nquads
+from kg.validate.engines import check, validate
 from tests.conftest import SEEDS
 
 EX = "https://w3id.org/newsgraph/id/"

@@ -1,6 +1,6 @@
 """SHACL validation in batches of article graphs finds exactly what validating the whole asserted graph finds.
 
-The build validates a few article graphs at a time (kg.validate.validate_in_batches), each batch's data graph read
+The build validates a few article graphs at a time (validate_in_batches), each batch's data graph read
 from the sorted asserted N-Quads; these tests compare it with pySHACL over the whole asserted graph at once, on the
 seed build, on a broken graph whose nodes are spread over several article graphs, and inside a real build of a
 synthetic corpus.
@@ -24,7 +24,9 @@ from kg.errors import ValidationError
 from kg.rdf.iri import INFERRED_GRAPH
 from kg.store.owl import ontology_graph
 from kg.store.spool import SubjectIndex
-from kg.validate.batches import asserted_graph_from_nquads, validate, validate_in_batches
+from kg.validate.batches import validate_in_batches
+from kg.validate.built_graph import asserted_graph_from_nquads
+from kg.validate.engines import validate
 
 EX = "https://w3id.org/newsgraph/id/"
 NG = "https://w3id.org/newsgraph/ontology#"

@@ -1,4 +1,4 @@
-"""`kg validate` checks kg.nq in batches (kg.validate.validate_build, like the build's gate) and finds exactly what
+"""`kg validate` checks kg.nq in batches (validate_build, like the build's gate) and finds exactly what
 validating the whole asserted graph at once finds: same problems, same report, same exit code."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.validate.batches import asserted_graph_from_nquads, validate, validate_build
+from kg.validate.built_graph import asserted_graph_from_nquads, validate_build
+from kg.validate.engines import validate
 from tests.conftest import KG
 from tests.test_validate_batches import _asserted, _broken
 

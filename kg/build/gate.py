@@ -60,11 +60,12 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
     process of its own, :class:`Gate`, while it writes the files and the store loads; ``staging`` and ``report``
     are the build's, for a wrapper that wants them).
 
-    Validation runs per batch of article graphs (``kg.validate.validate_in_batches``, in ``asserted.jobs`` worker
-    processes), with the same result as validating the whole asserted graph at once. Raises
+    Validation runs per batch of article graphs (:func:`kg.validate.batches.validate_in_batches`, in
+    ``asserted.jobs`` worker processes), with the same result as validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
     """
-    from kg.validate.batches import gate, validate_in_batches
+    from kg.validate.batches import validate_in_batches
+    from kg.validate.results import gate
 
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
