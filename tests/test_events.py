@@ -133,7 +133,7 @@ def test_appeal_addresses_the_organisation_it_asks(nlp):
 
 
 def test_a_list_the_parser_hangs_on_the_verb_goes_on_the_place_phrase(nlp):
-    from kg.extract.events import _listed_after
+    from kg.extract.roles import _listed_after
 
     doc = nlp("Violent protests took place in the center of Bishkek, Nur-Ata, Osh and other settlements "
               "of the country.")
@@ -222,7 +222,7 @@ def test_means_listed_together_are_one_intervention_and_one_protest(nlp):
 
 def test_the_means_of_crowd_control_are_listed_once_as_clash_triggers():
     from kg import lexicon
-    from kg.extract.events import interventions, triggers
+    from kg.extract.triggers import interventions, triggers
 
     means = interventions()["means"]
     assert means and means == {w for w, t in triggers().items() if t.means}

@@ -7,8 +7,8 @@ import pytest
 
 from kg import lexicon
 from kg.errors import KGError
-from kg.extract.events import triggers
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.triggers import triggers
 
 
 def test_a_table_is_read_once_and_cannot_be_changed_by_a_caller():

@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from kg import lexicon
 from kg.extract.context import Context, is_pronoun, is_verb
-from kg.extract.events import match_phrases
+from kg.extract.triggers import match_phrases
 from kg.records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
 
 logger = logging.getLogger(__name__)
