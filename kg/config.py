@@ -1,4 +1,5 @@
-"""Settings, declared once with a default and help text.
+"""Settings, declared once with a default and help text: the environment and the options in, one
+:class:`Settings` out.
 
 Each setting can be overridden by an environment variable ``KG_<NAME>`` (upper case) and,
 for the commands that take them, by a CLI option. The README's settings table lists them all

@@ -1,4 +1,4 @@
-"""The one exception hierarchy of newsgraph.
+"""The one exception hierarchy of newsgraph: what went wrong in, a message and an exit code out.
 
 Every error a user can cause or fix is a :class:`KGError`; the CLI turns it into a
 message (never a traceback) and an exit code. Messages say what was wrong and what to do.

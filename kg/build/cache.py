@@ -1,4 +1,5 @@
-"""The extraction cache: one pickled :class:`~kg.records.ArticleRecord` per article.
+"""The extraction cache: an :class:`~kg.records.Article` in, its cached :class:`~kg.records.ArticleRecord` out (or
+none); a record in, one pickled file per article on disk.
 
 An entry is keyed by the article's content (text and metadata) and lives under a folder named
 for the *pipeline version*: a hash of the newsgraph version, the spaCy model's name and

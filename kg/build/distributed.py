@@ -1,4 +1,5 @@
-"""Extraction on a Dask distributed cluster (``kg build --scheduler ...``).
+"""Extraction on a Dask distributed cluster (``kg build --scheduler ...``): batches of articles in,
+:class:`~kg.records.ArticleRecord` objects out, as the worker pools of :mod:`kg.build.extraction` give them.
 
 Only per-article extraction leaves this process: batches of :class:`~kg.ingest.Article` go out
 as Dask tasks, :class:`~kg.records.ArticleRecord` objects come back, and resolution, merging,

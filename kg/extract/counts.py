@@ -1,4 +1,5 @@
-"""Reported counts: "at least 200 arrests", "about 20 soldiers were beaten", "from 3 to 6 soles per kilo".
+"""Reported counts: a parsed article and its events in, :class:`~kg.records.CountRecord` records out ("at least
+200 arrests", "about 20 soldiers were beaten", "from 3 to 6 soles per kilo").
 
 Every number that counts people or things (a category word from ``kg/data/count_categories.tsv``
 near it) becomes a :class:`CountRecord`: a claim with its source ("according to X", "X reports",

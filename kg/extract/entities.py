@@ -1,4 +1,5 @@
-"""Mentions of people, organisations and places from the named-entity recogniser and the entity ruler.
+"""Mentions of people, organisations and places: a Doc's named entities (the recogniser's and the entity ruler's)
+in, :class:`~kg.records.Mention` records out.
 
 Each mention is typed: its kind from the NER label (or the alias entry the ruler matched), its
 finer type (country, city, media outlet, security force ...) from the alias data, from words in

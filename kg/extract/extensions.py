@@ -1,4 +1,5 @@
-"""A measure extended to the whole country: "the state of emergency was then extended nationwide".
+"""A measure extended to the whole country ("the state of emergency was then extended nationwide"): a parsed
+article and its events in, its events with the extensions added out.
 
 A sentence with a word of extension and a phrase meaning the whole country (``kg/data/extensions.tsv``)
 extends the period measure (state of emergency, curfew) of the same sentence, else the last one told in

@@ -1,4 +1,5 @@
-"""Unnamed groups that events need as participants ("protesters", "security forces").
+"""Unnamed groups that events need as participants ("protesters", "security forces"): a Doc in, group
+:class:`~kg.records.Mention` records out.
 
 The terms and the group each stands for are data (``kg/data/groups.jsonl``). A term inside a
 named entity (the "Police" of "Capitol Police") is not a group mention.

@@ -1,4 +1,5 @@
-"""Every entity mention of a Doc: named entities (model + ruler), titles used as names, and groups."""
+"""Every entity mention of a Doc: a Doc in, its :class:`~kg.records.Mention` records out (named entities of the
+model and the ruler, titles used as names, and groups)."""
 
 from __future__ import annotations
 

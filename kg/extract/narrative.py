@@ -1,4 +1,5 @@
-"""Who did what, where, when, according to whom: dates, events, offices, counts and statements of one article.
+"""Who did what, where, when, according to whom: a parsed article and its mentions in, its dates, events,
+tenures, counts and statements (on its :class:`~kg.records.ArticleRecord`) out.
 
 :func:`annotate` fills those fields of an :class:`~kg.records.ArticleRecord` whose mentions are
 already extracted; participants are the record's own mentions, so resolution maps them to entities.

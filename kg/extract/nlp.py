@@ -1,4 +1,5 @@
-"""Make the spaCy pipeline: the statistical model plus an entity ruler fed from the alias data.
+"""Make the spaCy pipeline: settings in, a ``Language`` out (the statistical model plus an entity ruler fed from
+the alias data).
 
 The ruler sits *before* the model's ``ner`` component, so its matches are fixed entities the
 model then works around: it corrects the model on names the domain data knows (a region the

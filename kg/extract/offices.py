@@ -1,4 +1,5 @@
-"""Posts and tenures: who holds which office, from titles, appositions and verbs.
+"""Posts and tenures: a parsed article and its events in, :class:`~kg.records.TenureRecord` records out (who holds
+which office, from titles, appositions and verbs).
 
 * a title before a name: "President Costa", "the mayor of Lima, Rosa Quispe";
 * "X will (temporarily) act as <title>", "acting <title> X": an acting tenure;

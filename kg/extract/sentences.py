@@ -1,4 +1,4 @@
-"""Sentences repeated within one article.
+"""Sentences repeated within one article: its sentences in, which of them repeat an earlier one out.
 
 Some pages repeat a paragraph several times. Facts must come out once, so every extractor
 takes facts only from the first occurrence of a sentence; the repeats stay in the text (their

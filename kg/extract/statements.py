@@ -1,4 +1,5 @@
-"""Statements: who said what, to whom, with what status, reported by whom.
+"""Statements: a parsed article and its events in, :class:`~kg.records.StatementRecord` records out (who said
+what, to whom, with what status, reported by whom).
 
 A reporting verb (``kg/data/reporting_verbs.tsv``: said, announced, denied, promised, appealed ...)
 makes a speech act; its subject is the speaker, the quoted text or the clause it governs is the

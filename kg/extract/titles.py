@@ -1,4 +1,5 @@
-"""Titles used as names ("the president", "the head of state", "the mayor of X").
+"""Titles used as names ("the president", "the head of state", "the mayor of X"): a Doc in, title
+:class:`~kg.records.Mention` records out.
 
 A title mention has kind ``person``, label ``TITLE`` and as its name the normalised title key,
 with the office's place or body when written: ``"mayor of Kharkiv"``, ``"president"``. Which

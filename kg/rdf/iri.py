@@ -1,4 +1,4 @@
-"""The only place newsgraph mints IRIs.
+"""The only place newsgraph mints IRIs: a base IRI and stable keys in, IRIs out.
 
 Every IRI is a pure function of stable keys (names, article content hashes, character
 offsets), never of run order, so the same input always gives the same IRIs.

@@ -1,4 +1,5 @@
-"""Ontology terms as Python attributes.
+"""Ontology terms as Python attributes: ``ng:`` and the external vocabularies as rdflib terms, and the prefixes
+every serialisation binds.
 
 The term list is generated from ``ontology/newsgraph.ttl`` by ``python -m kg.tools.gen_namespaces``
 (rdflib's ``defined_namespace_creator`` underneath); ``tests/test_namespaces.py`` keeps the two in sync.

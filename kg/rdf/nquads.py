@@ -1,4 +1,4 @@
-"""Named graphs as plain triple sets, and their N-Quads lines without a serializer round trip.
+"""Named graphs as plain triple sets: triples in, N-Quads lines out, without a serializer round trip.
 
 The build writes about a hundred thousand triples per hundred articles. Putting each of them into an
 rdflib ``Graph`` (indexes, events, context bookkeeping) and then converting every term again for a

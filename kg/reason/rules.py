@@ -1,4 +1,5 @@
-"""Scoped OWL 2 RL reasoning: the rules our ontology needs, applied to the asserted data.
+"""Scoped OWL 2 RL reasoning: the ontology and the asserted triples in, the triples the rules our ontology needs
+derive from them out.
 
 owlrl's full OWL 2 RL closure costs about two minutes per 100k triples, and most of what it adds
 is noise. Instead the ontology (TBox) is closed once, into plain lookup tables

@@ -1,4 +1,5 @@
-"""External identifiers: Wikidata, GeoNames and DBpedia links for our entities.
+"""External identifiers: an entity's kind and label in, its Wikidata, GeoNames and DBpedia links (from the
+reviewed link table) out; and proposals for the table from Wikidata's search.
 
 The offline link table ``kg/data/links.csv`` has one row per identifier::
 

@@ -1,4 +1,5 @@
-"""Exports: the graph in RDF formats, and the events as an ACLED-style CSV table.
+"""Exports: a store (or sorted N-Triples) in, the graph in RDF formats and the events as an ACLED-style CSV table
+out.
 
 Dataset formats (``nq``, ``trig``) keep the named graphs; graph formats (``ttl``, ``nt``,
 ``rdfxml``, ``jsonld``) give the merged default graph, every triple once. Output is sorted, so the

@@ -1,4 +1,4 @@
-"""The Protégé view of the graph: the ontology and the asserted ABox merged into one RDF/XML file.
+"""The Protégé view of the graph: the ontology and the asserted ABox in, one merged RDF/XML file out.
 
 Protégé (the OWL API) reads neither named graphs nor Turtle-star, so ``kg build`` writes ``build/kg.owl``:
 the TBox of ``ontology/newsgraph.ttl`` plus every triple the articles assert (not the inferred graph, which a

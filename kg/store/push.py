@@ -1,4 +1,5 @@
-"""Push a build's named graphs into a remote SPARQL 1.1 store (Graph Store HTTP Protocol).
+"""Push a build's named graphs into a remote SPARQL 1.1 store (Graph Store HTTP Protocol): ``kg.nq`` in, the
+remote store's graphs replaced and a push log out.
 
 Every named graph of ``kg.nq`` (article graphs, the ontology graph, the inferred graph) is sent
 as one ``PUT <graph-store>?graph=<iri>`` with an N-Triples body, so pushing again replaces a

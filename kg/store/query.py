@@ -1,4 +1,5 @@
-"""Run SPARQL on a store from Python or the command line, and read the ``queries/`` folder.
+"""Run SPARQL on a store from Python or the command line: a query (or a file of ``queries/``) in, its results
+as a table, CSV or JSON out.
 
 A query file (``queries/*.rq``) starts with header comments the CLI and the query page read::
 

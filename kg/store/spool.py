@@ -1,4 +1,5 @@
-"""External sorting of text lines: the build's N-Quads never all in memory at once.
+"""External sorting of text lines: unsorted lines in, sorted unique lines (and a subject index) on disk out, so
+that the build's N-Quads are never all in memory at once.
 
 Lines are collected in memory up to ``chunk_lines``, then sorted, deduplicated and written to a run file;
 reading merges the runs (``heapq.merge``) and drops repeated lines. Memory is bounded by one chunk plus one line

@@ -1,4 +1,4 @@
-"""Counts of the graph: per class, per property and per named graph, also as VoID.
+"""Counts of the graph: a store in, its counts per class, per property and per named graph out, also as VoID.
 
 The build writes ``build/void.ttl``; ``kg stats`` prints the same counts. Only the small
 :class:`~kg.store.GraphStore` interface is used, so the counts work on any SPARQL store.

@@ -1,4 +1,4 @@
-"""The graph's home: a pyoxigraph store on disk, behind a small interface.
+"""The graph's home: N-Quads in, a pyoxigraph store on disk out, read behind a small interface.
 
 The build writes a complete store beside the old one and swaps it in only when it is
 complete (:func:`load_store`, :func:`swap_dir`, :func:`write_store`); the server opens it
