@@ -26,7 +26,7 @@ def _cluster(**env: str) -> LocalCluster:
     """A real cluster of 2 single-threaded worker processes; ``env`` goes into the workers' environment, where
     ``tests.hooks.dask_faults`` reads which articles fail or stall."""
     return LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                        dashboard_address=":0", env=env, preload=["tests.hooks.dask_faults"])
+                        dashboard_address="127.0.0.1:0", env=env, preload=["tests.hooks.dask_faults"])
 
 
 def _report(out: Path) -> dict:

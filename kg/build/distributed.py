@@ -129,7 +129,7 @@ class DaskExtractor:
             # ":0": the scheduler's HTTP server on a free port; with None it still takes 8787 when that port is
             # free and warns when another cluster of the machine holds it
             self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=":0")
+                                         host="127.0.0.1", dashboard_address="127.0.0.1:0")
             self._client = Client(self._cluster, timeout=LOCAL_START_TIMEOUT)
         else:
             timeout = self.settings.connect_timeout
