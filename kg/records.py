@@ -170,7 +170,19 @@ class EventRecord:
 
 @dataclass
 class TenureRecord:
-    """Someone holding a post ("President X", "X will act as prime minister")."""
+    """Someone holding a post ("President X", "X will act as prime minister", "X, a member of the Y Council").
+
+    Attributes:
+        holder, holder_text: who holds it (the mention, and its text).
+        title: the canonical title ("foreign minister", "secretary of state", "member").
+        post_in: the organisation or place the post is in or of, when a mention names it.
+        post_in_text: else the words that name it (a country from an adjective, "Palestinian election commission").
+        post_in_kind: the kind of what ``post_in_text`` names (PLACE or ORGANIZATION).
+        qualifiers: how the text qualifies the tenure: acting, former, first, designate, outgoing.
+        acting: whether the holder acts in the post (acting, interim, caretaker, "will act as").
+        started_by, ended_by: local ids of the events that start and end it.
+        start: when it started, when the text dates it.
+    """
 
     holder: Mention | None
     holder_text: str
@@ -184,6 +196,8 @@ class TenureRecord:
     start: DateRef | None = None
     component: str = "offices"
     confidence: float = 0.7
+    post_in_kind: str = "place"
+    qualifiers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -321,16 +335,18 @@ class ResolvedPost:
         holder_key: when ``of`` is unknown, the post is its holder's own: the holder's entity key, or the
             holder's text.
         organization: the organisation the post is in.
-        jurisdiction: the place the post is of.
+        jurisdiction: the place the post is of (a post may have both: an ambassador of one country to a body).
         evidence: the sentence that tells it.
+        post_type: the kind of office (the local name of a ``ng:PostType`` individual: headOfState, minister ...).
     """
 
     title: str
     of: str | None
     holder_key: str | None
-    organization: Entity | None
+    organization: Participant | None
     jurisdiction: Participant | None
     evidence: Span
+    post_type: str | None = None
 
     @property
     def label(self) -> str:
@@ -339,12 +355,14 @@ class ResolvedPost:
 
 @dataclass(frozen=True)
 class ResolvedTenure:
-    """A tenure whose holder is known (resolved or named by text), with its post and start date."""
+    """A tenure whose holder is known (resolved or named by text), with its post, its start date (written, else
+    the date of the event that started it) and its end date (the date of the event that ended it)."""
 
     written: TenureRecord
     holder: Participant
     post: ResolvedPost
     start: ResolvedDate | None = None
+    end: ResolvedDate | None = None
 
 
 @dataclass(frozen=True)

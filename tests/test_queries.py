@@ -344,3 +344,14 @@ def test_x6_wikidata_identifiers(store):
     assert has_row(result, label="Kassym-Jomart Tokayev", kind="Person", wikidataId="Q200881",
                    sameAs="http://www.wikidata.org/entity/Q200881")
     assert has_row(result, label="Almaty", kind="Place", geonamesId="1526384")
+
+
+def test_x8_every_post_a_person_held_through_org_terms(store):
+    result = rows(store, "x8")
+    assert has_row(result, person="Kassym-Jomart Tokayev", post="president of Kazakhstan", type="head of state",
+                   place="Kazakhstan")
+    assert has_row(result, person="Kassym-Jomart Tokayev", post="Security Council", organisation="Security Council",
+                   start="2022-01-05")
+    assert has_row(result, person="Alikhan Smailov", post="prime minister", place="Kazakhstan", qualifiers="",
+                   start="2022-01-05")
+    assert has_row(result, person="Nikol Pashinyan", post="prime minister of Armenia", type="head of government")

@@ -46,6 +46,7 @@ class NG(DefinedNamespace):
     Person: URIRef
     Place: URIRef
     Post: URIRef
+    PostType: URIRef
     PriceChange: URIRef
     Quote: URIRef
     Removal: URIRef
@@ -68,9 +69,11 @@ class NG(DefinedNamespace):
     approximation: URIRef
     arrested: URIRef
     beginIndex: URIRef
+    bodyMember: URIRef
     cameoCode: URIRef
     causedBy: URIRef
     causes: URIRef
+    commander: URIRef
     concerns: URIRef
     confidence: URIRef
     contentHash: URIRef
@@ -84,6 +87,8 @@ class NG(DefinedNamespace):
     datePublished: URIRef
     dateText: URIRef
     denotes: URIRef
+    deputyHead: URIRef
+    diplomat: URIRef
     during: URIRef
     endDate: URIRef
     endDateText: URIRef
@@ -91,6 +96,7 @@ class NG(DefinedNamespace):
     endedBy: URIRef
     evidence: URIRef
     geonamesId: URIRef
+    governor: URIRef
     hasAgent: URIRef
     hasCount: URIRef
     hasEventType: URIRef
@@ -99,21 +105,32 @@ class NG(DefinedNamespace):
     hasQuote: URIRef
     hasSubEvent: URIRef
     hasTarget: URIRef
+    headOfBody: URIRef
+    headOfGovernment: URIRef
+    headOfState: URIRef
     holder: URIRef
+    honorificTitle: URIRef
     inArticle: URIRef
     injured: URIRef
     isActing: URIRef
+    journalist: URIRef
+    judge: URIRef
     killed: URIRef
     legalBasis: URIRef
     locatedIn: URIRef
     maxValue: URIRef
+    mayor: URIRef
     mentions: URIRef
     minValue: URIRef
+    minister: URIRef
     objectText: URIRef
+    official: URIRef
     participants: URIRef
+    partyLeader: URIRef
     post: URIRef
     postIn: URIRef
     postJurisdiction: URIRef
+    postType: URIRef
     producedBy: URIRef
     publishedBy: URIRef
     quoteText: URIRef
@@ -122,10 +139,12 @@ class NG(DefinedNamespace):
     sentenceIndex: URIRef
     sourceFile: URIRef
     speaker: URIRef
+    spokesperson: URIRef
     startDate: URIRef
     startedBy: URIRef
     statementStatus: URIRef
     subEventOf: URIRef
+    tenureQualifier: URIRef
     text: URIRef
     title: URIRef
     unit: URIRef

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from rdflib import ORG as _ORG
 from rdflib import OWL as _OWL
 from rdflib import RDF as _RDF
 from rdflib import RDFS as _RDFS
@@ -66,7 +67,7 @@ class _Terms:
         return term
 
 
-NG, OWL, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (_NG, _OWL, _RDF, _RDFS, _SKOS, _XSD))
+NG, OWL, RDF, RDFS, SKOS, XSD, ORG = (_Terms(ns) for ns in (_NG, _OWL, _RDF, _RDFS, _SKOS, _XSD, _ORG))
 
 
 @lru_cache(maxsize=1 << 16, typed=True)
@@ -288,32 +289,59 @@ def add_narrative(graph: GraphLike, article: ResolvedArticle, minter: Minter, ar
     add_statements(graph, article, minter, art, events)
 
 
+def post_iri(minter: Minter, post: ResolvedPost) -> URIRef:
+    """The IRI of a post: its title and what it is in or of (the entity's slug, so that two bodies of one name stay
+    two posts), else its title and its holder (a post nobody says the whereabouts of is the holder's own)."""
+    where = post.organization if post.organization is not None else post.jurisdiction
+    if isinstance(where, Entity):
+        return minter.id("post", f"{slugify(post.title)}-of-{where.slug}")
+    if post.of:
+        return minter.entity("post", post.label)
+    return minter.keyed("post", post.title, post.holder_key)
+
+
 def _post(graph: GraphLike, minter: Minter, post: ResolvedPost, span: URIRef) -> URIRef:
-    """The post of a tenure: title plus what it is a post in (an organisation) or of (a jurisdiction)."""
-    iri = minter.entity("post", post.label) if post.of else minter.keyed("post", post.title, post.holder_key)
+    """The post of a tenure (an ``org:Post``): title, type, and what it is a post in (``ng:postIn``, an
+    organisation) and of (``ng:postJurisdiction``, a place)."""
+    iri = post_iri(minter, post)
     graph.add((iri, RDF.type, NG.Post))
     graph.add((iri, RDFS.label, _literal(post.label, lang="en")))
     graph.add((iri, NG.evidence, span))
+    if post.post_type:
+        graph.add((iri, NG.postType, NG[post.post_type]))
     if post.organization is not None:
-        graph.add((iri, NG.postIn, entity_iri(minter, post.organization)))
-    elif post.jurisdiction is not None:
+        graph.add((iri, NG.postIn, _participant(graph, minter, post.organization)))
+    if post.jurisdiction is not None:
         graph.add((iri, NG.postJurisdiction, _participant(graph, minter, post.jurisdiction)))
     return iri
 
 
+def _day(date: ResolvedDate | None) -> Literal | None:
+    return _literal(f"{date.start}T00:00:00", datatype=XSD.dateTime) if date is not None and date.start else None
+
+
 def add_tenures(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                 events: dict[str, URIRef]) -> None:
-    """Tenures (holder, post, acting, start/end events) of one article."""
+    """Tenures of one article in W3C ORG's shapes: the holder ``org:holds`` the post, the post is ``ng:postIn`` (an
+    ``org:postIn``) its organisation, and the tenure is an ``org:Membership`` of its holder (``ng:holder``, an
+    ``org:member``) in that organisation (``org:organization``), with acting, qualifiers, the events that start and
+    end it and their dates."""
     for resolved in article.tenures:
         tenure = resolved.written
         span = _text_span(graph, minter, art, tenure.evidence)
         holder = _participant(graph, minter, resolved.holder)
         post = _post(graph, minter, resolved.post, span)
+        graph.add((holder, ORG.holds, post))
         node = minter.keyed("tenure", str(holder), str(post), tenure.acting)
         graph.add((node, RDF.type, NG.Tenure))
         graph.add((node, NG.holder, holder))
         graph.add((node, NG.post, post))
-        graph.add((node, NG.isActing, _literal(tenure.acting)))
+        if resolved.post.organization is not None:
+            graph.add((node, ORG.organization, _participant(graph, minter, resolved.post.organization)))
+        if tenure.acting:  # the text says so; a tenure it does not call acting is not said to be otherwise
+            graph.add((node, NG.isActing, _literal(True)))
+        for qualifier in tenure.qualifiers:
+            graph.add((node, NG.tenureQualifier, _literal(qualifier)))
         graph.add((node, NG.reportedIn, art))
         graph.add((node, NG.evidence, span))
         graph.add((node, NG.producedBy, _literal(tenure.component)))
@@ -323,8 +351,10 @@ def add_tenures(graph: GraphLike, article: ResolvedArticle, minter: Minter, art:
         if tenure.ended_by in events:
             graph.add((node, NG.endedBy, events[tenure.ended_by]))
             graph.add((events[tenure.ended_by], NG.affectsTenure, node))
-        if resolved.start is not None and resolved.start.start:
-            graph.add((node, NG.startDate, _literal(f"{resolved.start.start}T00:00:00", datatype=XSD.dateTime)))
+        if (start := _day(resolved.start)) is not None:
+            graph.add((node, NG.startDate, start))
+        if (end := _day(resolved.end)) is not None:
+            graph.add((node, NG.endDate, end))
 
 
 #: Count categories of the extractor -> the ontology's category individuals (others get a concept of their own).

@@ -2,7 +2,8 @@
 records out, ready for the rdf stage.
 
 :func:`resolve_corpus` resolves the corpus's mentions to entities (:mod:`kg.resolve.entities`, with links),
-its dates (:mod:`kg.resolve.dates`) and its events' keys (:mod:`kg.resolve.events`), then gives every role of
+its dates (:mod:`kg.resolve.dates`), its events' keys (:mod:`kg.resolve.events`) and what it tells of posts
+(:mod:`kg.resolve.posts`), then gives every role of
 every event, tenure, count and statement its participant: the entity of its mention; else, for a role written
 only as a phrase, the entity the phrase names (a name known to the corpus, or within its article a title whose
 holder it names, :meth:`~kg.resolve.entities.Resolution.lookup`); else a :class:`~kg.records.TextEntity` of
@@ -19,19 +20,16 @@ from dataclasses import dataclass
 from kg.records import (
     AGENT_KINDS,
     GROUP,
-    ORGANIZATION,
     PERSON,
     PLACE,
     ArticleRecord,
     CountRecord,
-    Entity,
     EventRecord,
     Mention,
     Participant,
     ResolvedArticle,
     ResolvedCount,
     ResolvedEvent,
-    ResolvedPost,
     ResolvedStatement,
     ResolvedTenure,
     Span,
@@ -42,6 +40,7 @@ from kg.records import (
 from kg.resolve.dates import DateResolution, resolve_dates
 from kg.resolve.entities import Resolution, resolve
 from kg.resolve.events import event_key, merge_log
+from kg.resolve.posts import PostContext, post_context, resolve_post
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +69,8 @@ def resolve_corpus(records: Iterable[ArticleRecord]) -> ResolvedCorpus:
     records = list(records)
     resolution = resolve(records)
     dates = resolve_dates(records)
-    articles = [resolve_article(record, resolution, dates) for record in records]
+    posts = post_context(records, resolution)
+    articles = [resolve_article(record, resolution, dates, posts) for record in records]
     return ResolvedCorpus(resolution, articles, resolution.merges + merge_log(articles))
 
 
@@ -113,14 +113,19 @@ def participant(resolution: Resolution, mention: Mention | None, text: str | Non
     return TextEntity(kind, text, evidence)
 
 
-def resolve_article(record: ArticleRecord, resolution: Resolution, dates: DateResolution) -> ResolvedArticle:
-    """One article's records resolved against the corpus."""
+def resolve_article(record: ArticleRecord, resolution: Resolution, dates: DateResolution,
+                    posts: PostContext | None = None) -> ResolvedArticle:
+    """One article's records resolved against the corpus (``posts``: what the corpus tells of posts, see
+    :func:`~kg.resolve.posts.post_context`)."""
     mentions = tuple((mention, entity) for mention in record.mentions
                      if (entity := resolution.entity_of(mention)) is not None)  # a title nobody holds: no node
+    events = tuple(_event(record.article.id, ev, resolution, dates) for ev in record.events)
+    by_id = {ev.written.local_id: ev for ev in events}
     return ResolvedArticle(
         record.article, mentions,
-        events=tuple(_event(record.article.id, ev, resolution, dates) for ev in record.events),
-        tenures=tuple(t for tenure in record.tenures if (t := _tenure(tenure, resolution, dates)) is not None),
+        events=events,
+        tenures=tuple(t for tenure in record.tenures
+                      if (t := _tenure(tenure, resolution, dates, posts, by_id)) is not None),
         counts=tuple(_count(count, resolution) for count in record.counts),
         statements=tuple(_statement(st, resolution, dates) for st in record.statements))
 
@@ -144,32 +149,19 @@ def _event(article_id: str, ev: EventRecord, resolution: Resolution, dates: Date
         date=dates.of(ev.date))
 
 
-def _post(tenure: TenureRecord, resolution: Resolution) -> ResolvedPost:
-    """The post of a tenure: title plus what it is a post in (an organisation, or a country's jurisdiction)."""
-    where = resolution.entity_of(tenure.post_in) if tenure.post_in is not None else None
-    of = where.label if where is not None else tenure.post_in_text
-    holder_key = None
-    if not of:
-        holder = resolution.entity_of(tenure.holder) if tenure.holder is not None else None
-        holder_key = holder.key if holder is not None else tenure.holder_text
-    organization: Entity | None = None
-    jurisdiction: Participant | None = None
-    if where is not None:
-        if where.kind == ORGANIZATION:
-            organization = where
-        else:
-            jurisdiction = where
-    elif tenure.post_in_text:
-        jurisdiction = participant(resolution, None, tenure.post_in_text, PLACE, evidence=tenure.evidence)
-    return ResolvedPost(tenure.title, of or None, holder_key, organization, jurisdiction, tenure.evidence)
-
-
-def _tenure(tenure: TenureRecord, resolution: Resolution, dates: DateResolution) -> ResolvedTenure | None:
-    """A tenure with its holder resolved; ``None`` when the holder cannot hold a post."""
+def _tenure(tenure: TenureRecord, resolution: Resolution, dates: DateResolution, posts: PostContext | None,
+            events: dict[str, ResolvedEvent]) -> ResolvedTenure | None:
+    """A tenure with its holder resolved, its post (:func:`~kg.resolve.posts.resolve_post`) and its dates: the
+    written start, else the date of the event that started it; the end, the date of the event that ended it.
+    ``None`` when the holder cannot hold a post."""
     holder = participant(resolution, tenure.holder, tenure.holder_text, PERSON, evidence=tenure.evidence)
     if holder is None:
         return None
-    return ResolvedTenure(tenure, holder, _post(tenure, resolution), dates.of(tenure.start))
+    start = dates.of(tenure.start)
+    if start is None and tenure.started_by in events:
+        start = events[tenure.started_by].date
+    end = events[tenure.ended_by].date if tenure.ended_by in events else None
+    return ResolvedTenure(tenure, holder, resolve_post(tenure, resolution, posts), start, end)
 
 
 def _count(count: CountRecord, resolution: Resolution) -> ResolvedCount:

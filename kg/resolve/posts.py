@@ -1,0 +1,160 @@
+"""Posts: a tenure's title and what it is a post in or of, resolved against the corpus.
+
+In: a :class:`~kg.records.TenureRecord`, the corpus's :class:`~kg.resolve.entities.Resolution` and a
+:class:`PostContext` (built once per corpus by :func:`post_context`). Out: a :class:`~kg.records.ResolvedPost`.
+
+What a post is in or of, in this order:
+
+* what the text names: the organisation or place of the title's mention ("the mayor of X", "X's foreign
+  minister", "the X Foreign Ministry spokeswoman"), or the words that name it (a country written as an
+  adjective, "Chinese"; an organisation named by a phrase, "the election commission");
+* else what the corpus says of the same holder with the same title ("Israeli Foreign Minister X" in one sentence,
+  "Foreign Minister X" in another): one person's title is one post;
+* else, for a title that is a country's office (``kg/data/posts.tsv``: president, prime minister, minister,
+  secretary of state ...), the country of the article (:func:`article_countries`): a bare "Prime Minister X" is
+  the prime minister of the country the article is about. Titles of a body (chairman, spokesman) or of a place
+  (mayor, governor) get no such default: the text must say which.
+
+The post's type is ``posts.tsv``'s type of its title; "head" (a president) is a head of state when the post is of
+a country and the head of the body when it is in an organisation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+
+from kg import lexicon
+from kg.extract.context import country_names
+from kg.records import ORGANIZATION, PLACE, ArticleRecord, Entity, Participant, ResolvedPost, TenureRecord, TextEntity
+from kg.resolve.entities import Resolution
+
+#: Post types of ``posts.tsv`` that depend on what the post is of.
+HEAD = "head"
+#: What a bare title of a kind is a post of (the fourth column of ``posts.tsv``).
+COUNTRY_SCOPE = "country"
+
+
+@dataclass(frozen=True)
+class PostKind:
+    """What ``posts.tsv`` says of a canonical title: its post type and what a bare title of it is a post of."""
+
+    post_type: str | None = None
+    scope: str | None = None
+
+
+@cache
+def post_kinds() -> Mapping[str, PostKind]:
+    """Canonical title -> :class:`PostKind` (the first row of ``posts.tsv`` that gives the title), read once."""
+    out: dict[str, PostKind] = {}
+    for row in lexicon.rows("posts.tsv"):
+        if len(row) >= 4:
+            out.setdefault(row[1], PostKind(row[2] or None, row[3] or None))
+    return MappingProxyType(out)
+
+
+def kind_of(title: str) -> PostKind:
+    """The :class:`PostKind` of a canonical title; a title ``posts.tsv`` does not give ends in a known title
+    ("industry and trade minister": a minister) or has no kind.
+
+    >>> kind_of("foreign minister").post_type, kind_of("trade minister").scope, kind_of("poet").post_type
+    ('minister', 'country', None)
+    """
+    kinds = post_kinds()
+    if title in kinds:
+        return kinds[title]
+    words = title.split()
+    for start in range(1, len(words)):
+        tail = " ".join(words[start:])
+        if tail in kinds:
+            return kinds[tail]
+    return PostKind()
+
+
+@dataclass
+class PostContext:
+    """What the corpus tells about posts beyond one sentence.
+
+    Attributes:
+        known: (holder's entity key, title) -> the organisation and the place the corpus names for that holder's
+            post of that title (the first tenure that names one).
+        countries: article id -> the country the article is about.
+    """
+
+    known: dict[tuple[str, str], tuple[Entity | None, Participant | None]] = field(default_factory=dict)
+    countries: dict[str, Entity] = field(default_factory=dict)
+
+
+def article_countries(records: Iterable[ArticleRecord], resolution: Resolution) -> dict[str, Entity]:
+    """Each article's country: the country entity it names most often (ties: the first named)."""
+    out: dict[str, Entity] = {}
+    for record in records:
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for mention in record.mentions:
+            entity = resolution.entity_of(mention)
+            if entity is not None and entity.kind == PLACE and (
+                    entity.subtype == "Country" or entity.label.lower() in country_names()):
+                counts[entity.key] += 1
+                first.setdefault(entity.key, mention.span.start)
+        if counts:
+            best = min(counts, key=lambda key: (-counts[key], first[key]))
+            out[record.article.id] = resolution.entities[best]
+    return out
+
+
+def post_context(records: list[ArticleRecord], resolution: Resolution) -> PostContext:
+    """The :class:`PostContext` of a corpus."""
+    known: dict[tuple[str, str], tuple[Entity | None, Participant | None]] = {}
+    for record in records:
+        for tenure in record.tenures:
+            holder = resolution.entity_of(tenure.holder) if tenure.holder is not None else None
+            if holder is None:
+                continue
+            organization, jurisdiction = _named(tenure, resolution, record.article.id)
+            if organization is not None or jurisdiction is not None:
+                known.setdefault((holder.key, tenure.title), (organization, jurisdiction))
+    return PostContext(known, article_countries(records, resolution))
+
+
+def _named(tenure: TenureRecord, resolution: Resolution,
+           article_id: str) -> tuple[Participant | None, Participant | None]:
+    """The organisation and the place the text names for the post (either may be ``None``)."""
+    if tenure.post_in is not None:
+        where = resolution.entity_of(tenure.post_in)
+        if where is None:
+            return None, None
+        return (where, None) if where.kind == ORGANIZATION else (None, where) if where.kind == PLACE else (None, None)
+    if not tenure.post_in_text:
+        return None, None
+    found = resolution.lookup(article_id, tenure.post_in_text)
+    kind = tenure.post_in_kind
+    if found is not None and found.kind in (ORGANIZATION, PLACE):
+        return (found, None) if found.kind == ORGANIZATION else (None, found)
+    named = TextEntity(kind, tenure.post_in_text, tenure.evidence)
+    return (named, None) if kind == ORGANIZATION else (None, named)
+
+
+def resolve_post(tenure: TenureRecord, resolution: Resolution, context: PostContext | None = None) -> ResolvedPost:
+    """The post of a tenure (see the module docstring)."""
+    article_id = tenure.evidence.article_id
+    organization, jurisdiction = _named(tenure, resolution, article_id)
+    holder = resolution.entity_of(tenure.holder) if tenure.holder is not None else None
+    kind = kind_of(tenure.title)
+    if organization is None and jurisdiction is None and context is not None:
+        if holder is not None and (holder.key, tenure.title) in context.known:
+            organization, jurisdiction = context.known[(holder.key, tenure.title)]
+        elif kind.scope == COUNTRY_SCOPE and article_id in context.countries:
+            jurisdiction = context.countries[article_id]
+    where = organization if organization is not None else jurisdiction
+    of = where.label if where is not None else None
+    holder_key = None
+    if not of:
+        holder_key = holder.key if holder is not None else tenure.holder_text
+    post_type = kind.post_type
+    if post_type == HEAD:
+        post_type = "headOfBody" if organization is not None else "headOfState"
+    return ResolvedPost(tenure.title, of, holder_key, organization, jurisdiction, tenure.evidence, post_type)
