@@ -44,11 +44,19 @@ class EventClass:
         confidence: the confidence of every event of the class (one value per class, so that one event told by
             two articles has one).
         traits: what sets the class apart (:data:`EVENT_TRAITS`).
+        acled, cameo, noun, preposition: see the attributes' comments.
     """
 
     name: str
     confidence: float = DEFAULT_EVENT_CONFIDENCE
     traits: frozenset[str] = frozenset()
+    #: the class's usual ACLED event type/sub-type and CAMEO code (``None`` when there is none)
+    acled: str | None = None
+    cameo: str | None = None
+    #: the noun a readable label names one event of the class by ("": the words of its trigger), and the
+    #: preposition that joins it to whom the event concerns ("protest against X")
+    noun: str = ""
+    preposition: str = "of"
 
 
 class Lexicon:
@@ -152,7 +160,7 @@ class Lexicon:
         def make() -> Mapping[str, EventClass]:
             out = {}
             for row in self.rows("event_classes.tsv"):
-                name, confidence, traits = (row + ("-", "-"))[:3]
+                name, confidence, traits, acled, cameo, noun, preposition = (row + ("-",) * 6)[:7]
                 found = frozenset() if traits == "-" else frozenset(t.strip() for t in traits.split(","))
                 if unknown := found - EVENT_TRAITS:
                     raise KGError(f"{self.folder / 'event_classes.tsv'}: class {name} has the unknown trait(s) "
@@ -162,7 +170,9 @@ class Lexicon:
                 except ValueError:
                     raise KGError(f"{self.folder / 'event_classes.tsv'}: class {name} has the confidence "
                                   f"{confidence!r}; give a number from 0 to 1, or -") from None
-                out[name] = EventClass(name, value, found)
+                out[name] = EventClass(name, value, found, None if acled == "-" else acled,
+                                       None if cameo == "-" else cameo, "" if noun == "-" else noun,
+                                       "of" if preposition == "-" else preposition)
             return MappingProxyType(out)
 
         return self._cached("event_classes", "event_classes.tsv", make)

@@ -18,27 +18,36 @@ class NG(DefinedNamespace):
     # BEGIN TERMS
     AdministrativeRegion: URIRef
     Agent: URIRef
+    Agreement: URIRef
     Appeal: URIRef
     Appointment: URIRef
     Arrest: URIRef
+    Attack: URIRef
     AttackOnProperty: URIRef
     Cabinet: URIRef
     Clash: URIRef
     Count: URIRef
     CountCategory: URIRef
     Country: URIRef
+    Coup: URIRef
     Curfew: URIRef
+    Death: URIRef
     Decree: URIRef
+    Defection: URIRef
     Demonstration: URIRef
     Deployment: URIRef
+    Election: URIRef
     Event: URIRef
     EventTypeConcept: URIRef
+    FlightIntoExile: URIRef
     GovernmentAction: URIRef
     GovernmentBody: URIRef
     Group: URIRef
     InternationalOrganization: URIRef
     InternetShutdown: URIRef
+    Killing: URIRef
     MediaOutlet: URIRef
+    Meeting: URIRef
     NGO: URIRef
     NewsArticle: URIRef
     Organization: URIRef
@@ -52,6 +61,7 @@ class NG(DefinedNamespace):
     Removal: URIRef
     Resignation: URIRef
     Riot: URIRef
+    Sanction: URIRef
     SecurityForce: URIRef
     Settlement: URIRef
     Site: URIRef
@@ -61,8 +71,11 @@ class NG(DefinedNamespace):
     Tenure: URIRef
     TenureChange: URIRef
     TextSpan: URIRef
+    Trial: URIRef
     WaterBody: URIRef
+    Withdrawal: URIRef
     accordingTo: URIRef
+    acledMapping: URIRef
     addressee: URIRef
     affectsTenure: URIRef
     anchorOf: URIRef
@@ -71,6 +84,7 @@ class NG(DefinedNamespace):
     beginIndex: URIRef
     bodyMember: URIRef
     cameoCode: URIRef
+    cameoMapping: URIRef
     causedBy: URIRef
     causes: URIRef
     commander: URIRef
@@ -112,6 +126,7 @@ class NG(DefinedNamespace):
     honorificTitle: URIRef
     inArticle: URIRef
     injured: URIRef
+    instrument: URIRef
     isActing: URIRef
     journalist: URIRef
     judge: URIRef
@@ -143,6 +158,7 @@ class NG(DefinedNamespace):
     startDate: URIRef
     startedBy: URIRef
     statementStatus: URIRef
+    status: URIRef
     subEventOf: URIRef
     tenureQualifier: URIRef
     text: URIRef
