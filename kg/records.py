@@ -118,6 +118,7 @@ class DateRef:
         part: part of the day ("night", "morning", "evening"), when given.
         time_start, time_end: clock times ``HH:MM`` ("23:00 to 07:00"), when given.
         precision: ``day``, ``month``, ``year`` or ``time``.
+        tense: see the attribute's comment.
     """
 
     span: Span
@@ -135,6 +136,10 @@ class DateRef:
     time_start: str | None = None
     time_end: str | None = None
     precision: str = "day"
+    #: the tense of the clause the date is written in: "past", "future" (a planned event), or None (see
+    #: :func:`kg.extract.clauses.date_tense`); a weekday or a yearless date resolves to the nearest day
+    #: consistent with it
+    tense: str | None = None
 
 
 @dataclass
@@ -164,6 +169,18 @@ class EventRecord:
     sub_event_of: str | None = None
     also_classes: list[str] = field(default_factory=list)
     legal_basis: str | None = None
+    #: "occurred", or "planned" for an event that is to happen (see :func:`kg.extract.clauses.status_of`)
+    status: str = "occurred"
+    #: the weapon or means the text names ("a car bomb")
+    instrument: str | None = None
+    #: set by :func:`kg.resolve.coref.corefer`: the key shared by every mention of the same real event, and
+    #: the readable label made from its structure
+    key: tuple | None = None
+    label: str | None = None
+    #: the trigger is a noun ("the bombing"), not a verb ("bombed"): a label may name the event by it
+    trigger_noun: bool = False
+    #: the trigger is a definite noun ("the talks", "these protests", "its deal"): it may refer back
+    anaphoric: bool = False
     component: str = "events.trigger"
     confidence: float = 0.7
 

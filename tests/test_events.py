@@ -355,7 +355,8 @@ def test_a_dateline_dates_and_places_nothing_of_the_story(nlp):
     rec = record_of(nlp, "Bolivia: Senate ousts Morales, Anez sworn in\n\nSucre, 12 November 2019\n\nBolivia's Senate "
                          "removed President Evo Morales on Monday, hours after he tried to annul the election.")
     sworn = event_of(rec, "Appointment")
-    assert sworn.places == [] and sworn.place_texts == [] and sworn.date is None
+    # not Sucre, the dateline's place (the article's country is the place of a national act, see scenes.py)
+    assert names(sworn.places) in ([], ["Bolivia"]) and sworn.place_texts == [] and sworn.date is None
     assert start(rec, event_of(rec, "Removal")) == "2019-11-11"
 
 

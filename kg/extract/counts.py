@@ -20,6 +20,7 @@ from spacy.tokens import Token
 
 from kg import lexicon
 from kg.extract.context import Context, event_near, is_pronoun, is_verb, phrase_text
+from kg.extract.scenes import event_for_count
 from kg.records import GROUP, ORGANIZATION, PERSON, CountRecord, EventRecord, Mention
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,12 @@ def _words() -> Mapping[str, _WordValue]:
             out[phrase] = (None, float(lo), float(hi), approx_text)
         else:
             out[phrase] = (float(value), None, None, approx_text)
+    # "twenty-three", "forty five": a tens word and a unit word (the tokenizer splits the hyphen off)
+    tens = {p: v[0] for p, v in out.items() if v[0] and 20 <= v[0] <= 90 and v[0] % 10 == 0 and " " not in p}
+    units = {p: v[0] for p, v in out.items() if v[0] and 1 <= v[0] <= 9 and " " not in p}
+    for ten, tv in tens.items():
+        for unit, uv in units.items():
+            out[f"{ten} - {unit}"] = out[f"{ten} {unit}"] = (tv + uv, None, None, None)
     return MappingProxyType(out)
 
 
@@ -100,6 +107,10 @@ def _category(ctx: Context, num: Token, noun: Token | None) -> str | None:
     after = [t for t in sent if t.i > num.i and t.lower_ in cats and t.i - num.i <= 12]
     if after:
         return cats[after[0].lower_]
+    # "carried out by 300 commandos": a force counted as the doer of an act
+    forces = lexicon.word_set("force_nouns.txt")
+    if noun is not None and noun.head.lower_ == "by" and (noun.lower_ in forces or noun.lower_[:-1] in forces):
+        return "forces"
     return None
 
 
@@ -323,7 +334,8 @@ def extract_counts(ctx: Context, events: list[EventRecord]) -> list[CountRecord]
             counts.append(CountRecord(
                 local_id=local, category=category, evidence=evidence, value=value, min_value=lo, max_value=hi,
                 approximation=approximation, group_text=phrase_text(noun) if noun is not None else None,
-                group=group, event=event_near(events, sent_no, tok.idx), source=own, source_text=own_text,
+                group=group, event=event_for_count(events, sent_no, tok.idx, category), source=own,
+                source_text=own_text,
                 confidence=0.8 if value is not None or lo is not None else 0.6))
             i = last.i + 1
         if carried_now and (source is not None or source_text):

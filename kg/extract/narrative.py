@@ -11,12 +11,15 @@ import logging
 
 from spacy.tokens import Doc
 
+from kg.extract.actions import complete_arguments, extract_actions
+from kg.extract.clauses import date_tense
 from kg.extract.context import Context
 from kg.extract.counts import extract_counts
 from kg.extract.dates import sentence_dates
 from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
 from kg.extract.offices import extract_tenures
+from kg.extract.scenes import inherit_places
 from kg.extract.statements import extract_statements
 from kg.records import ArticleRecord
 
@@ -30,9 +33,16 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     dates = []
     for i, sent in enumerate(ctx.sents):
         dates.extend(sentence_dates(sent, article_id, i, ctx.mentions, ctx.ents_in(i)))
+    for ref in dates:
+        ref.tense = date_tense(ctx, ref)
     ctx.dates = dates
     record.dates = dates
-    record.events = extend_nationwide(ctx, extract_events(ctx))
+    events = extract_events(ctx)
+    complete_arguments(ctx, events)
+    events += extract_actions(ctx, events)
+    events.sort(key=lambda e: e.trigger.start)
+    inherit_places(ctx, events)
+    record.events = extend_nationwide(ctx, events)
     record.tenures = extract_tenures(ctx, record.events)
     record.counts = extract_counts(ctx, record.events)
     record.statements = extract_statements(ctx, record.events)

@@ -238,7 +238,10 @@ def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
         graph.add((node, RDF.type, NG.Event))
         for cls in [ev.event_class, *ev.also_classes]:
             graph.add((node, RDF.type, NG[cls]))
-        graph.add((node, RDFS.label, _literal(ev.trigger.text.lower(), lang="en")))
+        graph.add((node, RDFS.label, _literal(ev.label or ev.trigger.text.lower(), lang="en")))
+        graph.add((node, NG.status, _literal(ev.status)))
+        if ev.instrument:
+            graph.add((node, NG.instrument, _literal(ev.instrument)))
         graph.add((node, NG.reportedIn, art))
         span = _text_span(graph, minter, art, ev.evidence)
         _provenance(graph, node, span, ev.component, ev.confidence)

@@ -2,8 +2,8 @@
 records out, ready for the rdf stage.
 
 :func:`resolve_corpus` resolves the corpus's mentions to entities (:mod:`kg.resolve.entities`, with links),
-its dates (:mod:`kg.resolve.dates`), its events' keys (:mod:`kg.resolve.events`) and what it tells of posts
-(:mod:`kg.resolve.posts`), then gives every role of
+its dates (:mod:`kg.resolve.dates`), which mentions are one real event (:mod:`kg.resolve.coref`), its events'
+keys (:mod:`kg.resolve.events`) and what it tells of posts (:mod:`kg.resolve.posts`), then gives every role of
 every event, tenure, count and statement its participant: the entity of its mention; else, for a role written
 only as a phrase, the entity the phrase names (a name known to the corpus, or within its article a title whose
 holder it names, :meth:`~kg.resolve.entities.Resolution.lookup`); else a :class:`~kg.records.TextEntity` of
@@ -37,6 +37,7 @@ from kg.records import (
     TenureRecord,
     TextEntity,
 )
+from kg.resolve.coref import corefer
 from kg.resolve.dates import DateResolution, resolve_dates
 from kg.resolve.entities import Resolution, resolve
 from kg.resolve.events import event_key, merge_log
@@ -69,6 +70,7 @@ def resolve_corpus(records: Iterable[ArticleRecord]) -> ResolvedCorpus:
     records = list(records)
     resolution = resolve(records)
     dates = resolve_dates(records)
+    corefer(records, resolution, dates)  # one key, status and label per real event, before the keys are read
     posts = post_context(records, resolution)
     articles = [resolve_article(record, resolution, dates, posts) for record in records]
     return ResolvedCorpus(resolution, articles, resolution.merges + merge_log(articles))

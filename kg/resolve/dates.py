@@ -2,8 +2,10 @@
 :class:`DateResolution` (each written date's :class:`~kg.records.ResolvedDate`) out.
 
 A date is resolved against its article: relative dates ("yesterday", "on Tuesday") count from the article's
-publication date, else its dateline, else the latest day it names; a date without a year takes the article's
-year, else the year most articles of the corpus are about. The extracted records are left as they were written.
+publication date, else its dateline, else the latest day it names, on the side the tense of its clause says (the
+next Tuesday for a planned event); a date without a year takes the year of the article (else of most articles of
+the corpus) or the year either side that puts it nearest the article's date, on that side. The extracted records
+are left as they were written.
 """
 
 from __future__ import annotations
@@ -25,6 +27,34 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _nearest_year(ref: DateRef, anchor: dt.date, year: int) -> int:
+    """The year of a date written without one ("Monday, January 3"): of the article's year and the years either
+    side, the one whose date falls nearest the anchor, on its side when the tense says ("will meet on January 3"
+    is after the anchor, "met on December 30" before it), on the written weekday when one is given.
+
+    >>> from kg.records import Span
+    >>> r = DateRef(span=Span("", 0, 0, ""), kind="absolute", month=1, day=3, weekday=0, tense="future")
+    >>> _nearest_year(r, dt.date(2004, 12, 28), 2004)
+    2005
+    >>> r = DateRef(span=Span("", 0, 0, ""), kind="absolute", month=12, day=30)
+    >>> _nearest_year(r, dt.date(2005, 1, 5), 2005)
+    2004
+    """
+    candidates = [(y, d) for y in (year - 1, year, year + 1) if (d := _safe_date(y, ref.month, ref.day)) is not None]
+    if ref.weekday is not None and any(d.weekday() == ref.weekday for _, d in candidates):
+        candidates = [(y, d) for y, d in candidates if d.weekday() == ref.weekday]
+    slack = dt.timedelta(days=1)
+    if ref.tense == "future":
+        # a period still to run ("will remain in force from April 1 to 14") may have begun already: its end counts
+        last = {y: _safe_date(y + (ref.end_month < ref.month), ref.end_month, ref.end_day) if ref.end_day and
+                ref.end_month else d for y, d in candidates}
+        candidates = [(y, d) for y, d in candidates if (last[y] or d) >= anchor - slack] or candidates
+    elif ref.tense == "past" and not ref.end_day:
+        # (not a period: "declared a state of emergency from December 12 to 14" may run after the article)
+        candidates = [(y, d) for y, d in candidates if d <= anchor + slack] or candidates
+    return min(candidates, key=lambda yd: (abs((yd[1] - anchor).days), yd[0] != year))[0] if candidates else year
+
+
 def resolve_date(ref: DateRef, anchor: dt.date | None, year: int | None,
                  previous: dt.date | None = None) -> ResolvedDate:
     """The ISO dates a written date stands for.
@@ -38,6 +68,10 @@ def resolve_date(ref: DateRef, anchor: dt.date | None, year: int | None,
     >>> from kg.extract.dates import find_dates
     >>> resolve_date(find_dates("on Tuesday")[0], dt.date(2022, 1, 5), 2022).start
     '2022-01-04'
+    >>> future = find_dates("on Tuesday")[0]
+    >>> future.tense = "future"
+    >>> resolve_date(future, dt.date(2022, 1, 5), 2022).start
+    '2022-01-11'
     >>> r = resolve_date(find_dates("from 5 to 19 January")[0], None, 2022)
     >>> r.start, r.end, r.inferred_year
     ('2022-01-05', '2022-01-19', True)
@@ -46,17 +80,25 @@ def resolve_date(ref: DateRef, anchor: dt.date | None, year: int | None,
         y = ref.year or ref.end_year or year
         if y is None:
             return ResolvedDate(ref, precision=ref.precision)
+        inferred = ref.year is None and ref.end_year is None
+        if inferred and anchor is not None and ref.month and ref.day:
+            y = _nearest_year(ref, anchor, y)
         start = end = None
         if ref.month and ref.day:
             day = _safe_date(y, ref.month, ref.day)
             start = day.isoformat() if day else None
         if ref.end_month and ref.end_day:
-            day = _safe_date(ref.end_year or y, ref.end_month, ref.end_day)
+            # "from December 28 to January 3", the year not written: the end is in the next year
+            end_year = ref.end_year or (y + 1 if inferred and ref.month and ref.end_month < ref.month else y)
+            day = _safe_date(end_year, ref.end_month, ref.end_day)
             end = day.isoformat() if day else None
-        return ResolvedDate(ref, start, end, "day", ref.year is None and ref.end_year is None)
+        return ResolvedDate(ref, start, end, "day", inferred)
     start = None
     if ref.kind == "weekday" and anchor is not None and ref.weekday is not None:
-        start = (anchor - dt.timedelta(days=(anchor.weekday() - ref.weekday) % 7)).isoformat()
+        if ref.tense == "future":  # "will meet on Thursday": the next Thursday after the article
+            start = (anchor + dt.timedelta(days=(ref.weekday - anchor.weekday()) % 7 or 7)).isoformat()
+        else:
+            start = (anchor - dt.timedelta(days=(anchor.weekday() - ref.weekday) % 7)).isoformat()
     elif ref.kind == "relative" and anchor is not None:
         start = (anchor + dt.timedelta(days=ref.offset)).isoformat()
     elif ref.kind == "same_day" and previous is not None:

@@ -1,10 +1,9 @@
 """Events across articles: an event's record, its resolved places and date in; the stable key its IRI is minted
 from, and the log of events told by several articles, out.
 
-An event's key is its type, its places (resolved entities) and its start date, so the same event told by
-several articles ("a state of emergency in Lima from 5 January") becomes one node with evidence from each; an
-event with no date, or with neither place nor a nationwide class (``kg/data/event_classes.tsv``), stays keyed
-to its article and offsets.
+Coreference (:func:`kg.resolve.coref.corefer`) gives every mention of one real event the same key, so an event
+told by several sentences or articles becomes one node with evidence from each. An event it left without a
+key is keyed by its type, its places (resolved entities) and its start date, else by its article and offsets.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from kg.resolve.entities import Resolution
 logger = logging.getLogger(__name__)
 
 
-
 def _entity_keys(resolution: Resolution, mentions: list[Mention]) -> list[str]:
     keys = []
     for m in mentions:
@@ -32,7 +30,10 @@ def _entity_keys(resolution: Resolution, mentions: list[Mention]) -> list[str]:
 
 
 def event_key(article_id: str, event: EventRecord, resolution: Resolution, dates: DateResolution) -> tuple:
-    """The stable key an event's IRI is minted from."""
+    """The stable key an event's IRI is minted from: the key coreference gave it, else its class, places and
+    day, else its article and offsets."""
+    if event.key is not None:
+        return event.key
     places = _entity_keys(resolution, event.places) + sorted(f"place/{slugify(t)}" for t in event.place_texts)
     date = dates.of(event.date)
     day = date.start if date is not None and date.start else None
@@ -42,23 +43,26 @@ def event_key(article_id: str, event: EventRecord, resolution: Resolution, dates
 
 
 def merge_log(articles: Iterable[ResolvedArticle]) -> list[dict]:
-    """One entry per event told by more than one article: the key, the articles, the reason."""
-    groups: dict[tuple, list[tuple[str, EventRecord]]] = defaultdict(list)
+    """One entry per event told by more than one article: its IRI, class, label, day, articles and the reason."""
+    groups: dict[tuple, list[tuple[str, EventRecord, str | None]]] = defaultdict(list)
     for article in articles:
         for event in article.events:
-            groups[event.key].append((article.article.id, event.written))
+            day = event.date.start if event.date is not None else None
+            groups[event.key].append((article.article.id, event.written, day))
     log = []
     for key, items in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        articles = sorted({a for a, _ in items})
-        if len(articles) < 2:
+        articles_of = sorted({a for a, _, _ in items})
+        if len(articles_of) < 2:
             continue
+        days = sorted({d for _, _, d in items if d})
         log.append({
             "event": f"event/{digest(*key)}",
-            "class": key[1],
-            "places": key[2].split("|") if key[2] else [],
-            "date": key[3],
-            "articles": articles,
-            "evidence": sorted({e.trigger.text for _, e in items}),
-            "reason": "same event type, place and start date told by several articles",
+            "class": items[0][1].event_class,
+            "label": items[0][1].label,
+            "date": days[0] if days else None,
+            "articles": articles_of,
+            "evidence": sorted({e.trigger.text for _, e, _ in items}),
+            "reason": "same event class and status; at least two of: a shared place, the same day, a shared "
+                      "participant (or a nationwide act on the same day)",
         })
     return log

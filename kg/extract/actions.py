@@ -1,0 +1,330 @@
+"""Events of the whole vocabulary from lemma triggers (:mod:`kg.extract.lemmas`) and their clauses
+(:mod:`kg.extract.clauses`): attacks, killings, coups, elections, agreements, meetings, trials, sanctions ...
+
+Runs after the phrase-lexicon extractor (:mod:`kg.extract.events`) and leaves alone the words it took. A
+trigger becomes an event only when its clause tells one: not denied ("did not resign"), not a condition ("if
+the army intervenes"), not a mere possibility ("could resign"); an event that is to happen is kept with the
+status "planned". A killing or death told in the sentence of a violent event is that event's casualties, not
+an event of its own: its victims, place and date go to the violent event.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from kg.extract.clauses import (
+    AGENT_KINDS,
+    PLANNED,
+    Arguments,
+    Roles,
+    _add,
+    _children,
+    _prep_objects,
+    awaited,
+    clause_of,
+    date_of,
+    governing,
+    instrument_of,
+    is_actor_noun,
+    is_conditional,
+    is_negated,
+    is_possibility,
+    over_a_period,
+    patients,
+    places_of,
+    status_of,
+    subjects,
+    urged,
+)
+from kg.extract.context import Context, is_country
+from kg.extract.lemmas import LemmaTrigger, find_triggers, lemma_triggers
+from kg.lexicon import event_classes, word_set
+from kg.records import PLACE, EventRecord
+
+logger = logging.getLogger(__name__)
+
+#: Classes whose "of X" / possessive names who undergoes the event ("the arrest of X", "X's death").
+UNDERGONE = frozenset({"Arrest", "Killing", "Death", "Removal", "Appointment", "Trial", "Attack",
+                       "AttackOnProperty", "Sanction"})
+#: Violent classes: a killing or death told beside one is its casualties.
+VIOLENT = frozenset({"Attack", "Clash", "Riot", "AttackOnProperty", "Coup"})
+CASUALTIES = frozenset({"Killing", "Death"})
+#: Classes whose nouns are often used of a kind of event ("human rights abuses including murder").
+KINDS_OF_VIOLENCE = frozenset({"Killing", "Attack", "Death", "Arrest", "AttackOnProperty"})
+#: Classes of measures in force for a period: "there will be a curfew" tells one decided.
+MEASURES = frozenset({"StateOfEmergency", "Curfew", "InternetShutdown", "Sanction", "Decree"})
+#: Words for courts: the subject of "ruled" must be one.
+COURT_WORDS = frozenset({"court", "courts", "judge", "judges", "jury", "tribunal", "magistrate", "justice"})
+#: Nouns of texts that can be signed.
+#: Nouns of texts that two sides sign (not a law or a decree, which one side signs).
+DOCUMENT_WORDS = frozenset({"agreement", "deal", "accord", "treaty", "pact", "ceasefire", "truce", "communique",
+                            "memorandum", "declaration", "contract", "charter", "protocol", "convention"})
+#: Heads of an "of" phrase that make a blast a real one ("the explosion of a car bomb", not "of violence").
+DEVICE_WORDS = frozenset({"bomb", "bombs", "device", "devices", "car", "truck", "vehicle", "grenade", "mine", "shell",
+                          "rocket", "missile", "explosives", "ied", "tanker", "pipeline", "depot"})
+#: Determiners of a noun that refers back to an event already told.
+DEFINITE = frozenset({"the", "this", "these", "that", "those", "its", "their", "his", "her"})
+EXILE_WORDS = frozenset({"exile", "country", "abroad"})
+
+
+@cache
+def force_nouns() -> frozenset[str]:
+    return word_set("force_nouns.txt")
+
+
+def _is_force(token: Token) -> bool:
+    word = token.lower_
+    nouns = force_nouns()
+    return word in nouns or (word.endswith("s") and word[:-1] in nouns) or any(
+        c.dep_ == "compound" and c.lower_ in nouns for c in token.children)
+
+
+def _is_person_like(ctx: Context, token: Token) -> bool:
+    return ctx.mention_at(token, AGENT_KINDS) is not None or is_actor_noun(token.lower_) or token.lower_ in (
+        "him", "her", "them", "himself", "herself")
+
+
+def _meets_condition(ctx: Context, row: LemmaTrigger, root: Token, clause: Token) -> bool:
+    """Whether the clause holds what the row's condition asks (see kg/data/event_lemmas.tsv)."""
+    cond = row.condition
+    if cond is None or cond == "doer":
+        return True
+    verbal = root.i == clause.i
+    objects = patients(root) if verbal else _children(root, ("compound",)) + _prep_objects(root, ("of",))
+    if cond in ("person", "successor"):
+        return any(_is_person_like(ctx, t) for t in objects)
+    if cond == "force":
+        return any(_is_force(t) for t in objects + (subjects(root) if verbal else []))
+    if cond == "court":
+        subj = subjects(clause) + ([] if verbal else _children(root, ("compound", "poss")))
+        return any(t.lower_ in COURT_WORDS or any(w.lower_ in COURT_WORDS for w in t.subtree) for t in subj)
+    if cond == "actor":  # "overthrown by demonstrations": a seizure of power needs someone who seizes it
+        doers = subjects(root) if verbal else _prep_objects(root, ("by",))
+        return all(_is_person_like(ctx, t) or _is_force(t) for t in doers)
+    if cond == "document":
+        return any(t.lower_ in DOCUMENT_WORDS for t in objects)
+    if cond == "exile":
+        where = objects + _prep_objects(root, ("to", "into"))
+        return any(t.lower_ in EXILE_WORDS or (ctx.mention_at(t, (PLACE,)) is not None) for t in where)
+    return True
+
+
+def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause: Token, args: Arguments) -> None:
+    """Agents, targets and participants from the trigger and its clause."""
+    cls = row.event_class
+    inside = range(span.start, span.end)
+    place_kinds = AGENT_KINDS + (PLACE,)
+
+    def add(roles: Roles, tokens: list[Token], kinds=AGENT_KINDS, actors: bool = True) -> None:
+        for t in tokens:
+            if t.i not in inside:
+                _add(ctx, roles, t, kinds, actors)
+
+    if row.condition == "doer":
+        # "a suicide bomber struck a checkpoint": the doer is the agent, the verb's object the target
+        _add(ctx, args.agents, root)
+        if not args.agents:
+            args.agents.texts.append(span.text.lower())
+        add(args.targets, patients(clause), place_kinds, actors=False)
+    elif row.condition == "successor":
+        # "X succeeds Y", "X replaced Y as minister": X takes the post (the target), Y leaves it
+        add(args.targets, subjects(root))
+        add(args.participants, patients(root))
+    elif root.i == clause.i:
+        add(args.agents, subjects(root))
+        add(args.targets, patients(root), place_kinds, actors=False)
+    else:
+        for child in root.children:
+            if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+                add(args.targets if cls in UNDERGONE else args.agents, [child])
+        add(args.targets if cls in UNDERGONE else args.agents, _prep_objects(root, ("of",)))
+        add(args.agents, _prep_objects(root, ("by",)))
+        # "X held talks", "X signed an agreement", "X announced his resignation"
+        if not args.agents and root.dep_ in ("dobj", "attr") and clause.lower_ in word_set("support_verbs.txt"):
+            add(args.agents, subjects(clause))
+    # "talks with X", "emerged from talks with X" (the parser may hang "with X" on the verb)
+    after = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
+    loose = _children(after, ("pobj",)) if after is not None and after.lower_ == "with" and after.dep_ == "prep" else []
+    add(args.participants, _prep_objects(root, ("with", "between")) + (
+        _prep_objects(clause, ("with",)) if root.i == clause.i else loose))
+    if cls == "Death":  # "seven people died": who died undergoes the event
+        args.targets.mentions += [m for m in args.agents.mentions if m not in args.targets.mentions]
+        args.targets.texts += [t for t in args.agents.texts if t not in args.targets.texts]
+        args.agents = Roles()
+    hit = ("against", "on") if cls == "Sanction" else ("against",)
+    add(args.targets, _prep_objects(root, hit) + (_prep_objects(clause, hit) if root.i != clause.i else []),
+        place_kinds, actors=False)
+
+
+def arguments(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause: Token,
+              sent_no: int) -> Arguments:
+    """Everything the clause of one trigger says of its event."""
+    args = Arguments(clause=clause, status=status_of(root, clause, row.event_class in MEASURES))
+    _roles(ctx, row, span, root, clause, args)
+    up = governing(clause)
+    args.places, args.place_texts = places_of(ctx, root, [clause, *up], row.event_class)
+    if not all(is_country(m) for m in args.places):
+        # "in Mombasa, Kenya": the country says where the city lies, it is not a second place
+        args.places = [m for m in args.places if not is_country(m)]
+    args.date = date_of(ctx, sent_no, root, [clause, *up])
+    args.instrument = instrument_of(root, clause)
+    if args.instrument is None and "bomb" in span.text.lower():
+        args.instrument = span.text.lower().removesuffix("er").removesuffix("ing")
+    return args
+
+
+def _generic(ctx: Context, noun: Token, event_class: str) -> bool:
+    """"responsible for killings of civilians", "abuses including murder": a noun of violence with nothing that
+    makes it one event (no determiner, number, possessive, place, date or name) speaks of a kind of event."""
+    if event_class not in KINDS_OF_VIOLENCE or noun.tag_ not in ("NNS", "NN") or any(
+            c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in noun.children):
+        return False
+    sent = ctx.sents[ctx.sent_no(noun)]
+    if ctx.dates_in(ctx.sent_no(noun)):
+        return False
+    phrase = (noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text))
+    return not ctx.mentions_in(*phrase) and sent is not None
+
+
+def _counted(noun: Token) -> bool:
+    """Whether a noun event is told of many: a plural, or an "of" phrase with a number ("the deaths of 18")."""
+    return noun.tag_ == "NNS" or any(c.like_num for t in _prep_objects(noun, ("of",)) for c in t.subtree)
+
+
+def _taken(events: list[EventRecord]) -> list[tuple[int, int]]:
+    return [(e.trigger.start, e.trigger.end) for e in events]
+
+
+def _fold_casualties(ctx: Context, found: list[EventRecord], earlier: list[EventRecord]) -> list[EventRecord]:
+    """A killing or death in the sentence of a violent event is that event's casualties (its victims, place and
+    date fill the violent event's gaps); only the others stay events of their own."""
+    out = []
+    for ev in found:
+        if ev.event_class in CASUALTIES:
+            violent = [e for e in earlier + found if e.event_class in VIOLENT and e.evidence.sentence ==
+                       ev.evidence.sentence]
+            if violent:
+                host = min(violent, key=lambda e: abs(e.trigger.start - ev.trigger.start))
+                if ev.event_class == "Killing" and "Killing" not in host.also_classes:
+                    host.also_classes.append("Killing")  # an attack that killed or wounded: its casualties
+                host.targets += [m for m in ev.targets if m not in host.targets]
+                host.target_texts += [t for t in ev.target_texts if t not in host.target_texts]
+                host.agents += [m for m in ev.agents if m not in host.agents]
+                host.agent_texts += [t for t in ev.agent_texts if t not in host.agent_texts]
+                if not host.places and not host.place_texts:
+                    host.places, host.place_texts = list(ev.places), list(ev.place_texts)
+                host.date = host.date or ev.date
+                continue
+        out.append(ev)
+    return out
+
+
+def extract_actions(ctx: Context, earlier: list[EventRecord]) -> list[EventRecord]:
+    """The events of the lemma lexicon that ``earlier`` (the phrase lexicon's events) did not take, in text
+    order; the casualties of a violent event fold into it (``earlier`` may be updated in place)."""
+    taken = _taken(earlier)
+    classes = event_classes()
+    found: list[EventRecord] = []
+    by_clause: dict[tuple[int, str], EventRecord] = {}
+    for ev in earlier:  # "poured into the streets to demonstrate": the purpose of a told event is that event
+        span = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if span is not None:
+            by_clause.setdefault((clause_of(span.root).i, ev.event_class), ev)
+    for row, span in find_triggers(ctx.doc):
+        if any(s < span.end_char and span.start_char < e for s, e in taken):
+            continue
+        sent_no = ctx.sent_no(span[0])
+        if sent_no in ctx.repeats:
+            continue
+        root = span[0] if row.form == "v" else span[-1]
+        if row.condition == "doer":
+            if root.dep_ not in ("nsubj", "nsubjpass") or root.head.i == root.i:
+                continue
+            clause = root.head
+        else:
+            clause = clause_of(root)
+        if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN") and row.condition != "doer":
+            continue  # "protest sites", "election commission": a trigger that only modifies another noun
+        if row.form == "v" and (root.dep_ in ("amod", "compound") or root.i > 0 and root.nbor(-1).text == "-"):
+            continue  # "self-nominated candidates", "the elected council": a participle describing a noun
+        if ctx.mention_at(root, AGENT_KINDS + (PLACE,)) is not None:
+            continue  # a word of a name: "the Global Conference on X", "Freedom March Party"
+        if row.form != "v" and _generic(ctx, root, row.event_class):
+            continue
+        if (row.acled or "").startswith("Explosions") and any(
+                t.lower_ not in DEVICE_WORDS for t in _prep_objects(root, ("of",))):
+            continue  # "an explosion of violence", "a blast of cold air"
+        if is_negated(root, clause) or is_conditional(clause) or awaited(root) or urged(clause):
+            continue
+        possible = is_possibility(clause)
+        if possible and root.i == clause.i:
+            continue  # "the general may resign": a possibility, not an event
+        if not _meets_condition(ctx, row, root, clause):
+            continue
+        # "signed an agreement", "a car bomb exploded", "chose X to succeed Y": one event per class and clause
+        if (clause.i, row.event_class) in by_clause:
+            continue
+        if root.dep_ in ("xcomp", "conj", "advcl") and (clause_of(root.head).i, row.event_class) in by_clause:
+            continue
+        args = arguments(ctx, row, span, root, clause, sent_no)
+        if possible:
+            args.status = PLANNED  # "Rice's nomination could be announced on Tuesday": still to come
+        cls = row.event_class
+        if cls == "Death" and _counted(root):
+            cls = "Killing"  # "the deaths of 18 officers": a casualty report, not one person's death
+        kind = classes[cls]
+        event = EventRecord(
+            local_id=f"act-{span.start_char}-{span.end_char}", event_class=cls,
+            trigger=ctx.token_span(span[0], span[-1]), evidence=ctx.sent_span(sent_no),
+            acled=row.acled or kind.acled, cameo=row.cameo or kind.cameo,
+            agents=args.agents.mentions, agent_texts=args.agents.texts + args.participants.texts,
+            targets=args.targets.mentions, target_texts=args.targets.texts,
+            participants=args.participants.mentions, places=args.places, place_texts=args.place_texts,
+            date=args.date, status=args.status, instrument=args.instrument, component="events.lemma",
+            trigger_noun=row.form != "v" and row.condition != "doer",
+            anaphoric=row.form != "v" and any(
+                c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in root.children))
+        by_clause.setdefault((clause.i, row.event_class), event)
+        found.append(event)
+    out = _fold_casualties(ctx, found, earlier)
+    logger.debug("%s: %d lemma events (%d casualty reports folded)", ctx.article_id, len(out), len(found) - len(out))
+    return out
+
+
+
+def complete_arguments(ctx: Context, events: list[EventRecord]) -> None:
+    """Fill what the phrase-lexicon extractor left open from the trigger's clause, as for the lemma events: the
+    place (a place phrase of the clause or of a governing clause, "the city" for the city named before), the
+    status (planned for "will impose a curfew") and the instrument ("with tear gas"). Its dates stay as it
+    decided them (it leaves a cause without the day of what it caused, on purpose). An event whose one-word
+    trigger the lemma lexicon reads only under a condition the clause does not meet is dropped ("dismissed the
+    claims"; ``events`` is changed in place)."""
+    lexicon = lemma_triggers()
+    dropped = []
+    for ev in events:
+        if ev.component == "events.lemma":
+            continue
+        span = ctx.doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        clause = clause_of(root)
+        # "dismissed the claims": a word the lemma lexicon reads only under a condition tells no event without it
+        rows = [r for r in lexicon.get(root.lower_, ()) if r.event_class == ev.event_class and r.condition]
+        if rows and len(span) == 1 and not _meets_condition(ctx, rows[0], root, clause):
+            dropped.append(ev)
+            continue
+        up = governing(clause)
+        if not ev.places and not ev.place_texts and not over_a_period(root):
+            ev.places, ev.place_texts = places_of(ctx, root, [clause, *up], ev.event_class)
+            if not all(is_country(m) for m in ev.places):
+                ev.places = [m for m in ev.places if not is_country(m)]
+        ev.status = status_of(root, clause, ev.event_class in MEASURES)
+        ev.trigger_noun = root.pos_ in ("NOUN", "PROPN")
+        ev.instrument = ev.instrument or instrument_of(root, clause)
+    for ev in dropped:
+        events.remove(ev)

@@ -1,0 +1,454 @@
+"""The arguments of an event from its clause: who did it, to whom, where, when, with what, and whether it
+happened or is only planned.
+
+Everything here reads the dependency parse around one trigger, clause by clause: the trigger's own clause
+first (its verb, or the verb that governs a noun trigger), then the clause that governs it ("police said
+protesters rallied in X": the rally's clause; "in X, police said that ...": the governing one). Nothing walks
+the whole Doc, so the cost grows with the triggers, not with the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Token
+
+from kg.extract.context import Context, country_names, is_pronoun, is_verb, phrase_text
+from kg.lexicon import rows, word_set
+from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, Mention
+
+AGENT_KINDS = (PERSON, ORGANIZATION, GROUP)
+#: Prepositions whose object is where the event took place.
+PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around", "into", "onto",
+                         "within", "along"})
+#: Classes whose "to X" is where the event went: a visit to X, troops sent to X, fled to X.
+DESTINATION_CLASSES = frozenset({"Meeting", "Deployment", "PeacekeepingDeployment", "FlightIntoExile"})
+#: Classes whose "on X" / "against X" / "to X" names whom they address or hit, not where: sanctions on X.
+ADDRESSED_CLASSES = frozenset({"Sanction", "Appeal"})
+#: Clause links through which a clause is governed by another (climbing from the event's clause).
+GOVERNED = frozenset({"conj", "xcomp", "ccomp", "advcl", "relcl", "acl", "parataxis", "pcomp", "dep"})
+#: How many clauses up a place or a date may be taken from.
+CLAUSES_UP = 2
+#: Dependency labels of the words that make a clause negative.
+NEGATION = frozenset({"neg"})
+#: Words that make a verb a possibility or a condition rather than a report.
+CONDITIONS = frozenset({"if", "unless", "whether"})
+OCCURRED, PLANNED = "occurred", "planned"
+#: Verbs of a measure in force: a noun event they govern is told as decided, even in the future tense.
+IN_FORCE = frozenset({"be", "is", "are", "will", "last", "lasts", "remain", "remains", "apply", "applies", "run",
+                      "runs", "operate", "operates", "continue", "continues", "stay", "stays"})
+#: Prepositions of an event waited for.
+AWAITING = frozenset({"until", "till", "pending", "awaiting"})
+#: Words of "to be held", "to take place": what an expected or scheduled event noun is expected to do.
+TAKE_PLACE = frozenset({"held", "place", "happen", "begin", "start", "resume", "convene", "open"})
+#: Words whose subject or object never acts in an event (relative and indefinite pronouns, weather).
+NOT_PARTICIPANTS = frozenset({"which", "who", "that", "it", "this", "these", "those", "what", "everything",
+                              "anyone", "one", "some", "others", "all", "both"})
+#: spaCy entity types that are no participant.
+NOT_PARTICIPANT_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+@cache
+def plan_words() -> dict[str, frozenset[str]]:
+    """Words of kg/data/plan_words.tsv by role ("aux", "verb", "modifier")."""
+    out: dict[str, set[str]] = {}
+    for word, role in rows("plan_words.tsv"):
+        out.setdefault(role, set()).add(word)
+    return {role: frozenset(words) for role, words in out.items()}
+
+
+@dataclass
+class Roles:
+    """Mentions and plain phrases filling one role of an event."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.mentions or self.texts)
+
+
+@dataclass
+class Arguments:
+    """What the parse says of one event."""
+
+    clause: Token
+    agents: Roles = field(default_factory=Roles)
+    targets: Roles = field(default_factory=Roles)
+    participants: Roles = field(default_factory=Roles)
+    places: list[Mention] = field(default_factory=list)
+    place_texts: list[str] = field(default_factory=list)
+    date: DateRef | None = None
+    status: str = OCCURRED
+    instrument: str | None = None
+
+
+def clause_of(token: Token) -> Token:
+    """The verb whose clause holds ``token`` (a verb is its own clause); the root when no verb governs it (a
+    headline: "Bombing in Baghdad")."""
+    cur = token
+    for _ in range(12):
+        if is_verb(cur) and cur.dep_ not in ("amod", "compound"):
+            return cur
+        if cur.head.i == cur.i:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def governing(clause: Token) -> list[Token]:
+    """The clauses above ``clause``, nearest first (at most CLAUSES_UP)."""
+    out = []
+    cur = clause
+    while len(out) < CLAUSES_UP and cur.dep_ in GOVERNED and cur.head.i != cur.i:
+        cur = clause_of(cur.head)
+        if cur in out or cur.i == clause.i:
+            break
+        out.append(cur)
+    return out
+
+
+def is_negated(trigger: Token, clause: Token) -> bool:
+    """"did not resign", "no talks were held", "never met": the event is denied, not told."""
+    if any(c.dep_ in NEGATION for c in clause.children):
+        return True
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children)
+
+
+def is_conditional(clause: Token) -> bool:
+    """"if the army intervenes": a condition, not an event."""
+    return any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in clause.children)
+
+
+def over_a_period(trigger: Token) -> bool:
+    """"after eleven days of unrest": a trigger that names what filled a stretch of time (it lasted before the
+    clause it is written in: neither the clause's day nor its place is its own)."""
+    return trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and (
+        trigger.head.head.lower_ in word_set("duration_words.txt"))
+
+
+def urged(clause: Token) -> bool:
+    """"encourages you to attack", "urged protesters to march": an event someone is urged to, not one told."""
+    return clause.dep_ in ("xcomp", "ccomp") and clause.head.lower_ in plan_words().get("urge", frozenset())
+
+
+def awaited(trigger: Token) -> bool:
+    """"until the appointment of a new cabinet", "pending a vote": an event waited for, not told."""
+    return trigger.dep_ == "pobj" and trigger.head.lower_ in AWAITING
+
+
+def is_possibility(clause: Token) -> bool:
+    """"should be dissolved", "could resign" (not "may have been killed"): a wish or a possibility."""
+    modals = word_set("modal_words.txt")
+    auxes = [c.lower_ for c in clause.children if c.dep_ in ("aux", "auxpass")]
+    return any(a in modals for a in auxes) and "have" not in auxes
+
+
+def status_of(trigger: Token, clause: Token, measure: bool = False) -> str:
+    """PLANNED for an event that is to happen: a future auxiliary ("will meet"), a governing verb of plans and
+    expectations ("plans to resign", "is expected to meet", "called for a strike"), "is to" / "is due to", a
+    modifier ("the planned protest", "next week's summit"); else OCCURRED. A ``measure`` (a state of emergency,
+    a curfew) that a verb of being in force governs is told as decided ("there will be a curfew")."""
+    words = plan_words()
+    if any(m.dep_ == "amod" and m.lower_ in words["modifier"] for m in trigger.children):
+        return PLANNED
+    if measure and not is_verb(trigger) and (clause.lemma_ in IN_FORCE or clause.lower_ in IN_FORCE):
+        return OCCURRED  # "there will be a curfew", "the ban will last until May": a measure told in force
+    cur = clause
+    for _ in range(3):
+        auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
+        if any(a.lower_ in words["aux"] for a in auxes):
+            return PLANNED
+        if cur.dep_ in ("xcomp", "ccomp") and any(a.lower_ == "to" for a in auxes):
+            head = cur.head
+            if head.lower_ in words["verb"] or head.lemma_ == "be" or head.lower_ in ("is", "are", "was", "were"):
+                return PLANNED
+        if cur.dep_ != "xcomp" and cur.dep_ != "conj":
+            break
+        cur = cur.head
+    # a noun event that a verb of plans or demands governs: "called for a general strike", "promised elections"
+    if not is_verb(trigger):
+        head = trigger.head
+        if trigger.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+        if trigger.dep_ in ("dobj", "pobj") and head.lower_ in words["verb"]:
+            return PLANNED
+        # "a vote is scheduled for May", "the summit is expected to take place" (not "the deal is expected to be
+        # worth $600m": what is expected is its worth)
+        head = trigger.head
+        if trigger.dep_ in ("nsubj", "nsubjpass") and head.lower_ in words["verb"] and (
+                not any(c.dep_ == "xcomp" for c in head.children)
+                or any(t.lower_ in TAKE_PLACE for t in head.subtree)):
+            return PLANNED
+    return OCCURRED
+
+
+def _add(ctx: Context, roles: Roles, token: Token, kinds=AGENT_KINDS, actors: bool = True) -> None:
+    """One participant: the mention at ``token`` (or at its appositive / proper-noun compound), a pronoun's
+    person, else the phrase when it can act (a word of kg/data/actor_nouns.txt or an unrecognised name)."""
+    if token.pos_ in ("DET", "NUM") or token.lower_ in NOT_PARTICIPANTS or token.ent_type_ in NOT_PARTICIPANT_TYPES:
+        return
+    mention = ctx.mention_at(token, kinds)
+    if mention is None:
+        for child in token.children:
+            if child.dep_ in ("appos", "flat") or (child.dep_ == "compound" and child.pos_ == "PROPN"):
+                mention = ctx.mention_at(child, kinds)
+                if mention:
+                    break
+    if mention is None and is_pronoun(token) and PERSON in kinds:
+        mention = ctx.last_person_before(token.idx)
+    if mention is not None:
+        if mention.subtype == "MediaOutlet" and PLACE not in kinds:
+            return  # "CUZCO, Peru (Reuters) - Leaders launched ...": the outlet reports, it does not act
+        if mention not in roles.mentions:
+            roles.mentions.append(mention)
+        return
+    if token.pos_ in ("NOUN", "PROPN") and (not actors or can_act(ctx, token)):
+        text = phrase_text(token)
+        if text and text not in roles.texts:
+            roles.texts.append(text)
+
+
+def can_act(ctx: Context, token: Token) -> bool:
+    """Whether a phrase no mention covers may act: an unrecognised name that is no place, or a noun whose head
+    is a word for people, bodies or office holders (kg/data/actor_nouns.txt)."""
+    if ctx.mention_at(token, (PLACE,)) is not None:
+        return False
+    if token.pos_ == "PROPN":
+        return token.ent_type_ in ("PERSON", "ORG", "NORP")
+    return is_actor_noun(token.lower_)
+
+
+def is_actor_noun(word: str) -> bool:
+    nouns = word_set("actor_nouns.txt")
+    return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
+        word.endswith("ies") and word[:-3] + "y" in nouns) or (word.endswith("men") and word[:-3] + "man" in nouns)
+
+
+def _with_conjuncts(tokens: list[Token]) -> list[Token]:
+    out = []
+    for t in tokens:
+        out.append(t)
+        out.extend(c for c in t.children if c.dep_ == "conj")
+    return out
+
+
+def _children(token: Token, deps: tuple[str, ...]) -> list[Token]:
+    return _with_conjuncts([c for c in token.children if c.dep_ in deps])
+
+
+def _prep_objects(token: Token, preps: frozenset[str] | tuple[str, ...]) -> list[Token]:
+    out = []
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            out.extend(_children(prep, ("pobj",)))
+    return out
+
+
+def subjects(verb: Token) -> list[Token]:
+    """The subject of an active verb, or the "by" agent of a passive one; a verb joined to another ("gathered
+    and marched"), an infinitive ("decided to send", "was unopposed to replace") or the clause of a predicate
+    noun ("X is the choice to succeed Y") shares the subject of the verb it hangs on."""
+    cur = verb
+    for _ in range(4):
+        found = _children(cur, ("nsubj",))
+        for agent in (c for c in cur.children if c.dep_ == "agent"):
+            found += _children(agent, ("pobj",))
+        if found or cur.head.i == cur.i:
+            return found
+        if cur.dep_ in ("acl", "relcl") and cur.head.dep_ == "attr":
+            cur = cur.head.head  # "X is the president's choice to succeed Y": X
+        elif cur.dep_ in ("conj", "xcomp", "acomp"):
+            cur = cur.head  # "X was unopposed to replace Y": X
+        else:
+            return found
+    return []
+
+
+def patients(verb: Token) -> list[Token]:
+    """Whom or what a verb acts on: its object, or the subject of its passive."""
+    return [t for t in _children(verb, ("dobj", "nsubjpass")) if t.dep_ != "dobj" or t.i > verb.i]
+
+
+def _place_mentions(ctx: Context, pobj: Token) -> list[Mention]:
+    """Place mentions in the phrase of ``pobj`` ("a checkpoint in central Baghdad": Baghdad), leaving out those
+    of a clause that only describes it ("Gao, which lies near Y")."""
+    end = pobj.right_edge.idx + len(pobj.right_edge.text)
+    found = ctx.mentions_in(pobj.left_edge.idx, end, (PLACE,))
+    described = [t for t in pobj.subtree if t.dep_ in ("relcl", "acl") and t.i != pobj.i]
+    found = [m for m in found if not any(d.left_edge.idx <= m.span.start <= d.right_edge.idx for d in described)]
+    return [m for m in found if _reaches_place(ctx, pobj, m)]
+
+
+def _reaches_place(ctx: Context, pobj: Token, mention: Mention) -> bool:
+    """Whether a place mention inside the phrase of ``pobj`` says where: it is the phrase's noun (or its
+    compound, apposition, conjunct), or it hangs on it through place words ("a checkpoint in central X", "the
+    centre of X", "the streets of X"), not through any "of" or "with" ("in accordance with the Constitution of
+    X": no place of the event)."""
+    span = ctx.doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+    if span is None:
+        return False
+    cur = span.root
+    places = word_set("place_nouns.txt")
+    for _ in range(10):
+        if cur.i == pobj.i:
+            return True
+        if cur.dep_ in ("compound", "amod", "nmod") and cur.head.pos_ == "NOUN" and cur.head.lower_ not in places:
+            return False  # "a rise in metro fares": a name that only modifies a thing
+        if cur.dep_ == "pobj" and cur.head.dep_ == "prep":
+            prep = cur.head
+            if prep.lower_ == "of" and prep.head.lower_ not in word_set("place_nouns.txt"):
+                return False
+            if prep.lower_ not in PLACE_PREPS | {"of"}:
+                return False
+        cur = cur.head
+    return False
+
+
+def _describes(token: Token, clause: Token) -> bool:
+    """Whether ``token`` stands in a clause that only describes a noun ("the port, which lies in Y", "a town
+    located in Z") or in an attribution ("according to X in Y") between it and ``clause``."""
+    cur = token
+    while cur.i != clause.i and cur.head.i != cur.i:
+        if cur.dep_ in ("relcl", "acl") or (cur.dep_ == "appos" and cur.pos_ != "PROPN") or (
+                cur.dep_ == "prep" and cur.head.lower_ == "according"):
+            return True  # also "according to our correspondent in X": where the reporter is
+        cur = cur.head
+    return False
+
+
+#: "in the city", "in the capital": a place written as a definite noun stands for the last place named before it.
+PLACE_ANAPHORS = frozenset({"city", "capital", "town", "village"})
+#: How far back (in characters) "the city" may look for the city it stands for.
+ANAPHOR_CHARS = 400
+
+
+def _city_named_before(ctx: Context, noun: Token) -> list[Mention]:
+    """"The commandant of X said that pogroms had begun in the city": "the city" is the last place named before
+    it (not a country, at most ANAPHOR_CHARS before), when nothing but "the" modifies it."""
+    if noun.lower_ not in PLACE_ANAPHORS or [c.lower_ for c in noun.children] != ["the"]:
+        return []
+    before = [m for m in ctx.mentions_in(max(0, noun.idx - ANAPHOR_CHARS), noun.idx, (PLACE,))
+              if m.subtype != "Country" and m.name.lower() not in country_names() and m.name[:1].isupper()]
+    return before[-1:]
+
+
+def places_of(ctx: Context, trigger: Token, clauses: list[Token], event_class: str) -> tuple[list[Mention], list[str]]:
+    """Where: the place mentions of the place phrases ("in X", "at X", "outside X" ...; "to X" for a visit, a
+    deployment, a flight) of the trigger's own phrase, else of its clause (any place phrase of the clause's own
+    words: "voters in Chile will elect", "struck a checkpoint in central Baghdad"), else of the governing
+    clauses; a place phrase of a clause that only describes a noun does not count."""
+    preps = PLACE_PREPS | {"to"} if event_class in DESTINATION_CLASSES else PLACE_PREPS
+    if event_class in ADDRESSED_CLASSES:
+        preps = preps - {"on", "against", "to"}
+    scopes = [(trigger, list(trigger.subtree))]
+    for clause in clauses:
+        begin, end = _own_range(clause)
+        scopes.append((clause, [t for t in clause.subtree if begin <= t.idx < end]))
+    for head, tokens in scopes:
+        mentions: list[Mention] = []
+        texts: list[str] = []
+        for prep in tokens:
+            if prep.dep_ not in ("prep", "conj") or prep.lower_ not in preps or _describes(prep, head):
+                continue
+            for pobj in _children(prep, ("pobj",)):
+                if ctx.line_break_between(min(pobj.idx, trigger.idx), max(pobj.idx, trigger.idx)):
+                    continue  # a dateline or a headline run into the sentence by the parser
+                found = _place_mentions(ctx, pobj) or _city_named_before(ctx, pobj)
+                mentions += [m for m in found if m not in mentions]
+                if not found and pobj.pos_ == "PROPN" and pobj.text[:1].isupper() and (
+                        pobj.ent_type_ not in NOT_PARTICIPANT_TYPES) and (
+                        ctx.mention_at(pobj, AGENT_KINDS) is None):  # "at Fort Benning": a place no one tagged
+                    text = phrase_text(pobj)
+                    if text not in texts:
+                        texts.append(text)
+        # "the Baghdad bombing", "Mosul raids": a place name modifying a noun trigger
+        if head.i == trigger.i:
+            for child in head.children:
+                m = ctx.mention_at(child, (PLACE,)) if child.dep_ == "compound" and child.i < head.i else None
+                if m is not None and m not in mentions:
+                    mentions.append(m)
+        if mentions or texts:
+            return mentions, texts
+    return [], []
+
+
+def date_of(ctx: Context, sent_no: int, trigger: Token, clauses: list[Token]) -> DateRef | None:
+    """When: a date written in the event's clause (the clause's words), else in a governing clause, else the
+    date of the sentence nearest the trigger; never a date across a line break (a dateline, a headline)."""
+    dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"
+             and not ctx.line_break_between(min(d.span.start, trigger.idx), max(d.span.end, trigger.idx))
+             and not _dates_another_noun(ctx, d, trigger)]
+    if not dates:
+        return None
+    for clause in clauses:
+        begin, end = _own_range(clause)
+        inside = [d for d in dates if begin <= d.span.start < end]
+        if inside:
+            return min(inside, key=lambda d: abs(d.span.start - trigger.idx))
+    return min(dates, key=lambda d: abs(d.span.start - trigger.idx))
+
+
+def _dates_another_noun(ctx: Context, ref: DateRef, trigger: Token) -> bool:
+    """"Bush tapped Kerik, a hero of the Sept. 11 attacks": a date that modifies another noun of the sentence
+    (as its compound, modifier or possessive) dates that noun's event, not this one."""
+    span = ctx.doc.char_span(ref.span.start, ref.span.end, alignment_mode="expand")
+    if span is None:
+        return False
+    cur = span.root
+    for _ in range(8):
+        if cur.i == trigger.i or is_verb(cur) or cur.head.i == cur.i:
+            return False
+        if cur.dep_ in ("compound", "nmod", "amod", "poss", "nummod") and cur.head.pos_ in ("NOUN", "PROPN") and (
+                cur.head.i != trigger.i and not (cur.head.left_edge.i <= trigger.i <= cur.head.right_edge.i)):
+            return True
+        cur = cur.head
+    return False
+
+
+def _own_range(clause: Token) -> tuple[int, int]:
+    """The characters of a clause without the clauses it governs that have a subject of their own."""
+    begin, end = clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text)
+    for child in clause.children:
+        if child.dep_ in ("ccomp", "advcl", "relcl", "parataxis") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+            if child.i > clause.i:
+                end = min(end, child.left_edge.idx)
+            else:
+                begin = max(begin, child.right_edge.idx + len(child.right_edge.text))
+    return begin, end
+
+
+def instrument_of(trigger: Token, clause: Token) -> str | None:
+    """With what: a "with X" / "using X" phrase of the trigger or its clause naming a weapon or means
+    ("attacked with grenades"), or the noun a bomb trigger modifies ("a car bomb")."""
+    for head in (trigger, clause):
+        for pobj in _prep_objects(head, ("with",)):
+            if pobj.pos_ == "NOUN" and not is_actor_noun(pobj.lower_):
+                return phrase_text(pobj)
+        for verb in (c for c in head.children if c.dep_ in ("advcl", "xcomp") and c.lower_ in ("using", "use")):
+            for obj in _children(verb, ("dobj",)):
+                return phrase_text(obj)
+    return None
+
+
+#: Auxiliaries and tags of a clause told in the past.
+PAST_AUX = frozenset({"had", "has", "have", "did", "was", "were", "'d"})
+
+
+def date_tense(ctx: Context, ref: DateRef) -> str | None:
+    """The tense of the clause a date is written in: "future" when the clause tells a planned event ("will meet
+    on Thursday", "is expected to vote on Monday"), "past" when its verb is in the past ("met on Thursday",
+    "was arrested on Monday"), else None."""
+    span = ctx.doc.char_span(ref.span.start, ref.span.end, alignment_mode="expand")
+    if span is None:
+        return None
+    clause = clause_of(span.root)
+    if not is_verb(clause):
+        return None
+    if status_of(clause, clause) == PLANNED:
+        return "future"
+    if clause.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.lower_ in PAST_AUX for c in clause.children):
+        return "past"
+    return None
