@@ -93,6 +93,7 @@ class ArticleRecord:
     counts: list[CountRecord] = field(default_factory=list)
     statements: list[StatementRecord] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
+    honorifics: list[HonorificRecord] = field(default_factory=list)
     #: sentence index -> index of the earlier, identical sentence it repeats (see
     #: :func:`kg.extract.sentences.repeated_sentences`): facts come from first occurrences only,
     #: while mentions in repeats remain evidence.
@@ -196,6 +197,7 @@ class TenureRecord:
         post_in_text: else the words that name it (a country from an adjective, "Palestinian election commission").
         post_in_kind: the kind of what ``post_in_text`` names (PLACE or ORGANIZATION).
         qualifiers: how the text qualifies the tenure: acting, former, first, designate, outgoing.
+        jurisdiction: a place the text names beside the organisation ("U.S. Ambassador to the United Nations").
         acting: whether the holder acts in the post (acting, interim, caretaker, "will act as").
         started_by, ended_by: local ids of the events that start and end it.
         start: when it started, when the text dates it.
@@ -215,6 +217,17 @@ class TenureRecord:
     confidence: float = 0.7
     post_in_kind: str = "place"
     qualifiers: tuple[str, ...] = ()
+    jurisdiction: Mention | None = None
+
+
+@dataclass
+class HonorificRecord:
+    """A title of honour a person bears ('the "father of the nation" X'): no post, no tenure."""
+
+    holder: Mention
+    title: str
+    evidence: Span
+    component: str = "honorifics"
 
 
 @dataclass
@@ -410,6 +423,7 @@ class ResolvedArticle:
         article: the article.
         mentions: each mention that denotes an entity, with that entity, in text order.
         events, tenures, counts, statements: the article's records, resolved.
+        honorifics: each person's titles of honour (the entity, the title).
     """
 
     article: Article
@@ -418,3 +432,4 @@ class ResolvedArticle:
     tenures: tuple[ResolvedTenure, ...] = ()
     counts: tuple[ResolvedCount, ...] = ()
     statements: tuple[ResolvedStatement, ...] = ()
+    honorifics: tuple[tuple[Entity, str], ...] = ()

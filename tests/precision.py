@@ -3,7 +3,8 @@
 Every item the extractors give on the seeds and on the articles written for the tests (the two of
 ``tests.events_recall`` and the three of ``tests/data/unseen``) is written as one line, and each line
 has a verdict checked by hand against the article text: ``ok`` when every part of it (class, agents,
-targets, participants, places, date; holder, title, place of the post, acting/start/end; category,
+targets, participants, places, date; holder, title, what the post is in or of, acting/start/end and the
+qualifiers former, first, designate; the holder and the title of an honorific title; category,
 number, what was counted; speaker, addressee, reporting outlet, status, date and quote of a statement)
 is what the article says, ``wrong`` otherwise, with a short reason.
 
@@ -26,7 +27,7 @@ VERDICTS = ROOT / "tests" / "data" / "precision_items.tsv"
 #: The articles judged: the seeds, and the five written for the tests about other crises.
 SEEDS = [ROOT / "seeds"]
 OTHERS = [*UNSEEN, ROOT / "tests" / "data" / "unseen"]
-KINDS = ("event", "tenure", "count", "statement")
+KINDS = ("event", "tenure", "count", "statement", "honorific")
 
 
 def _who(mentions: list[Mention], texts: list[str]) -> str:
@@ -60,8 +61,14 @@ def item_lines(record: ArticleRecord, dates: DateResolution) -> list[tuple[str, 
                              f" | in={_who(ev.places, ev.place_texts)} | on={_day(dates.of(ev.date))}"))
     for t in record.tenures:
         flags = " ".join(f for f, on in (("acting", t.acting), ("started", t.started_by), ("ended", t.ended_by)) if on)
-        out.append(("tenure", f"{t.title} @{t.evidence.start} | holder={t.holder_text} | of={t.post_in_text or '-'}"
+        flags = " ".join(filter(None, [flags, *(q for q in t.qualifiers if q != "acting")]))
+        where = _one(t.post_in, t.post_in_text if t.post_in is None else None)
+        if t.jurisdiction is not None:
+            where += f" in {t.jurisdiction.name}"
+        out.append(("tenure", f"{t.title} @{t.evidence.start} | holder={t.holder_text} | of={where}"
                               f" | {flags or '-'}"))
+    for h in record.honorifics:
+        out.append(("honorific", f"{h.title} @{h.evidence.start} | holder={h.holder.name}"))
     for st in record.statements:
         quote = " ".join((st.quote or "-").split())
         who = (f"by={_one(st.speaker, st.speaker_text)} | to={_one(st.addressee, st.addressee_text)}"

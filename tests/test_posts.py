@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from rdflib import ORG, RDFS, Graph, Literal
 
+from kg.extract.title_phrases import kind_of
 from kg.rdf.iri import Minter
 from kg.rdf.namespaces import NG
 from kg.rdf.triples import article_triples
 from kg.resolve.articles import resolve_corpus
-from kg.resolve.posts import kind_of
 from tests.test_events import record_of
 
 BASE = "https://w3id.org/newsgraph/"
@@ -74,7 +74,7 @@ def test_a_post_in_an_organisation_makes_a_membership_of_it(nlp):
 
 def test_a_bare_title_of_a_country_office_is_of_the_articles_country(nlp):
     _, graph = corpus(nlp, "Protests spread across Peru on Monday. Peru's police blocked the roads to Lima. "
-                           "Prime Minister Pedro Angulo said the army would help.")
+                           "Prime Minister Pedro Angulo said the army would help. Chile closed its border with Peru.")
     assert posts_of(graph, "Pedro Angulo") == {"prime minister of Peru": (set(), {"Peru"})}
 
 

@@ -172,8 +172,8 @@ class Context:
     def person_of_surname(self, mention: Mention) -> Mention | None:
         """The person a one-word organisation mention names when it is the surname of one full name given
         earlier in the article ("Ana Doe will act as president ... Doe said", the model tagging "Doe" as an
-        organisation): the last mention of that full name; ``None`` when no person or two bear it."""
-        if mention.kind != ORGANIZATION or len(mention.name.split()) != 1:
+        organisation or a place): the last mention of that full name; ``None`` when no person or two bear it."""
+        if mention.kind not in (ORGANIZATION, PLACE) or len(mention.name.split()) != 1:
             return None
         bearers = [m for m in self.mentions if m.kind == PERSON and m.span.end <= mention.span.start
                    and m.component != "title_rule" and len(m.name.split()) > 1

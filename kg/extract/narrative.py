@@ -18,6 +18,7 @@ from kg.extract.counts import extract_counts
 from kg.extract.dates import sentence_dates
 from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
+from kg.extract.honorifics import extract_honorifics
 from kg.extract.offices import extract_tenures
 from kg.extract.scenes import inherit_places
 from kg.extract.statements import extract_statements
@@ -46,6 +47,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     record.tenures = extract_tenures(ctx, record.events)
     record.counts = extract_counts(ctx, record.events)
     record.statements = extract_statements(ctx, record.events)
+    record.honorifics = extract_honorifics(ctx)
     logger.debug("%s: %d dates, %d events, %d tenures, %d counts, %d statements", article_id, len(dates),
                  len(record.events), len(record.tenures), len(record.counts), len(record.statements))
     return record

@@ -1,14 +1,18 @@
 """Posts and tenures: a parsed article and its events in, :class:`~kg.records.TenureRecord` records out (who holds
 which office, from titles, appositions and verbs).
 
-* a title before a name: "President Costa", "the mayor of Lima, Rosa Quispe";
-* "X will (temporarily) act as <title>", "acting <title> X": an acting tenure;
+* a title and its holder: "President Costa", "the mayor of Lima, Rosa Quispe", "Rosa Quispe, Peru's interior
+  minister", "Quispe is head of the committee", "Quispe was sworn in as caretaker leader" (the title read by
+  :mod:`kg.extract.title_phrases` with what it is of and its qualifiers, the holder found by
+  :mod:`kg.extract.title_holders`); "a member of the X Council" is a tenure of the post "member" of that body;
+* "X will (temporarily) act as <title>", "acting <title> X": an acting tenure, started by the article's change of
+  office holder;
 * "X holds the position of <title> of <organisation>", "X heads <organisation>";
-* "the resignation of X from the post of <title>" ends X's tenure; "this position was taken by Y"
-  starts Y's tenure of the same post, both linked to the event.
+* "the resignation of X from the post of <title>" ends X's tenure; "this position was taken by Y" starts Y's tenure
+  of the same post, both linked to the event; "X resigned as <title>" ends it, "X was appointed <title>" starts it.
 
-Titles and their canonical forms are data (``kg/data/posts.tsv``); the country of a title written
-as an adjective ("the Russian President") comes from ``kg/data/demonyms.tsv``.
+Titles, their canonical forms and types are data (``kg/data/posts.tsv``); the country of a title written as an
+adjective ("the Russian President") comes from ``kg/data/demonyms.tsv``.
 """
 
 from __future__ import annotations
@@ -19,21 +23,19 @@ from spacy.tokens import Token
 
 from kg import lexicon
 from kg.extract.context import Context, is_pronoun, is_verb
+from kg.extract.title_holders import NAMING_VERBS, NOMINATING_VERBS, Holding, title_holder
+from kg.extract.title_phrases import TitlePhrase, kind_of, read_title
 from kg.extract.triggers import match_phrases
-from kg.records import ORGANIZATION, PERSON, PLACE, EventRecord, Mention, TenureRecord
+from kg.records import ORGANIZATION, PERSON, EventRecord, Mention, TenureRecord
 
 logger = logging.getLogger(__name__)
 
-#: Tokens that may stand between a title and the name it applies to.
-_BETWEEN = frozenset({"of", "the", ",", "'s", "’s", "-", "and"})
 _ACTING = frozenset({"acting", "interim", "temporarily", "temporary"})
 _POSITION_NOUNS = frozenset({"post", "position", "office", "role", "title"})
-_AS_VERBS = frozenset({"act", "acts", "serve", "serves", "sworn", "appointed", "elected", "named", "confirmed"})
-_HEAD_VERBS = frozenset({"heads", "headed", "head", "chairs", "chaired", "leads", "led"})
+_HEAD_VERBS = frozenset({"heads", "headed", "head", "chairs", "chaired", "leads", "led", "run", "runs", "lead"})
 _POST_ANAPHORA = frozenset({"position", "post", "office"})
 #: Titles whose holder goes when the government resigns or is dismissed.
 HEADS_OF_GOVERNMENT = frozenset({"prime minister", "premier"})
-FORMER = frozenset({"former", "ex", "ex-", "late", "then"})
 
 
 def _inside_other_title(ctx: Context, span) -> bool:
@@ -43,58 +45,6 @@ def _inside_other_title(ctx: Context, span) -> bool:
                       or ctx.doc[j].lower_ in lexicon.mapping("demonyms.tsv")):
         j -= 1
     return j >= 1 and ctx.doc[j].lower_ == "of" and ctx.doc[j - 1].lower_ not in _POSITION_NOUNS
-
-
-def _title_of(ctx: Context, title_span) -> tuple[str, Mention | None, str | None]:
-    """Canonical title and what it is a post in: "of X" after it, or a country adjective before it."""
-    posts = lexicon.mapping("posts.tsv")
-    demonyms = lexicon.mapping("demonyms.tsv")
-    words = title_span.text.lower().replace(" - ", "-")
-    title = posts.get(words, posts.get(title_span.text.lower(), words))
-    post_in: Mention | None = None
-    post_in_text: str | None = None
-    doc = ctx.doc
-    after = title_span.end
-    if after < len(doc) - 1 and doc[after].lower_ == "of":
-        j = after + 1
-        while j < len(doc) and doc[j].lower_ in ("the", "a"):
-            j += 1
-        if j < len(doc) and doc[j].lower_ in demonyms:
-            post_in_text = demonyms[doc[j].lower_]  # "press secretary of the Russian President"
-        elif j < len(doc):
-            post_in = ctx.mention_at(doc[j], (ORGANIZATION, PLACE))
-            if post_in is None and doc[j].pos_ == "PROPN":
-                post_in_text = doc[j].text
-    before = title_span.start - 1
-    if post_in is None and post_in_text is None and before >= 0:
-        word = doc[before].lower_
-        if word in demonyms:
-            post_in_text = demonyms[word]
-        elif doc[before].pos_ == "PROPN":
-            post_in = ctx.mention_at(doc[before], (ORGANIZATION, PLACE))
-    if title == "chair" and post_in is not None and post_in.kind == PLACE:
-        title = "head"
-    return title, post_in, post_in_text
-
-
-def _holder_after(ctx: Context, title_span) -> Mention | None:
-    """The named person a title applies to: the first person name after it, across "of X" and commas."""
-    doc = ctx.doc
-    j = title_span.end
-    sent_end = title_span.sent.end
-    while j < sent_end and j - title_span.end < 14:
-        tok = doc[j]
-        mention = _named_person(ctx, tok)
-        if mention is not None:
-            return mention
-        if tok.lower_ in _BETWEEN or tok.pos_ in ("PROPN", "DET", "ADJ") or tok.ent_type_:
-            j += 1
-            continue
-        if tok.pos_ == "NOUN" and tok.is_title:
-            j += 1
-            continue
-        return None
-    return None
 
 
 def _nearest_change(events: list[EventRecord], sent_no: int, window: int = 3) -> EventRecord | None:
@@ -120,15 +70,55 @@ def _subject_person(ctx: Context, verb: Token) -> Mention | None:
     return None
 
 
+def _said_what_of(phrase: TitlePhrase, holding: Holding) -> bool:
+    """Whether a title is a post the text places: a title of a body (chairman, member, analyst) or of a place (mayor)
+    needs its organisation or place written, except right before the name ("Mayor Jane Doe", "Spokesman Doe"); a
+    place is never what a body's title is in ("the BBC's Latin America analyst")."""
+    scope = kind_of(phrase.title).scope
+    if scope == "body" and phrase.post_in is not None and phrase.post_in.kind != ORGANIZATION:
+        return False
+    if scope == "country" or holding.before_name:
+        return True
+    return phrase.post_in is not None or bool(phrase.post_in_text)
+
+
+def _object_person(ctx: Context, verb: Token) -> Mention | None:
+    """The person a verb's direct object names ("selecting Jane Doe to head ...")."""
+    for child in verb.children:
+        if child.dep_ == "dobj":
+            mention = ctx.mention_at(child, (PERSON,))
+            if mention is not None and mention.component != "title_rule":
+                return mention
+    return None
+
+
+def _event_of_verb(events: list[EventRecord], verb: Token | None) -> EventRecord | None:
+    """The change of office holder whose trigger is ``verb`` ("resigned as ...", "was appointed ...")."""
+    if verb is None:
+        return None
+    return next((e for e in events if lexicon.has_trait(e.event_class, "tenure")
+                 and e.trigger.start <= verb.idx < e.trigger.end), None)
+
+
+def _change_of_holder(events: list[EventRecord], sent_no: int, holder: Mention, title: str) -> EventRecord | None:
+    """The change of office holder of the sentence that befalls ``holder`` (or, for a head of government, the
+    government)."""
+    change = None
+    for ev in events:
+        if lexicon.has_trait(ev.event_class, "tenure") and ev.evidence.sentence == sent_no and (
+                holder in ev.targets or (title in HEADS_OF_GOVERNMENT and any(
+                    w in t.lower() for t in ev.target_texts for w in ("government", "cabinet")))):
+            change = ev
+    return change
+
+
 def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecord]:
     """Every tenure the article states, in text order."""
     tenures: list[TenureRecord] = []
     seen: set[tuple] = set()
-    last_post: tuple[str, Mention | None, str | None] | None = None
 
     def add(holder: Mention | None, title: str, post_in: Mention | None, post_in_text: str | None,
             token: Token, **kw) -> None:
-        nonlocal last_post
         if holder is None:
             return
         key = (holder.span, title, kw.get("acting", False), kw.get("ended_by"), kw.get("started_by"))
@@ -138,34 +128,24 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         sent_no = ctx.sent_no(token)
         tenures.append(TenureRecord(holder=holder, holder_text=holder.name, title=title, post_in=post_in,
                                     post_in_text=post_in_text, evidence=ctx.sent_span(sent_no), **kw))
-        last_post = (title, post_in, post_in_text)
 
-    posts = lexicon.mapping("posts.tsv")
-    for _phrase, span in match_phrases(ctx, posts):
+    def add_phrase(holder: Mention | None, phrase: TitlePhrase, **kw) -> None:
+        kw.setdefault("acting", phrase.acting)
+        kw.setdefault("qualifiers", phrase.qualifiers)
+        add(holder, phrase.title, phrase.post_in, phrase.post_in_text, phrase.root, post_in_kind=phrase.post_in_kind,
+            jurisdiction=phrase.also_in, **kw)
+
+    for _phrase, span in match_phrases(ctx, lexicon.mapping("posts.tsv")):
         sent_no = ctx.sent_no(span[0])
-        if sent_no in ctx.repeats:
+        if sent_no in ctx.repeats or _inside_other_title(ctx, span):
             continue
-        prev = ctx.doc[span.start - 1].lower_ if span.start else ""
-        before = [t.lower_ for t in ctx.doc[max(0, span.start - 3):span.start]]
-        if set(before) & FORMER or (prev == "first" and span.text.lower() == "president"):
+        phrase = read_title(ctx, span.start, span.end)
+        if phrase is None:
             continue
-        if _inside_other_title(ctx, span):
-            continue
-        title, post_in, post_in_text = _title_of(ctx, span)
-        root = span.root
-        # "act as prime minister", "hold the role of leader"
-        if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.lower_ in _AS_VERBS:
-            verb = root.head.head
-            acting = any(c.lower_ in _ACTING for c in verb.children) or verb.lower_ in ("act", "acts")
-            change = _nearest_change(events, sent_no)
-            add(_subject_person(ctx, verb), title, post_in, post_in_text, root, acting=acting,
-                started_by=change.local_id if change else None,
-                start=change.date if change else None, confidence=0.75)
-            continue
+        root = phrase.root
         # "holds the position of Chairman of X", "the resignation of X from the post of head of Y"
         if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _POSITION_NOUNS:
-            noun = root.head.head
-            gov = noun.head
+            gov = root.head.head.head
             if gov.dep_ == "prep" and gov.lower_ == "from":
                 change_tok = gov.head
                 holder = None
@@ -175,26 +155,32 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
                             if p.dep_ == "pobj":
                                 holder = ctx.mention_at(p, (PERSON,))
                 ev = next((e for e in events if e.trigger.start <= change_tok.idx < e.trigger.end), None)
-                add(holder, title, post_in, post_in_text, root, ended_by=ev.local_id if ev else None,
-                    confidence=0.75)
+                add_phrase(holder, phrase, ended_by=ev.local_id if ev else None, confidence=0.75)
                 continue
             if is_verb(gov):
-                add(_subject_person(ctx, gov), title, post_in, post_in_text, root, confidence=0.7)
+                add_phrase(_subject_person(ctx, gov), phrase, confidence=0.7)
                 continue
-        if prev in _ACTING:
-            holder = _holder_after(ctx, span)
-            add(holder, title, post_in, post_in_text, root, acting=True, confidence=0.7)
+        holding = title_holder(ctx, phrase)
+        if holding is None or not _said_what_of(phrase, holding):
             continue
-        holder = _holder_after(ctx, span)
-        if holder is not None:
-            change = None
-            for ev in events:
-                if lexicon.has_trait(ev.event_class, "tenure") and ev.evidence.sentence == sent_no and (
-                        holder in ev.targets or (title in HEADS_OF_GOVERNMENT and any(
-                            w in t.lower() for t in ev.target_texts for w in ("government", "cabinet")))):
-                    change = ev
-            add(holder, title, post_in, post_in_text, root, ended_by=change.local_id if change else None,
-                confidence=0.8)
+        holder, verb = holding.holder, holding.verb
+        qualifiers = phrase.qualifiers
+        if verb is not None and verb.lower_ in NOMINATING_VERBS and "designate" not in qualifiers:
+            qualifiers = (*qualifiers, "designate")
+        acting = phrase.acting or (verb is not None and (
+            verb.lower_ in ("act", "acts", "acting") or any(c.lower_ in _ACTING for c in verb.children)))
+        if acting and "acting" not in qualifiers:
+            qualifiers = ("acting", *qualifiers)
+        change = _event_of_verb(events, verb) or _change_of_holder(events, sent_no, holder, phrase.title)
+        if change is None and verb is not None and acting:
+            change = _nearest_change(events, sent_no)  # "X will act as president": since the change told before
+        starts = change is not None and (change.event_class == "Appointment" or acting)
+        if starts and verb is None and not acting:
+            change, starts = None, False  # "Speaker X was sworn in as leader": the appointment is to another post
+        add_phrase(holder, phrase, acting=acting, qualifiers=qualifiers,
+                   started_by=change.local_id if starts else None, start=change.date if starts else None,
+                   ended_by=change.local_id if change is not None and not starts else None,
+                   confidence=0.75 if verb is not None else 0.8)
     # "the resignation of the cabinet of X", "X's government": X heads that government
     governments = lexicon.mapping("government_nouns.tsv")
     for phrase, span in match_phrases(ctx, governments):
@@ -221,9 +207,16 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         holder = _subject_person(ctx, tok)
         if holder is None and tok.dep_ == "conj":
             holder = _subject_person(ctx, tok.head)
+        qualifiers: tuple[str, ...] = ()
+        if holder is None and tok.dep_ in ("xcomp", "advcl") and tok.head.lower_ in NAMING_VERBS:
+            # "the president chose X to head the Y", "X was tapped to run the Y": X is named to head it
+            chooser = tok.head
+            holder = _object_person(ctx, chooser) or _subject_person(ctx, chooser)
+            qualifiers = ("designate",) if chooser.lower_ in NOMINATING_VERBS else ()
         change = _nearest_change(events, ctx.sent_no(tok), window=0)
         add(holder, "chair", org, None, tok, started_by=change.local_id if change else None,
-            start=change.date if change else None, confidence=0.7)
+            start=change.date if change else None, qualifiers=qualifiers, post_in_kind=ORGANIZATION,
+            confidence=0.7)
     # "This position was taken by X himself"
     for tok in ctx.tokens_of(_POST_ANAPHORA):
         if ctx.sent_no(tok) in ctx.repeats:
@@ -238,8 +231,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             continue
         before = previous[-1]
         add(_subject_person(ctx, verb), before.title, before.post_in, before.post_in_text, tok,
-            started_by=before.ended_by, confidence=0.7)
-    del last_post
+            post_in_kind=before.post_in_kind, started_by=before.ended_by, confidence=0.7)
     return tenures
 
 

@@ -158,6 +158,8 @@ def article_triples(resolved: ResolvedArticle, minter: Minter) -> Triples:
         graph.add((span, NG.denotes, iri))
         graph.add((iri, NG.evidence, span))
     add_narrative(graph, resolved, minter, art)
+    for entity, title in resolved.honorifics:
+        graph.add((entity_iri(minter, entity), NG.honorificTitle, _literal(title)))
     return graph
 
 

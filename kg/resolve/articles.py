@@ -129,7 +129,9 @@ def resolve_article(record: ArticleRecord, resolution: Resolution, dates: DateRe
         tenures=tuple(t for tenure in record.tenures
                       if (t := _tenure(tenure, resolution, dates, posts, by_id)) is not None),
         counts=tuple(_count(count, resolution) for count in record.counts),
-        statements=tuple(_statement(st, resolution, dates) for st in record.statements))
+        statements=tuple(_statement(st, resolution, dates) for st in record.statements),
+        honorifics=tuple((entity, h.title) for h in record.honorifics
+                         if (entity := resolution.entity_of(h.holder)) is not None and entity.kind == PERSON))
 
 
 def _kept(found: Iterable[Participant | None]) -> tuple[Participant, ...]:

@@ -21,57 +21,16 @@ a country and the head of the body when it is in an organisation.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from types import MappingProxyType
 
 from kg import lexicon
 from kg.extract.context import country_names
+from kg.extract.title_phrases import COUNTRY_SCOPE, HEAD, kind_of
 from kg.records import ORGANIZATION, PLACE, ArticleRecord, Entity, Participant, ResolvedPost, TenureRecord, TextEntity
 from kg.resolve.entities import Resolution
-
-#: Post types of ``posts.tsv`` that depend on what the post is of.
-HEAD = "head"
-#: What a bare title of a kind is a post of (the fourth column of ``posts.tsv``).
-COUNTRY_SCOPE = "country"
-
-
-@dataclass(frozen=True)
-class PostKind:
-    """What ``posts.tsv`` says of a canonical title: its post type and what a bare title of it is a post of."""
-
-    post_type: str | None = None
-    scope: str | None = None
-
-
-@cache
-def post_kinds() -> Mapping[str, PostKind]:
-    """Canonical title -> :class:`PostKind` (the first row of ``posts.tsv`` that gives the title), read once."""
-    out: dict[str, PostKind] = {}
-    for row in lexicon.rows("posts.tsv"):
-        if len(row) >= 4:
-            out.setdefault(row[1], PostKind(row[2] or None, row[3] or None))
-    return MappingProxyType(out)
-
-
-def kind_of(title: str) -> PostKind:
-    """The :class:`PostKind` of a canonical title; a title ``posts.tsv`` does not give ends in a known title
-    ("industry and trade minister": a minister) or has no kind.
-
-    >>> kind_of("foreign minister").post_type, kind_of("trade minister").scope, kind_of("poet").post_type
-    ('minister', 'country', None)
-    """
-    kinds = post_kinds()
-    if title in kinds:
-        return kinds[title]
-    words = title.split()
-    for start in range(1, len(words)):
-        tail = " ".join(words[start:])
-        if tail in kinds:
-            return kinds[tail]
-    return PostKind()
 
 
 @dataclass
@@ -81,28 +40,47 @@ class PostContext:
     Attributes:
         known: (holder's entity key, title) -> the organisation and the place the corpus names for that holder's
             post of that title (the first tenure that names one).
-        countries: article id -> the country the article is about.
+        countries: article id -> the country the article is about, when it has a clear one.
     """
 
     known: dict[tuple[str, str], tuple[Entity | None, Participant | None]] = field(default_factory=dict)
-    countries: dict[str, Entity] = field(default_factory=dict)
+    countries: dict[str, Participant] = field(default_factory=dict)
 
 
-def article_countries(records: Iterable[ArticleRecord], resolution: Resolution) -> dict[str, Entity]:
-    """Each article's country: the country entity it names most often (ties: the first named)."""
-    out: dict[str, Entity] = {}
+#: How many times an article must name its country (by name or adjective), and by how much more than any other, for
+#: a bare title of a country's office to be taken as that country's.
+COUNTRY_LEAD = (3, 1.5)
+
+
+def article_countries(records: Iterable[ArticleRecord], resolution: Resolution) -> dict[str, Participant]:
+    """Each article's country, when it has a clear one: the country it names most, by name or by adjective
+    (``demonyms.tsv``: "Peruvian"), at least :data:`COUNTRY_LEAD` times and by that much more than any other."""
+    demonyms = lexicon.mapping("demonyms.tsv")
+    pattern = re.compile(r"\b(" + "|".join(re.escape(d.title()) for d in demonyms) + r")\b") if demonyms else None
+    out: dict[str, Participant] = {}
     for record in records:
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
+        named: dict[str, Participant] = {}
         for mention in record.mentions:
             entity = resolution.entity_of(mention)
             if entity is not None and entity.kind == PLACE and (
                     entity.subtype == "Country" or entity.label.lower() in country_names()):
-                counts[entity.key] += 1
-                first.setdefault(entity.key, mention.span.start)
-        if counts:
-            best = min(counts, key=lambda key: (-counts[key], first[key]))
-            out[record.article.id] = resolution.entities[best]
+                counts[entity.label] += 1
+                first.setdefault(entity.label, mention.span.start)
+                named[entity.label] = entity
+        for found in pattern.finditer(record.article.text) if pattern else ():
+            country = demonyms[found.group(1).lower()]
+            entity = named.get(country) or resolution.lookup(record.article.id, country)
+            label = entity.label if entity is not None else country
+            counts[label] += 1
+            first.setdefault(label, found.start())
+            named.setdefault(label, entity if entity is not None and entity.kind == PLACE else TextEntity(PLACE, label))
+        ranked = sorted(counts, key=lambda label: (-counts[label], first[label]))
+        least, lead = COUNTRY_LEAD
+        if ranked and counts[ranked[0]] >= least and (
+                len(ranked) == 1 or counts[ranked[0]] >= lead * counts[ranked[1]]):
+            out[record.article.id] = named[ranked[0]]
     return out
 
 
@@ -127,7 +105,10 @@ def _named(tenure: TenureRecord, resolution: Resolution,
         where = resolution.entity_of(tenure.post_in)
         if where is None:
             return None, None
-        return (where, None) if where.kind == ORGANIZATION else (None, where) if where.kind == PLACE else (None, None)
+        if where.kind == ORGANIZATION:
+            place = resolution.entity_of(tenure.jurisdiction) if tenure.jurisdiction is not None else None
+            return where, place if place is not None and place.kind == PLACE else None
+        return (None, where) if where.kind == PLACE else (None, None)
     if not tenure.post_in_text:
         return None, None
     found = resolution.lookup(article_id, tenure.post_in_text)
