@@ -49,3 +49,9 @@ def test_the_vocabulary_covers_the_kinds_of_political_news_events():
              "Withdrawal", "Agreement", "Meeting", "Appeal", "Trial", "FlightIntoExile", "Defection", "Death",
              "Statement"}
     assert kinds <= set(event_classes())
+
+
+def test_the_generated_table_of_trigger_forms_is_up_to_date():
+    from kg.tools.gen_lemma_forms import TARGET, render
+
+    assert TARGET.read_text(encoding="utf-8") == render(), "run python -m kg.tools.gen_lemma_forms"

@@ -105,6 +105,8 @@ def _meets_condition(ctx: Context, row: LemmaTrigger, root: Token, clause: Token
     if cond == "actor":  # "overthrown by demonstrations": a seizure of power needs someone who seizes it
         doers = subjects(root) if verbal else _prep_objects(root, ("by",))
         return all(_is_person_like(ctx, t) or _is_force(t) for t in doers)
+    if cond == "fight":
+        return not _prep_objects(root, ("over",))
     if cond == "document":
         return any(t.lower_ in DOCUMENT_WORDS for t in objects)
     if cond == "exile":
@@ -190,6 +192,11 @@ def _generic(ctx: Context, noun: Token, event_class: str) -> bool:
     return not ctx.mentions_in(*phrase) and sent is not None
 
 
+def _of_those(verb: Token) -> bool:
+    """Whether a verb is the clause of "those who ..." / "anyone who ...": it says what makes people of a kind."""
+    return verb.dep_ == "relcl" and verb.head.lower_ in ("those", "anyone", "whoever", "everyone")
+
+
 def _counted(noun: Token) -> bool:
     """Whether a noun event is told of many: a plural, or an "of" phrase with a number ("the deaths of 18")."""
     return noun.tag_ == "NNS" or any(c.like_num for t in _prep_objects(noun, ("of",)) for c in t.subtree)
@@ -260,6 +267,8 @@ def extract_actions(ctx: Context, earlier: list[EventRecord]) -> list[EventRecor
             continue  # "an explosion of violence", "a blast of cold air"
         if is_negated(root, clause) or is_conditional(clause) or awaited(root) or urged(clause):
             continue
+        if root.i == clause.i and _of_those(clause):
+            continue  # "the memory of those who have died": people of a kind, no event told
         possible = is_possibility(clause)
         if possible and root.i == clause.i:
             continue  # "the general may resign": a possibility, not an event

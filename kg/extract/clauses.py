@@ -110,10 +110,11 @@ def governing(clause: Token) -> list[Token]:
 
 
 def is_negated(trigger: Token, clause: Token) -> bool:
-    """"did not resign", "no talks were held", "never met": the event is denied, not told."""
+    """"did not resign", "no talks were held", "never met": the event is denied, not told; "renege on any deal":
+    no event in particular."""
     if any(c.dep_ in NEGATION for c in clause.children):
         return True
-    return any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.children)
+    return any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in trigger.children)
 
 
 def is_conditional(clause: Token) -> bool:
@@ -129,8 +130,21 @@ def over_a_period(trigger: Token) -> bool:
 
 
 def urged(clause: Token) -> bool:
-    """"encourages you to attack", "urged protesters to march": an event someone is urged to, not one told."""
-    return clause.dep_ in ("xcomp", "ccomp") and clause.head.lower_ in plan_words().get("urge", frozenset())
+    """"encourages you to attack", "urged protesters to march", "allow parliament to choose": an event someone is
+    urged or allowed to, not one told; "the authority to oust X", "a candidate to oust X": what a noun is for."""
+    if clause.dep_ in ("xcomp", "ccomp") and clause.head.lower_ in plan_words().get("urge", frozenset()):
+        return True
+    capacity = plan_words().get("capacity", frozenset())
+    cur = clause
+    for _ in range(3):  # "the authority to use force to oust X": through the purposes to the noun
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+            return False
+        if cur.dep_ in ("acl", "relcl"):
+            return cur.head.lower_ in capacity
+        if cur.dep_ not in ("advcl", "xcomp"):
+            return False
+        cur = cur.head
+    return False
 
 
 def awaited(trigger: Token) -> bool:

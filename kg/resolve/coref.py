@@ -17,11 +17,10 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from lemminflect import getInflection, getLemma
+from functools import cache
 
 from kg.extract.context import is_country
-from kg.lexicon import classes_with, event_classes
+from kg.lexicon import classes_with, event_classes, rows
 from kg.rdf.iri import slugify
 from kg.records import ArticleRecord, EventRecord, Mention
 from kg.resolve.dates import DateResolution
@@ -287,9 +286,15 @@ def _and(names: list[str]) -> str:
 def _present(verb: str, plural: bool) -> str:
     """"stormed" -> "storms" / "storm"; a phrase inflects its first word ("stepped down" -> "steps down")."""
     first, *rest = verb.split()
-    lemma = (getLemma(first, upos="VERB") or (first,))[0]
-    inflected = (getInflection(lemma, tag="VBP" if plural else "VBZ") or (lemma,))[0]
-    return " ".join([inflected, *rest])
+    third, plural_form = _present_forms().get(first, (first, first))
+    return " ".join([plural_form if plural else third, *rest])
+
+
+@cache
+def _present_forms() -> dict[str, tuple[str, str]]:
+    """Verb form -> (3rd person singular, plural) present forms, from ``event_lemma_forms.tsv``."""
+    return {verb: tuple(forms.split(",")) for kind, verb, _pos, forms in rows("event_lemma_forms.tsv")
+            if kind == "present"}
 
 
 def _noun_of(evs: list[EventRecord]) -> str | None:
