@@ -133,10 +133,12 @@ def stats_cli(store: str | None, as_json: bool, as_void: bool) -> None:
 @click.option("--upstream", default=None, help="Answer from this remote SPARQL query URL, not --store (read-only).")
 def serve_cli(store: str | None, host: str | None, port: int | None, query_timeout: float | None,
               enable_updates: bool | None, token: str | None, upstream: str | None) -> None:
-    """Serve the graph: SPARQL at /sparql, updates at /update when enabled, health at /health (waitress)."""
-    import waitress
+    """Serve the graph: SPARQL at /sparql, updates at /update when enabled, health at /health (waitress).
 
+    The server follows the store: a `kg build` into the same folder is served within seconds.
+    """
     from server import create_app
+    from server.serving import serve
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
                                  enable_updates=enable_updates, update_token=token, upstream=upstream)
@@ -148,7 +150,7 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
                       "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token,
                       "UPSTREAM": settings.upstream, "WARM_WORKERS": True})
     click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)", err=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph")
+    serve(app, settings)
 
 
 @main.command("link")
@@ -225,7 +227,8 @@ def push_cli(endpoint: str, graph_store: str | None, auth: str | None, token: st
                     retries=retries)
     report = push(build / "kg.nq", target, build / "push-log.jsonl", batch=batch, force=force)
     if report.sizes and not no_verify:
-        verify(endpoint, report.sizes, target)
+        verify(endpoint, report.sizes, target, default=report.default_size)
         click.echo(f"checked through {endpoint}: every pushed graph holds its triples", err=True)
-    click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples, to {target.graph_store}; "
+    click.echo(f"pushed {len(report.pushed)} graph(s), {report.triples} triples, and their merge as the default graph "
+               f"to {target.graph_store}; "
                f"{len(report.skipped)} unchanged graph(s) skipped (log: {build / 'push-log.jsonl'})")

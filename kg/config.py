@@ -56,10 +56,13 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(5000, "Port the server listens on.")
     threads: int = _setting(8, "Request threads of the WSGI server.")
+    connections: int = _setting(500, "Most client connections kg serve keeps open; more wait to be accepted.")
+    idle_timeout: int = _setting(10, "Seconds kg serve keeps a connection that sends nothing (keep-alive included).")
+    header_timeout: int = _setting(5, "Seconds a client may take to send a request's headers before it is cut off.")
     query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     max_rows: int = _setting(10000, "Most result rows (or triples) one query may return.")
     max_body: int = _setting(1_000_000, "Largest request body the server accepts, in bytes.")
-    query_workers: int = _setting(0, "Worker processes that run SPARQL queries (0: as many as request threads).")
+    query_workers: int = _setting(0, "Worker processes that run SPARQL queries (0: one per CPU core).")
     enable_updates: bool = _setting(False, "Accept SPARQL updates on /update (needs an update token).")
     update_token: str = _setting("", "Bearer token a client must send to /update; updates stay off without one.")
     upstream: str = _setting("", "SPARQL query URL of a remote store kg serve answers from (read-only).")
@@ -80,6 +83,15 @@ class Settings:
                     ) from exc
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def workers(self) -> int:
+        """Query worker processes: ``query_workers``, or one per CPU core this process may use."""
+        if self.query_workers > 0:
+            return self.query_workers
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not Linux
+            return max(1, os.cpu_count() or 1)
 
     @classmethod
     def describe(cls) -> list[tuple[str, object, str]]:

@@ -22,9 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config.update(test_config or {})
 
-    from server import backend, ontology, resources, sparql, ui
+    from server import backend, ontology, resources, security, sparql, ui
 
     backend.init_app(app)
+    security.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(resources.bp)

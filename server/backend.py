@@ -1,8 +1,12 @@
 """The store behind the app, kept in ``app.extensions["kg"]``: one :class:`Backend` protocol, two implementations.
 
 :class:`server.embedded.EmbeddedBackend` answers from the pyoxigraph store that ``kg build`` wrote, in a pool of
-worker processes; :class:`server.upstream.UpstreamBackend` from a remote SPARQL 1.1 store (``kg serve
---upstream``). The endpoint (:mod:`server.sparql`) and the pages talk only to the protocol.
+worker processes, and follows it across rebuilds; :class:`server.upstream.UpstreamBackend` from a remote SPARQL
+1.1 store (``kg serve --upstream``). The endpoint (:mod:`server.sparql`) and the pages talk only to the protocol.
+
+A request sees one state of the store from start to end: its first use of the store takes a :class:`Snapshot`
+(:func:`get_snapshot`), which it holds until it ends, so that a rebuild swapped in meanwhile never gives it half
+an old answer and half a new one.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import atexit
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from kg.store.stats import Stats
 from server.embedded import EmbeddedBackend
@@ -18,16 +22,16 @@ from server.jobs import Answer, Job, StoreInfo
 from server.upstream import UpstreamBackend
 
 
-class Backend(Protocol):
-    """What the endpoint and the pages need from a store."""
+class Snapshot(Protocol):
+    """The store as it was when a request first used it."""
 
     @property
     def info(self) -> StoreInfo:
-        """The store's named graphs and size, known without running a query."""
+        """Its named graphs, size, base IRI and build, known without running a query."""
         ...
 
-    def run(self, job: Job, timeout: float | None = None) -> Answer:
-        """Check and run one query under the wall-clock limit (``timeout``, else the backend's own).
+    def run(self, job: Job, deadline: float | None = None) -> Answer:
+        """Check and run one query by ``deadline`` (``time.monotonic()``; by default the backend's limit from now).
 
         Raises:
             QueryTimeout: the query ran past the limit and was stopped.
@@ -35,18 +39,31 @@ class Backend(Protocol):
         """
         ...
 
-    def update(self, text: str) -> None:
-        """Run one SPARQL update that :func:`server.guard.check_update` let through.
+    def stats(self) -> Stats:
+        """Its counts for VoID."""
+        ...
+
+    def release(self) -> None:
+        """The request is done with it."""
+        ...
+
+
+class Backend(Protocol):
+    """What the endpoint and the pages need from a store."""
+
+    def acquire(self) -> Snapshot:
+        """The store as it is now, held until :meth:`Snapshot.release`."""
+        ...
+
+    def update(self, text: str, touched: frozenset[str] | None) -> None:
+        """Run one SPARQL update that :func:`server.updates.check_update` let through (``touched``: the graphs it
+        may change, ``None`` for any); later snapshots see it.
 
         Raises:
             QueryTimeout: the update ran past the limit and was stopped.
             UpdateMalformed: the update does not parse.
             QueryError: the update failed, or this backend takes no updates.
         """
-        ...
-
-    def stats(self) -> Stats:
-        """The store's counts for VoID."""
         ...
 
     def warm(self) -> None:
@@ -65,24 +82,39 @@ def open_backend(app: Flask) -> Backend:
         StoreError: the store cannot be opened (or the upstream cannot be queried).
     """
     settings = app.config["SETTINGS"]
-    workers = settings.query_workers or settings.threads
+    workers = settings.workers()
     if settings.upstream:
-        return UpstreamBackend(settings.upstream, workers, settings.query_timeout)
-    return EmbeddedBackend(str(app.config["STORE"]), workers, settings.query_timeout)
+        return UpstreamBackend(settings.upstream, workers, settings.query_timeout, settings.base_iri)
+    return EmbeddedBackend(str(app.config["STORE"]), workers, settings.query_timeout,
+                           watch=app.config.get("WATCH_STORE", True))
 
 
 def init_app(app: Flask) -> None:
-    """Open the app's backend and keep it in ``app.extensions["kg"]``.
+    """Open the app's backend and keep it in ``app.extensions["kg"]``; each request releases its snapshot.
 
     With ``WARM_WORKERS`` set (``kg serve`` sets it), every query worker starts before the app serves.
     """
     backend = open_backend(app)
     app.extensions["kg"] = backend
     atexit.register(backend.close)
+    app.teardown_request(_release)
     if app.config.get("WARM_WORKERS"):
         backend.warm()
+
+
+def _release(_exc: BaseException | None) -> None:
+    snapshot = g.pop("kg_snapshot", None)
+    if snapshot is not None:
+        snapshot.release()
 
 
 def get_backend() -> Backend:
     """The current app's :class:`Backend`."""
     return current_app.extensions["kg"]
+
+
+def get_snapshot() -> Snapshot:
+    """The store as this request sees it: taken on first use, released when the request ends."""
+    if "kg_snapshot" not in g:
+        g.kg_snapshot = get_backend().acquire()
+    return g.kg_snapshot

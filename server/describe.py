@@ -29,7 +29,8 @@ FORMAT_IRIS = {
     "application/trig": "TriG",
 }
 
-UNION_NOTE = "The default graph is the union of all named graphs of the store."
+UNION_NOTE = ("The default graph is the RDF merge of all named graphs of the store: each distinct triple once; "
+              "GRAPH ?g says which graphs hold a triple.")
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -39,7 +40,7 @@ def _sd(name: str) -> ox.NamedNode:
 def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | None = None) -> list[ox.Triple]:
     """The Service Description of the endpoint at ``endpoint`` (an absolute URL).
 
-    It names the supported result formats, says that the default graph is the union of the
+    It names the supported result formats, says that the default graph is the RDF merge of the
     named graphs (``sd:UnionDefaultGraph``), and lists the named graphs.
     """
     service = ox.NamedNode(endpoint)
@@ -50,14 +51,15 @@ def service_description(endpoint: str, info: StoreInfo, update_endpoint: str | N
         ox.Triple(service, _sd("endpoint"), service),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
-        ox.Triple(service, RDFS_COMMENT, ox.Literal(UNION_NOTE + " SERVICE, LOAD and graphs outside the store "
-                                                    "are refused; every query has a time limit.")),
+        ox.Triple(service, RDFS_COMMENT, ox.Literal(UNION_NOTE + " SERVICE and LOAD are refused, a graph the "
+                                                    "store does not hold is an empty graph (never fetched); every "
+                                                    "query has a time limit.")),
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, RDFS_COMMENT, ox.Literal(UNION_NOTE)),
         ox.Triple(dataset, _sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default, _void("triples"), _count(info.quads)),
+        ox.Triple(default, _void("triples"), _count(info.triples)),
     ]
     for media_type in (*RESULTS, *GRAPHS):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[media_type])))

@@ -1,9 +1,10 @@
 """Refuse, before anything runs, the SPARQL that would reach outside the store.
 
-pyoxigraph opens outbound connections for ``SERVICE`` and ``LOAD``, and rdflib fetches the IRIs
-of ``FROM``/``FROM NAMED``. The endpoint serves a fixed store, so a query may name only graphs
-the store has, and may not use ``SERVICE`` at all; updates (``LOAD`` among them) never go
-through ``/sparql``.
+pyoxigraph opens outbound connections for ``SERVICE`` and ``LOAD`` (rdflib would also fetch the IRIs of
+``FROM``/``FROM NAMED``). The endpoint serves a fixed store, so a query may not use ``SERVICE`` at all, and
+updates (``LOAD`` among them) never go through ``/sparql``. ``FROM``/``FROM NAMED`` name graphs of the store:
+the check reads them (:class:`server.jobs.Dataset`) and the query runs on exactly that dataset, where a graph the
+store does not hold is an empty graph, never fetched (SPARQL 1.1 Protocol).
 
 A query whose text holds none of the words ``service``, ``load`` or ``from`` (in any case,
 anywhere, even inside an IRI or a variable name) outside its whole-line comments, and no ``\\u``
@@ -18,9 +19,11 @@ before anything is dropped, because escapes are decoded before comments are reco
 The endpoint keeps the verdicts of recent queries (:class:`server.pool.QueryPool`), so a query
 sent again is not parsed again.
 
->>> check_query("SELECT * WHERE { ?s ?p ?o }", frozenset())
-False
->>> check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", frozenset())
+>>> check_query("SELECT * WHERE { ?s ?p ?o }") is None
+True
+>>> check_query("SELECT * FROM <urn:g:a> FROM NAMED <urn:g:b> WHERE { ?s ?p ?o }")
+Dataset(default=('urn:g:a',), named=('urn:g:b',))
+>>> check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
 server.guard.Refused: SERVICE is not allowed: this endpoint answers from its own store only
@@ -33,6 +36,8 @@ import re
 from collections.abc import Iterable
 
 from kg.errors import QueryError
+from kg.store.syntax import explain_syntax_error
+from server.jobs import Dataset
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +54,7 @@ class Malformed(QueryError):
     """The request's SPARQL text cannot be parsed, or is an update sent as a query."""
 
 
-def _walk(node) -> Iterable:
+def walk(node) -> Iterable:
     """Every node of an rdflib parse tree or algebra (CompValue dicts, lists, ParseResults)."""
     stack = [node]
     while stack:
@@ -94,22 +99,21 @@ def needs_parse(text: str) -> bool:
     return any(word in code for word in _SUSPECT)
 
 
-def check_query(text: str, graphs: frozenset[str]) -> bool:
-    """Refuse a query that uses SERVICE or names graphs the store does not hold.
+def check_query(text: str) -> Dataset | None:
+    """Refuse a query that uses SERVICE; read its FROM and FROM NAMED clauses.
 
     Args:
         text: the SPARQL query.
-        graphs: IRIs of the store's named graphs.
 
     Returns:
-        Whether the query has its own dataset (FROM or FROM NAMED clauses).
+        The dataset its FROM/FROM NAMED clauses name, or ``None`` when it has none.
 
     Raises:
-        Refused: the query uses SERVICE, or FROM/FROM NAMED names a graph outside ``graphs``.
+        Refused: the query uses SERVICE.
         Malformed: the query needed a full parse and does not parse (or is an update).
     """
     if not needs_parse(text):
-        return False
+        return None
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -123,50 +127,14 @@ def check_query(text: str, graphs: frozenset[str]) -> bool:
     except ParseException as exc:
         if is_update(text):
             raise Malformed("this is a SPARQL update, not a query: /sparql answers queries only") from exc
-        raise Malformed(f"malformed query: {exc}") from exc
+        raise Malformed("malformed query: " + explain_syntax_error(text, exc.lineno, exc.col, str(exc))) from exc
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain Exceptions for bad prefixes and the like
         raise Malformed(f"malformed query: {exc}") from exc
-    for node in _walk(query.algebra):
+    for node in walk(query.algebra):
         if getattr(node, "name", None) == "ServiceGraphPattern":
             raise Refused("SERVICE is not allowed: this endpoint answers from its own store only")
     clauses = query.algebra.get("datasetClause") or []
-    for clause in clauses:
-        named = "named" in clause
-        check_graphs([str(clause["named" if named else "default"])], graphs, "FROM NAMED" if named else "FROM")
-    return bool(clauses)
-
-
-def check_graphs(iris: Iterable[str], graphs: frozenset[str], where: str) -> None:
-    """Refuse graph IRIs (from FROM clauses or dataset parameters) that the store does not hold.
-
-    Raises:
-        Refused: one of ``iris`` is not a named graph of the store.
-    """
-    for iri in iris:
-        if iri not in graphs:
-            raise Refused(f"{where} <{iri}> names a graph this store does not have: "
-                          "name one of the graphs the service description (GET /sparql) lists")
-
-
-def check_update(text: str) -> None:
-    """Refuse an update that would reach outside the store (``LOAD``, ``SERVICE``).
-
-    Raises:
-        Refused: the update uses LOAD or SERVICE.
-        Malformed: the update needed a full parse and does not parse.
-    """
-    lowered = text.lower()
-    if not any(word in lowered for word in ("service", "load", "\\u")):
-        return
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parsed = parseUpdate(text)
-    except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib errors alike
-        raise Malformed(f"malformed update: {exc}") from exc
-    for node in _walk(parsed):
-        name = getattr(node, "name", None)
-        if name == "Load":
-            raise Refused("LOAD is not allowed: this endpoint never fetches data from elsewhere")
-        if name == "ServiceGraphPattern":
-            raise Refused("SERVICE is not allowed: this endpoint answers from its own store only")
+    if not clauses:
+        return None
+    return Dataset(default=tuple(str(c["default"]) for c in clauses if "default" in c),
+                   named=tuple(str(c["named"]) for c in clauses if "named" in c))

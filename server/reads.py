@@ -1,4 +1,4 @@
-"""What the pages read from the store: bounded SELECTs over the union of all graphs, in the app's backend.
+"""What the pages read from the store: bounded SELECTs on its default graph (the merge of all graphs).
 
 Every query has a ``LIMIT``; a query that fails or runs past the time limit raises
 :class:`kg.errors.QueryError` (the page then answers 503).
@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from flask import current_app
 
 from kg.errors import QueryError
 from kg.rdf.namespaces import NG
-from server.backend import get_backend
+from server.backend import get_snapshot
 from server.jobs import Job
+from server.serving import deadline
 from server.urls import doc_url, inferred_graph, kind_and_slug, local_path, ontology_path, short_name
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -45,7 +47,7 @@ def _from_json(term: dict) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 
 def select(query: str, max_rows: int = 10000) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
-    """Run a bounded SELECT over the union of all graphs in the app's query workers.
+    """Run a bounded SELECT on the store this request sees (:func:`server.backend.get_snapshot`).
 
     Returns:
         The rows, as dicts of the bound variables.
@@ -53,7 +55,8 @@ def select(query: str, max_rows: int = 10000) -> list[dict[str, ox.NamedNode | o
     Raises:
         QueryError: the query failed or ran past the time limit (the page answers 503).
     """
-    answer = get_backend().run(Job(query, "JSON", None, max_rows=max_rows))
+    by = deadline(current_app.config["SETTINGS"].query_timeout)
+    answer = get_snapshot().run(Job(query, "JSON", None, max_rows=max_rows), by)
     if answer.kind != "results":
         raise QueryError(f"a page query failed ({answer.kind}): {answer.body.decode('utf-8', 'replace')}")
     data = json.loads(answer.body)

@@ -11,7 +11,6 @@ of an article shows its text with the recognised mentions highlighted, and the f
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
@@ -144,7 +143,7 @@ def entity_page(iri: str, kind: str, desc: Description) -> str:
         facts=grouped(desc.outgoing, labels, skip=frozenset({RDF_TYPE, RDFS_LABEL, str(NG.evidence), OWL_SAMEAS})),
         incoming=[(prop, values) for prop, values in grouped(
             [(p, s) for s, p in desc.incoming], labels, skip=incoming_skip)],
-        evidence=spans, external=external_links(desc), graph_json=json.dumps(graph),
+        evidence=spans, external=external_links(desc), graph=graph,
         alternates=_alternates(iri),
     )
 

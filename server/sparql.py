@@ -13,11 +13,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
-from server.backend import get_backend
+from server.backend import get_backend, get_snapshot
 from server.conneg import GRAPHS, RESULTS, negotiate
 from server.describe import serialize, service_description, void_description
-from server.guard import Malformed, Refused, check_graphs, check_update
-from server.jobs import Job, QueryTimeout, UpdateMalformed, WorkerFailed
+from server.guard import Malformed, Refused
+from server.jobs import Answer, Dataset, Job, QueryTimeout, UpdateMalformed, WorkerFailed
+from server.serving import deadline
+from server.updates import check_update
 
 logger = logging.getLogger(__name__)
 
@@ -111,48 +113,50 @@ def _endpoint_url(path: str) -> str:
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """Answer a query (GET, form POST or direct POST), or describe the service when there is none."""
-    kg = get_backend()
     try:
         text = _query_text()
     except ProtocolError as exc:
         return _text(exc.status, str(exc))
+    store = get_snapshot()
     if text is None:
         settings = current_app.config["SETTINGS"]
         update = _endpoint_url("/update") if _updates_on(settings) else None
-        return _graph_answer(service_description(_endpoint_url("/sparql"), kg.info, update))
+        return _graph_answer(service_description(_endpoint_url("/sparql"), store.info, update))
     if not text.strip():
         return _text(400, "empty query: send a SPARQL query as ?query=... or in a POST body")
-    try:
-        default_graphs = _params("default-graph-uri")
-        named_graphs = _params("named-graph-uri")
-        check_graphs(default_graphs, kg.info.graphs, "default-graph-uri")
-        check_graphs(named_graphs, kg.info.graphs, "named-graph-uri")
-    except Refused as exc:
-        return _text(403, str(exc))
-    except Malformed as exc:
-        return _text(400, str(exc))
     requested = _format_param()
     results_type = negotiate(RESULTS, request.accept_mimetypes, requested)
     graph_type = negotiate(GRAPHS, request.accept_mimetypes, requested)
     if results_type is None and graph_type is None:
         return _text(406, "none of the requested types is served; supported: "
                      + ", ".join([*RESULTS, *GRAPHS]))
-    dataset = bool(default_graphs or named_graphs)
     job = Job(
         query=text,
         results_format=RESULTS[results_type] if results_type else None,
         graph_format=GRAPHS[graph_type] if graph_type else None,
-        default_graph=tuple(default_graphs) if dataset else None,
-        named_graphs=tuple(named_graphs) if dataset else None,
+        dataset=_dataset("default-graph-uri", "named-graph-uri"),
         max_rows=current_app.config["SETTINGS"].max_rows,
     )
     try:
-        answer = kg.run(job)
+        answer = store.run(job, deadline(current_app.config["SETTINGS"].query_timeout))
     except QueryTimeout as exc:
         return _text(503, str(exc))
     except WorkerFailed as exc:
         logger.error("query worker failed: %s", exc)
         return _text(500, f"the query could not be run: {exc}")
+    return _answer(answer, results_type, graph_type)
+
+
+def _dataset(default: str, named: str) -> Dataset | None:
+    """The dataset the request's ``default``/``named`` parameters give, or ``None`` when it has neither."""
+    default_graphs, named_graphs = _params(default), _params(named)
+    if not default_graphs and not named_graphs:
+        return None
+    return Dataset(tuple(default_graphs), tuple(named_graphs))
+
+
+def _answer(answer: Answer, results_type: str | None, graph_type: str | None) -> Response:
+    """The HTTP response for a backend's answer."""
     if answer.kind == "results":
         return Response(answer.body, mimetype=results_type)
     if answer.kind == "graph":
@@ -198,18 +202,14 @@ def update() -> Response:
     if not text or not text.strip():
         return _text(400, "empty update")
     try:
-        check_update(text)
+        text, touched = check_update(text, _dataset("using-graph-uri", "using-named-graph-uri"))
+        get_backend().update(text, touched)
     except Refused as exc:
         return _text(403, str(exc))
-    except Malformed as exc:
+    except (Malformed, UpdateMalformed) as exc:
         return _text(400, str(exc))
-    kg = get_backend()
-    try:
-        kg.update(text)
     except QueryTimeout as exc:
         return _text(503, str(exc))
-    except UpdateMalformed as exc:
-        return _text(400, str(exc))
     except QueryError as exc:
         return _text(500, str(exc))
     return Response(status=204)
@@ -218,16 +218,16 @@ def update() -> Response:
 @bp.route("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset."""
-    kg = get_backend()
-    settings = current_app.config["SETTINGS"]
-    return _graph_answer(void_description(_endpoint_url("/sparql"), kg.stats(), settings.base_iri))
+    store = get_snapshot()
+    return _graph_answer(void_description(_endpoint_url("/sparql"), store.stats(), store.info.base_iri))
 
 
 @bp.route("/health")
 def health() -> Response:
-    """Liveness and size of the store."""
-    kg = get_backend()
-    return jsonify(status="ok", quads=kg.info.quads, graphs=len(kg.info.graphs))
+    """Liveness, size and build of the store being served."""
+    info = get_snapshot().info
+    return jsonify(status="ok", quads=info.quads, triples=info.triples, graphs=len(info.graphs),
+                   base_iri=info.base_iri, build=info.build)
 
 
 @bp.after_request

@@ -7,8 +7,11 @@ leaves (SERVICE refused, FROM only for graphs the store holds), it is sent as a 
 update) with a wall-clock limit, and its answer is parsed and re-serialized here, which enforces
 the row cap and answers in the format the client negotiated.
 
-The upstream's default graph must be the union of its named graphs, as in the embedded store
-(Oxigraph: ``oxigraph serve --union-default-graph``; Virtuoso and most stores do so already).
+The upstream's default graph must be the merge of its named graphs, as in the embedded store: ``kg push``
+writes it (Oxigraph: ``oxigraph serve`` without ``--union-default-graph``, which would repeat a triple once per
+graph). The dataset a query names (FROM, FROM NAMED, ``default-graph-uri``, ``named-graph-uri``) is sent as
+protocol parameters with only the graphs the upstream holds: a graph it does not hold stays an empty graph
+(:data:`NO_GRAPH` in its place), and its IRI never leaves, so no store behind us fetches it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 
 import pyoxigraph as ox
 import requests
@@ -24,7 +28,7 @@ from kg.errors import QueryError, StoreError
 from kg.store.stats import Stats, compute_stats
 from kg.store.stores import SparqlStore
 from server.guard import Malformed, Refused, check_query, is_update
-from server.jobs import Answer, Job, QueryTimeout, StoreInfo, TooManyRows, WorkerFailed, timed_out
+from server.jobs import Answer, Dataset, Job, QueryTimeout, StoreInfo, TooManyRows, WorkerFailed, timed_out
 from server.results import graph_answer, results_answer
 
 logger = logging.getLogger(__name__)
@@ -33,6 +37,8 @@ RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 _CHUNK = 1 << 16
+#: Sent upstream in place of a dataset's graphs when the upstream holds none of them: a name no store holds.
+NO_GRAPH = "urn:x-newsgraph:no-graph"
 
 
 def _media_type(reply: requests.Response) -> str:
@@ -56,8 +62,9 @@ class UpstreamPool:
         self._slots = threading.BoundedSemaphore(self.size)
         self._closed = False
 
-    def run(self, job: Job, timeout: float | None = None) -> Answer:
-        """Check and run ``job`` upstream and serialize its answer as :func:`server.worker.execute` does.
+    def run(self, job: Job, deadline: float | None = None) -> Answer:
+        """Check and run ``job`` upstream and serialize its answer as :func:`server.worker.execute` does, by
+        ``deadline`` (``time.monotonic()``; by default the pool's limit from now).
 
         Raises:
             QueryTimeout: the upstream did not answer within the limit.
@@ -65,32 +72,33 @@ class UpstreamPool:
         """
         if self._closed:
             raise WorkerFailed("the upstream connection is closed")
-        limit = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
+        limit = self.timeout
+        deadline = time.monotonic() + limit if deadline is None else deadline
         if job.check:
-            refusal = self._check(job.query, limit)
-            if refusal is not None:
-                return refusal
+            checked = self._check(job.query, max(0.0, deadline - time.monotonic()), limit)
+            if isinstance(checked, Answer):
+                return checked
+            job = replace(job, check=False, query_dataset=checked)
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise timed_out(limit)
+            raise timed_out(limit, queued=True)
         try:
             status, media_type, body = self._fetch(job, deadline, limit)
         finally:
             self._slots.release()
         return _answer(job, status, media_type, body)
 
-    def _check(self, query: str, limit: float) -> Answer | None:
-        """Run :func:`server.guard.check_query` within the wall-clock limit; an :class:`Answer` if it refuses.
+    def _check(self, query: str, seconds: float, limit: float) -> Answer | Dataset | None:
+        """Run :func:`server.guard.check_query` within the wall-clock limit: the query's FROM dataset (or ``None``),
+        or an :class:`Answer` if it refuses.
 
         The check runs in a thread that is left to finish on its own if it takes too long (a parse cannot be
         interrupted); the client gets its 503 on time and the query never leaves.
         """
-        outcome: list[Answer | None] = []
+        outcome: list[Answer | Dataset | None] = []
 
         def check() -> None:
             try:
-                check_query(query, self.graphs)
-                outcome.append(None)
+                outcome.append(check_query(query))
             except Refused as exc:
                 outcome.append(Answer("refused", str(exc).encode("utf-8")))
             except Malformed as exc:
@@ -100,15 +108,22 @@ class UpstreamPool:
 
         worker = threading.Thread(target=check, daemon=True, name="kg-upstream-check")
         worker.start()
-        worker.join(limit)
+        worker.join(seconds)
         if not outcome:
             raise timed_out(limit)
         return outcome[0]
 
+    def _dataset_parameters(self, dataset: Dataset | None) -> list[tuple[str, str]]:
+        """The protocol parameters of ``dataset``: only graphs the upstream holds, :data:`NO_GRAPH` for none."""
+        if dataset is None:
+            return []
+        default = [iri for iri in dataset.default if iri in self.graphs] or [NO_GRAPH]
+        named = [iri for iri in dataset.named if iri in self.graphs] or [NO_GRAPH]
+        return [("default-graph-uri", iri) for iri in default] + [("named-graph-uri", iri) for iri in named]
+
     def _fetch(self, job: Job, deadline: float, limit: float) -> tuple[int, str, bytes]:
         data: list[tuple[str, str]] = [("query", job.query)]
-        data += [("default-graph-uri", iri) for iri in job.default_graph or ()]
-        data += [("named-graph-uri", iri) for iri in job.named_graphs or ()]
+        data += self._dataset_parameters(job.effective_dataset)
         accept = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"
         remaining = max(0.1, deadline - time.monotonic())
         try:
@@ -173,17 +188,21 @@ class UpstreamBackend:
     """The :class:`server.backend.Backend` over an upstream store: its graphs and size (asked once at start),
     its counts (asked on first use) and the pool that sends its queries; read-only.
 
+    It is its own :class:`server.backend.Snapshot`: what the upstream holds is read once, at start.
+
     Args:
         url: the upstream's query URL.
         workers: most queries in flight at once.
         timeout: wall-clock limit of one query, in seconds.
+        base_iri: the base IRI the graph was built with (the ``BASE_IRI`` setting).
 
     Raises:
         StoreError: the upstream cannot be queried.
     """
 
-    def __init__(self, url: str, workers: int, timeout: float) -> None:
+    def __init__(self, url: str, workers: int, timeout: float, base_iri: str) -> None:
         self.path = url
+        self.base_iri = base_iri
         self.pool = UpstreamPool(url, size=workers, timeout=timeout)
         self.remote = SparqlStore(url, timeout=max(timeout, 30.0))
         self._lock = threading.Lock()
@@ -199,17 +218,24 @@ class UpstreamBackend:
         try:
             rows = self.remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
             quads = len(self.remote)
+            triples = int(self.remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
         except StoreError as exc:
             raise StoreError(f"{exc}: check --upstream (the store's SPARQL query URL) and that it is running") from exc
         graphs = frozenset(row["g"].value for row in rows if isinstance(row.get("g"), ox.NamedNode))
         self.pool.graphs = graphs
-        return StoreInfo(self.path, graphs, quads)
+        return StoreInfo(self.path, graphs, quads, triples, self.base_iri)
+
+    def acquire(self) -> UpstreamBackend:
+        return self
+
+    def release(self) -> None:
+        """Nothing to release: the upstream is read once."""
 
     def warm(self) -> None:
         """Nothing to start: queries go out over HTTP."""
 
-    def run(self, job: Job, timeout: float | None = None) -> Answer:
-        return self.pool.run(job, timeout)
+    def run(self, job: Job, deadline: float | None = None) -> Answer:
+        return self.pool.run(job, deadline)
 
     def stats(self) -> Stats:
         """The upstream's counts for VoID, computed with SPARQL on first use and kept."""
@@ -218,7 +244,7 @@ class UpstreamBackend:
                 self._stats = compute_stats(self.remote)
             return self._stats
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, touched: frozenset[str] | None) -> None:
         """Refused: a server over an upstream store is read-only."""
         raise QueryError("this server answers from an upstream store and is read-only: "
                          "update the store itself (or push a new build with `kg push`)")

@@ -10,16 +10,18 @@ import re
 
 from flask import current_app, url_for
 
-from kg.rdf.iri import KINDS
+from kg.rdf.iri import INFERRED_GRAPH, KINDS
 from kg.rdf.namespaces import NG, PREFIXES
+from server.backend import get_snapshot
 
 #: What a resource's slug may look like.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,200}$")
 
 
 def base_iri() -> str:
-    """The base IRI the graph's resources are minted under (the ``BASE_IRI`` setting)."""
-    base = current_app.config["BASE_IRI"]
+    """The base IRI the graph's resources are minted under: the one the store's build used (the ``BASE_IRI``
+    setting for a store that does not say)."""
+    base = get_snapshot().info.base_iri or current_app.config["BASE_IRI"]
     return base if base.endswith("/") else base + "/"
 
 
@@ -72,7 +74,7 @@ def short_name(iri: str) -> str:
 
 def inferred_graph() -> str:
     """The named graph that holds only what the reasoner added (``<base>graph/inferred``)."""
-    return base_iri() + "graph/inferred"
+    return base_iri() + INFERRED_GRAPH
 
 
 def doc_url(iri: str, ext: str, **args) -> str | None:

@@ -6,13 +6,18 @@ update); :func:`execute` is the whole of a job's life in the worker, and can be 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import os
+from dataclasses import replace
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from kg.store.syntax import explain_syntax_error
 from server.guard import Malformed, Refused, check_query, is_update
-from server.jobs import Answer, Job, TooManyRows
+from server.jobs import Answer, Dataset, Job, TooManyRows
 from server.results import graph_answer, results_answer
 
 logger = logging.getLogger(__name__)
@@ -23,41 +28,56 @@ def graph_names(store: ox.Store) -> frozenset[str]:
     return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def execute(store: ox.Store, job: Job, graphs: frozenset[str] | None = None) -> Answer:
+def execute(store: ox.Store, job: Job) -> Answer:
     """Check ``job``'s query, run it on an open pyoxigraph store and serialize the answer (in the worker).
 
     Args:
-        store: the open store.
+        store: the open store (its default graph the merge of its named graphs, as ``kg build`` writes it).
         job: the query and how to answer it.
-        graphs: the store's named graphs, if the caller already knows them.
 
     Returns:
         An :class:`~server.jobs.Answer`. When the worker ran the safety check and it passed,
-        ``extra["own_dataset"]`` is its verdict.
+        ``extra["checked"]`` holds its verdict (see :class:`~server.jobs.Answer`).
     """
-    own_dataset = job.own_dataset
+    checked = None
     if job.check:
         try:
-            own_dataset = check_query(job.query, graph_names(store) if graphs is None else graphs)
+            checked = (check_query(job.query),)
         except Refused as exc:
             return Answer("refused", str(exc).encode("utf-8"))
         except Malformed as exc:
             return Answer("malformed", str(exc).encode("utf-8"))
-    answer = _run_checked(store, job, own_dataset)
-    if job.check and answer.kind not in ("refused", "malformed"):
-        answer.extra["own_dataset"] = own_dataset
+        job = replace(job, query_dataset=checked[0], check=False)
+    answer = _run_checked(store, job)
+    if checked is not None:
+        answer.extra["checked"] = checked
     return answer
 
 
-def _run_checked(store: ox.Store, job: Job, own_dataset: bool) -> Answer:
-    """Run a query that passed the safety check; ``own_dataset`` is its verdict."""
+def merged_dataset(store: ox.Store, dataset: Dataset) -> ox.Store:
+    """A scratch store (in memory) whose default graph is the merge of ``dataset.default`` (each triple once) and
+    whose named graphs are ``dataset.named``: Oxigraph's own default graph of several graphs repeats a triple once
+    per graph that holds it."""
+    scratch = ox.Store()
+    for iri in dataset.default:
+        scratch.extend(ox.Quad(q.subject, q.predicate, q.object)
+                       for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+    for iri in dataset.named:
+        scratch.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+    return scratch
+
+
+def _run_checked(store: ox.Store, job: Job) -> Answer:
+    """Run a query that passed the safety check, on its dataset (:attr:`~server.jobs.Job.effective_dataset`)."""
+    dataset = job.effective_dataset
     options: dict = {}
-    if job.default_graph is None and job.named_graphs is None:
-        if not own_dataset:
-            options["use_default_graph_as_union"] = True
-    else:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graph or ()] or [ox.DefaultGraph()]
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs or ()]
+    if dataset is not None:
+        if len(dataset.default) > 1:
+            store = merged_dataset(store, dataset)
+            options["default_graph"] = ox.DefaultGraph()
+        else:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
     try:
         result = store.query(job.query, **options)
         if isinstance(result, ox.QueryTriples):
@@ -66,7 +86,7 @@ def _run_checked(store: ox.Store, job: Job, own_dataset: bool) -> Answer:
     except SyntaxError as exc:
         if is_update(job.query):
             return Answer("malformed", b"this is a SPARQL update, not a query: /sparql answers queries only")
-        return Answer("syntax", str(exc).encode("utf-8"))
+        return Answer("syntax", explain_syntax_error(job.query, None, None, str(exc)).encode("utf-8"))
     except TooManyRows as exc:
         return Answer("too-many-rows", str(exc).encode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - reported to the client as a message, never a traceback
@@ -75,15 +95,27 @@ def _run_checked(store: ox.Store, job: Job, own_dataset: bool) -> Answer:
 
 
 def die_with_parent() -> None:
-    """Ask Linux to kill this process when the server process ends, even mid-query (a no-op elsewhere)."""
+    """Ask Linux to kill this process when its parent ends, even mid-query (a no-op elsewhere).
+
+    A query worker's parent is multiprocessing's fork server, which ends when the server process does, once no
+    process holds its "alive" pipe: multiprocessing hands that pipe to every process the fork server starts, so a
+    worker busy in a query would keep it (and so itself) alive. The worker closes its copy here.
+    """
     import ctypes
     import signal
+    from multiprocessing import forkserver
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         logger.debug("cannot tie the worker's life to the server's on this platform")
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None and multiprocessing.current_process().name == "kg-query-worker":
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None
 
 
 def worker_main(store_path: str, conn: Connection) -> None:
@@ -96,30 +128,58 @@ def worker_main(store_path: str, conn: Connection) -> None:
     except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it
         conn.send(Answer("error", f"cannot open the store: {exc}".encode()))
         return
-    graphs = graph_names(store)
     conn.send(Answer("ready"))
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, job, graphs))
+        conn.send(execute(store, job))
 
 
-def writer_main(store_path: str, text: str, conn: Connection) -> None:
-    """The update process: open the store read-write, run one update, flush, and close."""
+def writer_main(store_path: str, text: str, touched: frozenset[str] | None, conn: Connection) -> None:
+    """The update process: open the store read-write, run one update (then say ``applied``), make the default graph
+    the merge of the named graphs again (:func:`sync_default_graph`), flush, close, and say ``done``."""
     from kg.store.stores import open_store
 
     die_with_parent()
     try:
         store = open_store(store_path, read_only=False)
         conn.send(Answer("ready"))
+        before = _triples(store, touched)
         store.update(text)
+        conn.send(Answer("applied"))
+        sync_default_graph(store, touched, before)
         store.flush()
         del store
     except SyntaxError as exc:
-        conn.send(Answer("syntax", str(exc).encode("utf-8")))
+        conn.send(Answer("syntax", explain_syntax_error(text, None, None, str(exc)).encode("utf-8")))
     except Exception as exc:  # noqa: BLE001 - sent to the parent, which reports it
         conn.send(Answer("error", f"{type(exc).__name__}: {exc}".encode()))
     else:
         conn.send(Answer("done"))
+
+
+def _triples(store: ox.Store, graphs: frozenset[str] | None) -> set[tuple]:
+    """The (subject, predicate, object) of every quad of ``graphs`` (none when ``graphs`` is ``None``)."""
+    found: set[tuple] = set()
+    for iri in graphs or ():
+        found.update((q.subject, q.predicate, q.object)
+                     for q in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+    return found
+
+
+def sync_default_graph(store: ox.Store, touched: frozenset[str] | None, before: set[tuple]) -> None:
+    """Make the store's default graph the merge of its named graphs again, after an update that may have changed
+    the graphs ``touched`` (whose triples were ``before``); ``None``: any graph, and the whole default graph is made
+    again (:data:`server.updates.SYNC_DEFAULT_GRAPH`)."""
+    from server.updates import SYNC_DEFAULT_GRAPH
+
+    if touched is None:
+        store.update(SYNC_DEFAULT_GRAPH)
+        return
+    after = _triples(store, touched)
+    store.extend(ox.Quad(*triple) for triple in after - before)
+    for triple in before - after:
+        if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(*triple, None)):
+            store.remove(ox.Quad(*triple))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -81,3 +82,51 @@ def live_server(seed_build):
     proc, url = start_server(seed_build / "store")
     yield url
     stop_server(proc)
+
+
+# ---- a real browser (Playwright driving Debian's Chromium), for the page tests
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright's sync API allows one at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Outside:
+    """Route handler: requests to 127.0.0.1 go through, any other request is aborted and recorded."""
+
+    def __init__(self) -> None:
+        self.refused: list[str] = []
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page whose requests may only go to 127.0.0.1; fails the test if any tried to leave."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    outside = Outside()
+    context.route("**/*", outside)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert outside.refused == [], f"requests left localhost: {outside.refused}"
+    assert errors == [], f"JavaScript errors on the page: {errors}"

@@ -22,12 +22,12 @@ def oxigraph_binary() -> str:
 
 
 def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    """Start `oxigraph serve` over ``location`` (default graph = union of the named graphs); its base URL."""
+    """Start `oxigraph serve` over ``location`` (its default graph as `kg push` writes it: the merge); its base URL."""
     port = free_port()
     log = location.parent / f"oxigraph-{port}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location),
-                                 "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                                 "--bind", f"127.0.0.1:{port}"],
                                 stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -1,69 +1,29 @@
 """The pages in a real browser: Playwright driving Debian's headless Chromium against a real `kg serve`.
 
-Every page load goes through a route handler that lets requests to the server through and refuses
-(and records) anything else: the pages must work with no request leaving 127.0.0.1. Screenshots of
-each page go to ``tests/artifacts/`` (the README's copies in ``docs/screenshots/`` are made from them).
+Every page load (the ``page`` fixture of ``tests/conftest.py``) goes through a route handler that lets
+requests to the server through and refuses (and records) anything else: the pages must work with no
+request leaving 127.0.0.1. Screenshots of each page go to ``tests/artifacts/`` (the README's copies in
+``docs/screenshots/`` are made from them).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 import requests
-from playwright.sync_api import Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from kg.store.stores import write_store
 from tests.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.live
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 NG = "https://w3id.org/newsgraph/ontology#"
 BASE = "https://w3id.org/newsgraph/id/"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Outside:
-    """Route handler: requests to 127.0.0.1 go through, any other request is aborted and recorded."""
-
-    def __init__(self) -> None:
-        self.refused: list[str] = []
-
-    def __call__(self, route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.refused.append(url)
-            route.abort()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page whose requests may only go to 127.0.0.1; fails the test if any tried to leave."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    outside = Outside()
-    context.route("**/*", outside)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert outside.refused == [], f"requests left localhost: {outside.refused}"
-    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 def shot(page: Page, name: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg.store.stores import open_store
+from kg.store.stores import EmbeddedStore
 from tests.conftest import KG, ROOT, SEEDS, start_server, stop_server
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -49,7 +49,7 @@ def test_killed_build_leaves_the_previous_store_intact_and_served(tmp_path, stag
     first = _build(corpus, out)
     assert first.wait(timeout=300) == 0, _log(out)
     before = {name: (out / name).read_bytes() for name in ("kg.nq", "kg.ttl", "kg.owl", "report.json", "void.ttl")}
-    size = len(open_store(out / "store"))
+    size = len(EmbeddedStore(out / "store"))
     server, url = start_server(out / "store")
     try:
         assert _served_count(url) == size
@@ -68,7 +68,7 @@ def test_killed_build_leaves_the_previous_store_intact_and_served(tmp_path, stag
         assert second.returncode == -signal.SIGKILL
 
         assert {name: (out / name).read_bytes() for name in before} == before
-        assert len(open_store(out / "store")) == size
+        assert len(EmbeddedStore(out / "store")) == size
         assert _served_count(url) == size
     finally:
         stop_server(server)
@@ -76,5 +76,5 @@ def test_killed_build_leaves_the_previous_store_intact_and_served(tmp_path, stag
     # the next build cleans up what the killed one left, and replaces the outputs
     third = _build(corpus, out)
     assert third.wait(timeout=300) == 0, _log(out)
-    assert len(open_store(out / "store")) > size
+    assert len(EmbeddedStore(out / "store")) > size
     assert not (out / ".staging").exists()

@@ -14,7 +14,7 @@ import requests
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.store.push import PushError, Target, push, read_graphs, read_log, verify
+from kg.store.push import DEFAULT_GRAPH, PushError, Target, push, read_graphs, read_log, verify
 from tests.conftest import stop_server
 from tests.oxigraph_server import graph_sizes, start_oxigraph
 
@@ -52,12 +52,21 @@ def test_push_writes_every_named_graph_and_a_repush_replaces_them(build, oxigrap
     assert f"pushed {len(expected)} graph(s)" in result.output
     assert "every pushed graph holds its triples" in result.output
     assert graph_sizes(oxigraph + "/query") == expected
+    merge = {str(ox.Triple(q.subject, q.predicate, q.object)) for q in ox.parse(path=str(build / "kg.nq"),
+                                                                                format=ox.RdfFormat.N_QUADS)}
+    assert _default_size(oxigraph + "/query") == len(merge) < sum(expected.values())  # the merge, a set
 
     again = CliRunner().invoke(main, ["push", "--endpoint", oxigraph + "/query", "--out", str(build), "--force",
                                       "--batch", "2"])
     assert again.exit_code == 0, again.output
     assert f"pushed {len(expected)} graph(s)" in again.output
     assert graph_sizes(oxigraph + "/query") == expected  # replaced, not doubled
+
+
+def _default_size(endpoint: str) -> int:
+    reply = requests.post(endpoint, data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    return int(reply.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def test_verify_finds_a_graph_the_store_holds_differently(build, oxigraph):
@@ -86,7 +95,7 @@ def test_a_push_resumes_from_its_log_and_resends_changed_graphs(build, oxigraph)
     assert resumed.skipped == [kept[0]["graph"]]
     assert sorted(resumed.pushed) == sorted(set(graphs) - {kept[0]["graph"]})
     assert graph_sizes(oxigraph + "/query") == local_sizes(build / "kg.nq")
-    assert set(read_log(log, target.graph_store)) == set(graphs)
+    assert set(read_log(log, target.graph_store)) == {*graphs, DEFAULT_GRAPH}
 
     assert push(build / "kg.nq", target, log).pushed == []
     assert read_log(log, "http://127.0.0.1:9/other-store") == {}  # the log is kept per graph store
@@ -140,10 +149,11 @@ def test_push_retries_a_busy_store_and_sends_credentials(build, option, header):
         server.server_close()
     assert result.exit_code == 0, result.output
     graphs = len(local_sizes(build / "kg.nq"))
-    assert len(_FlakyStore.seen) == 2 * graphs
+    assert len(_FlakyStore.seen) == 2 * (graphs + 1)  # every named graph and the default graph, each twice
     assert {auth for _, auth, _ in _FlakyStore.seen} == {header}
     assert {ctype for _, _, ctype in _FlakyStore.seen} == {"application/n-triples"}
-    assert all(path.startswith("/gsp?graph=") for path, _, _ in _FlakyStore.seen)
+    paths = [path for path, _, _ in _FlakyStore.seen]
+    assert all(path.startswith("/gsp?graph=") for path in paths[:-2]) and paths[-2:] == ["/gsp?default="] * 2
 
 
 def test_push_names_a_missing_build():

@@ -75,7 +75,7 @@ def test_federated_example_is_marked_and_refused_by_our_endpoint():
     assert "SERVICE" in header["needs"] and "network" in header["needs"]
     prepareQuery(text)  # parses as SPARQL 1.1
     with pytest.raises(Refused, match="SERVICE"):
-        check_query(text, frozenset())
+        check_query(text)
 
 
 # ---- kg query ----
@@ -127,6 +127,22 @@ def test_query_errors_are_messages_with_exit_code_5(store):
     assert none.exit_code == 2 and "--list" in none.output
     with pytest.raises(QueryError, match="several"):
         query_text("cq1")
+
+
+def test_issue_19_a_mistyped_query_name_lists_the_shipped_queries(store):
+    mistyped = CliRunner().invoke(main, ["query", "cq3", "--store", str(store)])
+    assert mistyped.exit_code == 5 and "no query named 'cq3'" in mistyped.output
+    assert "did you mean" in mistyped.output and "cq03-acting-prime-minister" in mistyped.output
+    assert all(f.name in mistyped.output for f in list_queries())
+
+
+def test_issue_19_a_syntax_error_names_its_line_and_column_with_a_caret(store):
+    query = "PREFIX ng: <https://w3id.org/newsgraph/ontology#>\nSELECT ?p WHERE {\n  ?p a ng:Person ;\n     ng:title }"
+    bad = CliRunner().invoke(main, ["query", query, "--store", str(store)])
+    assert bad.exit_code == 5
+    lines = bad.output.splitlines()
+    assert "line 4, column 6: the predicate ng:title after ';' has no object" in lines[0]
+    assert lines[1:3] == ["       ng:title }", "       ^"]
 
 
 # ---- the competency questions on the seed build ----

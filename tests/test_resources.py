@@ -70,7 +70,7 @@ def client(tmp_path_factory):
     store = tiny_store(tmp_path_factory.mktemp("tiny"))
     app = create_app({"STORE": str(store), "TESTING": True, "QUERY_WORKERS": 1})
     yield app.test_client()
-    app.extensions["kg"].pool.close()
+    app.extensions["kg"].close()
 
 
 @pytest.mark.parametrize(("accept", "ext"), [

@@ -5,17 +5,38 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import StoreError
-from kg.store.stores import open_store, rdflib_dataset, write_store
+from kg.store.stores import EmbeddedStore, open_store, rdflib_dataset, write_store
 
 NQ = '<http://e/a> <http://e/p> "x" <http://e/g1> .\n<http://e/b> <http://e/p> "y" <http://e/g2> .\n'
 
 
-def test_write_then_open_read_only_with_union_default_graph(tmp_path):
-    (tmp_path / "in.nq").write_text(NQ)
+def test_write_then_open_read_only_with_the_merge_as_default_graph(tmp_path):
+    (tmp_path / "in.nq").write_text(NQ + '<http://e/a> <http://e/p> "x" <http://e/g2> .\n')
     write_store(tmp_path / "store", tmp_path / "in.nq")
     store = open_store(tmp_path / "store")
-    rows = list(store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", use_default_graph_as_union=True))
-    assert [r["s"].value for r in rows] == ["http://e/a", "http://e/b"]
+    rows = list(store.query("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"))
+    assert [r["s"].value for r in rows] == ["http://e/a", "http://e/b"]  # a set: the triple in two graphs once
+    rows = list(store.query("SELECT ?g WHERE { GRAPH ?g { <http://e/a> ?p ?o } } ORDER BY ?g"))
+    assert [r["g"].value for r in rows] == ["http://e/g1", "http://e/g2"]  # provenance stays in the named graphs
+
+
+def test_blank_nodes_are_the_same_nodes_in_their_graph_and_in_the_default_graph(tmp_path):
+    (tmp_path / "in.nq").write_text('_:b1 <http://e/p> "x" <http://e/g1> .\n'
+                                    '<http://e/a> <http://e/q> _:b1 <http://e/g1> .\n')
+    write_store(tmp_path / "store", tmp_path / "in.nq")
+    store = open_store(tmp_path / "store")
+    assert bool(store.query('ASK { ?a <http://e/q> ?b . GRAPH <http://e/g1> { ?b <http://e/p> "x" } }'))
+
+
+def test_a_store_without_its_merged_default_graph_is_refused_with_what_to_do(tmp_path):
+    from kg.store.stores import MARKER
+
+    older = ox.Store(str(tmp_path / "store"))  # as kg build wrote stores before: named graphs only
+    older.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x"), ox.NamedNode("http://e/g")))
+    del older
+    (tmp_path / "store" / MARKER).write_text("")
+    with pytest.raises(StoreError, match="older `kg build`.*run `kg build` again"):
+        open_store(tmp_path / "store")
 
 
 def test_rewrite_replaces_the_old_store(tmp_path):
@@ -23,7 +44,7 @@ def test_rewrite_replaces_the_old_store(tmp_path):
     write_store(tmp_path / "store", tmp_path / "in.nq")
     (tmp_path / "in.nq").write_text(NQ.splitlines(keepends=True)[0])
     write_store(tmp_path / "store", tmp_path / "in.nq")
-    assert len(open_store(tmp_path / "store")) == 1
+    assert len(EmbeddedStore(tmp_path / "store")) == 1
     assert not (tmp_path / "store.new").exists() and not (tmp_path / "store.old").exists()
 
 
@@ -66,7 +87,7 @@ def test_swap_dir_replaces_and_leaves_nothing_behind(tmp_path):
     (tmp_path / "one.nq").write_text(NQ.splitlines(keepends=True)[0])
     load_store(tmp_path / "new", tmp_path / "one.nq")
     swap_dir(tmp_path / "new", tmp_path / "store")
-    assert len(open_store(tmp_path / "store")) == 1
+    assert len(EmbeddedStore(tmp_path / "store")) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.nq", "one.nq", "store"]
 
 
@@ -84,7 +105,7 @@ def test_the_build_leaves_its_information_in_the_store(seed_build):
     assert info.counts == report["counts"]
     assert info.build_id == hashlib.sha256((seed_build / "kg.nq").read_bytes()).hexdigest()[:16]
     assert info.built.endswith("+00:00")
-    assert len(open_store(seed_build / "store")) == report["counts"]["quads"]  # the store opens as before
+    assert len(EmbeddedStore(seed_build / "store")) == report["counts"]["quads"]  # its named graphs hold the quads
 
 
 def test_build_information_of_a_store_written_without_it_or_of_no_store(tmp_path):

@@ -30,7 +30,7 @@ def client(tmp_path_factory, queries_dir):
     store = tiny_store(tmp_path_factory.mktemp("tiny-ui"))
     app = create_app({"STORE": str(store), "TESTING": True, "QUERY_WORKERS": 1, "QUERIES_DIR": str(queries_dir)})
     yield app.test_client()
-    app.extensions["kg"].pool.close()
+    app.extensions["kg"].close()
 
 
 def test_query_page_has_one_tab_per_query_file_named_by_its_title(client):

@@ -3,7 +3,10 @@ remote store's graphs replaced and a push log out.
 
 Every named graph of ``kg.nq`` (article graphs, the ontology graph, the inferred graph) is sent
 as one ``PUT <graph-store>?graph=<iri>`` with an N-Triples body, so pushing again replaces a
-graph instead of adding a second copy. Failed requests are retried a bounded number of times
+graph instead of adding a second copy. Their merge (each distinct triple once) is sent last as the
+store's default graph (``PUT <graph-store>?default``), as the embedded store holds it, so that the
+remote default graph is a set too (serve it as it is: a "union default graph" option would repeat a
+triple once per graph). Failed requests are retried a bounded number of times
 with a growing pause. Each graph pushed is recorded in a JSON Lines log with the SHA-256 of its
 content and the graph store it went to, so an interrupted push resumes where it stopped and an
 unchanged graph is not sent twice.
@@ -28,6 +31,8 @@ from kg.errors import InputError, KGError
 logger = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+#: The key of the default graph among the graphs :func:`push` sends (and in the push log): no IRI is empty.
+DEFAULT_GRAPH = ""
 
 
 class PushError(KGError):
@@ -69,6 +74,7 @@ class PushReport:
     skipped: list[str] = field(default_factory=list)
     triples: int = 0
     sizes: dict[str, int] = field(default_factory=dict)
+    default_size: int | None = None
 
 
 def graph_store_url(endpoint: str, graph_store: str | None = None) -> str:
@@ -107,6 +113,12 @@ def read_graphs(nquads: str | Path) -> dict[str, bytes]:
     except SyntaxError as exc:
         raise InputError(f"{path} is not valid N-Quads: {exc}") from exc
     return {iri: "".join(sorted(set(rows))).encode("utf-8") for iri, rows in sorted(lines.items())}
+
+
+def merged_graph(graphs: dict[str, bytes]) -> bytes:
+    """The merge of ``graphs`` (N-Triples documents of :func:`read_graphs`): every distinct triple once, sorted."""
+    lines = {line for body in graphs.values() for line in body.decode("utf-8").splitlines(keepends=True)}
+    return "".join(sorted(lines)).encode("utf-8")
 
 
 def content_hash(body: bytes) -> str:
@@ -150,8 +162,9 @@ def put_graph(target: Target, iri: str, body: bytes, sleep: Callable[[float], No
             logger.info("retrying <%s> in %.1f s (%s)", iri, pause, problem)
             sleep(pause)
             pause *= 2
+        where = {"default": ""} if iri == DEFAULT_GRAPH else {"graph": iri}
         try:
-            reply = requests.put(target.graph_store, params={"graph": iri}, data=body, headers=target.headers(),
+            reply = requests.put(target.graph_store, params=where, data=body, headers=target.headers(),
                                 auth=target.auth, timeout=target.timeout)
         except requests.RequestException as exc:
             problem = f"{type(exc).__name__}: {exc}"
@@ -168,7 +181,8 @@ def put_graph(target: Target, iri: str, body: bytes, sleep: Callable[[float], No
 
 def push(nquads: str | Path, target: Target, log: str | Path, batch: int = 4, force: bool = False,
          progress: Callable[[str], None] | None = None) -> PushReport:
-    """Push every named graph of ``nquads`` to ``target``, skipping those the log lists with the same content.
+    """Push every named graph of ``nquads`` to ``target``, then their merge as its default graph, skipping those
+    the log lists with the same content.
 
     Args:
         nquads: the build's ``kg.nq``.
@@ -183,8 +197,9 @@ def push(nquads: str | Path, target: Target, log: str | Path, batch: int = 4, fo
         PushError: a graph could not be pushed (those pushed before it stay in the log).
     """
     graphs = read_graphs(nquads)
+    default = merged_graph(graphs)
     done = {} if force else read_log(log, target.graph_store)
-    report = PushReport()
+    report = PushReport(default_size=default.count(b"\n"))
     todo = []
     for iri, body in graphs.items():
         digest = content_hash(body)
@@ -218,10 +233,16 @@ def push(nquads: str | Path, target: Target, log: str | Path, batch: int = 4, fo
                     progress(iri)
             if failure:
                 raise failure
+        if done.get(DEFAULT_GRAPH) != content_hash(default):
+            put_graph(target, DEFAULT_GRAPH, default)
+            log_file.write(json.dumps({"graph": DEFAULT_GRAPH, "sha256": content_hash(default),
+                                       "triples": report.default_size, "graph_store": target.graph_store,
+                                       "at": time.time()}) + "\n")
     return report
 
 
-def verify(endpoint: str, expected: dict[str, int], target: Target, chunk: int = 200) -> None:
+def verify(endpoint: str, expected: dict[str, int], target: Target, chunk: int = 200,
+           default: int | None = None) -> None:
     """Ask the store's query endpoint how many triples each graph holds, and compare with ``expected``.
 
     Args:
@@ -229,32 +250,43 @@ def verify(endpoint: str, expected: dict[str, int], target: Target, chunk: int =
         expected: triples per graph IRI.
         target: the credentials (and timeout) to use.
         chunk: graphs per query.
+        default: triples the default graph should hold (their merge), if it was pushed.
 
     Raises:
         PushError: the endpoint cannot be queried, or a graph holds another number of triples.
     """
     iris = sorted(expected)
     found: dict[str, int] = {}
-    headers = {"Accept": "application/sparql-results+json"}
-    if target.token:
-        headers["Authorization"] = f"Bearer {target.token}"
     for part in _chunks(iris, chunk):
         values = " ".join(f"<{iri}>" for iri in part)
         query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-        try:
-            reply = requests.post(endpoint, data={"query": query}, headers=headers, auth=target.auth,
-                                  timeout=target.timeout)
-            reply.raise_for_status()
-            rows = reply.json()["results"]["bindings"]
-        except (requests.RequestException, ValueError, KeyError) as exc:
-            raise PushError(f"cannot check the pushed graphs at {endpoint}: {exc}; check --endpoint "
-                            "(the store's SPARQL query URL), or skip the check with --no-verify") from exc
-        found.update({row["g"]["value"]: int(row["n"]["value"]) for row in rows})
+        found.update({row["g"]["value"]: int(row["n"]["value"]) for row in _select(endpoint, query, target)})
     wrong = [f"<{iri}> has {found.get(iri, 0)} triples, not {expected[iri]}" for iri in iris
              if found.get(iri, 0) != expected[iri]]
+    if default is not None:
+        rows = _select(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", target)
+        held = int(rows[0]["n"]["value"]) if rows else 0
+        if held != default:
+            wrong.append(f"the default graph has {held} triples, not {default} (the merge of the graphs; a store "
+                         "serving a union default graph repeats a triple once per graph: serve it without that "
+                         "option)")
     if wrong:
         raise PushError(f"{len(wrong)} graph(s) differ in the store after the push: " + "; ".join(wrong[:5])
                         + (" ..." if len(wrong) > 5 else "") + "; run `kg push --force` to send every graph again")
+
+
+def _select(endpoint: str, query: str, target: Target) -> list[dict]:
+    headers = {"Accept": "application/sparql-results+json"}
+    if target.token:
+        headers["Authorization"] = f"Bearer {target.token}"
+    try:
+        reply = requests.post(endpoint, data={"query": query}, headers=headers, auth=target.auth,
+                              timeout=target.timeout)
+        reply.raise_for_status()
+        return reply.json()["results"]["bindings"]
+    except (requests.RequestException, ValueError, KeyError) as exc:
+        raise PushError(f"cannot check the pushed graphs at {endpoint}: {exc}; check --endpoint "
+                        "(the store's SPARQL query URL), or skip the check with --no-verify") from exc
 
 
 def _end_last_line(log: Path) -> None:

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from kg.config import ROOT
 from kg.errors import QueryError
 from kg.store.stores import open_store
+from kg.store.syntax import explain_syntax_error
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,11 @@ def list_queries(folder: str | Path | None = None) -> list[QueryFile]:
 
 def query_text(arg: str, folder: str | Path | None = None) -> str:
     """The SPARQL of ``arg``: a path to a file, the name of a file in ``folder`` (``cq03`` or
-    ``cq03-acting-prime-minister``), or SPARQL text itself."""
+    ``cq03-acting-prime-minister``), or SPARQL text itself.
+
+    Raises:
+        QueryError: ``arg`` names no file, or several, or looks like a query name that ``folder`` does not have.
+    """
     folder = Path(folder or QUERIES_DIR)
     candidate = Path(arg)
     if arg.endswith(".rq") or (len(arg) < 300 and "\n" not in arg and candidate.is_file()):
@@ -125,7 +130,20 @@ def query_text(arg: str, folder: str | Path | None = None) -> str:
         if len(matches) > 1:
             names = ", ".join(p.stem for p in matches)
             raise QueryError(f"{arg!r} names several query files ({names}): give the full name")
+        raise QueryError(_no_such_query(arg, folder))
     return arg
+
+
+def _no_such_query(name: str, folder: Path) -> str:
+    """The message for a name that no query file has: the closest names, then every name."""
+    import difflib
+
+    names = sorted(p.stem for p in folder.glob("*.rq"))
+    short = {n.split("-")[0]: n for n in names}
+    close = difflib.get_close_matches(name, [*names, *short], n=3, cutoff=0.6)
+    suggestion = f" (did you mean {', '.join(dict.fromkeys(short.get(c, c) for c in close))}?)" if close else ""
+    return (f"no query named {name!r} in {folder}{suggestion}; the queries are: {', '.join(names)} "
+            "(`kg query --list` shows their titles); to run SPARQL text, pass the text itself")
 
 
 def _term(term) -> str | None:
@@ -133,14 +151,14 @@ def _term(term) -> str | None:
 
 
 def execute(store_path: str | Path, query: str) -> QueryResult:
-    """Run ``query`` on the store (default graph = union of the named graphs).
+    """Run ``query`` on the store (its default graph is the merge of the named graphs: every triple once).
 
     Raises:
-        QueryError: the query is malformed or fails while running.
+        QueryError: the query is malformed (the message says where and what) or fails while running.
     """
     store = open_store(store_path)
     try:
-        result = store.query(query, use_default_graph_as_union=True)
+        result = store.query(query)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -148,7 +166,7 @@ def execute(store_path: str | Path, query: str) -> QueryResult:
         names = [v.value for v in result.variables]
         rows = [{n: _term(sol[n]) for n in names} for sol in result]
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from exc
+        raise QueryError("malformed query: " + explain_syntax_error(query, None, None, str(exc))) from exc
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed while running: {exc}") from exc
     return QueryResult(columns=names, rows=rows)

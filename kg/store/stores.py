@@ -2,7 +2,10 @@
 
 The build writes a complete store beside the old one and swaps it in only when it is
 complete (:func:`load_store`, :func:`swap_dir`, :func:`write_store`); the server opens it
-read-only (:func:`open_store`). rdflib users get the same store through oxrdflib
+read-only (:func:`open_store`). Every named graph (one per article, the ontology, the inferred triples) is
+in the store, and its default graph holds their merge: each distinct triple once, so that the default
+graph a query sees is a set, as SPARQL defines it (:func:`with_default_graph`; ``docs/endpoint.md`` says why
+this layout). rdflib users get the same store through oxrdflib
 (:func:`rdflib_dataset`). Exports and statistics use only the small :class:`GraphStore`
 interface, so that a remote SPARQL 1.1 store can stand in for the embedded one.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -28,6 +32,28 @@ from kg.errors import StoreError
 logger = logging.getLogger(__name__)
 
 MARKER = "newsgraph-store"
+
+_TERM = r'(?:<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?)'
+#: An N-Quads line of a named graph as pyoxigraph writes them (one space between terms); group 1 its triple.
+_NAMED_QUAD = re.compile(rf"^({_TERM} {_TERM} {_TERM}) (?:<[^>]*>|_:\S+) \.\n?$")
+
+
+def with_default_graph(lines: list[str]) -> list[str]:
+    """N-Quads ``lines`` and, after them, the triple of every line of a named graph as a line of the default graph.
+
+    Loaded together (in one piece, so that a blank node stays one node in both), they give the store its default
+    graph: the merge of the named graphs, each triple once (a store holds each quad once).
+
+    >>> with_default_graph(['<http://e/a> <http://e/p> "x y" <http://e/g> .\\n', '<http://e/a> <http://e/p> "1" .\\n'])
+    ['<http://e/a> <http://e/p> "x y" <http://e/g> .\\n', '<http://e/a> <http://e/p> "1" .\\n', \
+'<http://e/a> <http://e/p> "x y" .\\n']
+    """
+    copies = []
+    for line in lines:
+        match = _NAMED_QUAD.match(line)
+        if match:
+            copies.append(match.group(1) + " .\n")
+    return lines + copies
 
 
 def to_ox_quads(graph: Graph) -> Iterable[ox.Quad]:
@@ -94,11 +120,12 @@ class StoreLoader(threading.Thread):
         self._error: BaseException | None = None
 
     def add_lines(self, lines: Iterable[str]) -> None:
-        """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), in pieces of
-        :data:`LINES_PIECE` lines (or :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
+        """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), each also into the default
+        graph (:func:`with_default_graph`), in pieces of :data:`LINES_PIECE` lines (or
+        :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
         from kg.store.spool import CHUNK_LINES
 
-        self._lines.extend(lines)
+        self._lines.extend(with_default_graph(list(lines)))
         if len(self._lines) >= min(LINES_PIECE, CHUNK_LINES):
             self._flush()
 
@@ -144,7 +171,7 @@ class StoreLoader(threading.Thread):
                     store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
                     continue
                 for piece in chunks(read_lines(source)):
-                    store.bulk_load("".join(piece).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+                    store.bulk_load("".join(with_default_graph(piece)).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             if self._aborted.is_set():
                 return  # left unmarked, as a half-written store
             store.flush()
@@ -218,15 +245,40 @@ def open_store(store_path: str | Path, read_only: bool = True) -> ox.Store:
     """Open a store written by ``kg build``.
 
     Raises:
-        StoreError: there is no store at ``store_path``.
+        StoreError: there is no store at ``store_path``, or one written by an older ``kg build`` (whose default
+            graph is not the merge of its named graphs).
     """
     path = Path(store_path)
     if not (path / MARKER).exists():
         raise StoreError(f"no newsgraph store at {str(path)!r}: run `kg build` first (it writes build/store)")
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as exc:
         raise StoreError(f"cannot open the store at {str(path)!r}: {exc}") from exc
+    if not store.query("ASK { ?s ?p ?o }") and store.query("ASK { GRAPH ?g { ?s ?p ?o } }"):
+        raise StoreError(f"the store at {str(path)!r} was written by an older `kg build` (its default graph is not "
+                         "the merge of its named graphs): run `kg build` again")
+    return store
+
+
+def checkpoint(store_path: str | Path, target: str | Path) -> None:
+    """Copy the store at ``store_path`` to the new folder ``target``, as it is now: on one file system the copy
+    shares the store's immutable files (hard links), so it is made at once and stays as it is whatever happens to
+    the original afterwards (a rebuild that swaps it out, an update that writes into it).
+
+    Raises:
+        StoreError: there is no store at ``store_path`` (or one written by an older ``kg build``).
+        OSError: the copy cannot be made.
+    """
+    store = open_store(store_path, read_only=True)
+    try:
+        store.backup(str(target))
+    except RuntimeError as exc:  # RocksDB's own errors
+        raise OSError(f"cannot copy the store at {str(store_path)!r} to {str(target)!r}: {exc}") from exc
+    finally:
+        del store
+    for ours in Path(store_path).glob("newsgraph*"):  # the marker and the build information (kg.store.build_info)
+        shutil.copy2(ours, Path(target) / ours.name)
 
 
 def _plain(term):
@@ -257,8 +309,8 @@ def _newsgraph_oxigraph_store() -> type:
 
 
 def rdflib_dataset(store: ox.Store) -> Dataset:
-    """The store as an rdflib Dataset (through oxrdflib); the default graph is the union."""
-    return Dataset(store=_newsgraph_oxigraph_store()(store=store), default_union=True)
+    """The store as an rdflib Dataset (through oxrdflib); its default graph is the store's, the merge."""
+    return Dataset(store=_newsgraph_oxigraph_store()(store=store))
 
 
 class GraphStore(Protocol):
@@ -269,15 +321,15 @@ class GraphStore(Protocol):
     """
 
     def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        """Rows of a SELECT query over the union of all graphs (unbound variables left out)."""
+        """Rows of a SELECT query whose default graph is the merge of all graphs (unbound variables left out)."""
         ...
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of every graph."""
+        """Every quad of every named graph."""
         ...
 
     def __len__(self) -> int:
-        """The number of quads."""
+        """The number of quads in the named graphs."""
         ...
 
 
@@ -297,21 +349,27 @@ class EmbeddedStore:
         self.store = store if store is not None else open_store(self.path)
 
     def select(self, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-        results = self.store.query(sparql, use_default_graph_as_union=True)
+        results = self.store.query(sparql)
         names = [v.value for v in results.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in results]
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self.store)
+        return (quad for quad in self.store if not isinstance(quad.graph_name, ox.DefaultGraph))
 
     def __len__(self) -> int:
-        return len(self.store)
+        return named_quads(self.store)
+
+
+def named_quads(store: ox.Store) -> int:
+    """The number of quads in the named graphs of an open store (its default graph, their merge, left out)."""
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return int(next(iter(rows))["n"].value)
 
 
 class SparqlStore:
     """A remote SPARQL 1.1 endpoint behind the same interface (SPARQL 1.1 Protocol, JSON results).
 
-    The endpoint's default graph should be the union of its named graphs, as ``kg serve`` makes it.
+    The endpoint's default graph should be the merge of its named graphs, as ``kg serve`` serves it.
 
     Args:
         endpoint: the query URL (``http://127.0.0.1:5000/sparql``).
