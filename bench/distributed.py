@@ -107,7 +107,7 @@ def _push_all(base: Path, build: Path, repeats: int) -> dict:
         store = base / f"oxigraph-{round_no}"
         port = free_port()
         server = Server("oxigraph serve", [str(BIN / "oxigraph"), "serve", "--location", str(store),
-                                           "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                                           "--bind", f"127.0.0.1:{port}"],
                         port, "/query", base / f"oxigraph-{round_no}.log")
         try:
             server.wait_ready(60)

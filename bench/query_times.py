@@ -2,8 +2,8 @@
 
 ``python -m bench.query_times STORE [--timeout S] [--repeat N] [--only PREFIX,...] [--answers FILE] [--dir DIR]``
 
-Each query runs in a fresh child process that opens the store read-only (union default graph, as
-``kg serve`` does), runs the query ``--repeat`` times and reports the best time and the number of
+Each query runs in a fresh child process that opens the store read-only (its default graph, the merge of
+the named graphs, as ``kg serve`` does), runs the query ``--repeat`` times and reports the best time and the number of
 rows; a child that takes longer than ``--timeout`` seconds a run (and 30 s to start) is killed and
 reported as such. ``--answers FILE`` also writes a digest of each answer (the sorted rows as
 N-Triples terms), so that two versions of a query can be checked to give the same answer on a large
@@ -44,7 +44,7 @@ def _child(store_path: str, text: str, repeat: int, conn) -> None:
     lines: list[str] = []
     for _ in range(repeat):
         start = time.perf_counter()
-        lines = _answer_lines(store.query(text, use_default_graph_as_union=True))
+        lines = _answer_lines(store.query(text))
         took = time.perf_counter() - start
         best = took if best is None else min(best, took)
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
