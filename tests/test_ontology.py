@@ -105,7 +105,7 @@ def test_sameas_and_terms_the_code_uses_exist(onto):
     for name in ("Person", "Organization", "Place", "Group", "Event", "NewsArticle", "TextSpan", "mentions",
                  "denotes", "evidence", "inArticle", "beginIndex", "endIndex", "anchorOf", "sentenceIndex",
                  "producedBy", "confidence", "sourceFile", "title", "datePublished", "contentHash", "Tenure",
-                 "holder", "post", "Count", "countCategory", "Quote", "quoteText", "speaker", "statementStatus",
+                 "holder", "post", "Count", "countCategory", "quoteText", "speaker", "statementStatus",
                  "datePrecision", "addressee", "killed", "injured", "arrested"):
         assert NG[name] in declared, name
 

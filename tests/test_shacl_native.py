@@ -106,13 +106,13 @@ def _broken(seed: Graph) -> Graph:
     add((event, NG.dailyEndTime, iri("time")))
     add((event, NG.hasPlace, person))
     add((event, NG.cameoCode, Literal(141)))
-    # a speech act without a speaker, with an unknown status; a quote without text
+    # a speech act without a speaker, with an unknown status and two quotes, one of them a number
     speech = iri("speech")
     add((speech, RDF.type, NG.SpeechAct))
     add((speech, NG.evidence, span))
     add((speech, NG.statementStatus, Literal("maybe")))
-    add((speech, NG.hasQuote, iri("quote")))
-    add((iri("quote"), RDF.type, NG.Quote))
+    add((speech, NG.quoteText, Literal("one")))
+    add((speech, NG.quoteText, Literal(2)))
     # a tenure with two holders, no post, an ill-typed boolean
     tenure = iri("tenure")
     add((tenure, RDF.type, NG.Tenure))

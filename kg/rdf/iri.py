@@ -37,7 +37,6 @@ KINDS = frozenset(
         "post",
         "tenure",
         "count",
-        "quote",
         "participation",
         "concept",
         "run",
@@ -102,7 +101,7 @@ class Minter:
         return self.id(kind, slugify(name))
 
     def keyed(self, kind: str, *key: object) -> URIRef:
-        """A node (event, count, tenure, quote ...) identified by a tuple of stable keys."""
+        """A node (event, count, tenure ...) identified by a tuple of stable keys."""
         return self.id(kind, digest(*key))
 
     def article(self, article_id: str) -> URIRef:

@@ -57,7 +57,6 @@ class NG(DefinedNamespace):
     Post: URIRef
     PostType: URIRef
     PriceChange: URIRef
-    Quote: URIRef
     Removal: URIRef
     Resignation: URIRef
     Riot: URIRef
@@ -116,7 +115,6 @@ class NG(DefinedNamespace):
     hasEventType: URIRef
     hasParticipant: URIRef
     hasPlace: URIRef
-    hasQuote: URIRef
     hasSubEvent: URIRef
     hasTarget: URIRef
     headOfBody: URIRef

@@ -407,7 +407,7 @@ def add_counts(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
 
 def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                    events: dict[str, URIRef]) -> None:
-    """Speech acts of one article: speaker, quote, addressee, status, outlet, date."""
+    """Speech acts of one article: speaker, quote (the act's own ``ng:quoteText``), addressee, status, outlet, date."""
     for resolved in article.statements:
         st = resolved.written
         node = minter.keyed("event", article.article.id, st.local_id)
@@ -422,11 +422,7 @@ def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, a
             if participant is not None:
                 graph.add((node, prop, _participant(graph, minter, participant)))
         if st.quote:
-            quote = minter.keyed("quote", article.article.id, st.local_id)
-            graph.add((quote, RDF.type, NG.Quote))
-            graph.add((quote, NG.quoteText, _literal(st.quote)))
-            graph.add((quote, NG.evidence, span))
-            graph.add((node, NG.hasQuote, quote))
+            graph.add((node, NG.quoteText, _literal(st.quote)))
         if st.event in events and events[st.event] != node:
             graph.add((node, NG.respondsTo if st.act_class == "SpeechAct" else NG.hasSubEvent, events[st.event]))
         _dates(graph, node, resolved.date)
