@@ -29,8 +29,8 @@ ng:Riot rdfs:subClassOf ng:Event ; rdfs:label "riot"@en .
 ng:Arrest rdfs:subClassOf ng:Event ; rdfs:label "arrest"@en .
 ng:Demonstration rdfs:subClassOf ng:Event ; rdfs:label "demonstration"@en .
 
-<concept/riots> a ng:EventTypeConcept ; skos:prefLabel "Riots" .
-<concept/violent-demonstration> a ng:EventTypeConcept ; skos:prefLabel "Violent demonstration" ;
+<concept/riots> a ng:ActivityType ; skos:prefLabel "Riots" .
+<concept/violent-demonstration> a ng:ActivityType ; skos:prefLabel "Violent demonstration" ;
     skos:broader <concept/riots> .
 
 <event/e1> a ng:Riot , ng:Event ; ng:hasEventType <concept/violent-demonstration> ; ng:cameoCode "145" ;

@@ -16,6 +16,7 @@ class NG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/newsgraph/ontology#")
 
     # BEGIN TERMS
+    ActivityType: URIRef
     AdministrativeRegion: URIRef
     Agent: URIRef
     Agreement: URIRef
@@ -38,7 +39,6 @@ class NG(DefinedNamespace):
     Deployment: URIRef
     Election: URIRef
     Event: URIRef
-    EventTypeConcept: URIRef
     FlightIntoExile: URIRef
     GovernmentAction: URIRef
     GovernmentBody: URIRef

@@ -252,7 +252,7 @@ def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
         if ev.cameo:
             graph.add((node, NG.cameoCode, _literal(ev.cameo)))
         if ev.acled:
-            graph.add((node, NG.hasEventType, _concept(graph, minter, NG.EventTypeConcept, "acled", ev.acled)))
+            graph.add((node, NG.hasEventType, _concept(graph, minter, NG.ActivityType, "acled", ev.acled)))
         _event_roles(graph, minter, resolved, node)
         _dates(graph, node, resolved.date)
         if ev.legal_basis:
