@@ -253,7 +253,22 @@ class CountRecord:
 
 @dataclass
 class StatementRecord:
-    """A speech act: who said what, to whom, with what status, reported by whom."""
+    """A speech act: who said what, to whom, with what status, reported by whom.
+
+    Attributes:
+        act_class: SpeechAct (a statement) or Appeal (a request, a call, a demand).
+        speaker, speaker_text: who said it (a person or an organisation, never a place).
+        quote: what was said, whole.
+        status: reported, claimed, alleged, denied, confirmed, unconfirmed or promised.
+        addressee, addressee_text: to whom ("told reporters"); an outlet told is the outlet, not the addressee.
+        outlet, outlet_text: who reports it (``ng:accordingTo``): "according to X", "X reports", "told X".
+        event: the event of its sentence it answers (an appeal's sub-event).
+        channel: how it was said ("Twitter", "televised address", "news conference").
+        concerns, concerns_events: the entities and the events (local ids) it is about: those named in what was said,
+            and the events of the figures its speaker gave.
+        demands, demands_events: what an appeal asks for ("the resignation of X": that event; "the release of Y":
+            Y).
+    """
 
     local_id: str
     act_class: str
@@ -270,6 +285,11 @@ class StatementRecord:
     event: str | None = None
     component: str = "statements"
     confidence: float = 0.6
+    channel: str | None = None
+    concerns: list[Mention] = field(default_factory=list)
+    concerns_events: list[str] = field(default_factory=list)
+    demands: list[Mention] = field(default_factory=list)
+    demands_events: list[str] = field(default_factory=list)
 
 
 # ---- resolved records: what the resolve stage makes of the records above, and all the rdf stage reads ----
@@ -406,13 +426,15 @@ class ResolvedCount:
 
 @dataclass(frozen=True)
 class ResolvedStatement:
-    """A statement with speaker, addressee and outlet resolved, and its date."""
+    """A statement with speaker, addressee and outlet resolved, its date, and the entities it concerns and demands."""
 
     written: StatementRecord
     speaker: Participant | None = None
     addressee: Participant | None = None
     outlet: Participant | None = None
     date: ResolvedDate | None = None
+    concerns: tuple[Participant, ...] = ()
+    demands: tuple[Participant, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,27 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+def eval_dir() -> Path | None:
+    """``shared/eval`` (the dev set and the scorer) beside the repository or beside one of its parent folders (a git
+    worktree); never copied into the repository."""
+    for parent in ROOT.parents:
+        candidate = parent / "shared" / "eval"
+        if (candidate / "score_kg.py").exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def shared() -> Path:
+    """The dev set folder; in CI (``CI=true``) a missing dev set is an error, not a skip."""
+    found = eval_dir()
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the dev set (shared/eval beside the repository) is missing in CI")
+        pytest.skip("no shared/eval beside the repository")
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

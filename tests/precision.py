@@ -5,7 +5,8 @@ Every item the extractors give on the seeds and on the articles written for the 
 has a verdict checked by hand against the article text: ``ok`` when every part of it (class, agents,
 targets, participants, places, date; holder, title, what the post is in or of, acting/start/end and the
 qualifiers former, first, designate; the holder and the title of an honorific title; category,
-number, what was counted; speaker, addressee, reporting outlet, status, date and quote of a statement)
+number, what was counted; speaker, addressee, reporting outlet, status, date, quote, channel, what a statement
+concerns and what it demands)
 is what the article says, ``wrong`` otherwise, with a short reason.
 
 ``python -m tests.precision`` prints the table reported in the README and the items with no verdict
@@ -69,13 +70,19 @@ def item_lines(record: ArticleRecord, dates: DateResolution) -> list[tuple[str, 
                               f" | {flags or '-'}"))
     for h in record.honorifics:
         out.append(("honorific", f"{h.title} @{h.evidence.start} | holder={h.holder.name}"))
+    triggers = {ev.local_id: ev.trigger.text for ev in record.events}
     for st in record.statements:
         quote = " ".join((st.quote or "-").split())
         who = (f"by={_one(st.speaker, st.speaker_text)} | to={_one(st.addressee, st.addressee_text)}"
                f" | via={_one(st.outlet, st.outlet_text)}")
         on = _day(dates.of(st.date))
+        more = f" | ch={st.channel}" if st.channel else ""
+        for name, entities, ids in (("about", st.concerns, st.concerns_events),
+                                    ("wants", st.demands, st.demands_events)):
+            told = [m.name for m in entities] + [f"'{triggers[i]}'" for i in ids if i in triggers]
+            more += f" | {name}={';'.join(told)}" if told else ""
         out.append(("statement", f"{st.act_class} @{st.evidence.start} | {who} | {st.status} | on={on}"
-                                 f" | q={quote[:90]}"))
+                                 f" | q={quote[:90]}{more}"))
     for c in record.counts:
         out.append(("count", f"{c.category} @{c.evidence.start} | ={_num(c.value)} >={_num(c.min_value)}"
                              f" <={_num(c.max_value)} | what={c.group_text or '-'} | unit={c.unit or '-'}"))

@@ -6,38 +6,16 @@ they are never copied in. In CI (``CI=true``) a missing dev set is an error, not
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Core recall floors, a little under what the build measures (see the README's table).
 DEV_FLOORS = {"events": 0.55, "event_places": 0.44, "event_participants": 0.40, "event_counts": 0.40}
 SEED_FLOORS = {"events": 0.90, "event_places": 0.90, "event_counts": 0.75}
-
-
-def eval_dir() -> Path | None:
-    """``shared/eval`` beside the repository or beside one of its parent folders (a git worktree)."""
-    for parent in ROOT.parents:
-        candidate = parent / "shared" / "eval"
-        if (candidate / "score_kg.py").exists():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def shared() -> Path:
-    found = eval_dir()
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("the dev set (shared/eval beside the repository) is missing in CI")
-        pytest.skip("no shared/eval beside the repository")
-    return found
 
 
 def core_recall(shared: Path, inputs: Path, gold: Path, out: Path) -> dict[str, float]:
@@ -53,13 +31,16 @@ def core_recall(shared: Path, inputs: Path, gold: Path, out: Path) -> dict[str, 
     return table
 
 
+def below(table: dict[str, float], floors: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """The categories of a recall table under their floors: category -> (measured, floor)."""
+    return {k: (round(table.get(k, 0.0), 3), floor) for k, floor in floors.items() if table.get(k, 0.0) < floor}
+
+
 def test_dev_set_event_recall_stays_above_its_floors(shared, tmp_path):
     table = core_recall(shared, shared / "dev" / "articles", shared / "dev" / "gold.json", tmp_path / "dev")
-    low = {k: (round(table.get(k, 0.0), 3), floor) for k, floor in DEV_FLOORS.items() if table.get(k, 0.0) < floor}
-    assert not low, low
+    assert not below(table, DEV_FLOORS), below(table, DEV_FLOORS)
 
 
 def test_seed_event_recall_stays_above_its_floors(shared, tmp_path):
     table = core_recall(shared, ROOT / "seeds", shared / "seeds" / "gold.json", tmp_path / "seeds")
-    low = {k: (round(table.get(k, 0.0), 3), floor) for k, floor in SEED_FLOORS.items() if table.get(k, 0.0) < floor}
-    assert not low, low
+    assert not below(table, SEED_FLOORS), below(table, SEED_FLOORS)

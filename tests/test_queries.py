@@ -338,7 +338,7 @@ def test_x2_timeline_is_in_date_order(store):
 def test_x3_who_said_what(store):
     result = rows(store, "x3")
     assert has_row(result, speaker="Dmitry Peskov", status="reported", quote="will cope", source="001_")
-    assert {r["status"] for r in result} <= {"reported", "alleged", "denied", "unconfirmed", "not officially confirmed",
+    assert {r["status"] for r in result} <= {"reported", "claimed", "alleged", "denied", "confirmed", "unconfirmed",
                                              "promised", None}
 
 
@@ -372,3 +372,18 @@ def test_x8_every_post_a_person_held_through_org_terms(store):
     assert has_row(result, person="Alikhan Smailov", post="prime minister", place="Kazakhstan", qualifiers="",
                    start="2022-01-05")
     assert has_row(result, person="Nikol Pashinyan", post="prime minister of Armenia", type="head of government")
+
+
+def test_x9_everything_an_outlet_reported(store):
+    result = rows(store, "x9")
+    assert has_row(result, outlet="NetBlocks", kind="Statement", what="internet blackout", source="002_")
+    assert has_row(result, outlet="KazTAG", kind="Statement", what="victims of clashes", source="003_")
+    assert has_row(result, outlet="Kanat Taimerdenov", kind="Count", what="120 cars", source="001_")
+
+
+def test_x10_every_claim_about_an_entity(store):
+    result = rows(store, "x10")
+    assert has_row(result, about="Nursultan Nazarbayev", relation="concerns", status="alleged", quote="flew to China")
+    assert has_row(result, about="Nursultan Nazarbayev", status="claimed", quote="Nur-Sultan",
+                   speaker="press secretary")
+    assert has_row(result, about="Kazakhstan", speaker="NetBlocks", status="reported")

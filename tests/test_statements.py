@@ -35,7 +35,7 @@ def test_denied_and_not_confirmed(nlp):
                          "This information has not been officially confirmed.")
     statuses = [(s.status, s.speaker.name if s.speaker else None) for s in rec.statements]
     assert ("denied", "Lenin Moreno") in statuses
-    unconfirmed = [s for s in rec.statements if s.status == "not officially confirmed"]
+    unconfirmed = [s for s in rec.statements if s.status == "unconfirmed"]
     assert [s.quote for s in unconfirmed] == ["The president left for Guayaquil."]
 
 
@@ -188,3 +188,97 @@ def test_an_acronym_the_article_declares_is_the_full_name(nlp):
     text = ("The National Human Rights Commission (NHRC) said 20 people had died in Tegucigalpa. The NHRC said the "
             "police fired first.")
     assert speaker_of(nlp, text, "the police fired first") == ("National Human Rights Commission", None)
+
+
+# ---- claims (issue 18): concerns, channel, outlet, status, demands, speakers ----
+
+
+def test_a_claim_concerns_the_entities_and_events_it_names(nlp):
+    rec = record_of(nlp, "Earlier it was alleged that Nursultan Nazarbayev flew to China.")
+    st = rec.statements[0]
+    assert st.status == "alleged"
+    assert [m.name for m in st.concerns] == ["Nursultan Nazarbayev", "China"]
+
+
+def test_he_in_a_claim_is_the_person_named_before(nlp):
+    rec = record_of(nlp, "Ranil Wickremesinghe spoke on Monday. Earlier it was alleged that he had ordered the arrest "
+                         "of protest leaders.")
+    st = next(s for s in rec.statements if s.status == "alleged")
+    assert [m.name for m in st.concerns] == ["Ranil Wickremesinghe"]
+    arrest = next(e for e in rec.events if e.event_class == "Arrest")
+    assert st.concerns_events == [arrest.local_id]
+
+
+def test_the_channel_of_a_statement(nlp):
+    rec = record_of(nlp, "President Jane Doe said in a televised address that the curfew would end. The opposition "
+                         "leader Juan Perez wrote on Twitter that the police had arrested students.")
+    assert [s.channel for s in rec.statements] == ["televised address", "Twitter"]
+    assert all("Twitter" not in [m.name for m in s.concerns] for s in rec.statements)
+
+
+def test_an_outlet_told_is_the_outlet_not_the_addressee(nlp):
+    rec = record_of(nlp, "Lenin Moreno told Ecuador TV on Monday that the decree would be withdrawn. He told "
+                         "reporters that talks would go on.")
+    first, second = rec.statements[:2]
+    assert (first.outlet_text or first.outlet.name) == "Ecuador TV" and first.addressee is None
+    assert first.addressee_text is None
+    assert second.addressee is not None and second.outlet is None
+
+
+def test_the_articles_own_site_is_a_news_outlet(nlp):
+    from kg.extract.claims import is_outlet, known_outlets
+    from kg.extract.context import Context
+    from kg.records import ORGANIZATION, Mention, Span
+
+    rec = record_of(nlp, "James Baker told CNN on Friday that the talks would go on.")
+    ctx = Context(rec.article.id, nlp(rec.article.text), rec.mentions)
+    cnn = Mention(Span(rec.article.id, 17, 20, "CNN"), ORGANIZATION, "CNN", "ORG")
+    assert not is_outlet(cnn, None, known_outlets(ctx))
+    assert is_outlet(cnn, None, known_outlets(ctx, "https://www.cnn.com/2004/politics/"))
+
+
+def test_claimed_and_confirmed_statuses(nlp):
+    rec = record_of(nlp, "The rebels claimed that they had taken the airport. The army confirmed that the airport "
+                         "was closed.")
+    assert [s.status for s in rec.statements] == ["claimed", "confirmed"]
+
+
+def test_a_demand_links_what_it_demands(nlp):
+    rec = record_of(nlp, "Jaime Vargas demanded the resignation of Maria Paula Romo and the release of Leonidas Iza.")
+    st = next(s for s in rec.statements if s.act_class == "Appeal")
+    resignation = next(e for e in rec.events if e.event_class == "Resignation")
+    assert resignation.local_id in st.demands_events
+    assert [m.name for m in st.demands] == ["Leonidas Iza"]
+
+
+def test_a_place_is_never_a_speaker(nlp):
+    rec = record_of(nlp, "Protests went on in Colombo. Sri Lanka said the talks would go on.")
+    assert all(s.speaker is None or s.speaker.name != "Sri Lanka" for s in rec.statements)
+    assert all(s.speaker_text != "Sri Lanka" for s in rec.statements)
+
+
+def test_he_after_a_quote_is_the_person_named_before_the_quote(nlp):
+    rec = record_of(nlp, 'Marwan Barghouti spoke in Ramallah. "I am saying to President George Bush that now is the '
+                         'time," he said.')
+    st = rec.statements[-1]
+    assert st.speaker is not None and st.speaker.name == "Marwan Barghouti"
+
+
+def test_the_newspaper_is_the_outlet_named_before(nlp):
+    rec = record_of(nlp, "Clashes went on near the city hall, KazTAG reports. According to the newspaper, about 20 "
+                         "soldiers were beaten.", date="2022-01-05")
+    cited = [s for s in rec.statements if s.speaker is not None]
+    assert cited and cited[0].speaker.name == "KazTAG"
+
+
+def test_a_reporting_verb_inside_someone_elses_words_is_no_statement(nlp):
+    rec = record_of(nlp, 'But the official also said Colin Powell "never asked to stay and was never asked to leave."')
+    assert [s.speaker_text or (s.speaker and s.speaker.name) for s in rec.statements] == ["official"]
+
+
+def test_a_speakers_figures_make_the_claim_concern_their_event(nlp):
+    rec = record_of(nlp, "The Interior Ministry said at least 7 people were killed in the clashes in Lima.",
+                    date="2022-12-09")
+    st = rec.statements[0]
+    counted = {c.event for c in rec.counts if c.event}
+    assert counted and counted <= set(st.concerns_events)

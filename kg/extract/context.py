@@ -36,6 +36,7 @@ class Context:
         dates: the dates written in the article (from :mod:`kg.extract.dates`).
         sent_of: token index -> sentence number.
         repeats: sentence numbers that repeat an earlier sentence (no facts are taken from them).
+        outlets: the names the article shows to be news outlets (:func:`kg.extract.claims.known_outlets`).
         text: ``doc.text``, read once (spaCy joins every token's text again on each ``doc.text``): use this.
     """
 
@@ -45,6 +46,7 @@ class Context:
     dates: list[DateRef] = field(default_factory=list)
     sents: list[SpacySpan] = field(default_factory=list)
     repeats: set[int] = field(default_factory=set)
+    outlets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.text = self.doc.text

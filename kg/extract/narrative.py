@@ -12,6 +12,7 @@ import logging
 from spacy.tokens import Doc
 
 from kg.extract.actions import complete_arguments, extract_actions
+from kg.extract.claims import link_counts
 from kg.extract.clauses import date_tense
 from kg.extract.context import Context
 from kg.extract.counts import extract_counts
@@ -46,7 +47,8 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     record.events = extend_nationwide(ctx, events)
     record.tenures = extract_tenures(ctx, record.events)
     record.counts = extract_counts(ctx, record.events)
-    record.statements = extract_statements(ctx, record.events)
+    record.statements = extract_statements(ctx, record.events, record.article.meta.get("outlet"))
+    link_counts(record.statements, record.counts)
     record.honorifics = extract_honorifics(ctx)
     logger.debug("%s: %d dates, %d events, %d tenures, %d counts, %d statements", article_id, len(dates),
                  len(record.events), len(record.tenures), len(record.counts), len(record.statements))

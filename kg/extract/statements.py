@@ -31,13 +31,16 @@ from types import MappingProxyType
 from spacy.tokens import Token
 
 from kg import lexicon
-from kg.extract.context import Context, event_near, is_pronoun, is_verb, phrase_text
+from kg.extract.claims import about, channel_of, demanded, is_outlet, known_outlets, quote_opening
+from kg.extract.context import Context, country_names, event_near, is_pronoun, is_verb, phrase_text
 from kg.extract.sentences import sentence_key
-from kg.records import GROUP, ORGANIZATION, PERSON, DateRef, EventRecord, Mention, StatementRecord
+from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, StatementRecord
 
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
+#: A quote mark: a straight double quote, or the doubled backquote and apostrophe some wires use (``...'').
+_QUOTE_MARK = re.compile(r'"|``|\'\'')
 #: Least share of a verb's complement that quoted words must cover to be given as the quote.
 QUOTE_SHARE = 0.8
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
@@ -55,8 +58,10 @@ def _verbs() -> Mapping[str, tuple[str, str]]:
     return MappingProxyType({row[0]: (row[1], row[2]) for row in lexicon.rows("reporting_verbs.tsv") if len(row) >= 3})
 
 
-def _definite_nouns() -> Mapping[str, str]:
-    return lexicon.mapping("definite_nouns.tsv")
+@cache
+def _definite_nouns() -> Mapping[str, tuple[str, ...]]:
+    """Nouns that refer back to an organisation (``definite_nouns.tsv``): noun -> (class, "keep" or nothing)."""
+    return MappingProxyType({row[0]: row[1:] for row in lexicon.rows("definite_nouns.tsv") if len(row) >= 2})
 
 
 def _spokesperson_titles() -> tuple[str, ...]:
@@ -91,15 +96,25 @@ def _spoken_for(ctx: Context, tok: Token) -> Mention | None:
 
 
 def _referred_organisation(ctx: Context, tok: Token, window: int = 1000) -> tuple[Mention | None, str | None]:
-    """"the NGO said" after "NetBlocks reported": the last organisation named before ``tok`` whose type fits
-    the noun (``definite_nouns.tsv``); (None, None) when none fits."""
-    wanted = _definite_nouns()[tok.lower_]
+    """"the NGO said" after "NetBlocks reported", "the newspaper reports" after "KazTAG reports": the last
+    organisation named before ``tok`` whose type fits the noun (``definite_nouns.tsv``: a news outlet for "the
+    newspaper"; "-": one whose name has the noun, "the ministry"); when none fits, (None, None), or for a noun the
+    table keeps, the phrase itself ("the newspaper" may be a first mention)."""
+    row = _definite_nouns()[tok.lower_]
+    wanted, keep = row[0], len(row) > 1 and row[1] == "keep"
     before = ctx.mentions_in(max(0, tok.idx - window), tok.idx, (ORGANIZATION,))[::-1]
-    # an organisation of that very type first; one of no known type only when none is
-    fits = [m for m in before
-            if wanted == "Organization" or m.subtype == wanted or tok.lower_ in m.name.lower().split()]
-    fits = fits or [m for m in before if m.subtype is None]
-    return (fits[0], None) if fits else (None, None)
+    named = [m for m in before if tok.lower_ in m.name.lower().split()]
+    if wanted == "MediaOutlet":
+        fits = [m for m in before if is_outlet(m, outlets=ctx.outlets)]
+    elif wanted == "-":
+        fits = named
+    else:
+        # an organisation of that very type first; one of no known type only when none is
+        fits = [m for m in before if wanted == "Organization" or m.subtype == wanted] + named
+        fits = fits or [m for m in before if m.subtype is None]
+    if fits:
+        return fits[0], None
+    return (None, phrase_text(tok)) if keep else (None, None)
 
 
 def _is_definite_description(tok: Token) -> bool:
@@ -110,8 +125,38 @@ def _is_definite_description(tok: Token) -> bool:
 
 
 def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
+    """Who a subject (or an object) names: a person or an organisation, never a place; "he" after a quote is the
+    person named last before the quote began; "who" is the person of the phrase its clause hangs on."""
     if is_pronoun(tok):
-        return ctx.last_person_before(tok.idx), None
+        return ctx.last_person_before(quote_opening(ctx, tok.idx)), None
+    if tok.lower_ in ("who", "that") and tok.head.dep_ == "relcl":
+        antecedent = tok.head.head
+        return _who(ctx, antecedent.head if antecedent.dep_ == "appos" else antecedent)
+    return _named_by(ctx, tok)
+
+
+def _names_a_country_or_city(ctx: Context, mention: Mention) -> bool:
+    """Whether a name the model took for a person or an organisation is a country's, or a city's or region's the
+    article names as a place; a building's name may stand for its institution ("the Kremlin said", "the Pentagon
+    said")."""
+    if mention.kind == PLACE or mention.name.lower() in country_names():
+        return True
+    return any(m.kind == PLACE and m.label in ("GPE", "LOC") and m.name == mention.name for m in ctx.mentions)
+
+
+def _speaker(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
+    """Who a reporting verb's subject names, never a place: "Maldives said" has no speaker, whatever the model took
+    the name for."""
+    found, text = _who(ctx, tok)
+    if found is not None and found.component != "title_rule" and _names_a_country_or_city(ctx, found):
+        return None, None
+    if found is None and (place := ctx.mention_at(tok, (PLACE,))) is not None and place.span.start <= tok.idx and (
+            tok.idx + len(tok.text) <= place.span.end and tok.pos_ == "PROPN"):
+        return None, None
+    return found, text
+
+
+def _named_by(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
     own = _own_tokens(tok)
     if _is_spokesperson(tok):
         # the spokesperson speaks, not whom he speaks for; a named one ("the press secretary John Doe")
@@ -164,8 +209,8 @@ def _quoted(text: str) -> list[tuple[int, int]]:
     >>> [t[a:b] for a, b in _quoted(t)]
     ['We will act as hard as possible,']
     """
-    marks = [i for i, c in enumerate(text) if c == '"']
-    pairs = [(marks[i] + 1, marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+    marks = [(m.start(), m.end()) for m in _QUOTE_MARK.finditer(text)]
+    pairs = [(marks[i][1], marks[i + 1][0]) for i in range(0, len(marks) - 1, 2)]
     return [(a, b) for a, b in pairs if len(text[a:b].strip()) >= 8]
 
 
@@ -239,6 +284,14 @@ def _outlet(ctx: Context, sent_no: int, verb: Token, speaker: Mention | None) ->
             objs = [c for c in tok.children if c.dep_ == "pobj"]
             if objs and tok.head.i != verb.i:
                 return _who(ctx, objs[0])
+    # "said in an interview with X", "told X's morning programme": a news outlet the verb's phrase names
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "to", "on")):
+        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+            for inner in [obj, *(h for p in obj.children if p.dep_ == "prep" and p.lower_ == "with"
+                                 for h in p.children if h.dep_ == "pobj")]:
+                found, text = _who(ctx, inner)
+                if found is not None and is_outlet(found, None, ctx.outlets) and found is not speaker:
+                    return found, None
     if verb.lower_ in _OUTLET_VERBS and speaker is not None and speaker.kind == ORGANIZATION:
         return speaker, None
     return None, None
@@ -338,10 +391,12 @@ def _requests(ctx: Context, sent_no: int) -> list[StatementRecord]:
     return out
 
 
-def extract_statements(ctx: Context, events: list[EventRecord]) -> list[StatementRecord]:
-    """Every statement of the article, in text order (repeated sentences give nothing)."""
+def extract_statements(ctx: Context, events: list[EventRecord], site: str | None = None) -> list[StatementRecord]:
+    """Every statement of the article, in text order (repeated sentences give nothing); ``site``: the web site the
+    article comes from, whose name is a news outlet (:func:`~kg.extract.claims.known_outlets`)."""
     verbs = _verbs()
     statuses = lexicon.mapping("statuses.tsv")
+    ctx.outlets = known_outlets(ctx, site)
     out: list[StatementRecord] = []
     phrases: dict[int, tuple[int, int]] = {}
     for sent_no, sent in enumerate(ctx.sents):
@@ -351,15 +406,21 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
         for phrase, status in statuses.items():
             if phrase in low and sent_no > 0:
                 prev = ctx.sent_span(sent_no - 1)
+                entities, ids = about(ctx, (prev.start, prev.end), events)
                 out.append(StatementRecord(local_id=f"st-{prev.start}", act_class="SpeechAct",
                                            evidence=ctx.sent_span(sent_no), quote=prev.text, status=status,
-                                           confidence=0.6))
+                                           concerns=entities, concerns_events=ids, confidence=0.6))
                 break
         out.extend(_requests(ctx, sent_no))
+        quoted = [(sent.start_char + a, sent.start_char + b) for a, b in _quoted(sent.text)]
         for tok in sent:
             if tok.lower_ not in verbs or not is_verb(tok):
                 continue
-            if tok.dep_ in ("amod", "acl") or (tok.dep_ == "relcl" and tok.lower_ == "called"):
+            demanding = tok.dep_ == "acl" and verbs[tok.lower_][0] == "Appeal"  # "protesters demanding X"
+            if (tok.dep_ in ("amod", "acl") and not demanding) or (tok.dep_ == "relcl" and tok.lower_ == "called"):
+                continue
+            # someone's words that contain a reporting verb are no statement of their own
+            if any(a <= tok.idx < b for a, b in quoted):
                 continue
             # "what he called a 'threat'", "what she said": names or points at words, is no statement of its own
             if any(c.tag_ == "WP" and c.dep_ == "dobj" for c in tok.children):
@@ -367,8 +428,8 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             act_class, status = verbs[tok.lower_]
             if tok.lower_ in ("alleged",) or any(c.lower_ == "it" and c.dep_ == "nsubjpass" for c in tok.children):
                 status = "alleged" if tok.lower_ == "alleged" else status
-            subject = _subject(tok)
-            speaker, speaker_text = _who(ctx, subject) if subject is not None else (None, None)
+            subject = tok.head if demanding else _subject(tok)
+            speaker, speaker_text = _speaker(ctx, subject) if subject is not None else (None, None)
             published = _published_statement(ctx, tok)
             if published is not None:
                 outlet_of, (speaker, speaker_text) = (speaker, speaker_text), published
@@ -380,15 +441,25 @@ def extract_statements(ctx: Context, events: list[EventRecord]) -> list[Statemen
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
+            if is_outlet(addressee, addressee_text, ctx.outlets):  # "told CNN": the outlet that reports it
+                if outlet is None and not outlet_text:
+                    outlet, outlet_text = addressee, addressee_text
+                addressee, addressee_text = None, None
             if outlet is None and not outlet_text and subject is not None and _is_spokesperson(subject):
                 outlet = _spoken_for(ctx, subject)
+            if outlet_text and outlet_text == speaker_text:
+                outlet_text = None  # "announced by the secretary, who claims ...": the secretary speaks
             said = _complement(tok)
+            entities, ids = about(ctx, said, events, (speaker, outlet, addressee))
+            wanted, wanted_ids = demanded(ctx, tok, events) if act_class == "Appeal" else ([], [])
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
                 speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no, said), status=status,
                 addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
                 date=statement_date(ctx, sent_no, said),
                 event=event_near(events, sent_no, tok.idx),
+                channel=channel_of(ctx, tok), concerns=entities, concerns_events=ids, demands=wanted,
+                demands_events=wanted_ids,
                 confidence=0.7 if speaker is not None else 0.5))
             if (phrase := _speaker_phrase(tok)) is not None:
                 phrases[id(out[-1])] = phrase

@@ -86,6 +86,7 @@ class NG(DefinedNamespace):
     cameoMapping: URIRef
     causedBy: URIRef
     causes: URIRef
+    channel: URIRef
     commander: URIRef
     concerns: URIRef
     confidence: URIRef
@@ -99,6 +100,7 @@ class NG(DefinedNamespace):
     datePrecision: URIRef
     datePublished: URIRef
     dateText: URIRef
+    demands: URIRef
     denotes: URIRef
     deputyHead: URIRef
     diplomat: URIRef

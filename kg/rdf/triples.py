@@ -407,7 +407,9 @@ def add_counts(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
 
 def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef,
                    events: dict[str, URIRef]) -> None:
-    """Speech acts of one article: speaker, quote (the act's own ``ng:quoteText``), addressee, status, outlet, date."""
+    """Speech acts of one article: speaker, quote (the act's own ``ng:quoteText``), addressee, status, outlet
+    (``ng:accordingTo``, a kind of ``prov:wasAttributedTo``), channel, date, and what each concerns and demands
+    (entities and events)."""
     for resolved in article.statements:
         st = resolved.written
         node = minter.keyed("event", article.article.id, st.local_id)
@@ -425,5 +427,14 @@ def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, a
             graph.add((node, NG.quoteText, _literal(st.quote)))
         if st.event in events and events[st.event] != node:
             graph.add((node, NG.respondsTo if st.act_class == "SpeechAct" else NG.hasSubEvent, events[st.event]))
+        if st.channel:
+            graph.add((node, NG.channel, _literal(st.channel)))
+        for prop, entities, ids in ((NG.concerns, resolved.concerns, st.concerns_events),
+                                    (NG.demands, resolved.demands, st.demands_events)):
+            for entity in entities:
+                graph.add((node, prop, _participant(graph, minter, entity)))
+            for local_id in ids:
+                if local_id in events and events[local_id] != node:
+                    graph.add((node, prop, events[local_id]))
         _dates(graph, node, resolved.date)
         _provenance(graph, node, span, st.component, st.confidence)

@@ -17,9 +17,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kg.extract.claims import is_outlet
 from kg.records import (
     AGENT_KINDS,
     GROUP,
+    ORGANIZATION,
     PERSON,
     PLACE,
     ArticleRecord,
@@ -176,11 +178,17 @@ def _count(count: CountRecord, resolution: Resolution) -> ResolvedCount:
 
 
 def _statement(st: StatementRecord, resolution: Resolution, dates: DateResolution) -> ResolvedStatement:
+    """A statement with its speaker (a person, an organisation or a group, never a place), addressee, outlet (a
+    news outlet named only by a phrase, "Kazakh television", is an organisation), and what it concerns and
+    demands (any entity)."""
     evidence = st.evidence
     speaker = participant(resolution, st.speaker, st.speaker_text, evidence=evidence) if (
         st.speaker is not None or st.speaker_text) else None
+    outlet_kind = ORGANIZATION if st.outlet_text and is_outlet(None, st.outlet_text) else GROUP
     return ResolvedStatement(
         st, speaker,
         addressee=participant(resolution, st.addressee, st.addressee_text, evidence=evidence),
-        outlet=participant(resolution, st.outlet, st.outlet_text, evidence=evidence),
-        date=dates.of(st.date))
+        outlet=participant(resolution, st.outlet, st.outlet_text, kind=outlet_kind, evidence=evidence),
+        date=dates.of(st.date),
+        concerns=_kept(participant(resolution, m, role="any") for m in st.concerns),
+        demands=_kept(participant(resolution, m, role="any") for m in st.demands))
