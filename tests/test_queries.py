@@ -387,3 +387,12 @@ def test_x10_every_claim_about_an_entity(store):
     assert has_row(result, about="Nursultan Nazarbayev", status="claimed", quote="Nur-Sultan",
                    speaker="press secretary")
     assert has_row(result, about="Kazakhstan", speaker="NetBlocks", status="reported")
+
+
+def test_a_query_number_names_its_own_file_not_a_longer_number(tmp_path):
+    for name in ("x1-one", "x10-ten", "x11-eleven"):
+        (tmp_path / f"{name}.rq").write_text(f"# title: {name}\nSELECT * WHERE {{}}\n")
+    assert query_text("x1", tmp_path).startswith("# title: x1-one")
+    assert query_text("x10", tmp_path).startswith("# title: x10-ten")
+    with pytest.raises(QueryError, match="several"):
+        query_text("x", tmp_path)

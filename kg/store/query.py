@@ -123,7 +123,8 @@ def query_text(arg: str, folder: str | Path | None = None) -> str:
         return candidate.read_text(encoding="utf-8")
     if re.fullmatch(r"[\w-]+", arg) and folder.is_dir():
         matches = sorted(p for p in folder.glob("*.rq") if p.stem.startswith(arg))
-        exact = [p for p in matches if p.stem == arg]
+        # the file itself, else the file of that number ("x1" is x1-..., not x10-...), else any that begins so
+        exact = [p for p in matches if p.stem == arg] or [p for p in matches if p.stem.startswith(arg + "-")]
         matches = exact or matches
         if len(matches) == 1:
             return matches[0].read_text(encoding="utf-8")
