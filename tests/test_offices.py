@@ -166,3 +166,20 @@ def test_an_honorific_title_is_no_post(nlp):
     rec = record_of(nlp, 'Crowds cheered the "father of the nation" Jomo Kenyatta. "We will win," Jane Doe said.')
     assert [(h.holder.name, h.title) for h in rec.honorifics] == [("Jomo Kenyatta", "father of the nation")]
     assert rec.tenures == []
+
+
+def test_a_name_right_after_a_title_is_a_person_even_when_the_model_misses_it(nlp):
+    rec = record_of(nlp, "Peruvian President Alejandro Toledo told reporters the union's experience proved that "
+                         "integration took time.")
+    assert [(t.holder_text, t.title) for t in rec.tenures] == [("Alejandro Toledo", "president")]
+    assert record_of(nlp, "President Bush Administration officials said so.").tenures == []
+
+
+def test_promoted_to_a_post_is_its_designate_holder(nlp):
+    rec = record_of(nlp, "Her top deputy, Stephen Hadley, will be promoted to national security adviser.")
+    assert posts(rec) == [("Stephen Hadley", "national security adviser", None, ("designate",))]
+
+
+def test_an_official_of_a_body(nlp):
+    rec = record_of(nlp, "A BNP official, Everett Schenk, said the bank would cooperate.")
+    assert posts(rec) == [("Everett Schenk", "official", "BNP", ())]

@@ -165,7 +165,9 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             continue
         holder, verb = holding.holder, holding.verb
         qualifiers = phrase.qualifiers
-        if verb is not None and verb.lower_ in NOMINATING_VERBS and "designate" not in qualifiers:
+        future = verb is not None and any(c.dep_ == "aux" and c.lower_ in ("will", "shall") for c in verb.children)
+        if verb is not None and (verb.lower_ in NOMINATING_VERBS or future and not phrase.acting
+                                 and verb.lower_ not in ("act", "serve")) and "designate" not in qualifiers:
             qualifiers = (*qualifiers, "designate")
         acting = phrase.acting or (verb is not None and (
             verb.lower_ in ("act", "acts", "acting") or any(c.lower_ in _ACTING for c in verb.children)))

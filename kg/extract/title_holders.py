@@ -48,6 +48,8 @@ AS_VERBS = frozenset({"act", "acts", "acted", "acting", "serve", "serves", "serv
                       "continue", "continues", "continued", "return", "returned", "returns", "took", "taken", "take",
                       "takes", "won", "win", "wins", "retire", "retired", "retires", "replace",
                       "replaced", "replaces", "succeed", "succeeded", "succeeds", "promoted", "elevated", "hired"})
+#: Verbs of "<verb> to <title>": someone moves up to a post ("promoted to national security adviser").
+_PROMOTED = frozenset({"promoted", "elevated", "raised", "named", "appointed", "elected", "nominated", "tapped"})
 #: Auxiliaries that make a clause a wish, a plan or a possibility rather than a statement of fact.
 _IRREALIS = frozenset({"would", "could", "might", "may", "should", "to"})
 
@@ -75,6 +77,9 @@ def _person(ctx: Context, tok: Token) -> Mention | None:
     mention = ctx.mention_at(tok, (PERSON,))
     if mention is not None and mention.component != "title_rule" and tok.pos_ == "PROPN":
         return mention
+    if tok.pos_ == "NOUN":  # "her top deputy, Stephen Hadley, ...": the name in apposition
+        named = [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        return _person(ctx, named[0]) if named else None
     other = ctx.mention_at(tok, (ORGANIZATION, PLACE))
     if other is not None:
         return ctx.person_of_surname(other)
@@ -125,6 +130,23 @@ def _verb_of_as(prep: Token) -> Token | None:
     return None
 
 
+def _name_after_title(ctx: Context, phrase: TitlePhrase, head: Token) -> Mention | None:
+    """The name a title stands right before when the model tagged no person there ("President Alejandro Toledo",
+    the model taking "Toledo" for a city): two or more capitalised proper nouns from the title to the name's head,
+    none of them a title word or an organisation's, make a person of their own."""
+    doc = ctx.doc
+    words = doc[phrase.end:head.i + 1]
+    if len(words) < 2 or len(words) > 4 or phrase.end > head.i:
+        return None
+    if any(t.pos_ != "PROPN" or not t.is_title or not t.is_alpha or t.lower_ in _title_words() for t in words):
+        return None
+    if any((m := ctx.mention_at(t, (ORGANIZATION, PERSON))) is not None and m.component != "title_rule"
+           for t in words):
+        return None
+    span = ctx.token_span(words[0], words[-1])
+    return Mention(span, PERSON, span.text, "PERSON", None, "title_holder", 0.6)
+
+
 def _adjacent_after(ctx: Context, phrase: TitlePhrase) -> Mention | None:
     """A person named right after the whole title phrase, maybe after a comma, maybe after a second title of the
     same person: "the mayor of X, Jane Doe"; "the Chairman of the X Council, Prime Minister of Y Jane Doe"."""
@@ -156,7 +178,7 @@ def title_holder(ctx: Context, phrase: TitlePhrase) -> Holding | None:
     root = phrase.root
     head = root.head
     if root.dep_ in ("compound", "nmod", "amod") and head.i > root.i and head.pos_ == "PROPN":
-        found = _person(ctx, head)
+        found = _person(ctx, head) or _name_after_title(ctx, phrase, head)
         if found is not None:
             return Holding(found, before_name=True)
     if root.dep_ == "appos" and head.i < root.i:
@@ -184,6 +206,10 @@ def title_holder(ctx: Context, phrase: TitlePhrase) -> Holding | None:
     if root.dep_ in ("oprd", "xcomp", "attr") and head.lower_ in NAMING_VERBS:
         found = _object(ctx, head) or _subject(ctx, head)
         return Holding(found, head) if found is not None else None
+    if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in _PROMOTED:
+        # "X will be promoted to national security adviser", "Y was elevated to leader"
+        found = _subject(ctx, head.head)
+        return Holding(found, head.head) if found is not None else None
     found = _adjacent_after(ctx, phrase) or _as_apposition(ctx, phrase)
     return Holding(found) if found is not None else None
 

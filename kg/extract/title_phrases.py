@@ -173,7 +173,7 @@ def _left(ctx: Context, core_start: int, root: Token) -> tuple[int, list[Token]]
             break
         if tok.like_num and _qualifier(tok) is None or not _attached(tok, root):
             break
-        if not (glued or tok.lower_ in ("'s", "’s") or tok.text.rstrip(".").replace("-", "").isalpha()):
+        if not (glued or tok.lower_ in ("'s", "’s") or tok.text.replace(".", "").replace("-", "").isalpha()):
             break  # a number, a stray character: not a word of a title
         if (m := ctx.mention_at(tok, (PERSON,))) is not None and m.component != "title_rule":
             break
