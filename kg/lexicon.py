@@ -117,6 +117,17 @@ class Lexicon:
         """The first column of a table as a set, for membership tests."""
         return self._cached("word_set", name, lambda: frozenset(row[0] for row in self.rows(name, optional)))
 
+    def groups(self, name: str) -> Mapping[str, frozenset[str]]:
+        """A two-column table read as groups: second column -> the set of first-column words of its rows
+        ("plan" -> {"plan", "expect", ...})."""
+        def make() -> Mapping[str, frozenset[str]]:
+            out: dict[str, set[str]] = {}
+            for row in self.rows(name):
+                if len(row) >= 2:
+                    out.setdefault(row[1], set()).add(row[0])
+            return MappingProxyType({group: frozenset(words) for group, words in out.items()})
+        return self._cached("groups", name, make)
+
     def json_lines(self, name: str, optional: bool = False) -> tuple[dict, ...]:
         """The objects of a JSON Lines table (blank lines skipped).
 
@@ -222,6 +233,11 @@ def words(name: str) -> tuple[str, ...]:
 def word_set(name: str) -> frozenset[str]:
     """:meth:`Lexicon.word_set` of ``kg/data/``."""
     return lexicon().word_set(name)
+
+
+def groups(name: str) -> Mapping[str, frozenset[str]]:
+    """:meth:`Lexicon.groups` of ``kg/data/``."""
+    return lexicon().groups(name)
 
 
 def event_classes() -> Mapping[str, EventClass]:

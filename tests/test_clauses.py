@@ -107,9 +107,52 @@ def test_a_denied_conditional_possible_or_generic_event_is_no_event(nlp, text):
     ("The former president fled the country after the coup.", "FlightIntoExile"),
     ("Two generals defected to the opposition on Sunday.", "Defection"),
     ("The government sent troops to the northern province.", "Deployment"),
+    ("A parliamentary committee opened an investigation into the contracts on Monday.", "Investigation"),
+    ("The state oil company set up a representative office in Lagos on Sunday.", "Founding"),
+    ("Twelve leaders launched a new regional bloc in Quito on Wednesday.", "Founding"),
+    ("The parliament passed a bill on foreign broadcasters on Monday.", "Decree"),
+    ("The court considered a complaint against an election law adopted in May.", "Decree"),
+    ("The rebels agreed to destroy all of their remaining weapons.", "Withdrawal"),
+    ("The militia began to disarm on Monday.", "Withdrawal"),
+    ("Bulldozers demolished hundreds of homes in the slum on Monday.", "AttackOnProperty"),
 ])
 def test_a_word_of_the_lexicon_in_any_form_tells_its_class(nlp, text, cls):
     assert any(e.event_class == cls for e in events_of(nlp, text))
+
+
+@pytest.mark.parametrize(("text", "cls"), [
+    ("The two countries launched their first Earth Observation Satellite in 1999.", "Founding"),
+    ("The embassy opened fire on nobody; the minister opened the debate on Monday.", "Founding"),
+    ("The senate passed the time in silence and adopted a resolute tone.", "Decree"),
+    ("The army destroyed the bridge on Monday.", "Withdrawal"),
+    ("Investigating judge Ana Ruiz declared the general fit to stand trial.", "Investigation"),
+])
+def test_the_object_a_new_class_needs_keeps_other_senses_out(nlp, text, cls):
+    # a satellite is no institution, a tone no law, a bridge no weapon; "investigating judge" describes a judge
+    assert not any(e.event_class == cls for e in events_of(nlp, text))
+
+
+def test_it_after_a_court_is_the_court(nlp):
+    evs = events_of(nlp, "The court considered the complaint on Monday. It ruled that the decree was lawful.")
+    assert any(e.event_class == "Trial" for e in evs)
+
+
+def test_an_event_noun_that_is_the_subject_of_a_future_clause_stays_told(nlp):
+    ev = one(events_of(nlp, "The creation of the bloc will have little immediate impact on trade."), "Founding")
+    assert ev.status == "occurred"
+    ev = one(events_of(nlp, "The election will be held in Bamako on Sunday."), "Election")
+    assert ev.status == "planned"
+
+
+def test_what_is_talked_of_is_planned(nlp):
+    ev = one(events_of(nlp, "Some officials have talked of amending the constitution."), "Decree")
+    assert ev.status == "planned"
+
+
+def test_an_investigators_possessive_is_the_agent(nlp):
+    ev = one(events_of(nlp, "Inspector Lena Varga said the leak could harm her investigation of the bank."),
+             "Investigation")
+    assert "Lena Varga" in who(ev.agents) and "Lena Varga" not in who(ev.targets)
 
 
 def test_a_condition_keeps_an_ambiguous_verb_out(nlp):

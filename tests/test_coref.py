@@ -78,3 +78,20 @@ def test_the_label_is_made_from_the_structure(nlp):
     assert of(rec, "Attack")[0].label == "Car bombing in Mogadishu, 13 Mar 2023"
     (rec,), _ = corpus(nlp, "Protesters stormed the parliament building in Nairobi on Monday.")
     assert of(rec, "AttackOnProperty")[0].label == "Protesters storm the parliament building, Nairobi, 13 Mar 2023"
+
+
+@pytest.mark.parametrize(("text", "cls", "label"), [
+    ("Eight policemen were injured in Nairobi on Monday.", "Killing", "Casualties in Nairobi, 13 Mar 2023"),
+    ("The rebels agreed on Monday to disarm.", "Withdrawal", "Disarmament by rebels, 13 Mar 2023"),
+    ("A gunman opened fire on a bus in Mombasa on Monday.", "Attack", "Shooting in Mombasa, 13 Mar 2023"),
+])
+def test_a_label_names_a_verb_event_by_its_noun(nlp, text, cls, label):
+    (rec,), _ = corpus(nlp, text)
+    assert [e.label for e in of(rec, cls)] == [label]
+
+
+def test_a_measure_of_a_declared_emergency_is_in_force(nlp):
+    (rec,), _ = corpus(nlp, "The president declared a state of emergency in Bamako on Monday. During this period, "
+                            "mass events will be prohibited in the city.")
+    bans = [e for e in rec.events if e.event_class == "GovernmentAction"]
+    assert bans and {e.status for e in bans} == {"occurred"} and bans[0].label.startswith("Ban")

@@ -11,6 +11,7 @@ an event of its own: its victims, place and date go to the violent event.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import cache
 
 from spacy.tokens import Span as SpacySpan
@@ -18,6 +19,7 @@ from spacy.tokens import Token
 
 from kg.extract.clauses import (
     AGENT_KINDS,
+    OCCURRED,
     PLANNED,
     Arguments,
     Roles,
@@ -42,14 +44,17 @@ from kg.extract.clauses import (
 )
 from kg.extract.context import Context, is_country
 from kg.extract.lemmas import LemmaTrigger, find_triggers, lemma_triggers
-from kg.lexicon import event_classes, word_set
-from kg.records import PLACE, EventRecord
+from kg.lexicon import event_classes, groups, word_set
+from kg.records import ORGANIZATION, PLACE, EventRecord
 
 logger = logging.getLogger(__name__)
 
 #: Classes whose "of X" / possessive names who undergoes the event ("the arrest of X", "X's death").
 UNDERGONE = frozenset({"Arrest", "Killing", "Death", "Removal", "Appointment", "Trial", "Attack",
-                       "AttackOnProperty", "Sanction"})
+                       "AttackOnProperty", "Sanction", "Investigation", "Founding"})
+#: Classes whose possessive is who does the event even though their "of X" undergoes it ("his investigation of
+#: the bank": he investigates, the bank is investigated).
+DONE_BY_POSSESSOR = frozenset({"Investigation"})
 #: Violent classes: a killing or death told beside one is its casualties.
 VIOLENT = frozenset({"Attack", "Clash", "Riot", "AttackOnProperty", "Coup"})
 CASUALTIES = frozenset({"Killing", "Death"})
@@ -76,11 +81,39 @@ def force_nouns() -> frozenset[str]:
     return word_set("force_nouns.txt")
 
 
+def object_nouns() -> Mapping[str, frozenset[str]]:
+    """Kind ("institution", "law", "weapon") -> its nouns, from kg/data/object_nouns.tsv."""
+    return groups("object_nouns.tsv")
+
+
+#: Words of an amount whose "of" phrase says what the object is ("passed a number of measures", "destroy all of
+#: its guns").
+AMOUNT_WORDS = frozenset({"number", "series", "set", "package", "raft", "range", "host", "pair", "couple", "all",
+                          "some", "most", "part", "rest", "remainder", "bulk", "many", "much", "each", "both"})
+
+
+def _is_kind(ctx: Context, token: Token, kind: str) -> bool:
+    """Whether ``token`` is a noun of ``kind`` (kg/data/object_nouns.tsv, singular or plural), or for
+    "institution" an organisation's name; through an amount ("a number of measures") to what it counts."""
+    if token.lower_ in AMOUNT_WORDS:
+        return any(_is_kind(ctx, t, kind) for t in _prep_objects(token, ("of",)))
+    if _noun_in(token.lower_, object_nouns().get(kind, frozenset())):
+        return True
+    # an organisation named by a word of an institution ("the Community of Nations"; not "the Earth Resources
+    # Satellite", a thing the model took for one)
+    org = ctx.mention_at(token, (ORGANIZATION,)) if kind == "institution" else None
+    return org is not None and any(_noun_in(w, object_nouns()["institution"]) for w in org.name.lower().split())
+
+
+def _noun_in(word: str, nouns: frozenset[str]) -> bool:
+    """Whether a lower-case noun, singular or plural, is one of ``nouns`` (singular forms)."""
+    return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
+        word.endswith("ies") and word[:-3] + "y" in nouns)
+
+
 def _is_force(token: Token) -> bool:
-    word = token.lower_
     nouns = force_nouns()
-    return word in nouns or (word.endswith("s") and word[:-1] in nouns) or any(
-        c.dep_ == "compound" and c.lower_ in nouns for c in token.children)
+    return _noun_in(token.lower_, nouns) or any(c.dep_ == "compound" and c.lower_ in nouns for c in token.children)
 
 
 def _is_person_like(ctx: Context, token: Token) -> bool:
@@ -101,7 +134,12 @@ def _meets_condition(ctx: Context, row: LemmaTrigger, root: Token, clause: Token
         return any(_is_force(t) for t in objects + (subjects(root) if verbal else []))
     if cond == "court":
         subj = subjects(clause) + ([] if verbal else _children(root, ("compound", "poss")))
-        return any(t.lower_ in COURT_WORDS or any(w.lower_ in COURT_WORDS for w in t.subtree) for t in subj)
+        if any(t.lower_ in COURT_WORDS or any(w.lower_ in COURT_WORDS for w in t.subtree) for t in subj):
+            return True
+        # "The court considered a complaint. It ruled that ...": "it" for the court named just before
+        sent = ctx.sents[max(0, ctx.sent_no(root) - 1)]
+        return any(t.lower_ in ("it", "they") for t in subj) and any(
+            t.lower_ in COURT_WORDS for t in ctx.doc[sent.start:root.i])
     if cond == "actor":  # "overthrown by demonstrations": a seizure of power needs someone who seizes it
         doers = subjects(root) if verbal else _prep_objects(root, ("by",))
         return all(_is_person_like(ctx, t) or _is_force(t) for t in doers)
@@ -109,6 +147,12 @@ def _meets_condition(ctx: Context, row: LemmaTrigger, root: Token, clause: Token
         return not _prep_objects(root, ("over",))
     if cond == "document":
         return any(t.lower_ in DOCUMENT_WORDS for t in objects)
+    if cond in ("institution", "law", "weapons"):
+        # "a law adopted in May", "the party, founded in 1990": a participle's object is the noun it describes
+        described = [root.head] if verbal and root.dep_ in ("acl", "relcl") and root.head.pos_ in (
+            "NOUN", "PROPN") else []
+        kind = "weapon" if cond == "weapons" else cond
+        return any(_is_kind(ctx, t, kind) for t in objects + described)
     if cond == "exile":
         where = objects + _prep_objects(root, ("to", "into"))
         return any(t.lower_ in EXILE_WORDS or (ctx.mention_at(t, (PLACE,)) is not None) for t in where)
@@ -142,8 +186,11 @@ def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause
     else:
         for child in root.children:
             if child.dep_ == "poss" or (child.dep_ == "compound" and child.pos_ == "PROPN"):
-                add(args.targets if cls in UNDERGONE else args.agents, [child])
-        add(args.targets if cls in UNDERGONE else args.agents, _prep_objects(root, ("of",)))
+                undergoes = cls in UNDERGONE and not (child.dep_ == "poss" and cls in DONE_BY_POSSESSOR)
+                add(args.targets if undergoes else args.agents, [child])
+        # "the adoption of the law", "the opening of the embassy": what the condition asks for undergoes it
+        undergone = cls in UNDERGONE or row.condition in ("law", "institution", "weapons")
+        add(args.targets if undergone else args.agents, _prep_objects(root, ("of",)))
         add(args.agents, _prep_objects(root, ("by",)))
         # "X held talks", "X signed an agreement", "X announced his resignation"
         if not args.agents and root.dep_ in ("dobj", "attr") and clause.lower_ in word_set("support_verbs.txt"):
@@ -190,6 +237,15 @@ def _generic(ctx: Context, noun: Token, event_class: str) -> bool:
         return False
     phrase = (noun.left_edge.idx, noun.right_edge.idx + len(noun.right_edge.text))
     return not ctx.mentions_in(*phrase) and sent is not None
+
+
+def _bare_participle(verb: Token) -> bool:
+    """"investigating judge X", "the ruling party": a present participle with no object, subject or phrase of its
+    own, right before a noun, describes that noun (the parser may hang it on the verb as a clause)."""
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if verb.tag_ != "VBG" or nxt is None or nxt.pos_ not in ("NOUN", "PROPN") or nxt.head.i == verb.i:
+        return False
+    return not any(c.dep_ in ("dobj", "nsubj", "nsubjpass", "prep", "aux", "auxpass") for c in verb.children)
 
 
 def _of_those(verb: Token) -> bool:
@@ -256,7 +312,8 @@ def extract_actions(ctx: Context, earlier: list[EventRecord]) -> list[EventRecor
             clause = clause_of(root)
         if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN") and row.condition != "doer":
             continue  # "protest sites", "election commission": a trigger that only modifies another noun
-        if row.form == "v" and (root.dep_ in ("amod", "compound") or root.i > 0 and root.nbor(-1).text == "-"):
+        if row.form == "v" and (root.dep_ in ("amod", "compound") or root.i > 0 and root.nbor(-1).text == "-"
+                                or _bare_participle(root)):
             continue  # "self-nominated candidates", "the elected council": a participle describing a noun
         if ctx.mention_at(root, AGENT_KINDS + (PLACE,)) is not None:
             continue  # a word of a name: "the Global Conference on X", "Freedom March Party"
@@ -294,7 +351,7 @@ def extract_actions(ctx: Context, earlier: list[EventRecord]) -> list[EventRecor
             targets=args.targets.mentions, target_texts=args.targets.texts,
             participants=args.participants.mentions, places=args.places, place_texts=args.place_texts,
             date=args.date, status=args.status, instrument=args.instrument, component="events.lemma",
-            trigger_noun=row.form != "v" and row.condition != "doer",
+            trigger_noun=row.form != "v",
             anaphoric=row.form != "v" and any(
                 c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in DEFINITE) for c in root.children))
         by_clause.setdefault((clause.i, row.event_class), event)
@@ -337,3 +394,8 @@ def complete_arguments(ctx: Context, events: list[EventRecord]) -> None:
         ev.instrument = ev.instrument or instrument_of(root, clause)
     for ev in dropped:
         events.remove(ev)
+    # "During this period, alcohol will be prohibited": what a declared state of emergency prohibits is in force
+    declared = {e.local_id for e in events if e.status == OCCURRED}
+    for ev in events:
+        if ev.sub_event_of in declared and ev.status == PLANNED:
+            ev.status = OCCURRED

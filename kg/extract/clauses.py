@@ -9,13 +9,13 @@ the whole Doc, so the cost grows with the triggers, not with the text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Token
 
 from kg.extract.context import Context, country_names, is_pronoun, is_verb, phrase_text
-from kg.lexicon import rows, word_set
+from kg.lexicon import groups, word_set
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, Mention
 
 AGENT_KINDS = (PERSON, ORGANIZATION, GROUP)
@@ -49,13 +49,9 @@ NOT_PARTICIPANTS = frozenset({"which", "who", "that", "it", "this", "these", "th
 NOT_PARTICIPANT_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
 
-@cache
-def plan_words() -> dict[str, frozenset[str]]:
+def plan_words() -> Mapping[str, frozenset[str]]:
     """Words of kg/data/plan_words.tsv by role ("aux", "verb", "modifier")."""
-    out: dict[str, set[str]] = {}
-    for word, role in rows("plan_words.tsv"):
-        out.setdefault(role, set()).add(word)
-    return {role: frozenset(words) for role, words in out.items()}
+    return groups("plan_words.tsv")
 
 
 @dataclass
@@ -172,12 +168,15 @@ def status_of(trigger: Token, clause: Token, measure: bool = False) -> str:
     cur = clause
     for _ in range(3):
         auxes = [c for c in cur.children if c.dep_ in ("aux", "auxpass")]
-        if any(a.lower_ in words["aux"] for a in auxes):
+        if any(a.lower_ in words["aux"] for a in auxes) and not _known_subject(trigger, cur):
             return PLANNED
         if cur.dep_ in ("xcomp", "ccomp") and any(a.lower_ == "to" for a in auxes):
             head = cur.head
             if head.lower_ in words["verb"] or head.lemma_ == "be" or head.lower_ in ("is", "are", "was", "were"):
                 return PLANNED
+        # "officials have talked of amending the law": what is talked of or considered is not done yet
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.lower_ in words["verb"]:
+            return PLANNED
         if cur.dep_ != "xcomp" and cur.dep_ != "conj":
             break
         cur = cur.head
@@ -196,6 +195,17 @@ def status_of(trigger: Token, clause: Token, measure: bool = False) -> str:
                 or any(t.lower_ in TAKE_PLACE for t in head.subtree)):
             return PLANNED
     return OCCURRED
+
+
+def _known_subject(trigger: Token, clause: Token) -> bool:
+    """"The creation of the bloc will have little impact", "the deal will give X access": an event noun told as
+    a known one (a determiner, a possessive or an "of" phrase) that is the subject of a future clause saying what
+    it will do or bring is no event to come; "the vote will be held", "elections will decide" are."""
+    if is_verb(trigger) or trigger.dep_ not in ("nsubj", "nsubjpass") or trigger.head.i != clause.i:
+        return False
+    if clause.lower_ in TAKE_PLACE or clause.lemma_ in TAKE_PLACE:
+        return False
+    return any(c.dep_ in ("det", "poss") or (c.dep_ == "prep" and c.lower_ == "of") for c in trigger.children)
 
 
 def _add(ctx: Context, roles: Roles, token: Token, kinds=AGENT_KINDS, actors: bool = True) -> None:

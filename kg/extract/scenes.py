@@ -31,7 +31,7 @@ DATELINE_SENTENCES = 1
 #: about (a resignation, a price rise, a state of emergency, the casualty and arrest totals of a crisis).
 NATIONAL = frozenset({"Resignation", "Removal", "Appointment", "Decree", "PriceChange", "StateOfEmergency", "Curfew",
                       "InternetShutdown", "Coup", "Election", "Killing", "Arrest", "Demonstration", "Riot", "Sanction",
-                      "Clash", "Attack", "AttackOnProperty"})
+                      "Clash", "Attack", "AttackOnProperty", "Trial"})
 #: First words of a country's long name ("Republic of X").
 STATE_WORDS = frozenset({"republic", "kingdom", "state", "federation", "commonwealth", "the", "islamic", "democratic",
                          "people's", "federal", "united", "sultanate", "principality", "emirate"})

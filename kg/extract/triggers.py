@@ -53,10 +53,8 @@ def facility_nouns() -> tuple[frozenset[str], frozenset[str]]:
 def interventions() -> dict[str, frozenset[str]]:
     """Words of crowd control by role: "means" (the triggers of kg/data/event_triggers.tsv marked so), and
     "crowd", "preposition", "verb" (kg/data/protest_interventions.tsv)."""
-    out: dict[str, set[str]] = {"means": {t.words for t in triggers().values() if t.means}}
-    for word, role in lexicon.rows("protest_interventions.tsv"):
-        out.setdefault(role, set()).add(word)
-    return {role: frozenset(words) for role, words in out.items()}
+    return {**lexicon.groups("protest_interventions.tsv"),
+            "means": frozenset(t.words for t in triggers().values() if t.means)}
 
 
 # (id of the vocab, phrases) -> (that vocab, its matcher): built once per process and word list, not per article

@@ -40,11 +40,13 @@ class NG(DefinedNamespace):
     Election: URIRef
     Event: URIRef
     FlightIntoExile: URIRef
+    Founding: URIRef
     GovernmentAction: URIRef
     GovernmentBody: URIRef
     Group: URIRef
     InternationalOrganization: URIRef
     InternetShutdown: URIRef
+    Investigation: URIRef
     Killing: URIRef
     MediaOutlet: URIRef
     Meeting: URIRef

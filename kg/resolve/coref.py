@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from kg.extract.context import is_country
-from kg.lexicon import classes_with, event_classes, rows
+from kg.extract.lemmas import lemma_triggers
+from kg.lexicon import classes_with, event_classes, mapping, rows
 from kg.rdf.iri import slugify
 from kg.records import ArticleRecord, EventRecord, Mention
 from kg.resolve.dates import DateResolution
@@ -298,9 +299,22 @@ def _present_forms() -> dict[str, tuple[str, str]]:
 
 
 def _noun_of(evs: list[EventRecord]) -> str | None:
-    """The noun most mentions name the event by ("state visit", "car bombing"), when some name it by a noun."""
-    nouns = [e.trigger.text.lower() for e in evs if e.trigger_noun]
+    """The noun most mentions name the event by ("state visit", "car bombing"; a verb by its noun of
+    ``label_nouns.tsv``: "were injured" is a report of casualties), when some name it by a noun."""
+    nouns = [(_verb_noun(e) or e.trigger.text.lower()) if e.trigger_noun else _verb_noun(e) for e in evs]
+    nouns = [n for n in nouns if n]
     return max(nouns, key=nouns.count) if nouns else None
+
+
+def _verb_noun(ev: EventRecord) -> str | None:
+    """The noun of ``label_nouns.tsv`` for a trigger (a verb, or a doer: "gunmen" did a shooting), found by its
+    written form or its lemma."""
+    table = mapping("label_nouns.tsv")
+    word = " ".join(ev.trigger.text.lower().split())
+    if word in table:
+        return table[word]
+    rows = lemma_triggers().get(word.replace("-", " - "), ())
+    return next((table[r.lemma] for r in rows if r.event_class == ev.event_class and r.lemma in table), None)
 
 
 def event_label(members: list[_Mention], resolution: Resolution) -> str:
@@ -328,9 +342,12 @@ def event_label(members: list[_Mention], resolution: Resolution) -> str:
             head = f"{agent} {_present(words.lower(), plural or len(agents) > 1)} {what}"
             return f"{head}, {tail}" if tail else head
     named = _noun_of(evs) or noun
-    who = _names(resolution, [m for e in evs for m in e.targets]) + [t for e in evs for t in e.target_texts]
-    who = who or _names(resolution, [m for e in evs for m in e.agents])
-    head = named + (f" {kind.preposition if kind else 'of'} {_and(who[:2])}" if who and not places else "")
+    targets = _names(resolution, [m for e in evs for m in e.targets]) + [t for e in evs for t in e.target_texts]
+    who = targets or _names(resolution, [m for e in evs for m in e.agents]) + [t for e in evs for t in e.agent_texts]
+    by = kind.preposition if kind else "of"
+    if not targets and by != "with":
+        by = "by"  # "investigation by X", not "of X": the one who did it, where the class names whom it befell
+    head = named + (f" {by} {_and(who[:2])}" if who and not places else "")
     head = ("planned " + head) if planned else head
     head = head[0].upper() + head[1:]
     if places:
