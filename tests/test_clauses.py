@@ -170,3 +170,21 @@ def test_a_dateline_places_the_lead_event(nlp):
     evs = events_of(nlp, "Headline about arrests\n\nNAIROBI, Kenya (AP) -- At least 20 people were arrested on "
                          "Sunday while protesting the new law.")
     assert "Nairobi" in [p.title() for p in who(one(evs, "Arrest").places, one(evs, "Arrest").place_texts)]
+
+
+def test_is_to_be_held_is_planned(nlp):
+    ev = one(events_of(nlp, "By law, elections are to be held within 60 days."), "Election")
+    assert ev.status == "planned"
+
+
+def test_who_won_an_election_is_whom_it_chose(nlp):
+    ev = one(events_of(nlp, "Senator Ana Lopez won election as party leader on Tuesday."), "Election")
+    assert "Ana Lopez" in who(ev.targets) and not ev.agents
+
+
+def test_a_relative_pronoun_stands_for_the_noun_before(nlp):
+    evs = events_of(nlp, "Senator Mark Ode succeeds Senator Tom Ridd, who was defeated for re-election on "
+                         "November 2 in Ohio.")
+    assert "Tom Ridd" in who(one(evs, "Election").targets)
+    # the date of the clause describing Ridd dates his defeat, not the succession
+    assert one(evs, "Election").day == "2022-11-02" and one(evs, "Appointment").day is None

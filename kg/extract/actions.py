@@ -74,6 +74,8 @@ DEVICE_WORDS = frozenset({"bomb", "bombs", "device", "devices", "car", "truck", 
 #: Determiners of a noun that refers back to an event already told.
 DEFINITE = frozenset({"the", "this", "these", "that", "those", "its", "their", "his", "her"})
 EXILE_WORDS = frozenset({"exile", "country", "abroad"})
+#: Verbs whose subject (or passive subject) an election chose or turned down ("won election", "was defeated for").
+ELECTORAL_OUTCOMES = frozenset({"win", "wins", "won", "winning", "lose", "loses", "lost", "losing", "defeated"})
 
 
 @cache
@@ -195,6 +197,12 @@ def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause
         # "X held talks", "X signed an agreement", "X announced his resignation"
         if not args.agents and root.dep_ in ("dobj", "attr") and clause.lower_ in word_set("support_verbs.txt"):
             add(args.agents, subjects(clause))
+        # "X won election as leader", "X was defeated for re-election": X is whom it chose or turned down
+        if cls == "Election" and root.dep_ in ("dobj", "pobj") and clause.lower_ in ELECTORAL_OUTCOMES:
+            args.targets.mentions += [m for m in args.agents.mentions if m not in args.targets.mentions]
+            args.targets.texts += [t for t in args.agents.texts if t not in args.targets.texts]
+            args.agents = Roles()
+            add(args.targets, subjects(clause) + patients(clause))
     # "talks with X", "emerged from talks with X" (the parser may hang "with X" on the verb)
     after = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
     loose = _children(after, ("pobj",)) if after is not None and after.lower_ == "with" and after.dep_ == "prep" else []

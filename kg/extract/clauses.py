@@ -45,6 +45,8 @@ TAKE_PLACE = frozenset({"held", "place", "happen", "begin", "start", "resume", "
 #: Words whose subject or object never acts in an event (relative and indefinite pronouns, weather).
 NOT_PARTICIPANTS = frozenset({"which", "who", "that", "it", "this", "these", "those", "what", "everything",
                               "anyone", "one", "some", "others", "all", "both"})
+#: Relative pronouns: the subject or object of a relative clause stands for the noun the clause describes.
+RELATIVE = frozenset({"who", "whom", "which", "that"})
 #: spaCy entity types that are no participant.
 NOT_PARTICIPANT_TYPES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
@@ -187,9 +189,14 @@ def status_of(trigger: Token, clause: Token, measure: bool = False) -> str:
             head = head.head
         if trigger.dep_ in ("dobj", "pobj") and head.lower_ in words["verb"]:
             return PLANNED
+        # "elections are to be held by May 9", "the summit is due to open": "is to" of an event noun
+        head = trigger.head
+        if trigger.dep_ in ("nsubj", "nsubjpass") and (head.lower_ in BE or head.lower_ in words["verb"]) and any(
+                c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux")
+                and (c.lower_ in TAKE_PLACE or c.lemma_ in TAKE_PLACE) for c in head.children):
+            return PLANNED
         # "a vote is scheduled for May", "the summit is expected to take place" (not "the deal is expected to be
         # worth $600m": what is expected is its worth)
-        head = trigger.head
         if trigger.dep_ in ("nsubj", "nsubjpass") and head.lower_ in words["verb"] and (
                 not any(c.dep_ == "xcomp" for c in head.children)
                 or any(t.lower_ in TAKE_PLACE for t in head.subtree)):
@@ -211,6 +218,8 @@ def _known_subject(trigger: Token, clause: Token) -> bool:
 def _add(ctx: Context, roles: Roles, token: Token, kinds=AGENT_KINDS, actors: bool = True) -> None:
     """One participant: the mention at ``token`` (or at its appositive / proper-noun compound), a pronoun's
     person, else the phrase when it can act (a word of kg/data/actor_nouns.txt or an unrecognised name)."""
+    if token.lower_ in RELATIVE and token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.head.dep_ == "relcl":
+        token = token.head.head  # "Tom Doe, who was defeated": the relative pronoun stands for the noun before
     if token.pos_ in ("DET", "NUM") or token.lower_ in NOT_PARTICIPANTS or token.ent_type_ in NOT_PARTICIPANT_TYPES:
         return
     mention = ctx.mention_at(token, kinds)
@@ -401,9 +410,10 @@ def places_of(ctx: Context, trigger: Token, clauses: list[Token], event_class: s
 def date_of(ctx: Context, sent_no: int, trigger: Token, clauses: list[Token]) -> DateRef | None:
     """When: a date written in the event's clause (the clause's words), else in a governing clause, else the
     date of the sentence nearest the trigger; never a date across a line break (a dateline, a headline)."""
+    # (a date of a clause describing a noun dates that clause: "He succeeds X, who was defeated on November 2")
     dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"
              and not ctx.line_break_between(min(d.span.start, trigger.idx), max(d.span.end, trigger.idx))
-             and not _dates_another_noun(ctx, d, trigger)]
+             and not _dates_another_noun(ctx, d, trigger) and not _in_relative_clause(ctx, d, [trigger, *clauses])]
     if not dates:
         return None
     for clause in clauses:
@@ -412,6 +422,14 @@ def date_of(ctx: Context, sent_no: int, trigger: Token, clauses: list[Token]) ->
         if inside:
             return min(inside, key=lambda d: abs(d.span.start - trigger.idx))
     return min(dates, key=lambda d: abs(d.span.start - trigger.idx))
+
+
+def _in_relative_clause(ctx: Context, ref: DateRef, clauses: list[Token]) -> bool:
+    span = ctx.doc.char_span(ref.span.start, ref.span.end, alignment_mode="expand")
+    if span is None:
+        return False
+    clause = clause_of(span.root)
+    return clause.dep_ == "relcl" and all(clause.i != c.i for c in clauses)
 
 
 def _dates_another_noun(ctx: Context, ref: DateRef, trigger: Token) -> bool:
@@ -457,6 +475,8 @@ def instrument_of(trigger: Token, clause: Token) -> str | None:
     return None
 
 
+#: Forms of "be".
+BE = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "'re"})
 #: Auxiliaries and tags of a clause told in the past.
 PAST_AUX = frozenset({"had", "has", "have", "did", "was", "were", "'d"})
 

@@ -21,6 +21,7 @@ from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
 from kg.extract.honorifics import extract_honorifics
 from kg.extract.offices import extract_tenures
+from kg.extract.relations import link_events
 from kg.extract.scenes import inherit_places
 from kg.extract.statements import extract_statements
 from kg.records import ArticleRecord
@@ -43,6 +44,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     complete_arguments(ctx, events)
     events += extract_actions(ctx, events)
     events.sort(key=lambda e: e.trigger.start)
+    link_events(ctx, events)
     inherit_places(ctx, events)
     record.events = extend_nationwide(ctx, events)
     record.tenures = extract_tenures(ctx, record.events)

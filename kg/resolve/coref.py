@@ -345,8 +345,8 @@ def event_label(members: list[_Mention], resolution: Resolution) -> str:
     targets = _names(resolution, [m for e in evs for m in e.targets]) + [t for e in evs for t in e.target_texts]
     who = targets or _names(resolution, [m for e in evs for m in e.agents]) + [t for e in evs for t in e.agent_texts]
     by = kind.preposition if kind else "of"
-    if not targets and by != "with":
-        by = "by"  # "investigation by X", not "of X": the one who did it, where the class names whom it befell
+    if not targets and by != "with" and not (kind and "tenure" in kind.traits):
+        by = "by"  # "disarmament by X", not "from X": the one who did it, where the class names whom it befell
     head = named + (f" {by} {_and(who[:2])}" if who and not places else "")
     head = ("planned " + head) if planned else head
     head = head[0].upper() + head[1:]
