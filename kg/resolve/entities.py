@@ -258,10 +258,13 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     clusters = _Clusters()
     entry_of: dict[tuple[str, str], AliasEntry] = {}
     keys_of: dict[Mention, tuple[str, str]] = {}
+    any_kind: dict[str, AliasEntry] = {}  # a folded name -> its first entry of any kind
+    for (_, n), e in alias_index.items():
+        any_kind.setdefault(n, e)
     for mention in named:
         entry = alias_index.get((mention.kind, fold(mention.name)))
         if entry is None:
-            entry = next((e for (_, n), e in alias_index.items() if n == fold(mention.name)), None)
+            entry = any_kind.get(fold(mention.name))
         key = (entry.kind, fold(entry.label)) if entry else (majority[fold(mention.name)], fold(mention.name))
         if entry:
             entry_of[key] = entry
@@ -319,9 +322,12 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     of_mention: dict[Mention, str] = {}
     names: dict[tuple[str, str], str] = {}
     root_entity: dict[tuple[str, str], str] = {}
+    members_of: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for k in list(clusters.parent):
+        members_of[clusters.find(k)].add(k)
     for root in sorted(groups):
         mentions = groups[root]
-        members = sorted({k for k in clusters.parent if clusters.find(k) == root})
+        members = sorted(members_of[root])
         entry = next((entry_of[k] for k in members if k in entry_of), None)
         full = [m.name for m in mentions if short.get((m.kind, fold(m.name))) is None] or [m.name for m in mentions]
         label = entry.label if entry else _choose_label(full)  # "Tomas Rivas", not "General Rivas"
