@@ -138,7 +138,7 @@ class DateRef:
     time_end: str | None = None
     precision: str = "day"
     #: the tense of the clause the date is written in: "past", "future" (a planned event), or None (see
-    #: :func:`kg.extract.clauses.date_tense`); a weekday or a yearless date resolves to the nearest day
+    #: :func:`kg.extract.modality.date_tense`); a weekday or a yearless date resolves to the nearest day
     #: consistent with it
     tense: str | None = None
 
@@ -170,7 +170,7 @@ class EventRecord:
     sub_event_of: str | None = None
     also_classes: list[str] = field(default_factory=list)
     legal_basis: str | None = None
-    #: "occurred", or "planned" for an event that is to happen (see :func:`kg.extract.clauses.status_of`)
+    #: "occurred", or "planned" for an event that is to happen (see :func:`kg.extract.modality.status_of`)
     status: str = "occurred"
     #: the weapon or means the text names ("a car bomb")
     instrument: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kg.extract.doc_views import sentences_of
 from kg.extract.mentions import entity_mentions
 from kg.extract.narrative import annotate
 from kg.extract.sentences import repeated_sentences
@@ -15,7 +16,7 @@ def extract(article: Article, doc: Doc) -> ArticleRecord:
     record = ArticleRecord(
         article=article,
         mentions=entity_mentions(article.id, doc),
-        sentences=sum(1 for _ in doc.sents),
+        sentences=len(sentences_of(doc)),
         duplicates=repeated_sentences(doc),
     )
     return annotate(record, doc)

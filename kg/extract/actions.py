@@ -26,24 +26,19 @@ from kg.extract.clauses import (
     _add,
     _children,
     _prep_objects,
-    awaited,
     clause_of,
     date_of,
     governing,
     instrument_of,
     is_actor_noun,
-    is_conditional,
-    is_negated,
-    is_possibility,
     over_a_period,
     patients,
     places_of,
-    status_of,
     subjects,
-    urged,
 )
 from kg.extract.context import Context, is_country
 from kg.extract.lemmas import LemmaTrigger, find_triggers, lemma_triggers
+from kg.extract.modality import awaited, is_conditional, is_negated, is_possibility, status_of, urged
 from kg.lexicon import event_classes, groups, word_set
 from kg.records import ORGANIZATION, PLACE, EventRecord
 

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg import lexicon
+from kg.extract.doc_views import entities_of, sentences_of, span_text, text_of
 from kg.extract.sentences import sentence_key
 from kg.records import ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, Span
 
@@ -49,15 +50,16 @@ class Context:
     outlets: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        self.text = self.doc.text
+        self.text = text_of(self.doc)
         self._breaks = [found.start() for found in _LINE_BREAK.finditer(self.text)]
-        self.sents = list(self.doc.sents)
+        self.sents = sentences_of(self.doc)
         self._sent_starts = [s.start for s in self.sents]
         self._lowers: list[str] | None = None
+        self._tokens_of: dict[frozenset[str], list[Token]] = {}
         # each sentence's named entities, from one pass over doc.ents (spaCy builds every entity span again on
         # each doc.ents, and a sentence's .ents reads doc.ents)
         self._ents: list[list[SpacySpan]] = [[] for _ in self.sents]
-        for ent in self.doc.ents:
+        for ent in entities_of(self.doc):
             k = bisect.bisect_right(self._sent_starts, ent.start) - 1
             if k >= 0 and ent.end <= self.sents[k].end:
                 self._ents[k].append(ent)
@@ -66,7 +68,7 @@ class Context:
         self.acronyms = self._declared_acronyms()
         seen: set[str] = set()
         for i, sent in enumerate(self.sents):
-            key = sentence_key(sent.text)
+            key = sentence_key(span_text(sent))
             if len(key) >= 12 and key in seen:
                 self.repeats.add(i)
             seen.add(key)
@@ -86,11 +88,14 @@ class Context:
 
     def tokens_of(self, words: frozenset[str]) -> list[Token]:
         """The tokens whose lower-case form is one of ``words``, in text order (without making a spaCy Token of
-        every other word of the article)."""
-        if self._lowers is None:
-            strings = self.doc.vocab.strings
-            self._lowers = [strings[h] for h in self.doc.to_array("LOWER").tolist()]
-        return [self.doc[i] for i, word in enumerate(self._lowers) if word in words]
+        every other word of the article); found once per word set (do not change the list)."""
+        found = self._tokens_of.get(words)
+        if found is None:
+            if self._lowers is None:
+                strings = self.doc.vocab.strings
+                self._lowers = [strings[h] for h in self.doc.to_array("LOWER").tolist()]
+            found = self._tokens_of[words] = [self.doc[i] for i, word in enumerate(self._lowers) if word in words]
+        return found
 
     def ents_in(self, sent_no: int) -> list[SpacySpan]:
         """The named entities wholly inside sentence ``sent_no`` (what its spaCy ``.ents`` gives), in text order."""
@@ -128,7 +133,7 @@ class Context:
 
     def sent_span(self, sent_no: int) -> Span:
         sent = self.sents[sent_no]
-        text = sent.text.rstrip()
+        text = span_text(sent).rstrip()
         return self.span(sent.start_char, sent.start_char + len(text), sent_no)
 
     def mention_at(self, token: Token, kinds: tuple[str, ...] | None = None) -> Mention | None:

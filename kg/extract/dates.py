@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
+from kg.extract.doc_views import span_text
 from kg.records import ORGANIZATION, DateRef, Mention, Span
 
 logger = logging.getLogger(__name__)
@@ -201,5 +202,5 @@ def sentence_dates(sent, article_id: str, sentence: int, mentions: list[Mention]
     ``ents``: the sentence's entities when the caller has them): "Russia Today reports" does not date anything
     'today'."""
     names = name_spans(sent, mentions, ents)
-    return [d for d in find_dates(sent.text, article_id, base=sent.start_char, sentence=sentence)
+    return [d for d in find_dates(span_text(sent), article_id, base=sent.start_char, sentence=sentence)
             if not _overlaps((d.span.start, d.span.end), names)]

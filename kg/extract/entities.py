@@ -14,6 +14,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from kg.extract.doc_views import entities_of, sentences_of, text_of
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
 from kg.records import ORGANIZATION, PERSON, PLACE, Mention, Span
 
@@ -55,7 +56,7 @@ class SentenceIndex:
     """Maps character offsets of a Doc to sentence numbers."""
 
     def __init__(self, doc: Doc) -> None:
-        self.starts = [sent.start_char for sent in doc.sents]
+        self.starts = [sent.start_char for sent in sentences_of(doc)]
 
     def __call__(self, char: int) -> int:
         return max(bisect_right(self.starts, char) - 1, 0)
@@ -63,7 +64,7 @@ class SentenceIndex:
 
 def sentence_index(doc: Doc) -> dict[int, int]:
     """Token index of each sentence start -> sentence number."""
-    return {sent.start: i for i, sent in enumerate(doc.sents)}
+    return {sent.start: i for i, sent in enumerate(sentences_of(doc))}
 
 
 def _has_cue(words: list[str], cues: list[str], at_end: bool) -> bool:
@@ -146,7 +147,7 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
     name = clean_name(ent.text)
     if not name or not any(c.isalpha() for c in name) or (entry is None and fold(name) in gazetteer.not_entities):
         return None
-    text = ent.doc.text if text is None else text
+    text = text_of(ent.doc) if text is None else text
     if kind == PLACE and shared_region_word(text[max(ent.start_char - 5, 0):ent.start_char],
                                             text[ent.end_char:ent.end_char + 60], gazetteer.typing):
         # "X and Y regions": X is a region too, not the city of that name
@@ -174,7 +175,7 @@ def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = No
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     sentence_of = SentenceIndex(doc)
     mentions = []
-    text = doc.text
+    text = text_of(doc)
     for ent in join_of_place(doc):
         mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer, text)
         if mention is not None:
@@ -188,7 +189,7 @@ def join_of_place(doc: Doc) -> list[SpacySpan]:
     "Confederation of Indigenous Nationalities" + "of" + "Ecuador" becomes one organisation,
     "Confederation of Indigenous Nationalities of Ecuador". Ruler matches are never joined.
     """
-    ents = list(doc.ents)
+    ents = list(entities_of(doc))
     out: list[SpacySpan] = []
     i = 0
     while i < len(ents):

@@ -20,6 +20,7 @@ from spacy.tokens import Token
 
 from kg import lexicon
 from kg.extract.context import Context, is_country
+from kg.extract.doc_views import span_text
 from kg.records import EventRecord, Mention
 
 #: How many sentences before the extension its measure may be told.
@@ -74,7 +75,7 @@ def extend_nationwide(ctx: Context, events: list[EventRecord]) -> list[EventReco
     country = None
     out = list(events)
     for sent_no, sent in enumerate(ctx.sents):
-        if sent_no in ctx.repeats or not (found := scope.search(sent.text)):
+        if sent_no in ctx.repeats or not (found := scope.search(span_text(sent))):
             continue
         verb = _extension_word(sent, words)
         if verb is None:

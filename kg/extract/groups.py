@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kg.extract.doc_views import entities_of, text_of
 from kg.extract.entities import SentenceIndex
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer, term_pattern
 from kg.records import GROUP, Mention, Span
@@ -23,10 +24,10 @@ def extract_groups(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None
     if not gazetteer.groups:
         return []
     pattern = term_pattern(tuple(gazetteer.groups))
-    named = [(e.start_char, e.end_char) for e in doc.ents]
+    named = [(e.start_char, e.end_char) for e in entities_of(doc)]
     sentence_of = SentenceIndex(doc)
     mentions = []
-    for match in pattern.finditer(doc.text):
+    for match in pattern.finditer(text_of(doc)):
         start, end = match.span()
         if any(s < end and start < e for s, e in named):
             continue

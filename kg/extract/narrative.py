@@ -13,13 +13,13 @@ from spacy.tokens import Doc
 
 from kg.extract.actions import complete_arguments, extract_actions
 from kg.extract.claims import link_counts
-from kg.extract.clauses import date_tense
 from kg.extract.context import Context
 from kg.extract.counts import extract_counts
 from kg.extract.dates import sentence_dates
 from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
 from kg.extract.honorifics import extract_honorifics
+from kg.extract.modality import date_tense
 from kg.extract.offices import extract_tenures
 from kg.extract.relations import link_events
 from kg.extract.scenes import inherit_places

@@ -42,12 +42,14 @@ def link_events(ctx: Context, events: list[EventRecord]) -> None:
             roots[ev.local_id] = span.root
             by_token.setdefault(span.root.i, ev)
     link_causes(ctx, events, by_token)
+    # the clauses a "while" opens, found once (not by walking each event's clause)
+    whiles = [t.head for t in ctx.tokens_of(INSIDE_MARKS) if t.dep_ == "mark"]
     for ev in events:
         root = roots.get(ev.local_id)
         if root is None:
             continue
         if ev.sub_event_of is None and ev.event_class not in ("Meeting", "Demonstration"):
-            scene = _scene_of(root, by_token, ev)
+            scene = _scene_of(root, by_token, ev, whiles)
             if scene is not None:
                 ev.sub_event_of = scene.local_id
         if ev.event_class in FILLINGS:
@@ -56,14 +58,15 @@ def link_events(ctx: Context, events: list[EventRecord]) -> None:
                     ev.caused_by.append(vacancy.local_id)
 
 
-def _scene_of(root: Token, by_token: dict[int, EventRecord], ev: EventRecord) -> EventRecord | None:
+def _scene_of(root: Token, by_token: dict[int, EventRecord], ev: EventRecord,
+              whiles: list[Token]) -> EventRecord | None:
     """The scene event a clause or a phrase of the trigger's clause puts it in, if any: a "while ..." clause
     without a subject of its own anywhere below the event's clause (it shares the clause's subject: the parser
     may hang it on a later clause), or a "during / at / in" phrase of the trigger or its clause."""
     clause = clause_of(root)
     if root.i != clause.i and root.dep_ not in ("nsubj", "nsubjpass", "dobj"):
         return None  # "reminders of the election as ...": a noun deep in its clause is not what the clause tells
-    found = [t for t in clause.subtree if any(c.dep_ == "mark" and c.lower_ in INSIDE_MARKS for c in t.children)
+    found = [t for t in whiles if clause.is_ancestor(t)
              and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)]
     for head in {root.i: root, clause.i: clause}.values():
         for prep in head.children:

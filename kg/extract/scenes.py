@@ -15,6 +15,7 @@ from collections import Counter
 
 from kg.extract.clauses import over_a_period
 from kg.extract.context import Context, is_country
+from kg.extract.doc_views import entities_of
 from kg.lexicon import mapping
 from kg.records import PLACE, EventRecord, Mention
 
@@ -91,7 +92,7 @@ def article_country(ctx: Context) -> Mention | None:
         return None
     # "Palestinian" named more often than Israel: the story is about a people, not about that country
     own = {adj for adj, country in mapping("demonyms.tsv").items() if _country_key(country) == name}
-    peoples = Counter(e.text.lower().removesuffix("s") for e in ctx.doc.ents
+    peoples = Counter(e.text.lower().removesuffix("s") for e in entities_of(ctx.doc)
                       if e.label_ == "NORP" and e.text.lower().removesuffix("s") not in own)
     if peoples and peoples.most_common(1)[0][1] >= counts[name]:
         return None

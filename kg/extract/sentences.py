@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from kg.extract.doc_views import sentences_of, span_text
+
 _NON_WORD = re.compile(r"\W+")
 #: Sentences shorter than this (in word characters) are not treated as repeats ("Yes.").
 MIN_LENGTH = 12
@@ -47,4 +49,4 @@ def repeated(texts: Iterable[str]) -> dict[int, int]:
 
 def repeated_sentences(doc: Doc) -> dict[int, int]:
     """:func:`repeated` over the sentences of a parsed document."""
-    return repeated(sent.text for sent in doc.sents)
+    return repeated(span_text(sent) for sent in sentences_of(doc))

@@ -14,6 +14,7 @@ import re
 
 from spacy.tokens import Doc
 
+from kg.extract.doc_views import entities_of, text_of
 from kg.extract.entities import SentenceIndex
 from kg.extract.gazetteer import Gazetteer, load_gazetteer, term_pattern
 from kg.records import PERSON, Mention, Span
@@ -45,7 +46,7 @@ def split_title(name: str) -> tuple[str, str | None]:
 
 
 def _person_starts(doc: Doc) -> list[tuple[int, int]]:
-    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+    return [(e.start_char, e.end_char) for e in entities_of(doc) if e.label_ == "PERSON"]
 
 
 def extract_titles(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
@@ -53,7 +54,7 @@ def extract_titles(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     if not gazetteer.titles:
         return []
-    text = doc.text
+    text = text_of(doc)
     persons = _person_starts(doc)
     sentence_of = SentenceIndex(doc)
     mentions: list[Mention] = []
