@@ -188,3 +188,22 @@ def test_a_relative_pronoun_stands_for_the_noun_before(nlp):
     assert "Tom Ridd" in who(one(evs, "Election").targets)
     # the date of the clause describing Ridd dates his defeat, not the succession
     assert one(evs, "Election").day == "2022-11-02" and one(evs, "Appointment").day is None
+
+
+@pytest.mark.parametrize("text", [
+    "The two parties are on the verge of a historic deal.",
+    "The minister spoke ahead of talks in Geneva next week.",
+    "The ministry is trying to arrange a meeting between the two leaders.",
+])
+def test_an_event_still_to_come_is_planned(nlp, text):
+    assert [e.status for e in events_of(nlp, text) if e.component == "events.lemma"] == ["planned"]
+
+
+def test_a_dispute_over_something_is_no_clash(nlp):
+    assert not any(e.event_class == "Clash" for e in events_of(
+        nlp, "Lawmakers have clashed with officials over what documents would be provided."))
+
+
+def test_a_participle_describing_a_thing_is_no_measure(nlp):
+    assert not any(e.event_class == "GovernmentAction" for e in events_of(
+        nlp, "The bank allowed payments for goods prohibited by the sanctions."))

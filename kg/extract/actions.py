@@ -141,7 +141,11 @@ def _meets_condition(ctx: Context, row: LemmaTrigger, root: Token, clause: Token
         doers = subjects(root) if verbal else _prep_objects(root, ("by",))
         return all(_is_person_like(ctx, t) or _is_force(t) for t in doers)
     if cond == "fight":
-        return not _prep_objects(root, ("over",))
+        # "clashed with officials over what documents ...": what is disputed, not a fight ("over the weekend" is)
+        heads = [root, *_prep_objects(root, ("with",))]  # the parser may hang "over X" on whom one clashed with
+        return not any(p.dep_ == "prep" and p.lower_ == "over" and any(
+            o.dep_ in ("pobj", "pcomp") and o.ent_type_ not in ("DATE", "TIME") for o in p.children)
+            for head in heads for p in head.children)
     if cond == "document":
         return any(t.lower_ in DOCUMENT_WORDS for t in objects)
     if cond in ("institution", "law", "weapons"):
@@ -386,6 +390,9 @@ def complete_arguments(ctx: Context, events: list[EventRecord]) -> None:
         rows = [r for r in lexicon.get(root.lower_, ()) if r.event_class == ev.event_class and r.condition]
         if rows and len(span) == 1 and not _meets_condition(ctx, rows[0], root, clause):
             dropped.append(ev)
+            continue
+        if ev.event_class == "GovernmentAction" and root.tag_ == "VBN" and root.dep_ in ("acl", "amod"):
+            dropped.append(ev)  # "goods prohibited by sanctions": a participle describing a thing, no measure told
             continue
         up = governing(clause)
         if not ev.places and not ev.place_texts and not over_a_period(root):

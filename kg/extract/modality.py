@@ -105,6 +105,9 @@ def status_of(trigger: Token, clause: Token, measure: bool = False) -> str:
     # a noun event that a verb of plans or demands governs: "called for a general strike", "promised elections"
     if not is_verb(trigger):
         head = trigger.head
+        # "on the verge of a deal", "ahead of talks next week", "on the eve of the vote": still to come
+        if trigger.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in words.get("before", frozenset()):
+            return PLANNED
         if trigger.dep_ == "pobj" and head.dep_ == "prep":
             head = head.head
         if trigger.dep_ in ("dobj", "pobj") and head.lower_ in words["verb"]:

@@ -29,9 +29,10 @@ DATELINE = re.compile(r"(?m)^[ \t]*(?P<city>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*
 #: How many sentences after its dateline a lead event may take the dateline's place.
 DATELINE_SENTENCES = 1
 #: Classes of acts of a state or a nation: one told with no place at all happened in the country the article is
-#: about (a resignation, a price rise, a state of emergency, the casualty and arrest totals of a crisis).
+#: about (a resignation, a price rise, a state of emergency, the casualty and arrest totals of a crisis; not
+#: sanctions, which one state imposes on another).
 NATIONAL = frozenset({"Resignation", "Removal", "Appointment", "Decree", "PriceChange", "StateOfEmergency", "Curfew",
-                      "InternetShutdown", "Coup", "Election", "Killing", "Arrest", "Demonstration", "Riot", "Sanction",
+                      "InternetShutdown", "Coup", "Election", "Killing", "Arrest", "Demonstration", "Riot",
                       "Clash", "Attack", "AttackOnProperty", "Trial"})
 #: First words of a country's long name ("Republic of X").
 STATE_WORDS = frozenset({"republic", "kingdom", "state", "federation", "commonwealth", "the", "islamic", "democratic",
