@@ -207,3 +207,10 @@ def test_a_dispute_over_something_is_no_clash(nlp):
 def test_a_participle_describing_a_thing_is_no_measure(nlp):
     assert not any(e.event_class == "GovernmentAction" for e in events_of(
         nlp, "The bank allowed payments for goods prohibited by the sanctions."))
+
+
+def test_a_participant_named_later_in_apposition_is_that_person(nlp):
+    evs = events_of(nlp, "A senior aide of the governor was arrested in Mombasa on Monday. Police later filed "
+                         "charges against the aide, Peter Otieno.")
+    arrest = [e for e in evs if e.event_class == "Arrest"][0]
+    assert "Peter Otieno" in who(arrest.targets)

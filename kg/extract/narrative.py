@@ -22,7 +22,7 @@ from kg.extract.honorifics import extract_honorifics
 from kg.extract.modality import date_tense
 from kg.extract.offices import extract_tenures
 from kg.extract.relations import link_events
-from kg.extract.scenes import inherit_places
+from kg.extract.scenes import inherit_places, name_described_people
 from kg.extract.statements import extract_statements
 from kg.records import ArticleRecord
 
@@ -46,6 +46,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     events.sort(key=lambda e: e.trigger.start)
     link_events(ctx, events)
     inherit_places(ctx, events)
+    name_described_people(ctx, events)
     record.events = extend_nationwide(ctx, events)
     record.tenures = extract_tenures(ctx, record.events)
     record.counts = extract_counts(ctx, record.events)

@@ -17,7 +17,7 @@ from kg.extract.clauses import over_a_period
 from kg.extract.context import Context, is_country
 from kg.extract.doc_views import entities_of
 from kg.lexicon import mapping
-from kg.records import PLACE, EventRecord, Mention
+from kg.records import PERSON, PLACE, EventRecord, Mention
 
 #: Classes of the events of one street scene: they share the scene's place.
 SCENE = frozenset({"Demonstration", "Riot", "Clash", "AttackOnProperty", "Attack", "Killing", "Arrest"})
@@ -168,3 +168,42 @@ def event_for_count(events: list[EventRecord], sent_no: int, char: int, category
         return min(best, key=lambda e: abs(e.trigger.start - char)).local_id
     before = [e for e in events if 0 < sent_no - e.evidence.sentence <= WINDOW and e.event_class in fits]
     return max(before, key=lambda e: e.trigger.start).local_id if before else None
+
+
+#: How many sentences after an event a definite noun may name whom its plain-words participant was.
+NAMED_WITHIN = 3
+
+
+def name_described_people(ctx: Context, events: list[EventRecord]) -> None:
+    """"A senior lieutenant of X was arrested ... a complaint against the lieutenant, Sheik Y": a participant
+    written as plain words headed by a singular noun ("lieutenant") is the person the article names in apposition
+    to "the" same noun a few sentences on ("the lieutenant, Y"); the text gives way to Y (``events`` changed in
+    place)."""
+    for ev in events:
+        for role, texts in ((ev.targets, ev.target_texts), (ev.agents, ev.agent_texts)):
+            for text in list(texts):
+                head = text.split(" of ")[0].split()[-1].lower() if text.split() else ""
+                if not head.isalpha() or head.endswith("s"):
+                    continue
+                person = _named_after(ctx, head, ev)
+                if person is not None and person not in role:
+                    role.append(person)
+                    texts.remove(text)
+
+
+def _named_after(ctx: Context, head: str, ev: EventRecord) -> Mention | None:
+    """The person named in apposition to "the <head>" in the NAMED_WITHIN sentences after ``ev``'s."""
+    for token in ctx.tokens_of(frozenset({head})):
+        sent = ctx.sent_no(token)
+        if not 0 < sent - ev.evidence.sentence <= NAMED_WITHIN:  # a later sentence: not the participant's own noun
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+            continue
+        after = [c for c in token.children if c.dep_ == "appos"]
+        if token.i + 2 < len(ctx.doc) and ctx.doc[token.i + 1].text == ",":
+            after.append(ctx.doc[token.i + 2])  # the parser may not hang the name on the noun
+        for name in after:
+            person = ctx.mention_at(name, (PERSON,))
+            if person is not None:
+                return person
+    return None
