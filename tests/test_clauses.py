@@ -214,3 +214,15 @@ def test_a_participant_named_later_in_apposition_is_that_person(nlp):
                          "charges against the aide, Peter Otieno.")
     arrest = [e for e in evs if e.event_class == "Arrest"][0]
     assert "Peter Otieno" in who(arrest.targets)
+
+
+def test_who_came_for_or_from_a_meeting_took_part_in_it(nlp):
+    evs = events_of(nlp, "Prime Minister Ana Ruiz arrived in Quito on Monday for a state visit. In the talks, "
+                         "President Omar Said urged closer ties.")
+    visit, talks = [e for e in evs if e.event_class == "Meeting"]
+    assert "Ana Ruiz" in who(visit.agents) and "Omar Said" in who(talks.agents)
+
+
+def test_a_meeting_in_a_phrase_of_another_clause_is_not_its_subject(nlp):
+    evs = events_of(nlp, "The police arrested two men at the summit in Quito after the talks.")
+    assert all(not e.agents for e in evs if e.event_class == "Meeting")

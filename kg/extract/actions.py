@@ -73,6 +73,10 @@ EXILE_WORDS = frozenset({"exile", "country", "abroad"})
 ELECTORAL_OUTCOMES = frozenset({"win", "wins", "won", "winning", "lose", "loses", "lost", "losing", "defeated"})
 
 
+#: Prepositions of a meeting noun whose clause's subject took part in the meeting ("arrived for a visit").
+MEETING_PREPS = frozenset({"for", "from", "in"})
+
+
 @cache
 def force_nouns() -> frozenset[str]:
     return word_set("force_nouns.txt")
@@ -195,6 +199,10 @@ def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause
         add(args.agents, _prep_objects(root, ("by",)))
         # "X held talks", "X signed an agreement", "X announced his resignation"
         if not args.agents and root.dep_ in ("dobj", "attr") and clause.lower_ in word_set("support_verbs.txt"):
+            add(args.agents, subjects(clause))
+        # "X arrived for a state visit", "X emerged from talks with Y", "in the talks, X urged": X took part
+        if not args.agents and cls == "Meeting" and root.dep_ == "pobj" and root.head.lower_ in MEETING_PREPS and (
+                root.head.head.i == clause.i):
             add(args.agents, subjects(clause))
         # "X won election as leader", "X was defeated for re-election": X is whom it chose or turned down
         if cls == "Election" and root.dep_ in ("dobj", "pobj") and clause.lower_ in ELECTORAL_OUTCOMES:
