@@ -4,14 +4,15 @@
 An event takes the date of its clause, else the nearest of its sentence (:func:`nearest_date`); a measure in force
 over a period takes the range written in its sentence or the next (:func:`period_date`); an undated same-day
 event takes the date of the article's dated one of its class (:func:`inherit_dates`); an undated street event takes
-the day the story just told (:func:`narrative_dates`).
+the day the story just told (:func:`narrative_dates`; a year or a length that describes a noun, "a 1951 law",
+does not end the story).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from kg import lexicon
 from kg.extract.context import Context
@@ -88,7 +89,8 @@ def narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             current = None if d.end_day is not None or d.until else d
             last = sent_no
         if sent_no not in written and (any(t.lower_ in breaks for t in sent)
-                                       or any(e.label_ in ("DATE", "TIME") for e in ctx.ents_in(sent_no))):
+                                       or any(e.label_ in ("DATE", "TIME") and not _names_a_thing(e)
+                                              for e in ctx.ents_in(sent_no))):
             current = None
         if current is None or sent_no - last > NARRATIVE_WINDOW:
             continue
@@ -99,6 +101,12 @@ def narrative_dates(ctx: Context, events: list[EventRecord]) -> None:
             ev.date = current
         if undated:
             last = sent_no
+
+
+def _names_a_thing(ent: Span) -> bool:
+    """"a 1951 law", "a three-day strike": a time that describes a noun, not when the story goes on."""
+    return ent.root.dep_ in ("nummod", "compound", "amod") and ent.root.head.pos_ in ("NOUN", "PROPN") and (
+        ent.root.head.i >= ent.end)
 
 
 def period_date(ctx: Context, sent_no: int, date: DateRef | None) -> DateRef | None:

@@ -24,7 +24,7 @@ from kg.extract.article_events import (
     link_causes,
 )
 from kg.extract.context import Context, is_country, is_verb, phrase_text
-from kg.extract.event_dates import inherit_dates, narrative_dates, nearest_date, over_a_period, period_date
+from kg.extract.event_dates import inherit_dates, nearest_date, over_a_period, period_date
 from kg.extract.roles import (
     AGENT_KINDS,
     PLACE_PREPS,
@@ -227,7 +227,6 @@ def extract_events(ctx: Context) -> list[EventRecord]:
     link_causes(ctx, events, by_token)
     attach_measures(ctx, events)
     inherit_dates(events)
-    narrative_dates(ctx, events)
     events += intervened_protests(ctx, events)
     legal_basis(ctx, events)
     return [e for e in events if e.event_class != "_folded"]

@@ -16,6 +16,7 @@ from kg.extract.claims import link_counts
 from kg.extract.context import Context
 from kg.extract.counts import extract_counts
 from kg.extract.dates import sentence_dates
+from kg.extract.event_dates import narrative_dates
 from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
 from kg.extract.honorifics import extract_honorifics
@@ -44,6 +45,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     complete_arguments(ctx, events)
     events += extract_actions(ctx, events)
     events.sort(key=lambda e: e.trigger.start)
+    narrative_dates(ctx, events)
     link_events(ctx, events)
     inherit_places(ctx, events)
     name_described_people(ctx, events)

@@ -127,8 +127,10 @@ def inherit_places(ctx: Context, events: list[EventRecord]) -> None:
     meeting takes the place of the dateline it follows ("COLUMBUS, Georgia -- At least 20 people were
     arrested"); an act of a state or a nation with still no place took place in the country the article is
     about (:func:`article_country`)."""
+    _where_they_are(ctx, events)
     lines = datelines(ctx)
     last: EventRecord | None = None
+    datelined: list[EventRecord] = []
     for ev in events:
         placed = bool(ev.places or ev.place_texts)
         if not placed and ev.event_class in DATELINED:
@@ -136,6 +138,7 @@ def inherit_places(ctx: Context, events: list[EventRecord]) -> None:
             if near:
                 mention, text = near[-1]
                 ev.places, ev.place_texts, placed = ([mention] if mention else []), ([text] if text else []), True
+                datelined.append(ev)
         if ev.event_class not in SCENE:
             continue
         if not placed and last is not None and 0 <= ev.evidence.sentence - last.evidence.sentence <= WINDOW and (
@@ -144,11 +147,75 @@ def inherit_places(ctx: Context, events: list[EventRecord]) -> None:
             placed = True
         if placed:
             last = ev
+    _where_in_the_dateline(events, datelined)
+    _places_of_the_whole(events, datelined)
     country = article_country(ctx)
     for ev in events:
         if country is not None and ev.event_class in NATIONAL and not ev.places and not ev.place_texts and not (
                 _over_a_period(ctx, ev)):
             ev.places = [country]
+
+
+#: Verbs that say where someone is ("X is in P", "X arrived in P"): forms, as the build does not lemmatise.
+PRESENCE_VERBS = frozenset({"is", "was", "are", "were", "been", "arrived", "arrives", "arrive", "landed", "lands",
+                            "stays", "stayed", "remains", "remained"})
+#: Classes of what a visitor does where he is: talks, visits, agreements signed.
+VISITED = frozenset({"Meeting", "Agreement"})
+
+
+def _where_they_are(ctx: Context, events: list[EventRecord]) -> None:
+    """"Mr X is in Brazil for five days ... X emerged from talks with Y": a meeting or agreement whose clause
+    names no place, with a person among its agents or participants whom the article said earlier "is in" or
+    "arrived in" a place, took place there (the last such place said of that person; ``events`` changed in
+    place)."""
+    where: list[tuple[int, str, Mention]] = []  # (char, surname, place)
+    for verb in ctx.tokens_of(PRESENCE_VERBS):
+        places = [m for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "in"
+                  for pobj in prep.children if pobj.dep_ == "pobj"
+                  for m in [ctx.mention_at(pobj, (PLACE,))] if m is not None]
+        people = [ctx.mention_at(s, (PERSON,)) for s in verb.children if s.dep_ == "nsubj"]
+        for person in people:
+            if person is not None and len(places) == 1:
+                where.append((verb.idx, _surname(person), places[0]))
+    if not where:
+        return
+    for ev in events:
+        if ev.event_class not in VISITED or ev.places or ev.place_texts:
+            continue
+        who = {_surname(m) for m in (*ev.agents, *ev.participants) if m.kind == PERSON}
+        known = [(char, place) for char, name, place in where if name in who and char < ev.trigger.start]
+        if known:
+            ev.places = [max(known, key=lambda k: k[0])[1]]
+
+
+def _surname(person: Mention) -> str:
+    return person.name.split()[-1].lower() if person.name.split() else ""
+
+
+def _where_in_the_dateline(events: list[EventRecord], datelined: list[EventRecord]) -> None:
+    """"COLUMBUS, Georgia -- 20 people were arrested Sunday while protesting ... Those arrested were among 16,000
+    people who demonstrated outside X at Fort Benning": the dateline names the city, the story where in it. An
+    event placed by its dateline also takes the places of the event of its class and day told at most WINDOW
+    sentences after it with a place of its own."""
+    for ev in datelined:
+        for other in events:
+            if other in datelined or other.event_class != ev.event_class or other.date is None or not (
+                    0 < other.evidence.sentence - ev.evidence.sentence <= WINDOW and _same_day(ev, other)):
+                continue
+            ev.places += [m for m in other.places if m not in ev.places]
+            ev.place_texts += [t for t in other.place_texts if t not in ev.place_texts]
+
+
+def _places_of_the_whole(events: list[EventRecord], datelined: list[EventRecord]) -> None:
+    """"were arrested while protesting": an event that is part of another (``sub_event_of``) and names no place
+    of its own happened where the whole did."""
+    by_id = {e.local_id: e for e in events}
+    for ev in events:
+        whole = by_id.get(ev.sub_event_of or "")
+        if whole is None or whole is ev or ((ev.places or ev.place_texts) and ev not in datelined):
+            continue
+        ev.places += [m for m in whole.places if m not in ev.places]
+        ev.place_texts += [t for t in whole.place_texts if t not in ev.place_texts]
 
 
 def _over_a_period(ctx: Context, ev: EventRecord) -> bool:
