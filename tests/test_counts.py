@@ -93,3 +93,28 @@ def test_demanded_price_is_a_count_of_the_price_change(nlp):
 def test_a_price_nobody_asks_for_is_not_demanded(nlp):
     rec = record_of(nlp, "Bread now costs 20 pesos per loaf, the baker demands nothing.")
     assert [(c.category, c.value) for c in rec.counts] == [("price", 20)]
+
+
+def durations(rec):
+    by_id = {e.local_id: e for e in rec.events}
+    return [(c.value, c.unit, by_id[c.event].event_class) for c in rec.counts if c.category == "duration"]
+
+
+def test_how_long_an_event_lasted_is_a_number_on_it(nlp):
+    rec = record_of(nlp, "The president arrived in Lima for a three-day state visit. The talks, which went on for "
+                         "14 hours, ended on Friday. Dock workers began a 48-hour general strike.")
+    assert sorted(durations(rec)) == [(3, "days", "Meeting"), (14, "hours", "Meeting"), (48, "hours",
+                                                                                        "Demonstration")]
+
+
+def test_a_length_of_no_event_is_no_duration(nlp):
+    rec = record_of(nlp, "Mr Tanaka is in Chile for four days. A 1962 law bans masks.")
+    assert durations(rec) == []
+
+
+def test_the_force_that_carried_out_raids_counts_for_them(nlp):
+    rec = record_of(nlp, "Twelve suspected smugglers were detained in raids on Friday in the port of Tema. The raids, "
+                         "carried out by 200 soldiers, lasted all day.")
+    forces = [c for c in rec.counts if c.category == "forces"]
+    assert [c.value for c in forces] == [200]
+    assert event_of(rec, "Arrest").local_id == forces[0].event

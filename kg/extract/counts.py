@@ -38,6 +38,13 @@ def _number(text: str) -> float | None:
         return None
 
 
+def number_value(text: str) -> float | None:
+    """The value of one number as written: "20", "1,200", "six", "twenty - three" (None for a range or a vague
+    quantity such as "dozens")."""
+    words = _words().get(text.lower().strip())
+    return words[0] if words else _number(text)
+
+
 #: A number word's value, or its range, and the approximation it implies: (value, min, max, approximation).
 _WordValue = tuple[float | None, float | None, float | None, str | None]
 #: (one-token attribution word or its first token, the head of the source it names) of one sentence

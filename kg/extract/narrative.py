@@ -16,6 +16,7 @@ from kg.extract.claims import link_counts
 from kg.extract.context import Context
 from kg.extract.counts import extract_counts
 from kg.extract.dates import sentence_dates
+from kg.extract.durations import extract_durations
 from kg.extract.event_dates import narrative_dates
 from kg.extract.events import extract_events
 from kg.extract.extensions import extend_nationwide
@@ -51,7 +52,7 @@ def annotate(record: ArticleRecord, doc: Doc) -> ArticleRecord:
     name_described_people(ctx, events)
     record.events = extend_nationwide(ctx, events)
     record.tenures = extract_tenures(ctx, record.events)
-    record.counts = extract_counts(ctx, record.events)
+    record.counts = extract_counts(ctx, record.events) + extract_durations(ctx, record.events)
     record.statements = extract_statements(ctx, record.events, record.article.meta.get("outlet"))
     link_counts(record.statements, record.counts)
     record.honorifics = extract_honorifics(ctx)

@@ -49,6 +49,8 @@ COUNTED = {
     "beaten": SCENE, "burned": SCENE, "damaged": SCENE, "looted": SCENE,
     "arrested": frozenset({"Arrest", "Demonstration", "Riot", "Clash", "Attack"}),
     "participants": frozenset({"Demonstration", "Riot", "Deployment", "PeacekeepingDeployment", "Meeting"}),
+    # "The raids, carried out by 300 commandos": the force that did what the story just told
+    "forces": SCENE | {"Deployment", "Coup"},
 }
 
 
