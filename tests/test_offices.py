@@ -183,3 +183,55 @@ def test_promoted_to_a_post_is_its_designate_holder(nlp):
 def test_an_official_of_a_body(nlp):
     rec = record_of(nlp, "A BNP official, Everett Schenk, said the bank would cooperate.")
     assert posts(rec) == [("Everett Schenk", "official", "BNP", ())]
+
+
+def _posts(rec):
+    return [(t.holder_text, t.title, t.post_in.name if t.post_in else t.post_in_text) for t in rec.tenures]
+
+
+def test_a_resignation_told_in_another_sentence_ends_the_holders_one_post(nlp):
+    rec = record_of(nlp, "Secretary of State Jane Doe praised the deal. Doe, after announcing her resignation, was "
+                         "praised on Monday as a great statesman.", date="2004-11-16")
+    (tenure,) = rec.tenures
+    assert tenure.ended_by == event_of(rec, "Resignation").local_id
+
+
+#: Resignations that end no post: "his" is the person the clause is about, not the last one named; a demanded or a
+#: possible resignation has not happened.
+NOT_ENDED = ("John Smith had long discussions with Secretary of State Jane Doe about his resignation.",
+             "Prime Minister Jane Doe spoke. Protesters demanded the resignation of Doe.",
+             "Interior Minister Jane Doe spoke on Monday. Doe would resign if the bill passed.")
+
+
+@pytest.mark.parametrize("text", NOT_ENDED)
+def test_no_resignation_ends_a_post_it_does_not_end(nlp, text):
+    rec = record_of(nlp, text, date="2004-11-16")
+    assert rec.tenures and not [t for t in rec.tenures if t.ended_by]
+
+
+def test_chosen_to_be_gives_the_post_to_the_one_chosen(nlp):
+    rec = record_of(nlp, "Jane Doe selected to be Senate Minority Leader", date="2004-11-16")
+    assert [(t.holder_text, t.title, t.post_in.name, t.qualifiers) for t in rec.tenures] == [
+        ("Jane Doe", "minority leader", "Senate", ("designate",))]
+
+
+def test_a_body_named_after_its_place_is_what_the_post_is_in(nlp):
+    rec = record_of(nlp, "In Lima, Gen. Rosa Quispe, the deputy head of the United States Southern Command, said "
+                         "the raids would go on.")
+    assert _posts(rec) == [("Rosa Quispe", "deputy chair", "United States Southern Command")]
+
+
+def test_the_wing_named_after_an_of_phrase_is_what_the_post_is_in(nlp):
+    rec = record_of(nlp, "Jane Doe, the leader of the rebels' political arm, the Democratic Front, said the deal was "
+                         "close.")
+    assert _posts(rec) == [("Jane Doe", "leader", "Democratic Front")]
+    rec = record_of(nlp, "Jane Doe, the president of the group's political wing, said the deal was close.")
+    assert rec.tenures == []
+
+
+def test_a_titles_own_word_names_the_body_the_article_names(nlp):
+    rec = record_of(nlp, "Workers of the Springfield Municipal Corporation (SMC) razed the huts. Municipal "
+                         "Commissioner Rosa Quispe told reporters the drive would go on.")
+    assert _posts(rec) == [("Rosa Quispe", "municipal commissioner", "Springfield Municipal Corporation")]
+    rec = record_of(nlp, "The European Commission met. Trade Commissioner Rosa Quispe said so.")
+    assert [p for _, _, p in _posts(rec)] == [None]

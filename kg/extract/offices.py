@@ -23,7 +23,7 @@ from spacy.tokens import Token
 
 from kg import lexicon
 from kg.extract.context import Context, is_pronoun, is_verb
-from kg.extract.title_holders import NAMING_VERBS, NOMINATING_VERBS, Holding, title_holder
+from kg.extract.title_holders import NAMING_VERBS, NOMINATING_VERBS, Holding, subject_of, title_holder
 from kg.extract.title_phrases import TitlePhrase, kind_of, read_title
 from kg.extract.triggers import match_phrases
 from kg.records import ORGANIZATION, PERSON, EventRecord, Mention, TenureRecord
@@ -100,13 +100,14 @@ def _event_of_verb(events: list[EventRecord], verb: Token | None) -> EventRecord
                  and e.trigger.start <= verb.idx < e.trigger.end), None)
 
 
-def _change_of_holder(events: list[EventRecord], sent_no: int, holder: Mention, title: str) -> EventRecord | None:
-    """The change of office holder of the sentence that befalls ``holder`` (or, for a head of government, the
-    government)."""
+def _change_of_holder(ctx: Context, events: list[EventRecord], sent_no: int, holder: Mention,
+                      title: str) -> EventRecord | None:
+    """The change of office holder of the sentence that befalls ``holder`` (:func:`_befalls`; or, for a head of
+    government, the government)."""
     change = None
     for ev in events:
         if lexicon.has_trait(ev.event_class, "tenure") and ev.evidence.sentence == sent_no and (
-                holder in ev.targets or (title in HEADS_OF_GOVERNMENT and any(
+                holder in _befalls(ctx, ev) or (title in HEADS_OF_GOVERNMENT and any(
                     w in t.lower() for t in ev.target_texts for w in ("government", "cabinet")))):
             change = ev
     return change
@@ -173,7 +174,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
             verb.lower_ in ("act", "acts", "acting") or any(c.lower_ in _ACTING for c in verb.children)))
         if acting and "acting" not in qualifiers:
             qualifiers = ("acting", *qualifiers)
-        change = _event_of_verb(events, verb) or _change_of_holder(events, sent_no, holder, phrase.title)
+        change = _event_of_verb(events, verb) or _change_of_holder(ctx, events, sent_no, holder, phrase.title)
         if change is None and verb is not None and acting:
             change = _nearest_change(events, sent_no)  # "X will act as president": since the change told before
         starts = change is not None and (change.event_class == "Appointment" or acting)
@@ -234,7 +235,54 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         before = previous[-1]
         add(_subject_person(ctx, verb), before.title, before.post_in, before.post_in_text, tok,
             post_in_kind=before.post_in_kind, started_by=before.ended_by, confidence=0.7)
+    _ended_elsewhere(ctx, tenures, events)
     return tenures
+
+
+#: Changes of office holder that end the one post their subject holds, or the one their sentence names (a death
+#: ends every post too, but it is no ng:TenureChange, what ng:endedBy points to).
+_ENDING = frozenset({"Resignation", "Removal"})
+#: Qualifiers of a tenure no later event can end (it ended before, or has not begun).
+_NOT_CURRENT = frozenset({"former", "designate"})
+
+
+def _same_person(a: Mention, b: Mention) -> bool:
+    return a.name == b.name or a.name.split()[-1] == b.name.split()[-1]
+
+
+def _befalls(ctx: Context, event: EventRecord) -> list[Mention]:
+    """Whom an ending event befalls: "his resignation" is the resignation of the person the clause is about ("X,
+    after announcing his resignation, ...": X; "X talked with Y about his resignation": X, not Y), else the event's
+    targets, and the agent of a resignation told by a verb with no object ("Y, who is stepping down")."""
+    trigger = ctx.doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if trigger is not None and any(c.dep_ == "poss" and is_pronoun(c) for c in trigger.root.children):
+        for verb in trigger.root.ancestors:
+            subject = subject_of(ctx, verb) if is_verb(verb) else None
+            if subject is not None:
+                return [subject]
+        return []
+    resigner = event.event_class == "Resignation" and not (event.trigger_noun or event.targets or event.target_texts)
+    return [*event.targets, *(event.agents if resigner else [])]
+
+
+def _ended_elsewhere(ctx: Context, tenures: list[TenureRecord], events: list[EventRecord]) -> None:
+    """A tenure the article tells the end of in another sentence ("Secretary of State X ... X, after announcing his
+    resignation, ...") is ended by that event: a resignation or a removal ends the holder's one current post, or
+    the one its sentence names. Only events that happened, and tenures not already started, ended, former or
+    designate."""
+    for event in events:
+        if event.event_class not in _ENDING or event.status != "occurred":
+            continue
+        for person in _befalls(ctx, event):
+            current = [t for t in tenures if t.holder is not None and _same_person(t.holder, person)
+                       and t.ended_by is None and t.started_by is None and not _NOT_CURRENT & set(t.qualifiers)]
+            if len({t.title for t in current}) > 1:
+                said = event.evidence.text.lower()
+                current = [t for t in current if t.title in said]
+            if len({t.title for t in current}) != 1:
+                continue
+            for tenure in current:
+                tenure.ended_by = event.local_id
 
 
 def _government_head(ctx: Context, span) -> Mention | None:

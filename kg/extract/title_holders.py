@@ -93,12 +93,14 @@ def _bearer(ctx: Context, tok: Token) -> Mention | None:
     return next(iter(bearers.values())) if len(bearers) == 1 else None
 
 
-def _subject(ctx: Context, verb: Token) -> Mention | None:
+def subject_of(ctx: Context, verb: Token) -> Mention | None:
+    """The person a verb's subject names (a surname, "he", "who" included), or its head's when the verb is joined to
+    another or is its complement."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return _person(ctx, child)
     if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
-        return _subject(ctx, verb.head)
+        return subject_of(ctx, verb.head)
     return None
 
 
@@ -192,23 +194,28 @@ def title_holder(ctx: Context, phrase: TitlePhrase) -> Holding | None:
                 if found is not None:
                     return Holding(found)
     if root.dep_ == "attr" and head.lower_ in _COPULAS:
+        chooser = head.head
+        if head.dep_ == "xcomp" and chooser.lower_ in NAMING_VERBS and _states(chooser):
+            # "X was chosen to be leader", "X selected to be Senate Minority Leader": the one chosen
+            found = _object(ctx, chooser) or subject_of(ctx, chooser)
+            return Holding(found, chooser) if found is not None else None
         if not _states(head):  # "he is looking to be president", "she would be president"
             return None
-        found = _subject(ctx, head)
+        found = subject_of(ctx, head)
         return Holding(found, head) if found is not None else None
     if root.dep_ == "pobj" and head.lower_ == "as":
         verb = _verb_of_as(head)
         if verb is None or verb.lower_ not in AS_VERBS or not _states(verb):
             return None
         found = _object(ctx, verb) if verb.lower_ in NAMING_VERBS else None
-        found = found or _subject(ctx, verb)
+        found = found or subject_of(ctx, verb)
         return Holding(found, verb) if found is not None else None
     if root.dep_ in ("oprd", "xcomp", "attr") and head.lower_ in NAMING_VERBS:
-        found = _object(ctx, head) or _subject(ctx, head)
+        found = _object(ctx, head) or subject_of(ctx, head)
         return Holding(found, head) if found is not None else None
     if root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in _PROMOTED:
         # "X will be promoted to national security adviser", "Y was elevated to leader"
-        found = _subject(ctx, head.head)
+        found = subject_of(ctx, head.head)
         return Holding(found, head.head) if found is not None else None
     found = _adjacent_after(ctx, phrase) or _as_apposition(ctx, phrase)
     return Holding(found) if found is not None else None

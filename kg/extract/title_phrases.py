@@ -287,6 +287,8 @@ def read_title(ctx: Context, core_start: int, core_end: int) -> TitlePhrase | No
     if post_in is not None:
         post_in_text = None
     title = _canonical(title_words)
+    if post_in is None and post_in_text is None and kind_of(title).scope == "body":
+        post_in = _body_of_words(ctx, [t for t in left if t.lower_ in prefix], root)
     return TitlePhrase(root, start, end, title, post_in, post_in_text, post_in_kind, also_in,
                        tuple(dict.fromkeys(qualifiers)))
 
@@ -316,11 +318,17 @@ def _of_words(ctx: Context, of: int) -> tuple[str, object, str, int] | None:
     if mention is not None and mention.label != "TITLE" and mention.span.start == doc[j].idx:
         after = _token_end(ctx, mention)
         if after < len(doc) and doc[after].lower_ in ("'s", "’s"):
-            return None  # "of X's political wing": the post is the wing's, not X's
+            # "of X's political wing": the post is the wing's, not X's; the wing may be named after it
+            return _named_after(ctx, doc[of])
         if mention.kind == PLACE and after < len(doc):  # "of the United States Central Command"
             body = ctx.mention_at(doc[after], (ORGANIZATION,))
             if body is not None and body.span.start == doc[after].idx:
                 return ORGANIZATION, body, "", _token_end(ctx, body)
+            name = _proper_name_end(ctx, after)
+            objs = [c for c in doc[of].children if c.dep_ == "pobj"]
+            if name > after and objs and objs[0].i == name - 1:  # a body's name the model did not tag, led by
+                # its place's: "of the United States Central Command"
+                return ORGANIZATION, doc[j:name].text, "", name
         return mention.kind, mention, "", after
     posts = lexicon.mapping("posts.tsv")
     if (country := _demonym(doc[j])) is not None and j + 1 < len(doc) and doc[j + 1].lower_ in posts:
@@ -331,10 +339,40 @@ def _of_words(ctx: Context, of: int) -> tuple[str, object, str, int] | None:
             return "portfolio", None, words, j + width
     objs = [c for c in doc[of].children if c.dep_ == "pobj"]
     found = _of_complement(ctx, objs[0]) if objs else None
-    if found is None:
-        return None
+    if found is None:  # "of X's political wing, Y": Y
+        return _named_after(ctx, doc[of]) if objs and any(c.dep_ == "poss" for c in objs[0].children) else None
     kind, value, text = found
     return kind, value, text, _own_end(objs[0])
+
+
+def _proper_name_end(ctx: Context, start: int) -> int:
+    """The token after the capitalised proper nouns from ``start`` on that are no person's name ("Central Command"
+    of "the United States Central Command"); ``start`` when there are none."""
+    doc = ctx.doc
+    end = start
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and doc[end].is_alpha and (
+            ctx.mention_at(doc[end], (PERSON,)) is None):
+        end += 1
+    return end
+
+
+def _named_after(ctx: Context, of: Token) -> tuple[str, object, str, int] | None:
+    """"the president of X's political wing, Y": the organisation Y named right after the phrase of "of"
+    (after a comma, and followed by punctuation), as what the post is in; ``None`` when none is."""
+    doc = ctx.doc
+    objs = [c for c in of.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    comma = _own_end(objs[0])
+    if comma + 1 >= len(doc) or doc[comma].text != ",":
+        return None
+    body = ctx.mention_at(doc[comma + 1], (ORGANIZATION,))
+    if body is None or body.span.start != doc[comma + 1].idx:
+        return None
+    after = _token_end(ctx, body)
+    if after < len(doc) and not doc[after].is_punct:
+        return None
+    return ORGANIZATION, body, "", after
 
 
 def _own_end(tok: Token) -> int:
@@ -362,6 +400,21 @@ def _of_complement(ctx: Context, obj: Token) -> tuple[str, object, str] | None:
             return (ORGANIZATION, referred, "") if referred is not None else None
         return ORGANIZATION, phrase_text(obj), ""
     return None
+
+
+def _body_of_words(ctx: Context, words: list[Token], root: Token, window: int = 3000) -> Mention | None:
+    """"Municipal Commissioner X" where the article names "the Y Municipal Corporation": the organisation named
+    nearest (before the title, else after it) whose name has a capitalised word of the title's own ("Municipal");
+    ``None`` when no word is capitalised or no name has it."""
+    wanted = {t.lower_ for t in words if t.is_title and t.is_alpha and t.lower_ not in DEPUTY_WORDS
+              and _qualifier(t) is None}
+    if not wanted:
+        return None
+    def fits(m: Mention) -> bool:
+        return m.label != "TITLE" and bool(wanted & set(m.name.lower().split()))
+    before = [m for m in ctx.mentions_in(max(0, root.idx - window), root.idx, (ORGANIZATION,)) if fits(m)]
+    after = [m for m in ctx.mentions_in(root.idx + len(root.text), root.idx + window, (ORGANIZATION,)) if fits(m)]
+    return before[-1] if before else after[0] if after else None
 
 
 def _referred_body(ctx: Context, noun: Token, window: int = 3000) -> Mention | None:
