@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.rdf.namespaces import NG
-from server.reads import RDFS_LABEL, Term, labels_of, select, to_term
+from server.names import names_of
+from server.reads import RDFS_LABEL, Term, select, to_term
 from server.urls import kind_and_slug, local_path
 
 
@@ -102,6 +103,6 @@ def article_facts(article: str, limit: int = 500) -> list[tuple[Term, Term, Term
           FILTER NOT EXISTS {{ GRAPH ?g {{ ?s a ng:TextSpan }} }}
           FILTER(?s != <{article}> && ?p != ng:evidence)
         }} ORDER BY ?s ?p ?o LIMIT {limit}""")
-    labels = labels_of(r[k].value for r in rows for k in ("s", "p", "o") if isinstance(r[k], ox.NamedNode))
+    labels = names_of(r[k].value for r in rows for k in ("s", "p", "o") if isinstance(r[k], ox.NamedNode))
     return [(to_term(r["s"], labels), to_term(r["p"], labels), to_term(r["o"], labels)) for r in rows]
 

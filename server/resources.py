@@ -21,6 +21,7 @@ from kg.errors import QueryError
 from kg.rdf.iri import KINDS
 from kg.rdf.namespaces import NG, PREFIXES
 from server.articles import article_facts, article_mentions, highlight
+from server.names import names_of
 from server.reads import (
     OWL_SAMEAS,
     RDF_TYPE,
@@ -31,10 +32,10 @@ from server.reads import (
     evidence_of,
     external_links,
     grouped,
-    labels_of,
     neighbourhood,
     to_term,
 )
+from server.stories import alternative_names, events_of, mentioned_in, offices, places_around, statements
 from server.urls import SLUG, doc_url, resource_iri, short_name
 
 logger = logging.getLogger(__name__)
@@ -129,22 +130,29 @@ def _alternates(iri: str) -> list[tuple[str, str, str]]:
 
 
 def entity_page(iri: str, kind: str, desc: Description) -> str:
+    """An entity's story: offices, events, statements, articles; its raw facts folded away below."""
     iris = [iri] + [p.value for p, _ in desc.outgoing] + [o.value for _, o in desc.outgoing
                                                         if isinstance(o, ox.NamedNode)]
     iris += [p.value for _, p in desc.incoming] + [s.value for s, _ in desc.incoming if isinstance(s, ox.NamedNode)]
-    labels = labels_of(iris)
+    labels = names_of(iris)
     types = [to_term(o, labels) for p, o in desc.outgoing if p.value == RDF_TYPE]
     label = labels.get(iri) or short_name(iri)
     spans = evidence_of(iri)
+    titles = names_of(e["article"] for e in spans)
+    for span in spans:
+        span["title"] = titles.get(span["article"], span["title"])
     incoming_skip = frozenset({str(NG.denotes)})  # the spans that denote it are shown as evidence quotes
     graph = neighbourhood(iri, desc, labels)
+    within, inside = places_around(iri) if kind == "place" else ([], [])
     return render_template(
         "entity.html", iri=iri, kind=kind, label=label, types=types,
         facts=grouped(desc.outgoing, labels, skip=frozenset({RDF_TYPE, RDFS_LABEL, str(NG.evidence), OWL_SAMEAS})),
         incoming=[(prop, values) for prop, values in grouped(
             [(p, s) for s, p in desc.incoming], labels, skip=incoming_skip)],
         evidence=spans, external=external_links(desc), graph=graph,
-        alternates=_alternates(iri),
+        alternates=_alternates(iri), offices=offices(iri), events=events_of(iri), said=statements(iri),
+        said_about=statements(iri, about=True), mentioned=mentioned_in(iri),
+        aliases=alternative_names(desc.outgoing, label), within=within, inside=inside,
     )
 
 
@@ -159,7 +167,8 @@ def article_page(iri: str, desc: Description) -> str:
         if 0 <= begin < end <= len(text):
             selected = (begin, end)
     marks = article_mentions(iri)
-    labels = labels_of([p.value for p, _ in desc.outgoing])
+    labels = names_of([p.value for p, _ in desc.outgoing] + [o.value for _, o in desc.outgoing
+                                                             if isinstance(o, ox.NamedNode)])
     meta = grouped(desc.outgoing, labels, skip=frozenset({str(NG.text), str(NG.mentions), RDF_TYPE}))
     kinds = sorted({m.kind for m in marks})
     return render_template(

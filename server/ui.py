@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from kg.config import ROOT
 from kg.errors import QueryError
 from kg.rdf.namespaces import NG, PREFIXES
+from server.names import names_of
 from server.reads import RDFS_LABEL, SKOS_ALT, select, sparql_string
 from server.resources import query_failed
 from server.urls import base_iri, inferred_graph, kind_and_slug, local_path, short_name
@@ -127,6 +128,7 @@ def timeline_events(place: str | None = None, event_type: str | None = None) -> 
           OPTIONAL {{ ?e rdfs:label ?l }}
           OPTIONAL {{ ?e ng:hasPlace ?p }}
         }} GROUP BY ?e ORDER BY ?date ?e LIMIT {MAX_EVENTS}""")
+    names = names_of(row["e"].value for row in rows if "label" not in row)
     events = []
     for row in rows:
         iri = row["e"].value
@@ -134,7 +136,7 @@ def timeline_events(place: str | None = None, event_type: str | None = None) -> 
         places = row["places"].value.split() if "places" in row and row["places"].value else []
         events.append({
             "iri": iri, "href": local_path(iri), "date": row["date"].value,
-            "label": row["label"].value if "label" in row else short_name(iri),
+            "label": row["label"].value if "label" in row else names[iri],
             "types": types, "places": places,
         })
     return events
@@ -143,9 +145,7 @@ def timeline_events(place: str | None = None, event_type: str | None = None) -> 
 def _choices(values: set[str]) -> list[tuple[str, str]]:
     if not values:
         return []
-    iris = " ".join(f"<{v}>" for v in sorted(values))
-    labels = {r["s"].value: r["l"].value for r in select(
-        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {iris} }} ?s <{RDFS_LABEL}> ?l }} LIMIT 2000")}
+    labels = names_of(values)
     return sorted(((v, labels.get(v, short_name(v))) for v in values), key=lambda c: c[1].lower())
 
 

@@ -16,6 +16,8 @@ from server.backend import get_snapshot
 
 #: What a resource's slug may look like.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,200}$")
+#: A slug that is (or carries) a hash: pages never show it to a reader.
+HASHY = re.compile(r"[0-9a-f]{12,}")
 
 
 def base_iri() -> str:
@@ -59,10 +61,11 @@ def kind_and_slug(iri: str) -> tuple[str, str] | None:
 
 
 def short_name(iri: str) -> str:
-    """``prefix:local`` for IRIs in a known namespace, ``kind slug`` for our resources, else the IRI itself."""
+    """``prefix:local`` for IRIs in a known namespace, ``kind slug`` for our resources (only ``kind`` when the slug is
+    a hash), else the IRI itself."""
     ks = kind_and_slug(iri)
     if ks:
-        return f"{ks[0]} {ks[1]}"
+        return ks[0] if HASHY.search(ks[1]) else f"{ks[0]} {ks[1]}"
     best = ""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(best):

@@ -93,6 +93,7 @@ def test_entity_page_shows_facts_evidence_and_graph(live_server, page):
     assert re.search(r"/doc/person/[a-z0-9-]+\.html$", page.url), page.url
     expect(page.locator("h1#label")).to_have_text(label)
     expect(page.locator(".types")).to_contain_text("person", ignore_case=True)
+    page.locator("#raw summary").click()  # the raw facts are folded away
     expect(page.locator("#incoming")).to_contain_text("mentions")
     expect(page.locator("#evidence li").first).to_be_visible()
     graph = page.locator("#graph")
@@ -100,8 +101,6 @@ def test_entity_page_shows_facts_evidence_and_graph(live_server, page):
     expect(graph).to_have_attribute("data-nodes", re.compile(r"^([2-9]|\d\d+)$"))
     nodes = page.evaluate("window.newsgraphCy.nodes().map(n => n.data('label'))")
     assert label in nodes and len(nodes) >= 2
-    shot(page, "entity")
-
     link = page.locator("#evidence li a").first
     span = re.search(r"#(span-\d+-\d+)$", link.get_attribute("href"))[1]
     link.click()

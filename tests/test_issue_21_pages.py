@@ -1,0 +1,117 @@
+"""Issue 21: pages people read. Nothing is shown by hash; an entity page tells its story.
+
+Every entity, event, tenure, article and timeline page of a real server is fetched over HTTP and no link on it may
+read as a hash, on the seed build and on a build of the dev articles (read from ``shared/eval`` beside the
+repository, never copied). Chromium opens the busiest person's page (offices, events, statements, articles) at
+desktop and phone width; its screenshots go to ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from kg.build.pipeline import run_build
+from kg.config import Settings
+from tests.conftest import start_server, stop_server
+from tests.test_browser import NG, most_mentioned_person, shot, sparql
+
+pytestmark = pytest.mark.live
+
+#: Link text that is (or carries) a hash of ours.
+HASH = re.compile(r"\b[0-9a-f]{12,}\b")
+PHONE = {"width": 420, "height": 860}
+
+
+class Links(HTMLParser):
+    """The text of every ``<a>`` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._open.append([])
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self.texts.append("".join(self._open.pop()).strip())
+
+    def handle_data(self, data):
+        for parts in self._open:
+            parts.append(data)
+
+
+def link_texts(url: str) -> list[str]:
+    reply = requests.get(url, headers={"Accept": "text/html"}, timeout=60)
+    assert reply.status_code == 200, (url, reply.status_code, reply.text[:300])
+    parser = Links()
+    parser.feed(reply.text)
+    return parser.texts
+
+
+def pages_of(url: str) -> list[str]:
+    """The page paths of every person, organisation, group, place, post, event, tenure and article of the graph."""
+    rows = sparql(url, """SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(CONTAINS(STR(?s), "/id/")
+        && !CONTAINS(STR(?s), "/id/span/") && !CONTAINS(STR(?s), "/id/concept/")) }""")
+    base = "https://w3id.org/newsgraph/"
+    return sorted({"/" + r["s"]["value"][len(base):] for r in rows if r["s"]["value"].startswith(base)})
+
+
+def hashes_on_pages(url: str) -> dict[str, list[str]]:
+    bad = {}
+    for path in [*pages_of(url), "/timeline"]:
+        found = [t for t in link_texts(url + path) if HASH.search(t)]
+        if found:
+            bad[path] = found[:5]
+    return bad
+
+
+@pytest.fixture(scope="module")
+def dev_server(shared, tmp_path_factory):
+    """A real server over a build of the dev articles (read in place from shared/eval)."""
+    out = tmp_path_factory.mktemp("dev-build")
+    run_build([shared / "dev" / "articles"], Settings.from_env(out=str(out)))
+    proc, url = start_server(out / "store")
+    yield url
+    stop_server(proc)
+
+
+def test_no_link_on_any_seed_page_reads_as_a_hash(live_server):
+    paths = pages_of(live_server)
+    assert any("/id/event/" in p for p in paths) and any("/id/article/" in p for p in paths)
+    assert hashes_on_pages(live_server) == {}
+
+
+def test_no_link_on_any_dev_page_reads_as_a_hash(dev_server):
+    assert hashes_on_pages(dev_server) == {}
+
+
+def test_a_persons_page_tells_offices_events_statements_and_articles(live_server, page):
+    iri, label = most_mentioned_person(live_server)
+    held = sparql(live_server, f"""PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?l WHERE {{ ?t ng:holder <{iri}> ; ng:post/rdfs:label ?l }}""")
+    said = sparql(live_server, f"PREFIX ng: <{NG}> SELECT DISTINCT ?s WHERE {{ ?s ng:speaker <{iri}> }}")
+    articles = sparql(live_server, f"PREFIX ng: <{NG}> SELECT DISTINCT ?a WHERE {{ ?a ng:mentions <{iri}> }}")
+    assert held and said and articles
+    page.goto(live_server + "/" + iri[len("https://w3id.org/newsgraph/"):])
+    expect(page.locator("h1#label")).to_have_text(label)
+    for row in held:
+        expect(page.locator("#offices")).to_contain_text(row["l"]["value"])
+    expect(page.locator("#events li").first).to_be_visible()
+    expect(page.locator("#said li")).to_have_count(len(said))
+    expect(page.locator("#mentioned li")).to_have_count(len(articles))
+    expect(page.locator("#raw")).not_to_have_attribute("open", "")
+    expect(page.locator("#facts")).not_to_be_visible()
+    shot(page, "entity")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator("#offices")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "entity-phone")
