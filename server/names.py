@@ -153,7 +153,7 @@ def names_of(iris: Iterable[str]) -> dict[str, str]:
     iris = sorted({i for i in iris if i})
     out: dict[str, str] = {}
     for chunk in range(0, len(iris), 200):
-        part = iris[chunk:chunk + 200]
+        part = iris[chunk : chunk + 200]
         out.update(_own_names(part))
         unnamed = [i for i in part if i not in out and kind_and_slug(i)]
         if unnamed:

@@ -21,6 +21,7 @@ from kg.errors import QueryError
 from kg.rdf.iri import KINDS
 from kg.rdf.namespaces import NG, PREFIXES
 from server.articles import article_facts, article_mentions, highlight
+from server.eventpage import event_story
 from server.names import names_of
 from server.reads import (
     OWL_SAMEAS,
@@ -143,16 +144,19 @@ def entity_page(iri: str, kind: str, desc: Description) -> str:
         span["title"] = titles.get(span["article"], span["title"])
     incoming_skip = frozenset({str(NG.denotes)})  # the spans that denote it are shown as evidence quotes
     graph = neighbourhood(iri, desc, labels)
+    common = {
+        "iri": iri, "kind": kind, "label": label, "types": types, "graph": graph, "alternates": _alternates(iri),
+        "facts": grouped(desc.outgoing, labels, skip=frozenset({RDF_TYPE, RDFS_LABEL, str(NG.evidence), OWL_SAMEAS})),
+        "incoming": grouped([(p, s) for s, p in desc.incoming], labels, skip=incoming_skip),
+        "evidence": spans, "external": external_links(desc),
+    }
+    if kind == "event":
+        return render_template("event.html", event=event_story(iri, desc, labels), **common)
     within, inside = places_around(iri) if kind == "place" else ([], [])
     return render_template(
-        "entity.html", iri=iri, kind=kind, label=label, types=types,
-        facts=grouped(desc.outgoing, labels, skip=frozenset({RDF_TYPE, RDFS_LABEL, str(NG.evidence), OWL_SAMEAS})),
-        incoming=[(prop, values) for prop, values in grouped(
-            [(p, s) for s, p in desc.incoming], labels, skip=incoming_skip)],
-        evidence=spans, external=external_links(desc), graph=graph,
-        alternates=_alternates(iri), offices=offices(iri), events=events_of(iri), said=statements(iri),
+        "entity.html", offices=offices(iri), events=events_of(iri), said=statements(iri),
         said_about=statements(iri, about=True), mentioned=mentioned_in(iri),
-        aliases=alternative_names(desc.outgoing, label), within=within, inside=inside,
+        aliases=alternative_names(desc.outgoing, label), within=within, inside=inside, **common,
     )
 
 

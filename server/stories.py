@@ -59,13 +59,19 @@ def offices(iri: str, limit: int = 200) -> list[dict]:
         if _value(row, "acting") == "true" and "acting" not in qualifiers:
             qualifiers.insert(0, "acting")
         precision = _value(row, "precision")
-        out.append({
-            "tenure": _value(row, "t"), "post": link(_value(row, "post"), names),
-            "org": link(_value(row, "org"), names), "jurisdiction": link(_value(row, "jur"), names),
-            "start": _value(row, "start"), "end": _value(row, "end"),
-            "from": when(_value(row, "start"), precision), "to": when(_value(row, "end"), precision),
-            "qualifiers": qualifiers,
-        })
+        out.append(
+            {
+                "tenure": _value(row, "t"),
+                "post": link(_value(row, "post"), names),
+                "org": link(_value(row, "org"), names),
+                "jurisdiction": link(_value(row, "jur"), names),
+                "start": _value(row, "start"),
+                "end": _value(row, "end"),
+                "from": when(_value(row, "start"), precision),
+                "to": when(_value(row, "end"), precision),
+                "qualifiers": qualifiers,
+            }
+        )
     return out
 
 
@@ -90,8 +96,14 @@ def events_of(iri: str, limit: int = 500) -> list[dict]:
     for row in rows:
         roles = sorted({ROLES[p] for p in _value(row, "props").split() if p in ROLES})
         date = _value(row, "date")
-        out.append({"event": link(_value(row, "e"), names), "roles": roles, "date": date,
-                    "when": when(date, _value(row, "precision"))})
+        out.append(
+            {
+                "event": link(_value(row, "e"), names),
+                "roles": roles,
+                "date": date,
+                "when": when(date, _value(row, "precision")),
+            }
+        )
     return sorted(out, key=lambda e: (e["date"] or "9999", e["event"]["name"].lower()))
 
 
@@ -120,13 +132,20 @@ def statements(iri: str, about: bool = False, limit: int = 300) -> list[dict]:
     for row in rows:
         date = _value(row, "date")
         shown = when(date, _value(row, "precision")) if date else when(_value(row, "adate"), "day")
-        out.append({
-            "statement": link(_value(row, "s"), names), "quote": _value(row, "quote"),
-            "date": date or _value(row, "adate"), "when": shown, "status": _value(row, "status"),
-            "channel": _value(row, "channel"), "source": link(_value(row, "source"), names),
-            "publisher": link(_value(row, "publisher"), names), "article": link(_value(row, "article"), names),
-            "speaker": link(_value(row, "speaker"), names),
-        })
+        out.append(
+            {
+                "statement": link(_value(row, "s"), names),
+                "quote": _value(row, "quote"),
+                "date": date or _value(row, "adate"),
+                "when": shown,
+                "status": _value(row, "status"),
+                "channel": _value(row, "channel"),
+                "source": link(_value(row, "source"), names),
+                "publisher": link(_value(row, "publisher"), names),
+                "article": link(_value(row, "article"), names),
+                "speaker": link(_value(row, "speaker"), names),
+            }
+        )
     return sorted(out, key=lambda s: (s["date"] or "9999", s["statement"]["name"]))
 
 
@@ -140,8 +159,15 @@ def mentioned_in(iri: str, limit: int = 300) -> list[dict]:
           OPTIONAL {{ ?span ng:denotes <{iri}> ; ng:inArticle ?a }}
         }} GROUP BY ?a ORDER BY ?date ?a LIMIT {limit}""")
     names = names_of(_value(r, k) for r in rows for k in ("a", "publisher"))
-    return [{"article": link(_value(r, "a"), names), "publisher": link(_value(r, "publisher"), names),
-             "when": when(_value(r, "date"), "day"), "times": int(_value(r, "times") or 0)} for r in rows]
+    return [
+        {
+            "article": link(_value(r, "a"), names),
+            "publisher": link(_value(r, "publisher"), names),
+            "when": when(_value(r, "date"), "day"),
+            "times": int(_value(r, "times") or 0),
+        }
+        for r in rows
+    ]
 
 
 def places_around(iri: str, limit: int = 200) -> tuple[list[dict], list[dict]]:
@@ -161,5 +187,7 @@ def places_around(iri: str, limit: int = 200) -> tuple[list[dict], list[dict]]:
 def alternative_names(outgoing: list[tuple[ox.NamedNode, object]], label: str) -> list[str]:
     """The ``skos:altLabel`` values of a description, without the label itself."""
     alt = "http://www.w3.org/2004/02/skos/core#altLabel"
-    return sorted({o.value for p, o in outgoing if p.value == alt and isinstance(o, ox.Literal) and o.value != label},
-                  key=str.lower)
+    return sorted(
+        {o.value for p, o in outgoing if p.value == alt and isinstance(o, ox.Literal) and o.value != label},
+        key=str.lower,
+    )

@@ -58,10 +58,13 @@ def link_texts(url: str) -> list[str]:
 
 def pages_of(url: str) -> list[str]:
     """The page paths of every person, organisation, group, place, post, event, tenure and article of the graph."""
-    rows = sparql(url, """SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(CONTAINS(STR(?s), "/id/")
-        && !CONTAINS(STR(?s), "/id/span/") && !CONTAINS(STR(?s), "/id/concept/")) }""")
+    rows = sparql(
+        url,
+        """SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(CONTAINS(STR(?s), "/id/")
+        && !CONTAINS(STR(?s), "/id/span/") && !CONTAINS(STR(?s), "/id/concept/")) }""",
+    )
     base = "https://w3id.org/newsgraph/"
-    return sorted({"/" + r["s"]["value"][len(base):] for r in rows if r["s"]["value"].startswith(base)})
+    return sorted({"/" + r["s"]["value"][len(base) :] for r in rows if r["s"]["value"].startswith(base)})
 
 
 def hashes_on_pages(url: str) -> dict[str, list[str]]:
@@ -95,12 +98,15 @@ def test_no_link_on_any_dev_page_reads_as_a_hash(dev_server):
 
 def test_a_persons_page_tells_offices_events_statements_and_articles(live_server, page):
     iri, label = most_mentioned_person(live_server)
-    held = sparql(live_server, f"""PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?l WHERE {{ ?t ng:holder <{iri}> ; ng:post/rdfs:label ?l }}""")
+    held = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?l WHERE {{ ?t ng:holder <{iri}> ; ng:post/rdfs:label ?l }}""",
+    )
     said = sparql(live_server, f"PREFIX ng: <{NG}> SELECT DISTINCT ?s WHERE {{ ?s ng:speaker <{iri}> }}")
     articles = sparql(live_server, f"PREFIX ng: <{NG}> SELECT DISTINCT ?a WHERE {{ ?a ng:mentions <{iri}> }}")
     assert held and said and articles
-    page.goto(live_server + "/" + iri[len("https://w3id.org/newsgraph/"):])
+    page.goto(live_server + "/" + iri[len("https://w3id.org/newsgraph/") :])
     expect(page.locator("h1#label")).to_have_text(label)
     for row in held:
         expect(page.locator("#offices")).to_contain_text(row["l"]["value"])
@@ -115,3 +121,41 @@ def test_a_persons_page_tells_offices_events_statements_and_articles(live_server
     expect(page.locator("#offices")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "entity-phone")
+
+
+def test_an_event_page_tells_type_date_place_people_numbers_and_sentences(live_server, page):
+    rows = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?e (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?note) AS ?code) WHERE {{
+          ?e ng:hasCount ?c ; ng:hasEventType/skos:notation ?note ; ng:startDate ?d ; ng:hasPlace ?p }}
+        GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1""",
+    )
+    assert rows, "the seeds have an event with figures, a type code, a date and a place"
+    event, n_counts = rows[0]["e"]["value"], int(rows[0]["n"]["value"])
+    page.goto(live_server + "/" + event[len("https://w3id.org/newsgraph/") :])
+    expect(page.locator("#event-type")).to_contain_text(rows[0]["code"]["value"].split(":")[0].upper())
+    expect(page.locator("#event-date time").first).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}"))
+    expect(page.locator("#event-places a").first).to_be_visible()
+    expect(page.locator("#counts tr td:nth-last-child(2)")).to_have_count(n_counts)
+    expect(page.locator("#sentences mark").first).to_be_visible()
+    shot(page, "event")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "event-phone")
+
+
+def test_a_statement_page_shows_its_words_speaker_and_status(live_server, page):
+    rows = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?s ?q ?who ?st WHERE {{ ?s ng:quoteText ?q ; ng:speaker/rdfs:label ?who ; ng:statementStatus ?st }}
+        ORDER BY ?s LIMIT 1""",
+    )
+    row = {k: v["value"] for k, v in rows[0].items()}
+    page.goto(live_server + "/" + row["s"][len("https://w3id.org/newsgraph/") :])
+    expect(page.locator("h1#label")).to_contain_text(row["who"])
+    expect(page.locator("#event-quote q")).to_have_text(row["q"])
+    expect(page.locator("#event-quote")).to_contain_text(row["st"])
+    expect(page.locator("#participants")).to_contain_text(row["who"])
