@@ -15,11 +15,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from kg.config import ROOT
 from kg.errors import QueryError
-from kg.rdf.namespaces import NG, PREFIXES
-from server.names import names_of
+from kg.rdf.namespaces import PREFIXES
 from server.reads import RDFS_LABEL, SKOS_ALT, select, sparql_string
 from server.resources import query_failed
-from server.urls import base_iri, inferred_graph, kind_and_slug, local_path, short_name
+from server.timeline import chart, choices, containing_places, timeline_events
+from server.urls import base_iri, kind_and_slug, local_path, short_name
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,8 @@ ORDER BY DESC(?articles) ?name"""
 
 _TITLE = re.compile(r"^#\s*title:\s*(.+?)\s*$", re.M | re.I)
 
-#: Most rows a search or the timeline shows.
+#: Most rows a search shows.
 MAX_SEARCH = 50
-MAX_EVENTS = 1000
 
 
 def query_tabs(folder: Path | None = None) -> list[dict[str, str]]:
@@ -109,57 +108,21 @@ def search() -> str:
     return render_template("search.html", q=text, hits=hits)
 
 
-def timeline_events(place: str | None = None, event_type: str | None = None) -> list[dict]:
-    """Dated events in date order, optionally only those at ``place`` or of ``event_type`` (IRIs)."""
-    filters = ""
-    if place:
-        filters += f"?e <{NG.hasPlace}> <{place}> ."
-    if event_type:
-        filters += f"?e a <{event_type}> ."
-    rows = select(f"""
-        PREFIX ng: <{NG._NS}>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?e (MIN(?d) AS ?date) (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?types)
-               (GROUP_CONCAT(DISTINCT STR(?p); separator=" ") AS ?places) WHERE {{
-          ?e a ?class . ?class rdfs:subClassOf* ng:Event .
-          OPTIONAL {{ GRAPH ?g {{ ?e a ?t }} ?t rdfs:subClassOf* ng:Event . FILTER(?g != <{inferred_graph()}>) }}
-          ?e ng:startDate|<http://semanticweb.cs.vu.nl/2009/11/sem/hasBeginTimeStamp> ?d .
-          {filters}
-          OPTIONAL {{ ?e rdfs:label ?l }}
-          OPTIONAL {{ ?e ng:hasPlace ?p }}
-        }} GROUP BY ?e ORDER BY ?date ?e LIMIT {MAX_EVENTS}""")
-    names = names_of(row["e"].value for row in rows if "label" not in row)
-    events = []
-    for row in rows:
-        iri = row["e"].value
-        types = [t for t in row["types"].value.split() if t != str(NG.Event)] if "types" in row else []
-        places = row["places"].value.split() if "places" in row and row["places"].value else []
-        events.append({
-            "iri": iri, "href": local_path(iri), "date": row["date"].value,
-            "label": row["label"].value if "label" in row else names[iri],
-            "types": types, "places": places,
-        })
-    return events
-
-
-def _choices(values: set[str]) -> list[tuple[str, str]]:
-    if not values:
-        return []
-    labels = names_of(values)
-    return sorted(((v, labels.get(v, short_name(v))) for v in values), key=lambda c: c[1].lower())
-
-
 @bp.route("/timeline")
-def timeline() -> str:
-    place = request.args.get("place") or None
-    event_type = request.args.get("type") or None
-    for value in (place, event_type):
+def timeline() -> Response | str:
+    """Dated events as lines, filtered by place (places inside it too), type and actor; statements on request."""
+    place, event_type, actor = (request.args.get(k) or None for k in ("place", "type", "actor"))
+    speech = request.args.get("speech") == "1"
+    for value in (place, event_type, actor):
         if value and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
-            return Response("place and type must be IRIs\n", status=400, mimetype="text/plain")
+            return Response("place, type and actor must be IRIs\n", status=400, mimetype="text/plain")
     everything = timeline_events()
-    events = timeline_events(place, event_type) if (place or event_type) else everything
-    places = _choices({p for e in everything for p in e["places"]})
-    types = _choices({t for e in everything for t in e["types"]})
-    labels = dict(places) | dict(types)
-    return render_template("timeline.html", events=events, places=places, types=types, place=place,
-                           event_type=event_type, labels=labels, short_name=short_name)
+    filtered = place or event_type or actor or not speech
+    events = timeline_events(place, event_type, actor, speech) if filtered else everything
+    places = choices(containing_places({p for e in everything for p in e["places"]}))
+    types = choices({t for e in everything for t in e["types"]})
+    actors = choices({a for e in everything for a in e["actors"]})
+    labels = dict(places) | dict(types) | dict(actors)
+    return render_template("timeline.html", events=events, places=places, types=types, actors=actors, place=place,
+                           event_type=event_type, actor=actor, speech=speech, labels=labels, chart=chart(events),
+                           statements=sum(e["speech"] for e in everything))

@@ -17,8 +17,9 @@ from playwright.sync_api import expect
 
 from kg.build.pipeline import run_build
 from kg.config import Settings
+from kg.store.stores import write_store
 from tests.conftest import start_server, stop_server
-from tests.test_browser import NG, most_mentioned_person, shot, sparql
+from tests.test_browser import BASE, NG, most_mentioned_person, shot, sparql
 
 pytestmark = pytest.mark.live
 
@@ -159,3 +160,81 @@ def test_a_statement_page_shows_its_words_speaker_and_status(live_server, page):
     expect(page.locator("#event-quote q")).to_have_text(row["q"])
     expect(page.locator("#event-quote")).to_contain_text(row["st"])
     expect(page.locator("#participants")).to_contain_text(row["who"])
+
+
+def test_the_seed_timeline_reads_as_dated_lines_with_statements_on_request(live_server, page):
+    page.goto(live_server + "/timeline")
+    items = page.locator("#timeline li.event")
+    rows = items.count()
+    assert rows > 10
+    for text in items.all_inner_texts():
+        assert re.match(r"^\d{1,2} [A-Z][a-z]{2} \d{4}\s+\S", text), text
+    bars = page.locator("#chart rect.bar")
+    assert sum(int(n) for n in bars.evaluate_all("bs => bs.map(b => b.dataset.n)")) == rows
+    expect(page.locator("#timeline li.speech")).to_have_count(0)
+    shot(page, "timeline-seeds")
+    page.get_by_label(re.compile("statements")).check()
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#timeline li.speech").first).to_be_visible()
+    assert items.count() > rows
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "timeline-phone")
+
+
+COUNTRY_NQ = f"""
+<{NG}Riot> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{NG}Event> <urn:g:onto> .
+<{NG}Arrest> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{NG}Event> <urn:g:onto> .
+<{NG}Riot> <http://www.w3.org/2000/01/rdf-schema#label> "riot"@en <urn:g:onto> .
+<{NG}Arrest> <http://www.w3.org/2000/01/rdf-schema#label> "arrest"@en <urn:g:onto> .
+<{BASE}place/northland> <http://www.w3.org/2000/01/rdf-schema#label> "Northland"@en <urn:g:a> .
+<{BASE}place/north-town> <http://www.w3.org/2000/01/rdf-schema#label> "North Town"@en <urn:g:a> .
+<{BASE}place/north-town> <{NG}locatedIn> <{BASE}place/northland> <urn:g:a> .
+<{BASE}place/far-town> <http://www.w3.org/2000/01/rdf-schema#label> "Far Town"@en <urn:g:a> .
+<{BASE}group/police> <http://www.w3.org/2000/01/rdf-schema#label> "police"@en <urn:g:a> .
+<{BASE}event/e1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{NG}Riot> <urn:g:a> .
+<{BASE}event/e1> <http://www.w3.org/2000/01/rdf-schema#label> "first: riot in North Town"@en <urn:g:a> .
+<{BASE}event/e1> <{NG}startDate> "2021-03-01T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> <urn:g:a> .
+<{BASE}event/e1> <{NG}hasPlace> <{BASE}place/north-town> <urn:g:a> .
+<{BASE}event/e2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{NG}Arrest> <urn:g:a> .
+<{BASE}event/e2> <http://www.w3.org/2000/01/rdf-schema#label> "second: arrests in Northland"@en <urn:g:a> .
+<{BASE}event/e2> <{NG}startDate> "2021-03-03T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> <urn:g:a> .
+<{BASE}event/e2> <{NG}hasPlace> <{BASE}place/northland> <urn:g:a> .
+<{BASE}event/e2> <{NG}hasAgent> <{BASE}group/police> <urn:g:a> .
+<{BASE}event/e3> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{NG}Arrest> <urn:g:a> .
+<{BASE}event/e3> <http://www.w3.org/2000/01/rdf-schema#label> "third: arrests in Far Town"@en <urn:g:a> .
+<{BASE}event/e3> <{NG}startDate> "2021-03-03T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime> <urn:g:a> .
+<{BASE}event/e3> <{NG}hasPlace> <{BASE}place/far-town> <urn:g:a> .
+<{BASE}event/e3> <{NG}hasAgent> <{BASE}group/police> <urn:g:a> .
+"""
+
+
+@pytest.fixture(scope="module")
+def country_server(tmp_path_factory):
+    """A server over three invented events: in a town of a country, in the country itself, and elsewhere."""
+    folder = tmp_path_factory.mktemp("country")
+    (folder / "events.nq").write_text(COUNTRY_NQ.strip() + "\n", encoding="utf-8")
+    write_store(folder / "store", folder / "events.nq")
+    proc, url = start_server(folder / "store")
+    yield url
+    stop_server(proc)
+
+
+def test_timeline_filters_by_a_country_with_its_towns_by_actor_and_by_type(country_server, page):
+    page.goto(country_server + "/timeline")
+    items = page.locator("#timeline li.event a")
+    expect(items).to_have_count(3)
+    bars = page.locator("#chart rect.bar").evaluate_all("bs => bs.map(b => +b.dataset.n)")
+    assert bars == [1, 0, 2]  # 1, 2 and 3 March
+    page.locator("select[name=place]").select_option(label="Northland")
+    page.get_by_role("button", name="Filter").click()
+    assert [t.split(":")[0] for t in items.all_inner_texts()] == ["first", "second"]
+    page.locator("select[name=place]").select_option(label="any")
+    page.locator("select[name=actor]").select_option(label="police")
+    page.get_by_role("button", name="Filter").click()
+    assert [t.split(":")[0] for t in items.all_inner_texts()] == ["second", "third"]
+    page.locator("select[name=actor]").select_option(label="anyone")
+    page.locator("select[name=type]").select_option(label="riot")
+    page.get_by_role("button", name="Filter").click()
+    assert [t.split(":")[0] for t in items.all_inner_texts()] == ["first"]
