@@ -99,6 +99,27 @@ def find_clock_range(text: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+_DIGIT = re.compile(r"\d")
+RELATIVE_WORDS = ("yesterday", "today", "tonight", "tomorrow")
+#: What every month name begins with (a word that holds none of these holds no month name).
+_MONTH_STEMS = tuple(sorted({m[:3] for m in MONTHS}))
+#: The patterns that need a month name and a digit.
+_WITH_MONTH = frozenset({"range_dm", "range_md", "md", "dm"})
+
+
+def _may_hold(name: str, low: str, digit: bool) -> bool:
+    """Whether the lower-case text ``low`` may hold a date of pattern ``name`` (a cheap test on the whole text
+    before the pattern scans it: most sentences name no date, and a regular expression of thirty month names
+    tried at every character costs more than a few substring searches)."""
+    if name in _WITH_MONTH:
+        return digit and any(stem in low for stem in _MONTH_STEMS)
+    if name == "weekday":
+        return "day" in low
+    if name == "relative":
+        return any(word in low for word in RELATIVE_WORDS)
+    return "same" in low
+
+
 def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in taken)
 
@@ -117,7 +138,11 @@ def find_dates(text: str, article_id: str = "", base: int = 0, sentence: int = 0
     """
     found: list[tuple[int, int, DateRef]] = []
     taken: list[tuple[int, int]] = []
+    low = text.lower()
+    digit = _DIGIT.search(text) is not None
     for name, pattern in _PATTERNS:
+        if not _may_hold(name, low, digit):
+            continue
         for m in pattern.finditer(text):
             begin, end = m.start(), m.end()
             if _overlaps((begin, end), taken):
@@ -169,7 +194,7 @@ def find_dates(text: str, article_id: str = "", base: int = 0, sentence: int = 0
                 nxt.weekday, nxt.part = ref.weekday, nxt.part or ref.part
                 continue
         result.append(ref)
-    clock = find_clock_range(text)
+    clock = find_clock_range(text) if digit else None
     if clock and result:
         nearest = min(result, key=lambda r: abs(r.span.start - base - clock[2]))
         nearest.time_start, nearest.time_end = clock[0], clock[1]
