@@ -226,3 +226,20 @@ def test_who_came_for_or_from_a_meeting_took_part_in_it(nlp):
 def test_a_meeting_in_a_phrase_of_another_clause_is_not_its_subject(nlp):
     evs = events_of(nlp, "The police arrested two men at the summit in Quito after the talks.")
     assert all(not e.agents for e in evs if e.event_class == "Meeting")
+
+
+
+def test_who_is_on_the_verge_of_a_deal_is_a_party_to_it(nlp):
+    ev = one(events_of(nlp, "The Green League and the Labour Union are on the verge of a deal to share power."),
+             "Agreement")
+    assert who(ev.agents) == ["Green League", "Labour Union"]
+
+
+def test_what_the_deal_is_on_is_no_party(nlp):
+    assert not one(events_of(nlp, "The focus of the week was on the deal."), "Agreement").agents
+
+
+def test_the_region_is_the_region_named_before(nlp):
+    evs = events_of(nlp, "Rebels clashed with troops in Oromia Region on Monday. The army sent more troops to the "
+                         "region on Tuesday.")
+    assert who(one(evs, "Deployment").places) == ["Oromia Region"]

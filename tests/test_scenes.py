@@ -55,3 +55,15 @@ def test_talks_take_the_place_their_party_is_said_to_be_in(nlp):
 def test_a_place_someone_is_in_is_not_that_of_others(nlp):
     evs = events_of(nlp, "Mr Tanaka is in Chile for four days. Ministers from Peru held talks with Bolivia on Friday.")
     assert all("Chile" not in places(e) for e in of_class(evs, "Meeting"))
+
+
+def test_the_country_of_an_article_that_names_one(nlp):
+    evs = events_of(nlp, "Fuel prices rose again\n\nUnrest grew on Monday. The cabinet resigned on Tuesday after "
+                         "protests in the country. Kenya has seen unrest since May.")
+    assert places(of_class(evs, "Resignation")[0]) == ["Kenya"]
+
+
+def test_one_country_named_in_passing_is_not_the_articles(nlp):
+    evs = events_of(nlp, "Fuel prices rose again\n\nUnrest grew on Monday. The cabinet resigned on Tuesday. Fuel "
+                         "comes from Kenya.")
+    assert places(of_class(evs, "Resignation")[0]) == []

@@ -73,6 +73,8 @@ EXILE_WORDS = frozenset({"exile", "country", "abroad"})
 ELECTORAL_OUTCOMES = frozenset({"win", "wins", "won", "winning", "lose", "loses", "lost", "losing", "defeated"})
 
 
+#: Forms of "be": "X are on the verge of a deal".
+COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "remain", "remains", "remained"})
 #: Prepositions of a meeting noun whose clause's subject took part in the meeting ("arrived for a visit").
 MEETING_PREPS = frozenset({"for", "from", "in"})
 
@@ -204,6 +206,10 @@ def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause
         if not args.agents and cls == "Meeting" and root.dep_ == "pobj" and root.head.lower_ in MEETING_PREPS and (
                 root.head.head.i == clause.i):
             add(args.agents, subjects(clause))
+        # "X and Y are on the verge of a deal", "the two sides are close to an agreement": the parties (not of a
+        # meeting: "police were at the talks")
+        if not args.agents and cls == "Agreement" and root.dep_ == "pobj" and clause.lower_ in COPULAS:
+            add(args.agents, [n for s in subjects(clause) for n in (s, *_children(s, ("appos",)))])
         # "X won election as leader", "X was defeated for re-election": X is whom it chose or turned down
         if cls == "Election" and root.dep_ in ("dobj", "pobj") and clause.lower_ in ELECTORAL_OUTCOMES:
             args.targets.mentions += [m for m in args.agents.mentions if m not in args.targets.mentions]

@@ -237,17 +237,22 @@ def _describes(token: Token, clause: Token) -> bool:
 
 #: "in the city", "in the capital": a place written as a definite noun stands for the last place named before it.
 PLACE_ANAPHORS = frozenset({"city", "capital", "town", "village"})
+REGION_ANAPHORS = frozenset({"province", "region"})
 #: How far back (in characters) "the city" may look for the city it stands for.
 ANAPHOR_CHARS = 400
 
 
 def _city_named_before(ctx: Context, noun: Token) -> list[Mention]:
     """"The commandant of X said that pogroms had begun in the city": "the city" is the last place named before
-    it (not a country, at most ANAPHOR_CHARS before), when nothing but "the" modifies it."""
-    if noun.lower_ not in PLACE_ANAPHORS or [c.lower_ for c in noun.children] != ["the"]:
+    it (not a country, at most ANAPHOR_CHARS before), when nothing but "the" modifies it; "the province", "the
+    region" the last place named before that is neither a country nor a city ("power sharing in Northern Ireland
+    ... in the province")."""
+    region = noun.lower_ in REGION_ANAPHORS
+    if not (region or noun.lower_ in PLACE_ANAPHORS) or [c.lower_ for c in noun.children] != ["the"]:
         return []
     before = [m for m in ctx.mentions_in(max(0, noun.idx - ANAPHOR_CHARS), noun.idx, (PLACE,))
-              if m.subtype != "Country" and m.name.lower() not in country_names() and m.name[:1].isupper()]
+              if m.subtype != "Country" and m.name.lower() not in country_names() and m.name[:1].isupper()
+              and not (region and m.subtype == "City")]
     return before[-1:]
 
 

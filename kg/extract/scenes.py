@@ -34,6 +34,8 @@ DATELINE_SENTENCES = 1
 NATIONAL = frozenset({"Resignation", "Removal", "Appointment", "Decree", "PriceChange", "StateOfEmergency", "Curfew",
                       "InternetShutdown", "Coup", "Election", "Killing", "Arrest", "Demonstration", "Riot",
                       "Clash", "Attack", "AttackOnProperty", "Trial"})
+#: "the country": with one country named in the whole article, the country the article is about.
+COUNTRY_WORDS = frozenset({"country"})
 #: First words of a country's long name ("Republic of X").
 STATE_WORDS = frozenset({"republic", "kingdom", "state", "federation", "commonwealth", "the", "islamic", "democratic",
                          "people's", "federal", "united", "sultanate", "principality", "emirate"})
@@ -75,7 +77,8 @@ def article_country(ctx: Context) -> Mention | None:
     """The country the article is about: the one country named in its headline and lead (its first LEAD
     sentences), when no other country is named more often in the whole article; or the country named most,
     when it is named in the first 2 * LEAD sentences, at least DOMINANT times and twice as often as any other;
-    None otherwise, and None when a people other than the country's is named as often ("Palestinian")."""
+    or the one country the whole article names, when it speaks of "the country"; None otherwise, and None when
+    a people other than the country's is named as often ("Palestinian")."""
     countries = [m for m in ctx.mentions if is_country(m)]
     if not ctx.sents or not countries:
         return None
@@ -91,6 +94,9 @@ def article_country(ctx: Context) -> Mention | None:
         name = next(iter(lead))
     elif n >= DOMINANT and (not rest or n >= 2 * rest[0][1]) and top in named_before(2 * LEAD):
         name = top
+    elif not rest and ctx.tokens_of(COUNTRY_WORDS) and any(
+            t.i > 0 and t.nbor(-1).lower_ == "the" for t in ctx.tokens_of(COUNTRY_WORDS)):
+        name = top  # the one country the article names, and "the country" it speaks of
     else:
         return None
     # "Palestinian" named more often than Israel: the story is about a people, not about that country
