@@ -86,7 +86,8 @@ def open_backend(app: Flask) -> Backend:
     if settings.upstream:
         return UpstreamBackend(settings.upstream, workers, settings.query_timeout, settings.base_iri)
     return EmbeddedBackend(str(app.config["STORE"]), workers, settings.query_timeout,
-                           watch=app.config.get("WATCH_STORE", True))
+                           watch=app.config.get("WATCH_STORE", True), inline=settings.inline_queries,
+                           cache_bytes=settings.cache_mb * 1024 * 1024)
 
 
 def init_app(app: Flask) -> None:

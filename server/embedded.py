@@ -9,6 +9,10 @@ holds the generation it started with until it ends (:meth:`EmbeddedBackend.acqui
 which makes several queries) comes wholly from one store; the old generation's workers stop once its last
 request is done. An update (:meth:`EmbeddedBackend.update`) is written into the store folder by a process of its
 own, then served the same way.
+
+A generation answers a query from its :class:`~server.cache.ResultCache` when it can; else a cheap query
+(:func:`server.classify.is_cheap`) in the web process itself, on its own read-only open of the checkpoint, with
+the deadline checked between rows, and every other query in a worker process, killed at the limit.
 """
 
 from __future__ import annotations
@@ -19,20 +23,33 @@ import multiprocessing
 import os
 import shutil
 import threading
+import time
+from dataclasses import replace
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.store.build_info import read_build_info
 from kg.store.stats import Stats, compute_stats
 from kg.store.stores import MARKER, EmbeddedStore, checkpoint, named_quads, open_store
-from server.jobs import Answer, Job, QueryTimeout, StoreInfo, UpdateMalformed, WorkerFailed
+from server.cache import ResultCache, key
+from server.classify import cheap_shape
+from server.guard import needs_parse
+from server.jobs import Answer, Job, QueryTimeout, StoreInfo, UpdateMalformed, WorkerFailed, timed_out
 from server.pool import QueryPool
-from server.worker import graph_names, writer_main
+from server.results import PastDeadline
+from server.worker import execute, graph_names, writer_main
 
 logger = logging.getLogger(__name__)
 
 #: Seconds between two looks at the store folder.
 RELOAD_INTERVAL = 1.0
+#: Most rows (or triples) a query answered in the web process may have: turning rows into bytes holds the web
+#: process's interpreter lock, so a longer answer is left to a worker (in parallel with the request threads).
+INLINE_ROWS = 100
+#: Most shapes of queries (:func:`server.classify.cheap_shape`) remembered as giving long answers.
+LONG_SHAPES = 1024
 #: Numbers the checkpoints this process makes (several apps may serve one store, in tests).
 _CHECKPOINTS = itertools.count(1)
 
@@ -50,18 +67,15 @@ def store_identity(path: Path) -> tuple | None:
     return folder.st_dev, folder.st_ino, info and (info.build_id, info.built), current.st_ino, current.st_mtime_ns
 
 
-def read_info(source: Path, opened: Path) -> StoreInfo:
-    """The :class:`~server.jobs.StoreInfo` of the store at ``opened`` (a checkpoint of ``source``, or itself): its
-    graphs and size, and what its build says (:mod:`kg.store.build_info`; nothing for a store written without)."""
+def read_info(source: Path, opened: Path, store: ox.Store) -> StoreInfo:
+    """The :class:`~server.jobs.StoreInfo` of ``store``, open read-only at ``opened`` (a checkpoint of ``source``, or
+    itself): its graphs and size, and what its build says (:mod:`kg.store.build_info`; nothing for a store written
+    without)."""
     info = read_build_info(opened)
-    store = open_store(opened, read_only=True)
-    try:
-        triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
-        build = {"id": info.build_id, "date": info.built, "newsgraph": info.newsgraph} if info else {}
-        return StoreInfo(str(source), graph_names(store), named_quads(store), triples,
-                         info.base_iri if info else "", build)
-    finally:
-        del store
+    triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    build = {"id": info.build_id, "date": info.built, "newsgraph": info.newsgraph} if info else {}
+    return StoreInfo(str(source), graph_names(store), named_quads(store), triples,
+                     info.base_iri if info else "", build)
 
 
 class Generation:
@@ -73,20 +87,83 @@ class Generation:
         identity: :func:`store_identity` of ``source`` when the checkpoint was made.
         workers, timeout: the pool's size and query limit.
         owner: the backend, told when a request is done with this generation.
+        inline: most cheap queries answered in this process at once (0: every query goes to a worker).
+        cache_bytes: the bound of the answers kept (0: none).
     """
 
     def __init__(self, source: Path, opened: Path, identity: tuple | None, workers: int, timeout: float,
-                 owner: EmbeddedBackend) -> None:
+                 owner: EmbeddedBackend, inline: int = 0, cache_bytes: int = 0) -> None:
         self.source, self.opened, self.identity, self.owner = source, opened, identity, owner
-        self.info = read_info(source, opened)
+        self.timeout = timeout
+        self.store: ox.Store | None = open_store(opened, read_only=True)
+        self.info = read_info(source, opened, self.store)
         self.pool = QueryPool(str(opened), size=workers, timeout=timeout)
+        self.cache = ResultCache(cache_bytes)
+        self._inline = threading.BoundedSemaphore(inline) if inline > 0 else None
+        #: Shapes of cheap queries whose answer had more than INLINE_ROWS rows: the next of the shape goes to a worker.
+        self._long: dict[str, None] = {}
+        if self._inline is None:
+            self.store = None
         self.users = 0
         self.retired = False
         self._stats: Stats | None = None
         self._lock = threading.Lock()
 
-    def run(self, job: Job, deadline: float | None = None) -> Answer:
-        return self.pool.run(job, deadline)
+    def run(self, job: Job, deadline: float | None = None, inline: bool | None = None) -> Answer:
+        """Answer ``job`` by ``deadline`` from the cache, in this process (a cheap query) or in a worker;
+        ``inline``: :meth:`inline_allowed` when the caller knows it already.
+
+        Raises:
+            QueryTimeout: the query ran past its limit and was stopped.
+            WorkerFailed: its worker died.
+        """
+        deadline = time.monotonic() + self.timeout if deadline is None else deadline
+        k = key(self.identity, job)
+        answer = self.cache.get(k)
+        if answer is None:
+            if inline is None:
+                inline = self.inline_allowed(job)
+            answer = self.run_inline(job, deadline) if inline else None
+            if answer is None:
+                answer = self.pool.run(job, deadline)
+            self.cache.put(k, answer)
+        return answer
+
+    def inline_allowed(self, job: Job) -> bool:
+        """Whether ``job`` may run in this process: a cheap query (:func:`server.classify.is_cheap`) on the store's
+        own dataset, with none of the words the safety check must parse for (:func:`server.guard.needs_parse`), and
+        not of a shape that gave more than :data:`INLINE_ROWS` rows before."""
+        if self._inline is None or job.dataset is not None or needs_parse(job.query):
+            return False
+        shape = cheap_shape(job.query)
+        return shape is not None and shape not in self._long
+
+    def run_inline(self, job: Job, deadline: float) -> Answer | None:
+        """Run ``job`` in this process, reading its rows until ``deadline``; ``None`` when every in-process slot is
+        taken (a query stuck in one step of its evaluation cannot hold all the request threads), or when its answer
+        has more than :data:`INLINE_ROWS` rows (a worker answers it then).
+
+        Raises:
+            QueryTimeout: the deadline passed (the query stops: nothing reads its rows any more).
+        """
+        if self._inline is None or not self._inline.acquire(blocking=False):
+            return None
+        started = time.monotonic()
+        try:
+            if started > deadline:
+                raise timed_out(self.timeout, queued=True)
+            answer = execute(self.store, replace(job, max_rows=min(job.max_rows, INLINE_ROWS)), deadline)
+            if answer.kind == "too-many-rows" and job.max_rows > INLINE_ROWS:
+                with self._lock:
+                    self._long[cheap_shape(job.query) or ""] = None
+                    while len(self._long) > LONG_SHAPES:
+                        self._long.pop(next(iter(self._long)))
+                return None
+            return answer
+        except PastDeadline:
+            raise timed_out(self.timeout, started - (deadline - self.timeout)) from None
+        finally:
+            self._inline.release()
 
     def stats(self) -> Stats:
         """The store's counts for VoID, computed on first use and kept."""
@@ -103,8 +180,10 @@ class Generation:
         self.owner.leave(self)
 
     def close(self) -> None:
-        """Stop the workers and remove the checkpoint."""
+        """Stop the workers, drop the answers kept, and remove the checkpoint."""
         self.pool.close()
+        self.cache.clear()
+        self.store = None
         if self.opened != self.source:
             shutil.rmtree(self.opened, ignore_errors=True)
 
@@ -117,14 +196,18 @@ class EmbeddedBackend:
         workers: query worker processes per generation.
         timeout: wall-clock limit of one query or update, in seconds.
         watch: follow the store folder (a thread looks at it every :data:`RELOAD_INTERVAL` seconds).
+        inline: most cheap queries the web process answers itself at once (0: all go to the workers).
+        cache_bytes: the bound of each generation's :class:`~server.cache.ResultCache` (0: no cache).
 
     Raises:
         StoreError: there is no usable store at ``path``.
     """
 
-    def __init__(self, path: str, workers: int, timeout: float, watch: bool = True) -> None:
+    def __init__(self, path: str, workers: int, timeout: float, watch: bool = True, inline: int = 0,
+                 cache_bytes: int = 0) -> None:
         self.source = Path(path)
         self.workers, self.timeout = workers, timeout
+        self.inline, self.cache_bytes = inline, cache_bytes
         self.serving = self.source.parent / f".{self.source.name}.serving"
         self._lock = threading.Lock()  # the current generation and the users of each
         self._switch = threading.Lock()  # one reload or update at a time
@@ -150,7 +233,8 @@ class EmbeddedBackend:
                            "update may disturb", self.serving, exc, self.source)
             opened = self.source
         try:
-            return Generation(self.source, opened, identity, self.workers, self.timeout, self)
+            return Generation(self.source, opened, identity, self.workers, self.timeout, self, self.inline,
+                              self.cache_bytes)
         except BaseException:
             if opened != self.source:
                 shutil.rmtree(opened, ignore_errors=True)

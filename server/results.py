@@ -7,11 +7,21 @@ the upstream store with the results it sent, parsed here.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from server.jobs import Answer, Job, TooManyRows
+from server.jobs import Answer, Job, QueryTimeout, TooManyRows
+
+
+class PastDeadline(QueryTimeout):
+    """The deadline passed while the answer's rows were being read (the query then stops: it is lazy)."""
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise PastDeadline("the query ran past its deadline")
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -39,14 +49,15 @@ def term_json(term) -> dict:
                                         "object": term_json(term.object)}}
 
 
-def solutions_json(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
-    """SELECT solutions as SPARQL JSON, at most ``max_rows`` of them.
+def solutions_json(solutions: ox.QuerySolutions, max_rows: int, deadline: float | None = None) -> bytes:
+    """SELECT solutions as SPARQL JSON, at most ``max_rows`` of them, read by ``deadline`` (``time.monotonic()``).
 
     Each distinct term is turned into JSON once per answer (labels, types and places recur on many
     rows), and rows are joined as text, not built as dicts and dumped.
 
     Raises:
         TooManyRows: there are more than ``max_rows`` solutions.
+        PastDeadline: the deadline passed before the last row was read.
     """
     variables = [v.value for v in solutions.variables]
     keys = [json.dumps(name, ensure_ascii=False) + ":" for name in variables]
@@ -54,6 +65,7 @@ def solutions_json(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
     fragments: dict = {}
     rows = []
     for solution in solutions:
+        _check(deadline)
         if len(rows) >= max_rows:
             raise TooManyRows(f"the answer has more than {max_rows} rows (KG_MAX_ROWS): "
                               "add a LIMIT, or page through it with LIMIT and OFFSET")
@@ -68,42 +80,48 @@ def solutions_json(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
                                                          separators=(",", ":"))
             cells.append(key + fragment)
         rows.append("{" + ",".join(cells) + "}")
+    _check(deadline)
     head = json.dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
     return ('{"head":' + head + ',"results":{"bindings":[' + ",".join(rows) + "]}}").encode("utf-8")
 
 
-def graph_answer(job: Job, triples: Iterable[ox.Triple]) -> Answer:
-    """A CONSTRUCT/DESCRIBE answer in the negotiated RDF format, capped at ``job.max_rows`` triples.
+def graph_answer(job: Job, triples: Iterable[ox.Triple], deadline: float | None = None) -> Answer:
+    """A CONSTRUCT/DESCRIBE answer in the negotiated RDF format, capped at ``job.max_rows`` triples, read by
+    ``deadline``.
 
     Raises:
         TooManyRows: there are more triples than the cap.
+        PastDeadline: the deadline passed before the last triple was read.
     """
     if job.graph_format is None:
         return Answer("not-acceptable", extra={"kind": "graph"})
     kept = []
     for triple in triples:
+        _check(deadline)
         if len(kept) >= job.max_rows:
             raise TooManyRows(f"the answer has more than {job.max_rows} triples (KG_MAX_ROWS): "
                               "add a LIMIT, or page through it with LIMIT and OFFSET")
         kept.append(triple)
+    _check(deadline)
     fmt = getattr(ox.RdfFormat, job.graph_format)
     if fmt.supports_datasets:
         kept = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
     return Answer("graph", ox.serialize(kept, format=fmt), job.graph_format)
 
 
-def results_answer(job: Job, result: ox.QuerySolutions | ox.QueryBoolean) -> Answer:
-    """A SELECT/ASK answer in the negotiated results format, capped at ``job.max_rows`` rows.
+def results_answer(job: Job, result: ox.QuerySolutions | ox.QueryBoolean, deadline: float | None = None) -> Answer:
+    """A SELECT/ASK answer in the negotiated results format, capped at ``job.max_rows`` rows, read by ``deadline``.
 
     Raises:
         TooManyRows: there are more rows than the cap.
+        PastDeadline: the deadline passed before the last row was read.
     """
     if job.results_format is None:
         return Answer("not-acceptable", extra={"kind": "results"})
     fmt = getattr(ox.QueryResultsFormat, job.results_format)
     if isinstance(result, ox.QueryBoolean):
         return Answer("results", result.serialize(format=fmt), job.results_format)
-    body = solutions_json(result, job.max_rows)
+    body = solutions_json(result, job.max_rows, deadline)
     if job.results_format != "JSON":
         body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
     return Answer("results", body, job.results_format)

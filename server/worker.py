@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg.store.syntax import explain_syntax_error
 from server.guard import Malformed, Refused, check_query, is_update
 from server.jobs import Answer, Dataset, Job, TooManyRows
-from server.results import graph_answer, results_answer
+from server.results import PastDeadline, graph_answer, results_answer
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +28,22 @@ def graph_names(store: ox.Store) -> frozenset[str]:
     return frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def execute(store: ox.Store, job: Job) -> Answer:
-    """Check ``job``'s query, run it on an open pyoxigraph store and serialize the answer (in the worker).
+def execute(store: ox.Store, job: Job, deadline: float | None = None) -> Answer:
+    """Check ``job``'s query, run it on an open pyoxigraph store and serialize the answer (in a worker, or in the
+    web process for a cheap query: :mod:`server.classify`).
 
     Args:
         store: the open store (its default graph the merge of its named graphs, as ``kg build`` writes it).
         job: the query and how to answer it.
+        deadline: when (``time.monotonic()``) to stop reading the answer's rows; none in a worker, which is
+            killed at the limit instead.
 
     Returns:
         An :class:`~server.jobs.Answer`. When the worker ran the safety check and it passed,
         ``extra["checked"]`` holds its verdict (see :class:`~server.jobs.Answer`).
+
+    Raises:
+        PastDeadline: the deadline passed while the rows were read.
     """
     checked = None
     if job.check:
@@ -48,7 +54,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
         except Malformed as exc:
             return Answer("malformed", str(exc).encode("utf-8"))
         job = replace(job, query_dataset=checked[0], check=False)
-    answer = _run_checked(store, job)
+    answer = _run_checked(store, job, deadline)
     if checked is not None:
         answer.extra["checked"] = checked
     return answer
@@ -67,7 +73,7 @@ def merged_dataset(store: ox.Store, dataset: Dataset) -> ox.Store:
     return scratch
 
 
-def _run_checked(store: ox.Store, job: Job) -> Answer:
+def _run_checked(store: ox.Store, job: Job, deadline: float | None) -> Answer:
     """Run a query that passed the safety check, on its dataset (:attr:`~server.jobs.Job.effective_dataset`)."""
     dataset = job.effective_dataset
     options: dict = {}
@@ -81,14 +87,16 @@ def _run_checked(store: ox.Store, job: Job) -> Answer:
     try:
         result = store.query(job.query, **options)
         if isinstance(result, ox.QueryTriples):
-            return graph_answer(job, result)
-        return results_answer(job, result)
+            return graph_answer(job, result, deadline)
+        return results_answer(job, result, deadline)
     except SyntaxError as exc:
         if is_update(job.query):
             return Answer("malformed", b"this is a SPARQL update, not a query: /sparql answers queries only")
         return Answer("syntax", explain_syntax_error(job.query, None, None, str(exc)).encode("utf-8"))
     except TooManyRows as exc:
         return Answer("too-many-rows", str(exc).encode("utf-8"))
+    except PastDeadline:
+        raise
     except Exception as exc:  # noqa: BLE001 - reported to the client as a message, never a traceback
         logger.warning("query failed: %s", exc)
         return Answer("error", f"{type(exc).__name__}: {exc}".encode())

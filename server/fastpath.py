@@ -1,0 +1,117 @@
+"""``GET /sparql?query=...`` answered before Flask runs, when the answer is kept or the query is cheap.
+
+Most of the time a cheap query costs the server is Flask's, not the store's: its request context, routing and
+response headers take longer than a label look-up. This WSGI middleware answers the plainest request itself: a
+``GET /sparql`` whose query string is one ``query`` parameter and nothing else, whose answer is in the store
+generation's cache or whose query runs in the web process (:meth:`server.embedded.Generation.inline_allowed`).
+It negotiates the format with the same function as the endpoint (:func:`server.conneg.negotiate`), runs the job
+through the same :meth:`~server.embedded.Generation.run` and sends the same headers (the endpoint's CORS and
+``Vary``, :data:`server.security.HEADERS`); everything else, and any answer that is not rows or triples (an
+error, a refusal, a ``406``), goes to Flask, which answers as it always does. A query past its deadline is
+answered ``503`` here, with the endpoint's message.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qs
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+from werkzeug.utils import get_content_type
+
+from server.cache import key
+from server.conneg import GRAPHS, RESULTS, negotiate
+from server.jobs import Job, QueryTimeout
+from server.security import HEADERS
+from server.serving import RECEIVED
+
+#: The headers of every answer of the endpoint besides its type and length (server/sparql.py, server/security.py).
+_COMMON: list[tuple[str, str]] = []
+
+
+def _common() -> list[tuple[str, str]]:
+    if not _COMMON:
+        from server.sparql import CORS
+
+        _COMMON.extend([*CORS.items(), ("Vary", "Accept"), *HEADERS.items()])
+    return _COMMON
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate(accept: str | None) -> tuple[str | None, str | None]:
+    """The media types of a SELECT/ASK and of a CONSTRUCT/DESCRIBE answer for an ``Accept`` header (kept per
+    header: clients send the same one every time)."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return negotiate(RESULTS, parsed), negotiate(GRAPHS, parsed)
+
+
+class DirectQueries:
+    """WSGI middleware over the Flask app ``app`` (see the module doc).
+
+    Args:
+        app: the Flask app, whose backend (``app.extensions["kg"]``) gives the store's generations.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.inner = app.wsgi_app
+        self.settings = app.config["SETTINGS"]
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
+            found = self._job(environ)
+            if found is not None:
+                reply = self._answer(environ, *found)
+                if reply is not None:
+                    status, content_type, body = reply
+                    start_response(
+                        status, [("Content-Type", content_type), ("Content-Length", str(len(body))), *_common()]
+                    )
+                    return [body]
+        return self.inner(environ, start_response)
+
+    def _job(self, environ: dict) -> tuple[Job, tuple[str | None, str | None]] | None:
+        """The job of a plain ``?query=...`` request and its negotiated media types, or ``None`` for anything else."""
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if len(params) != 1 or len(params.get("query", ())) != 1 or not params["query"][0].strip():
+            return None
+        results_type, graph_type = _negotiate(environ.get("HTTP_ACCEPT"))
+        if results_type is None and graph_type is None:
+            return None
+        job = Job(
+            query=params["query"][0],
+            results_format=RESULTS[results_type] if results_type else None,
+            graph_format=GRAPHS[graph_type] if graph_type else None,
+            max_rows=self.settings.max_rows,
+        )
+        return job, (results_type, graph_type)
+
+    def _answer(self, environ: dict, job: Job, types: tuple[str | None, str | None]) -> tuple[str, str, bytes] | None:
+        """(status, content type, body), or ``None`` when Flask must answer."""
+        acquire = getattr(self.app.extensions.get("kg"), "acquire", None)
+        generation = acquire() if acquire is not None else None
+        if generation is None:
+            return None
+        try:
+            cache = getattr(generation, "cache", None)
+            if cache is None:
+                return None
+            inline = generation.inline_allowed(job)
+            if not inline and not cache.peek(key(generation.identity, job)):
+                return None
+            deadline = environ.get(RECEIVED, time.monotonic()) + self.settings.query_timeout
+            try:
+                answer = generation.run(job, deadline, inline)
+            except QueryTimeout as exc:
+                return "503 SERVICE UNAVAILABLE", "text/plain; charset=utf-8", (str(exc).rstrip("\n") + "\n").encode()
+        finally:
+            generation.release()
+        results_type, graph_type = types
+        if answer.kind == "results":
+            return "200 OK", get_content_type(results_type, "utf-8"), answer.body
+        if answer.kind == "graph":
+            return "200 OK", get_content_type(graph_type, "utf-8"), answer.body
+        return None
