@@ -282,3 +282,50 @@ def test_a_speakers_figures_make_the_claim_concern_their_event(nlp):
     st = rec.statements[0]
     counted = {c.event for c in rec.counts if c.event}
     assert counted and counted <= set(st.concerns_events)
+
+
+def _said(rec):
+    return [(s.speaker.name if s.speaker else s.speaker_text, s.quote, s.status,
+             s.outlet.name if s.outlet else s.outlet_text) for s in rec.statements]
+
+
+def test_a_quote_the_speaker_interrupts_with_dashes_is_quoted_whole(nlp):
+    rec = record_of(nlp, 'Jane Doe addressed the nation. "Do not give in to provocations - she said - do not listen '
+                         'to anyone who urges you to attack buildings. It is a crime for which you will be punished". '
+                         'Then she left.')
+    assert _said(rec) == [("Jane Doe", "Do not give in to provocations \u2013 do not listen to anyone who urges you "
+                           "to attack buildings. It is a crime for which you will be punished", "reported", None)]
+
+
+def test_the_quoted_words_before_he_told_are_the_quote(nlp):
+    rec = record_of(nlp, 'A crackdown may follow, given that the president vowed a tough response: "I am obliged '
+                         'to protect our citizens," he told state television.')
+    assert ("I am obliged to protect our citizens" in [s.quote for s in rec.statements])
+
+
+@pytest.mark.parametrize("text", [
+    "Police chief John Smith said the road was open. The interior minister, Jane Doe, denied the reports in an "
+    "interview with the Interfax news agency.",
+    "Police chief John Smith said the road was open. Speaking to the Interfax news agency, Interior Minister Jane "
+    "Doe denied the reports.",
+    'Police chief John Smith said the road was open. "We sent no troops," Interior Minister Jane Doe told the '
+    "Interfax news agency.",
+])
+def test_a_denial_made_to_a_news_agency_is_the_speakers_and_the_agency_reports_it(nlp, text):
+    (denial,) = [s for s in rec_statements(nlp, text) if "Jane" in (s.speaker.name if s.speaker else "")]
+    assert denial.outlet is not None and denial.outlet.name == "Interfax"
+    assert denial.addressee is None
+
+
+def rec_statements(nlp, text):
+    return record_of(nlp, text).statements
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_title_in_the_phrase(nlp):
+    rec = record_of(nlp, "Former President Jane Doe left the country. The media reported that Doe called on residents "
+                         "to stay calm. This was announced by the press secretary of the ex-head of state, who "
+                         "claims that Doe is now in the capital.")
+    by_secretary = [s for s in rec.statements if s.speaker_text == "press secretary of the ex-head of state"]
+    assert [(s.quote, s.outlet.name) for s in by_secretary] == [
+        ("that Doe called on residents to stay calm", "former president"),
+        ("that Doe is now in the capital", "former president")]

@@ -85,8 +85,9 @@ class Gazetteer:
 @lru_cache(maxsize=8)
 def term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     """A pattern that finds any of ``terms`` as whole words (not inside a longer word or a hyphenated one),
-    case-insensitive, any white space between their words, the longest term first; built once per term list."""
-    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+    case-insensitive, any white space or a hyphen between their words (a folded key, "ex head of state", finds
+    "ex-head of state"), the longest term first; built once per term list."""
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"(?:\s+|-)") for t in sorted(terms, key=len, reverse=True))
     return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])", re.I)
 
 

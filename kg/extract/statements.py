@@ -33,23 +33,25 @@ from spacy.tokens import Token
 from kg import lexicon
 from kg.extract.claims import about, channel_of, demanded, is_outlet, known_outlets, quote_opening
 from kg.extract.context import Context, country_names, event_near, is_pronoun, is_verb, phrase_text
+from kg.extract.quotes import (
+    OBJECT_ADDRESSEE,
+    complement,
+    interrupted_quote,
+    quote_of,
+    quoted_passages,
+    said_before,
+)
 from kg.extract.sentences import sentence_key
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, StatementRecord
 
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
-#: A quote mark: a straight double quote, or the doubled backquote and apostrophe some wires use (``...'').
-_QUOTE_MARK = re.compile(r'"|``|\'\'')
-#: Least share of a verb's complement that quoted words must cover to be given as the quote.
-QUOTE_SHARE = 0.8
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
                             "requests"})
 #: Verbs whose "from X" names whom they address ("requested help from the alliance").
 _FROM_VERBS = frozenset({"requested", "requests"})
-#: Address verbs whose object is whom they address ("told reporters that ...", "asked residents to ...").
-_OBJECT_ADDRESSEE = frozenset({"addressed", "told", "urged", "asked", "asks", "called"})
 
 
 @cache
@@ -90,9 +92,17 @@ def _is_spokesperson(tok: Token) -> bool:
 
 def _spoken_for(ctx: Context, tok: Token) -> Mention | None:
     """The organisation a spokesperson speaks for: named in the phrase ("spokesman of the ministry",
-    "the ministry spokesman")."""
-    found = [m for t in _own_tokens(tok) if t.i != tok.i and (m := ctx.mention_at(t, (ORGANIZATION,))) is not None]
-    return found[0] if found else None
+    "the ministry spokesman"); for a spokesperson the text does not name, the person a title in the phrase stands
+    for ("the press secretary of the ex-head of state": the resolver tells who that is)."""
+    own = [t for t in _own_tokens(tok) if t.i != tok.i]
+    found = [m for t in own if (m := ctx.mention_at(t, (ORGANIZATION,))) is not None]
+    if found:
+        return found[0]
+    people = [m for t in own if t.i > tok.i and (m := ctx.mention_at(t, (PERSON,))) is not None]
+    if people and all(m.component == "title_rule" for m in people) and not (
+            people[0].span.start <= tok.idx < people[0].span.end):
+        return people[0]
+    return None
 
 
 def _referred_organisation(ctx: Context, tok: Token, window: int = 1000) -> tuple[Mention | None, str | None]:
@@ -133,6 +143,14 @@ def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
         antecedent = tok.head.head
         return _who(ctx, antecedent.head if antecedent.dep_ == "appos" else antecedent)
     return _named_by(ctx, tok)
+
+
+def _antecedent(tok: Token) -> Token:
+    """The noun a relative "who" stands for ("the secretary, who claims ...": "secretary"); else ``tok``."""
+    if tok.lower_ in ("who", "that") and tok.head.dep_ == "relcl":
+        antecedent = tok.head.head
+        return antecedent.head if antecedent.dep_ == "appos" else antecedent
+    return tok
 
 
 def _names_a_country_or_city(ctx: Context, mention: Mention) -> bool:
@@ -201,59 +219,24 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _quoted(text: str) -> list[tuple[int, int]]:
-    """Offsets of the quoted passages of at least 8 characters; quote marks pair in order (1st with 2nd, 3rd
-    with 4th), so the text between a closing and the next opening mark is never a quote.
-
-    >>> t = 'He promised a "harsh" response: "We will act as hard as possible," he said.'
-    >>> [t[a:b] for a, b in _quoted(t)]
-    ['We will act as hard as possible,']
-    """
-    marks = [(m.start(), m.end()) for m in _QUOTE_MARK.finditer(text)]
-    pairs = [(marks[i][1], marks[i + 1][0]) for i in range(0, len(marks) - 1, 2)]
-    return [(a, b) for a, b in pairs if len(text[a:b].strip()) >= 8]
-
-
-def _complement(verb: Token) -> tuple[int, int] | None:
-    """Characters of what a reporting verb says: its clause ("said that X"), infinitive ("promised to X")
-    or noun object ("announced a curfew"); for "called X Y" (naming), X and Y."""
-    kids = list(verb.children)
-    named = [c for c in kids if c.dep_ == "oprd"]
-    objects = [c for c in kids if c.dep_ == "dobj"]
-    first, last = (objects[0].left_edge, named[0].right_edge) if named and objects else (None, None)
-    for child in kids:
-        said = child.dep_ in ("ccomp", "xcomp") or (child.dep_ == "dobj" and child.pos_ == "NOUN"
-                                                      and verb.lower_ not in _OBJECT_ADDRESSEE)
-        if first is None and said:
-            first, last = child.left_edge, child.right_edge
-    return (first.idx, last.idx + len(last)) if first is not None else None
-
-
 def _names_something(verb: Token) -> bool:
     """"called the strikers saboteurs": the verb names its object, it addresses nobody."""
     return any(c.dep_ == "oprd" for c in verb.children)
 
 
-def _quote(ctx: Context, verb: Token, sent_no: int, span: tuple[int, int] | None) -> str | None:
-    """What the speaker said: the quoted words that make up the verb's complement (``span``, its characters:
-    :func:`_complement`), else the complement itself (a quoted word inside it, "what he called a 'threat'",
-    is not the statement), else the quoted words of the sentence, else the clause before "..., said X"."""
-    sent = ctx.sents[sent_no]
-    quoted = [(sent.start_char + a, sent.start_char + b) for a, b in _quoted(sent.text)]
-    if span is not None:
-        begin, end = span
-        inside = [(a, b) for a, b in quoted if a < end and b > begin]
-        if inside and sum(b - a for a, b in inside) >= QUOTE_SHARE * (end - begin):
-            return " ".join(ctx.text[a:b].strip() for a, b in inside)
-        text = ctx.text[begin:end].strip(" ,.")
-        if len(text) > 6:
-            return text
-    if quoted:
-        return " ".join(ctx.text[a:b].strip() for a, b in quoted)
-    # "<clause>, said X": the clause before the verb
-    if verb.dep_ == "ROOT" and verb.i > sent.start + 3 and ctx.doc[verb.i - 1].is_punct:
-        return ctx.doc[sent.start:verb.i - 1].text.strip(" ,.\"")
-    return None
+def _named_outlet(ctx: Context, tok: Token, found: Mention | None) -> bool:
+    """"the Interfax news agency", "the AFP news agency": a phrase whose head is a news outlet's noun, with the name
+    of an organisation (no country or city) in it."""
+    return (found is not None and found.kind == ORGANIZATION and is_outlet(None, tok.text)
+            and not _names_a_country_or_city(ctx, found))
+
+
+def _told_outlet(ctx: Context, verb: Token) -> bool:
+    """Whether whom a verb addresses is a news outlet by its phrase ("told the AFP news agency")."""
+    if verb.lower_ not in OBJECT_ADDRESSEE:
+        return False
+    objs = [c for c in verb.children if c.dep_ == "dobj"]
+    return bool(objs) and _named_outlet(ctx, objs[0], _who(ctx, objs[0])[0])
 
 
 def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
@@ -261,7 +244,7 @@ def _addressee(ctx: Context, verb: Token) -> tuple[Mention | None, str | None]:
         return None, None
     preps = ("from",) if verb.lower_ in _FROM_VERBS else ("to", "on")
     for child in verb.children:
-        if child.dep_ == "dobj" and verb.lower_ in _OBJECT_ADDRESSEE:
+        if child.dep_ == "dobj" and verb.lower_ in OBJECT_ADDRESSEE:
             return _who(ctx, child)
         # "requested help from X": the "from" phrase may hang on the verb or on what is asked for
         heads = [child, *(c for c in child.children if c.dep_ == "prep")] if child.dep_ == "dobj" else [child]
@@ -284,13 +267,17 @@ def _outlet(ctx: Context, sent_no: int, verb: Token, speaker: Mention | None) ->
             objs = [c for c in tok.children if c.dep_ == "pobj"]
             if objs and tok.head.i != verb.i:
                 return _who(ctx, objs[0])
-    # "said in an interview with X", "told X's morning programme": a news outlet the verb's phrase names
-    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "to", "on")):
+    # "said in an interview with X", "told X's morning programme", "speaking to the X news agency, ...": a news
+    # outlet the verb's phrase names
+    heads = [verb, *(c for c in verb.children if c.dep_ == "advcl" and c.lower_ in ("speaking", "talking"))]
+    preps = [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "to", "on", "with")]
+    for prep in preps:
         for obj in (g for g in prep.children if g.dep_ == "pobj"):
             for inner in [obj, *(h for p in obj.children if p.dep_ == "prep" and p.lower_ == "with"
                                  for h in p.children if h.dep_ == "pobj")]:
                 found, text = _who(ctx, inner)
-                if found is not None and is_outlet(found, None, ctx.outlets) and found is not speaker:
+                if found is not None and found is not speaker and (
+                        is_outlet(found, None, ctx.outlets) or _named_outlet(ctx, inner, found)):
                     return found, None
     if verb.lower_ in _OUTLET_VERBS and speaker is not None and speaker.kind == ORGANIZATION:
         return speaker, None
@@ -412,7 +399,7 @@ def extract_statements(ctx: Context, events: list[EventRecord], site: str | None
                                            concerns=entities, concerns_events=ids, confidence=0.6))
                 break
         out.extend(_requests(ctx, sent_no))
-        quoted = [(sent.start_char + a, sent.start_char + b) for a, b in _quoted(sent.text)]
+        quoted = [(sent.start_char + a, sent.start_char + b) for a, b in quoted_passages(sent.text)]
         for tok in sent:
             if tok.lower_ not in verbs or not is_verb(tok):
                 continue
@@ -420,7 +407,7 @@ def extract_statements(ctx: Context, events: list[EventRecord], site: str | None
             if (tok.dep_ in ("amod", "acl") and not demanding) or (tok.dep_ == "relcl" and tok.lower_ == "called"):
                 continue
             # someone's words that contain a reporting verb are no statement of their own
-            if any(a <= tok.idx < b for a, b in quoted):
+            if any(a <= tok.idx < b for a, b in quoted) and interrupted_quote(ctx, tok) is None:
                 continue
             # "what he called a 'threat'", "what she said": names or points at words, is no statement of its own
             if any(c.tag_ == "WP" and c.dep_ == "dobj" for c in tok.children):
@@ -441,20 +428,21 @@ def extract_statements(ctx: Context, events: list[EventRecord], site: str | None
             outlet, outlet_text = _outlet(ctx, sent_no, tok, speaker)
             if outlet_of[0] is not None or outlet_of[1]:
                 outlet, outlet_text = outlet_of
-            if is_outlet(addressee, addressee_text, ctx.outlets):  # "told CNN": the outlet that reports it
+            if is_outlet(addressee, addressee_text, ctx.outlets) or _told_outlet(ctx, tok):  # "told CNN": the outlet
                 if outlet is None and not outlet_text:
                     outlet, outlet_text = addressee, addressee_text
                 addressee, addressee_text = None, None
-            if outlet is None and not outlet_text and subject is not None and _is_spokesperson(subject):
-                outlet = _spoken_for(ctx, subject)
             if outlet_text and outlet_text == speaker_text:
                 outlet_text = None  # "announced by the secretary, who claims ...": the secretary speaks
-            said = _complement(tok)
+            spokesperson = _antecedent(subject) if subject is not None else None
+            if outlet is None and not outlet_text and spokesperson is not None and _is_spokesperson(spokesperson):
+                outlet = _spoken_for(ctx, spokesperson)
+            said = complement(tok) or said_before(ctx, tok, sent_no, _verbs())
             entities, ids = about(ctx, said, events, (speaker, outlet, addressee))
             wanted, wanted_ids = demanded(ctx, tok, events) if act_class == "Appeal" else ([], [])
             out.append(StatementRecord(
                 local_id=f"st-{tok.idx}", act_class=act_class, evidence=ctx.sent_span(sent_no),
-                speaker=speaker, speaker_text=speaker_text, quote=_quote(ctx, tok, sent_no, said), status=status,
+                speaker=speaker, speaker_text=speaker_text, quote=quote_of(ctx, tok, sent_no, said), status=status,
                 addressee=addressee, addressee_text=addressee_text, outlet=outlet, outlet_text=outlet_text,
                 date=statement_date(ctx, sent_no, said),
                 event=event_near(events, sent_no, tok.idx),
