@@ -372,6 +372,9 @@ def test_x8_every_post_a_person_held_through_org_terms(store):
     assert has_row(result, person="Alikhan Smailov", post="prime minister", place="Kazakhstan", qualifiers="",
                    start="2022-01-05")
     assert has_row(result, person="Nikol Pashinyan", post="prime minister of Armenia", type="head of government")
+    # a tenure an event ended carries the event and its day; a press secretary of the president is a spokesperson
+    assert has_row(result, person="Askar Mamin", post="prime minister", end="2022-01-05", endedBy="2022")
+    assert has_row(result, person="Dmitry Peskov", post="press secretary", type="spokesperson", place="Russia")
 
 
 def test_x9_everything_an_outlet_reported(store):

@@ -76,6 +76,8 @@ def kind_of(title: str) -> PostKind:
     ('minister', 'country', None)
     >>> kind_of("deputy chair").post_type, kind_of("agriculture secretary").post_type
     ('deputyHead', 'minister')
+    >>> kind_of("press secretary of the president").post_type
+    'spokesperson'
     """
     kinds = post_kinds()
     if title in kinds:
@@ -86,6 +88,8 @@ def kind_of(title: str) -> PostKind:
     if any(" ".join(words[:i]) in lexicon.word_set("portfolios.txt") for i in range(1, len(words))) or (
             "of" in words and " ".join(words[words.index("of") + 1:]) in lexicon.word_set("portfolios.txt")):
         return PostKind("minister", COUNTRY_SCOPE)  # "agriculture secretary", "secretary of energy"
+    if "of" in words[1:] and (head := kind_of(" ".join(words[:words.index("of")]))).post_type:
+        return head  # "press secretary of the president": a press secretary, not a president
     for start in range(1, len(words)):
         tail = " ".join(words[start:])
         if tail in kinds:
