@@ -235,3 +235,8 @@ def test_a_titles_own_word_names_the_body_the_article_names(nlp):
     assert _posts(rec) == [("Rosa Quispe", "municipal commissioner", "Springfield Municipal Corporation")]
     rec = record_of(nlp, "The European Commission met. Trade Commissioner Rosa Quispe said so.")
     assert [p for _, _, p in _posts(rec)] == [None]
+
+
+def test_who_heads_a_body_holds_its_chair(nlp):
+    rec = record_of(nlp, "Maria Lopez, who heads the Andean Water Commission, said the dam was safe.")
+    assert _posts(rec) == [("Maria Lopez", "chair", "Andean Water Commission")]

@@ -207,7 +207,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         org = ctx.mention_at(objs[0], (ORGANIZATION,)) if objs else None
         if org is None:
             continue
-        holder = _subject_person(ctx, tok)
+        holder = _subject_person(ctx, tok) or (subject_of(ctx, tok) if tok.dep_ == "relcl" else None)  # "X, who heads"
         if holder is None and tok.dep_ == "conj":
             holder = _subject_person(ctx, tok.head)
         qualifiers: tuple[str, ...] = ()
