@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from kg.errors import QueryError
 from kg.rdf.iri import KINDS
 from kg.rdf.namespaces import NG, PREFIXES
-from server.articles import article_facts, article_mentions, highlight
+from server.articles import article_header, article_mentions, article_story, highlight
 from server.eventpage import event_story
 from server.names import names_of
 from server.reads import (
@@ -171,12 +171,12 @@ def article_page(iri: str, desc: Description) -> str:
         if 0 <= begin < end <= len(text):
             selected = (begin, end)
     marks = article_mentions(iri)
-    labels = names_of([p.value for p, _ in desc.outgoing] + [o.value for _, o in desc.outgoing
-                                                             if isinstance(o, ox.NamedNode)])
+    labels = names_of([iri] + [p.value for p, _ in desc.outgoing] + [o.value for _, o in desc.outgoing
+                                                                     if isinstance(o, ox.NamedNode)])
     meta = grouped(desc.outgoing, labels, skip=frozenset({str(NG.text), str(NG.mentions), RDF_TYPE}))
     kinds = sorted({m.kind for m in marks})
     return render_template(
-        "article.html", iri=iri, title=values[str(NG.title)].value if str(NG.title) in values else short_name(iri),
+        "article.html", iri=iri, title=labels.get(iri) or short_name(iri), header=article_header(values),
         text=text, pieces=highlight(text, marks, selected), kinds=kinds, meta=meta,
-        facts=article_facts(iri), alternates=_alternates(iri), selected=selected,
+        story=article_story(iri), alternates=_alternates(iri), selected=selected,
     )

@@ -238,3 +238,42 @@ def test_timeline_filters_by_a_country_with_its_towns_by_actor_and_by_type(count
     page.locator("select[name=type]").select_option(label="riot")
     page.get_by_role("button", name="Filter").click()
     assert [t.split(":")[0] for t in items.all_inner_texts()] == ["first"]
+
+
+def test_an_article_marks_every_mention_and_groups_what_it_reports(live_server, page):
+    rows = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> SELECT ?a (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?a a ng:NewsArticle ; ng:title ?t .
+          ?s ng:inArticle ?a ; ng:denotes ?x }} GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 1""",
+    )
+    article = rows[0]["a"]["value"]
+    spans = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> SELECT DISTINCT ?b ?e ?x WHERE {{ ?s ng:inArticle <{article}> ; ng:beginIndex ?b ;
+          ng:endIndex ?e . OPTIONAL {{ ?s ng:denotes ?x }} }}""",
+    )
+    mentions = {
+        (int(r["b"]["value"]), int(r["e"]["value"])) for r in spans if "x" in r and "/id/event/" not in r["x"]["value"]
+    }
+    sentences = [(int(r["b"]["value"]), int(r["e"]["value"])) for r in spans if "x" not in r]
+    events = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> SELECT DISTINCT ?e WHERE {{ ?e ng:reportedIn <{article}> ; a ng:Event .
+          FILTER NOT EXISTS {{ ?e ng:speaker|ng:quoteText ?said }} }}""",
+    )
+    page.goto(live_server + "/" + article[len("https://w3id.org/newsgraph/") :])
+    marks = page.locator("#text mark.ent:not(.ent-event)").evaluate_all(
+        "ms => ms.map(m => [+m.dataset.begin, +m.dataset.end])"
+    )
+    marked = {tuple(m) for m in marks}
+    for begin, end in mentions:  # every mention is marked, or lies inside a longer marked mention
+        assert any(b <= begin and end <= e for b, e in marked), (begin, end)
+    assert any(b <= m[0] and m[1] <= e for b, e in sentences for m in marked), "a mention inside an evidence sentence"
+    expect(page.locator("#byline")).to_be_visible()
+    expect(page.locator("#article-events > li")).to_have_count(len(events))
+    expect(page.locator("table.triples")).to_have_count(0)
+    shot(page, "article")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "article-phone")
