@@ -16,10 +16,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from kg.config import ROOT
 from kg.errors import QueryError
 from kg.rdf.namespaces import PREFIXES
+from server.names import names_of
 from server.reads import RDFS_LABEL, SKOS_ALT, select, sparql_string
 from server.resources import query_failed
 from server.timeline import chart, choices, containing_places, timeline_events
-from server.urls import base_iri, kind_and_slug, local_path, short_name
+from server.urls import base_iri, kind_and_slug, local_path, ontology_path, short_name
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ SELECT ?person ?name (COUNT(DISTINCT ?article) AS ?articles) WHERE {
 GROUP BY ?person ?name
 ORDER BY DESC(?articles) ?name"""
 
+#: What an IRI a page is given may look like.
+IRI = r"https?://[^\s<>\"{}|\\^`]+"
 _TITLE = re.compile(r"^#\s*title:\s*(.+?)\s*$", re.M | re.I)
 
 #: Most rows a search shows.
@@ -71,6 +74,21 @@ def query_tabs(folder: Path | None = None) -> list[dict[str, str]]:
 @bp.route("/")
 def index() -> str:
     return render_template("query.html", tabs=query_tabs(), vendor=VENDOR, base=base_iri())
+
+
+#: Most IRIs one ``/names`` request may name.
+MAX_NAMES = 2000
+
+
+@bp.route("/names", methods=["POST"])
+def names() -> Response:
+    """Readable names and page paths of the IRIs posted as a JSON list (the query page's readable results)."""
+    iris = request.get_json(silent=True)
+    if not isinstance(iris, list) or len(iris) > MAX_NAMES or not all(isinstance(i, str) for i in iris):
+        return Response(f"post a JSON list of at most {MAX_NAMES} IRIs\n", status=400, mimetype="text/plain")
+    iris = [i for i in iris if re.fullmatch(IRI, i)]
+    found = names_of(iris)
+    return jsonify({i: {"name": found.get(i), "href": local_path(i) or ontology_path(i)} for i in iris})
 
 
 @bp.route("/prefixes.json")
@@ -114,7 +132,7 @@ def timeline() -> Response | str:
     place, event_type, actor = (request.args.get(k) or None for k in ("place", "type", "actor"))
     speech = request.args.get("speech") == "1"
     for value in (place, event_type, actor):
-        if value and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        if value and not re.fullmatch(IRI, value):
             return Response("place, type and actor must be IRIs\n", status=400, mimetype="text/plain")
     everything = timeline_events()
     filtered = place or event_type or actor or not speech

@@ -51,20 +51,32 @@ def most_mentioned_person(url: str) -> tuple[str, str]:
 
 def test_query_page_runs_a_query_and_shows_rows(live_server, page):
     page.goto(live_server + "/")
-    tabs = page.locator(".yasgui .tabsList .tab")
-    expect(tabs.first).to_be_visible()
+    saved = page.locator("#saved button.saved-query")
     queries = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
-    expect(tabs).to_have_count(1 + len(queries))
+    expect(saved).to_have_count(1 + len(queries))  # a side list, not tabs
+    expect(page.locator(".yasgui .tabsList")).to_be_hidden()
     page.locator(".yasqe_queryButton").first.click()
-    rows = page.locator(".yasr .dataTable tbody tr")
+    rows = page.locator(".yasr table.readable tbody tr")
     expect(rows.first).to_be_visible()
     _iri, label = most_mentioned_person(live_server)
-    expect(page.locator(".yasr .dataTable")).to_contain_text(label)
+    table = page.locator(".yasr table.readable")
+    expect(table).to_contain_text(label)
+    assert "^^" not in table.inner_text() and "http://" not in table.inner_text()  # plain numbers, names for IRIs
+    expect(rows.first.locator("td.number")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.locator(".yasr figure.result-chart .bar-line")).to_have_count(rows.count())  # counts: a bar chart
     shot(page, "query")
+    # Another saved query goes into the editor.
+    last = saved.last
+    last.click()
+    expect(last).to_have_class(re.compile(r"\bcurrent\b"))
+    text = page.evaluate("window.newsgraphYasgui.getTab().getQuery()")
+    assert text == queries[-1].read_text(encoding="utf-8")
     # A resource in the results opens its page on this server.
-    page.locator(".yasr .dataTable a", has_text="/id/person/").first.click()
+    page.goto(live_server + "/")
+    page.locator(".yasqe_queryButton").first.click()
+    page.locator(".yasr table.readable a", has_text=label).first.click()
     expect(page).to_have_url(re.compile(re.escape(live_server) + r"/doc/person/[a-z0-9-]+\.html$"))
-    expect(page.locator("h1#label")).to_be_visible()
+    expect(page.locator("h1#label")).to_have_text(label)
 
 
 def test_query_editor_completes_prefixes_from_our_list(live_server, page):

@@ -1,10 +1,11 @@
-// The query page: YASGUI set up for offline use against this server only.
+// The query page: YASGUI set up for offline use against this server only, with one editor; the saved queries are
+// a side list that loads a query into it.
 (function () {
   "use strict";
   const script = document.getElementById("query-script");
   const endpoint = new URL(script.dataset.endpoint, window.location.href).href;
   const prefixes = new URL(script.dataset.prefixes, window.location.href).href;
-  const tabs = JSON.parse(document.getElementById("query-tabs").textContent);
+  const saved = JSON.parse(document.getElementById("query-tabs").textContent);
 
   // No class/property suggestions from outside services: prefixes (our list) and variables only.
   // YASGUI merges arrays index by index, so the defaults are replaced in place, not merged.
@@ -21,14 +22,22 @@
     persistenceId: null,
     corsProxy: undefined,
     yasqe: { autocompleters: completers, prefixCcApi: prefixes, persistenceId: null },
+    yasr: { pluginOrder: ["readable", "table", "response"], defaultPlugin: "readable", persistenceId: null },
   });
-  // Replace the default tab by one tab per ready-made query.
+  // One editor: its tab shows the first saved query; the side list loads the others into it.
   const first = yasgui.getTab();
-  tabs.forEach((tab, i) => {
-    yasgui.addTab(i === 0, { name: tab.name, yasqe: { value: tab.query }, requestConfig: { endpoint: endpoint } });
+  yasgui.addTab(true, { name: "Query", yasqe: { value: saved[0].query }, requestConfig: { endpoint: endpoint } });
+  if (first) first.close();
+  const buttons = document.querySelectorAll("#saved button.saved-query");
+  buttons.forEach((button) => {
+    button.addEventListener("click", () => {
+      const query = saved[Number(button.dataset.index)];
+      yasgui.getTab().setQuery(query.query);
+      buttons.forEach((b) => b.classList.toggle("current", b === button));
+      yasgui.getTab().getYasqe().focus();
+    });
   });
-  if (first && tabs.length) first.close();
-  // Our resources' IRIs in the results open this server's pages, not the (possibly remote) base IRI.
+  // Our resources' IRIs in the raw table open this server's pages, not the (possibly remote) base IRI.
   const base = script.dataset.base;
   document.addEventListener("click", (event) => {
     const link = event.target.closest(".yasr a[href]");
