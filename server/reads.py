@@ -18,17 +18,16 @@ from kg.rdf.namespaces import NG
 from server.backend import get_snapshot
 from server.jobs import Job
 from server.serving import deadline
-from server.urls import doc_url, inferred_graph, kind_and_slug, local_path, ontology_path, short_name
+from server.urls import doc_url, inferred_graph, local_path, ontology_path, short_name
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
 
-#: Most triples one document lists in each direction; most nodes in a neighbourhood picture.
+#: Most triples one document lists in each direction.
 MAX_TRIPLES = 2000
 MAX_INCOMING = 500
-MAX_NEIGHBOURS = 60
 
 #: Hosts of the knowledge bases our entities link to, with the name shown on the page.
 EXTERNAL_SITES = (("wikidata.org/", "Wikidata"), ("dbpedia.org/", "DBpedia"), ("geonames.org/", "GeoNames"))
@@ -207,44 +206,6 @@ def context_of(article_text: str | None, begin: int, end: int, width: int = 80) 
         return "", "", ""
     start, stop = max(0, begin - width), min(len(article_text), end + width)
     return article_text[start:begin], article_text[begin:end], article_text[end:stop]
-
-
-def neighbourhood(iri: str, desc: Description, labels: dict[str, str]) -> dict:
-    """Nodes and edges around ``iri`` for the picture: its direct links to other resources.
-
-    Text spans, classes and literals are left out (they are listed on the page); the picture keeps
-    at most :data:`MAX_NEIGHBOURS` neighbours.
-    """
-    span_cls, evidence = NG.TextSpan, str(NG.evidence)
-    skip_props = {RDF_TYPE, evidence, str(NG.denotes), str(NG.inArticle)}
-    nodes = {iri: {"id": iri, "label": labels.get(iri, short_name(iri)), "center": True}}
-    edges = []
-    pairs = [(p, o, True) for p, o in desc.outgoing] + [(p, s, False) for s, p in desc.incoming]
-    for p, other, out in pairs:
-        if p.value in skip_props or not isinstance(other, ox.NamedNode) or other.value == iri:
-            continue
-        if other.value not in nodes:
-            if len(nodes) > MAX_NEIGHBOURS or not kind_and_slug(other.value):
-                continue
-            nodes[other.value] = {"id": other.value, "label": labels.get(other.value, short_name(other.value)),
-                                  "href": local_path(other.value)}
-        source, target = (iri, other.value) if out else (other.value, iri)
-        edges.append({"source": source, "target": target, "label": short_name(p.value)})
-    types = node_types(list(nodes))
-    for node in nodes.values():
-        node["kind"] = (kind_and_slug(node["id"]) or ("", ""))[0]
-        node["types"] = [short_name(t) for t in types.get(node["id"], []) if t != str(span_cls)]
-    return {"nodes": list(nodes.values()), "edges": edges}
-
-
-def node_types(iris: list[str]) -> dict[str, list[str]]:
-    if not iris:
-        return {}
-    values = " ".join(f"<{i}>" for i in iris)
-    out: dict[str, list[str]] = {}
-    for row in select(f"SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }} ORDER BY ?t LIMIT 2000"):
-        out.setdefault(row["s"].value, []).append(row["t"].value)
-    return out
 
 
 def external_links(desc: Description) -> list[tuple[str, str]]:

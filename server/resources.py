@@ -23,6 +23,7 @@ from kg.rdf.namespaces import NG, PREFIXES
 from server.articles import article_header, article_mentions, article_story, highlight
 from server.eventpage import event_story
 from server.names import names_of
+from server.picture import neighbourhood
 from server.reads import (
     OWL_SAMEAS,
     RDF_TYPE,
@@ -33,7 +34,6 @@ from server.reads import (
     evidence_of,
     external_links,
     grouped,
-    neighbourhood,
     to_term,
 )
 from server.stories import alternative_names, events_of, mentioned_in, offices, places_around, statements

@@ -86,7 +86,7 @@ def test_a_title_with_script_runs_nothing_in_a_real_browser(xss_server, page):
     expect(page.locator("h1#label")).to_have_text(LABEL)
     expect(page.locator("#graph canvas").first).to_be_attached()
     nodes = page.evaluate("window.newsgraphCy.nodes().map(n => n.data('label'))")
-    assert TITLE in nodes  # the title is data, shown as text
+    assert any(n.endswith("…") and TITLE.startswith(n[:-1]) for n in nodes)  # the title is data, shown as text
     page.goto(xss_server + "/doc/article/xss.html")
     expect(page.locator("h1#label")).to_have_text(TITLE)
     page.goto(xss_server + "/search?q=ana")

@@ -277,3 +277,33 @@ def test_an_article_marks_every_mention_and_groups_what_it_reports(live_server, 
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(page, "article-phone")
+
+
+def test_the_neighbourhood_picture_is_capped_grouped_with_a_legend_and_navigates(live_server, page):
+    iri, label = most_mentioned_person(live_server)
+    page.goto(live_server + "/" + iri[len("https://w3id.org/newsgraph/") :])
+    graph = page.locator("#graph")
+    expect(graph.locator("canvas").first).to_be_attached()
+    nodes = page.evaluate(
+        "window.newsgraphCy.nodes().map(n => ({label: n.data('label'), kind: n.data('kind'), more: n.data('more'),"
+        " href: n.data('href'), size: n.renderedStyle('font-size')}))"
+    )
+    assert 2 < len(nodes) <= 25
+    more = [n for n in nodes if n["more"]]
+    assert more and all(re.fullmatch(r"\+ \d+ more [a-z ]+", n["label"]) for n in more)
+    kinds = [n["kind"] for n in nodes[1:] if not n["more"]]
+    assert kinds == sorted(kinds, key=[n["kind"] for n in nodes[1:]].index)  # each kind one run
+    assert min(float(n["size"].rstrip("px")) for n in nodes) >= 11  # labels legible at the picture's zoom
+    assert all(not HASH.search(n["label"]) for n in nodes)
+    legend = page.locator("#graph-legend li")
+    assert legend.count() >= 2
+    target = next(n for n in nodes[1:] if not n["more"] and "/id/" in (n["href"] or ""))
+    graph.scroll_into_view_if_needed()
+    pos = page.evaluate(
+        f"(() => {{ const n = window.newsgraphCy.nodes().filter(n => n.data('href') === {target['href']!r})[0];"
+        " const p = n.renderedPosition(); const b = document.getElementById('graph').getBoundingClientRect();"
+        " return [b.left + p.x, b.top + p.y]; })()"
+    )
+    page.mouse.click(*pos)
+    expect(page).to_have_url(re.compile(r"/doc/[a-z]+/[a-z0-9-]+\.html$"))
+    expect(page.locator("h1#label")).not_to_have_text(label)
