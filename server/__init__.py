@@ -22,12 +22,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
     app.config.update(test_config or {})
 
-    from server import backend, ontology, resources, security, sparql, ui
+    from server import backend, notfound, ontology, resources, security, sparql, ui
     from server.fastpath import DirectQueries
 
     backend.init_app(app)
     app.wsgi_app = DirectQueries(app)
     security.init_app(app)
+    notfound.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(resources.bp)

@@ -23,6 +23,7 @@ from kg.rdf.namespaces import NG, PREFIXES
 from server.articles import article_header, article_mentions, article_story, highlight
 from server.eventpage import event_story
 from server.names import names_of
+from server.notfound import not_found
 from server.picture import neighbourhood
 from server.reads import (
     OWL_SAMEAS,
@@ -113,8 +114,7 @@ def document(kind: str, slug: str, ext: str) -> Response | str:
     iri = resource_iri(kind, slug)
     desc = describe(iri, asserted_only=ext == "html")
     if not desc.exists:
-        return Response(f"nothing is known about <{iri}>; search for it at {url_for('ui.search')}\n",
-                        status=404, mimetype="text/plain")
+        return not_found(f"Nothing is known about <{iri}>; search for it at {url_for('ui.search')}")
     media, fmt = DOCUMENTS[ext]
     if fmt is not None:
         prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None

@@ -237,8 +237,12 @@ def _headers(reply: Response) -> Response:
     return reply
 
 
+#: The endpoint's own routes: their errors are short plain text.
+ENDPOINT_PATHS = ("/sparql", "/update", "/.well-known/void", "/health")
+
+
 def _ours() -> bool:
-    return request.path in ("/sparql", "/update", "/.well-known/void", "/health")
+    return request.path in ENDPOINT_PATHS
 
 
 @bp.app_errorhandler(HTTPException)

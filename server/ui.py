@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from kg.config import ROOT
 from kg.errors import QueryError
@@ -89,6 +89,12 @@ def names() -> Response:
     iris = [i for i in iris if re.fullmatch(IRI, i)]
     found = names_of(iris)
     return jsonify({i: {"name": found.get(i), "href": local_path(i) or ontology_path(i)} for i in iris})
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers that ask for ``/favicon.ico`` get the site's SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/prefixes.json")

@@ -307,3 +307,56 @@ def test_the_neighbourhood_picture_is_capped_grouped_with_a_legend_and_navigates
     page.mouse.click(*pos)
     expect(page).to_have_url(re.compile(r"/doc/[a-z]+/[a-z0-9-]+\.html$"))
     expect(page.locator("h1#label")).not_to_have_text(label)
+
+
+def every_page(url: str) -> dict[str, str]:
+    """One page of each kind, by the name its screenshots take."""
+    person, _label = most_mentioned_person(url)
+    event = sparql(
+        url, f"PREFIX ng: <{NG}> SELECT ?e WHERE {{ ?e ng:hasCount ?c ; ng:hasPlace ?p }} ORDER BY ?e LIMIT 1"
+    )
+    article = sparql(url, f"PREFIX ng: <{NG}> SELECT ?a WHERE {{ ?a ng:title ?t }} ORDER BY ?a LIMIT 1")
+    base = "https://w3id.org/newsgraph/"
+    return {
+        "query": "/",
+        "entity": "/" + person[len(base) :],
+        "event": "/" + event[0]["e"]["value"][len(base) :],
+        "article": "/" + article[0]["a"]["value"][len(base) :],
+        "timeline": "/timeline",
+        "search": "/search?q=" + _label.split()[-1].lower(),
+        "not-found": "/doc/person/nobody-at-all.html",
+        "ontology": "/ontology.html",
+    }
+
+
+def test_every_page_has_the_header_search_and_icon_and_fits_a_phone(live_server, page):
+    for name, path in every_page(live_server).items():
+        page.set_viewport_size({"width": 1366, "height": 900})
+        reply = page.goto(live_server + path)
+        assert reply.status == (404 if name == "not-found" else 200), (name, reply.status)
+        header = page.locator("header.top")
+        expect(header.locator("a.brand")).to_have_text("newsgraph")
+        expect(header.get_by_role("searchbox")).to_be_visible()
+        expect(header.get_by_role("link", name="Timeline")).to_be_visible()
+        icon = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
+        assert requests.get(live_server + icon, timeout=30).headers["Content-Type"].startswith("image/svg+xml")
+        if name == "query":  # the query page as people use it: after a run
+            page.locator(".yasqe_queryButton").first.click()
+            expect(page.locator(".yasr table.readable tbody tr").first).to_be_visible()
+        shot(page, name)
+        page.set_viewport_size(PHONE)
+        page.reload()
+        box = header.get_by_role("searchbox").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+        shot(page, f"{name}-phone")
+
+
+def test_a_missing_page_is_a_page_for_browsers_and_a_line_for_programs(live_server):
+    html = requests.get(live_server + "/no/such/page", headers={"Accept": "text/html,*/*;q=0.8"}, timeout=30)
+    assert html.status_code == 404 and html.headers["Content-Type"].startswith("text/html")
+    assert 'class="top"' in html.text and "/no/such/page" in html.text
+    text = requests.get(live_server + "/doc/person/nobody-at-all.html", timeout=30)
+    assert text.status_code == 404 and text.headers["Content-Type"].startswith("text/plain")
+    assert "Nothing is known about" in text.text
+    assert requests.get(live_server + "/favicon.ico", timeout=30).headers["Content-Type"].startswith("image/svg+xml")
