@@ -81,6 +81,15 @@ def when(value: str | None, precision: str | None = None) -> str:
     return day
 
 
+def without_date(label: str, shown: str) -> str:
+    """``label`` without a trailing copy of the date shown beside it.
+
+    >>> without_date("Riot in Erin, 5 Jan 2022", "5 Jan 2022"), without_date("Riot in Erin", "5 Jan 2022")
+    ('Riot in Erin', 'Riot in Erin')
+    """
+    return re.sub(rf",\s*{re.escape(shown)}$", "", label) if shown else label
+
+
 def _values(iris: list[str]) -> str:
     return " ".join(f"<{i}>" for i in iris)
 

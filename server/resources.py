@@ -130,6 +130,10 @@ def _alternates(iri: str) -> list[tuple[str, str, str]]:
     return [(ext, media, doc_url(iri, ext)) for ext, (media, fmt) in DOCUMENTS.items() if fmt is not None]
 
 
+#: Kinds whose pages list the holders of their posts (a post's own holders; a body's or a country's posts).
+HOLDER_KINDS = frozenset({"post", "organization", "place"})
+
+
 def entity_page(iri: str, kind: str, desc: Description) -> str:
     """An entity's story: offices, events, statements, articles; its raw facts folded away below."""
     iris = [iri] + [p.value for p, _ in desc.outgoing] + [o.value for _, o in desc.outgoing
@@ -154,7 +158,9 @@ def entity_page(iri: str, kind: str, desc: Description) -> str:
         return render_template("event.html", event=event_story(iri, desc, labels), **common)
     within, inside = places_around(iri) if kind == "place" else ([], [])
     return render_template(
-        "entity.html", offices=offices(iri), events=events_of(iri), said=statements(iri),
+        "entity.html", offices=offices(iri),
+        holders=offices(iri, of="post" if kind == "post" else "body") if kind in HOLDER_KINDS else [],
+        events=events_of(iri), said=statements(iri),
         said_about=statements(iri, about=True), mentioned=mentioned_in(iri),
         aliases=alternative_names(desc.outgoing, label), within=within, inside=inside, **common,
     )

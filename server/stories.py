@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.rdf.namespaces import NG
-from server.names import names_of, when
+from server.names import names_of, when, without_date
 from server.reads import select
 from server.urls import inferred_graph, local_path
 
@@ -39,20 +39,35 @@ def link(iri: str | None, names: dict[str, str]) -> dict | None:
     return {"iri": iri, "name": names.get(iri) or iri, "href": local_path(iri)}
 
 
-def offices(iri: str, limit: int = 200) -> list[dict]:
-    """The tenures ``iri`` holds: post, organisation, jurisdiction, from–to, acting or another qualifier."""
+#: Whose tenures an entity page lists: the ones it holds, of it as a post, or of its posts as a body or a country.
+TENURES_OF = {
+    "holder": "?t ng:holder <{iri}> .",
+    "post": "?t ng:post <{iri}> .",
+    "body": "{{ ?t ng:post/ng:postIn <{iri}> }} UNION {{ ?t ng:post/ng:postJurisdiction <{iri}> }} "
+    "UNION {{ ?t <http://www.w3.org/ns/org#organization> <{iri}> }}",
+}
+
+
+def offices(iri: str, of: str = "holder", limit: int = 200) -> list[dict]:
+    """Tenures with their holder, post, organisation, jurisdiction, from–to, acting or another qualifier.
+
+    ``of`` says whose: the tenures ``iri`` holds (``holder``), the tenures of the post ``iri`` (``post``) or of the
+    posts in the organisation or country ``iri`` (``body``).
+    """
     rows = select(f"""
         PREFIX ng: <{NG._NS}>
-        SELECT ?t ?post (SAMPLE(?o) AS ?org) (SAMPLE(?j) AS ?jur) (MIN(?s) AS ?start) (MAX(?e) AS ?end)
+        SELECT ?t ?post (SAMPLE(?h) AS ?holder) (SAMPLE(?o) AS ?org) (SAMPLE(?j) AS ?jur)
+               (MIN(?s) AS ?start) (MAX(?e) AS ?end)
                (SAMPLE(?p) AS ?precision) (SAMPLE(?a) AS ?acting)
                (GROUP_CONCAT(DISTINCT ?q; separator=", ") AS ?qualifiers) WHERE {{
-          ?t ng:holder <{iri}> ; ng:post ?post .
+          {TENURES_OF[of].format(iri=iri)}
+          ?t ng:post ?post . OPTIONAL {{ ?t ng:holder ?h }}
           OPTIONAL {{ ?t <{ORG}organization> ?o }} OPTIONAL {{ ?post ng:postIn ?o }}
           OPTIONAL {{ ?post ng:postJurisdiction ?j }}
           OPTIONAL {{ ?t ng:startDate ?s }} OPTIONAL {{ ?t ng:endDate ?e }} OPTIONAL {{ ?t ng:datePrecision ?p }}
           OPTIONAL {{ ?t ng:isActing ?a }} OPTIONAL {{ ?t ng:tenureQualifier ?q }}
         }} GROUP BY ?t ?post ORDER BY ?start ?post LIMIT {limit}""")
-    names = names_of(_value(r, k) for r in rows for k in ("post", "org", "jur"))
+    names = names_of(_value(r, k) for r in rows for k in ("post", "org", "jur", "holder"))
     out = []
     for row in rows:
         qualifiers = [q for q in (_value(row, "qualifiers") or "").split(", ") if q]
@@ -63,6 +78,7 @@ def offices(iri: str, limit: int = 200) -> list[dict]:
             {
                 "tenure": _value(row, "t"),
                 "post": link(_value(row, "post"), names),
+                "holder": link(_value(row, "holder"), names),
                 "org": link(_value(row, "org"), names),
                 "jurisdiction": link(_value(row, "jur"), names),
                 "start": _value(row, "start"),
@@ -96,14 +112,10 @@ def events_of(iri: str, limit: int = 500) -> list[dict]:
     for row in rows:
         roles = sorted({ROLES[p] for p in _value(row, "props").split() if p in ROLES})
         date = _value(row, "date")
-        out.append(
-            {
-                "event": link(_value(row, "e"), names),
-                "roles": roles,
-                "date": date,
-                "when": when(date, _value(row, "precision")),
-            }
-        )
+        shown = when(date, _value(row, "precision"))
+        event = link(_value(row, "e"), names)
+        event["name"] = without_date(event["name"], shown)  # the date stands beside it
+        out.append({"event": event, "roles": roles, "date": date, "when": shown})
     return sorted(out, key=lambda e: (e["date"] or "9999", e["event"]["name"].lower()))
 
 

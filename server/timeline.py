@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from kg.rdf.namespaces import NG
-from server.names import names_of, when
+from server.names import names_of, when, without_date
 from server.reads import select
 from server.urls import inferred_graph, local_path
 
@@ -66,7 +66,7 @@ def timeline_events(
         iri, day = row["e"].value, row["date"].value
         shown = when(day, row["precision"].value if "precision" in row else "day")
         label = row["label"].value if "label" in row else names[iri]
-        label = re.sub(rf",\s*{re.escape(shown)}$", "", label) if shown else label  # the date is already there
+        label = without_date(label, shown)
         split = {k: row[k].value.split() if k in row and row[k].value else [] for k in ("types", "places", "actors")}
         events.append(
             {

@@ -381,3 +381,19 @@ def test_a_missing_page_is_a_page_for_browsers_and_a_line_for_programs(live_serv
     assert text.status_code == 404 and text.headers["Content-Type"].startswith("text/plain")
     assert "Nothing is known about" in text.text
     assert requests.get(live_server + "/favicon.ico", timeout=30).headers["Content-Type"].startswith("image/svg+xml")
+
+
+def test_a_post_and_its_country_name_the_holders(live_server, page):
+    rows = sparql(
+        live_server,
+        f"""PREFIX ng: <{NG}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?post ?where ?who WHERE {{ ?t ng:post ?post ; ng:holder/rdfs:label ?who .
+          ?post ng:postJurisdiction ?where }} ORDER BY ?post LIMIT 1""",
+    )
+    row = {k: v["value"] for k, v in rows[0].items()}
+    base = "https://w3id.org/newsgraph/"
+    page.goto(live_server + "/" + row["post"][len(base) :])
+    expect(page.locator("#holders")).to_contain_text(row["who"])
+    page.goto(live_server + "/" + row["where"][len(base) :])
+    expect(page.locator("#holders")).to_contain_text(row["who"])
+    assert "," in page.locator("#holders li").first.inner_text()  # holder, post
