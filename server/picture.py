@@ -30,8 +30,9 @@ KINDS = {
     "event": ("event", "events"),
     "article": ("article", "articles"),
 }
-#: Links the picture leaves out: the text spans, types and article bookkeeping are listed on the page.
-SKIP = frozenset({RDF_TYPE, str(NG.evidence), str(NG.denotes), str(NG.inArticle)})
+#: Links the picture leaves out: the text spans, types and article bookkeeping are listed on the page, and a
+#: holder's org:holds repeats the post of its tenure (which the picture shows as the office held).
+SKIP = frozenset({RDF_TYPE, str(NG.evidence), str(NG.denotes), str(NG.inArticle), "http://www.w3.org/ns/org#holds"})
 #: Where a summary node leads on the resource's own page.
 SECTIONS = {"event": "#events", "article": "#mentioned", "tenure": "#offices"}
 
