@@ -240,3 +240,16 @@ def test_a_titles_own_word_names_the_body_the_article_names(nlp):
 def test_who_heads_a_body_holds_its_chair(nlp):
     rec = record_of(nlp, "Maria Lopez, who heads the Andean Water Commission, said the dam was safe.")
     assert _posts(rec) == [("Maria Lopez", "chair", "Andean Water Commission")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Talks resume\nBy Rosa Quispe (Andean Daily)\nThe talks resumed on Monday.",
+     [("Rosa Quispe", "reporter", "Andean Daily")]),
+    ("Talks resume\nMonday 8:16 PM By ROSA QUISPE Associated Press Writer LIMA, Peru (AP) - The talks resumed.",
+     [("Rosa Quispe", "reporter", "Associated Press")]),
+    ("Talks resume\nBy Jane Doe and John Smith, Daily Planet Correspondents\nThe talks resumed.",
+     [("Jane Doe", "correspondent", "Daily Planet"), ("John Smith", "correspondent", "Daily Planet")]),
+    ("By Monday Night (local time) the talks had resumed.", []),
+])
+def test_a_byline_is_a_journalists_post_at_the_outlet(nlp, text, expected):
+    assert _posts(record_of(nlp, text)) == expected

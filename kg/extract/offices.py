@@ -22,6 +22,7 @@ import logging
 from spacy.tokens import Token
 
 from kg import lexicon
+from kg.extract.bylines import byline_tenures
 from kg.extract.context import Context, is_pronoun, is_verb
 from kg.extract.title_holders import NAMING_VERBS, NOMINATING_VERBS, Holding, subject_of, title_holder
 from kg.extract.title_phrases import TitlePhrase, kind_of, read_title
@@ -236,7 +237,7 @@ def extract_tenures(ctx: Context, events: list[EventRecord]) -> list[TenureRecor
         add(_subject_person(ctx, verb), before.title, before.post_in, before.post_in_text, tok,
             post_in_kind=before.post_in_kind, started_by=before.ended_by, confidence=0.7)
     _ended_elsewhere(ctx, tenures, events)
-    return tenures
+    return tenures + byline_tenures(ctx)
 
 
 #: Changes of office holder that end the one post their subject holds, or the one their sentence names (a death
