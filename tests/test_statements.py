@@ -329,3 +329,15 @@ def test_an_unnamed_spokesperson_speaks_for_the_title_in_the_phrase(nlp):
     assert [(s.quote, s.outlet.name) for s in by_secretary] == [
         ("that Doe called on residents to stay calm", "former president"),
         ("that Doe is now in the capital", "former president")]
+
+
+@pytest.mark.parametrize("text", [
+    "Jane Doe cited the progress made since the death last week of President John Smith. Asked about her plans, the "
+    "minister smiled. She said she did not know what she would do next.",
+    '"These lapses may have helped John Smith\'s corruption of the program," Jane Doe said.\nShe said she was giving '
+    "the findings to the committee.",
+])
+def test_she_said_is_the_last_person_the_text_made_the_subject(nlp, text):
+    rec = record_of(nlp, text)
+    last = rec.statements[-1]
+    assert last.quote.startswith("she") and last.speaker.name == "Jane Doe"

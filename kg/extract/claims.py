@@ -11,7 +11,7 @@ Used by :mod:`kg.extract.statements` for each reporting verb, and by :func:`link
 * :func:`is_outlet`: whether whom a speaker "told" is a news outlet (then it is the outlet that reports the
   statement, not its addressee);
 * :func:`quote_opening`: where the quote ends by a "he said" after it begins, so that "he" is looked up before
-  the quote and not among the names inside it;
+  the quote and not among the names inside it; :func:`subject_antecedent`: whom that "he" stands for;
 * :func:`link_counts`: a speaker's statement concerns the events its figures count.
 """
 
@@ -176,6 +176,26 @@ def demanded(ctx: Context, verb: Token, events: list[EventRecord]) -> tuple[list
                     if found is not None and found not in entities:
                         entities.append(found)
     return entities, list(dict.fromkeys(ids))
+
+
+def subject_antecedent(ctx: Context, char: int, sentences: int = 2) -> Mention | None:
+    """Whom "he" or "she" as the subject of a reporting verb at ``char`` stands for: the last person named as the
+    subject of a clause in its sentence or the ``sentences`` before ("Powell cited ... He said": Powell, not a
+    name in what he cited; "'... Saddam's manipulation,' Hyde said. He said ...": Hyde, not a name inside the
+    quote), else the last person named before."""
+    token = ctx.doc.char_span(char, char + 1, alignment_mode="expand")
+    if token is not None:
+        first = ctx.sents[max(0, ctx.sent_no(token[0]) - sentences)].start_char
+        subjects = []
+        for mention in ctx.mentions_in(first, char, (PERSON, ORGANIZATION)):
+            named = ctx.doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+            person = mention if mention.kind == PERSON else ctx.person_of_surname(mention)
+            if named is not None and person is not None and person.component != "title_rule" and (
+                    named.root.dep_ in ("nsubj", "nsubjpass")):
+                subjects.append(person)
+        if subjects:
+            return subjects[-1]
+    return ctx.last_person_before(char)
 
 
 def quote_opening(ctx: Context, char: int) -> int:

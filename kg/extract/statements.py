@@ -31,7 +31,15 @@ from types import MappingProxyType
 from spacy.tokens import Token
 
 from kg import lexicon
-from kg.extract.claims import about, channel_of, demanded, is_outlet, known_outlets, quote_opening
+from kg.extract.claims import (
+    about,
+    channel_of,
+    demanded,
+    is_outlet,
+    known_outlets,
+    quote_opening,
+    subject_antecedent,
+)
 from kg.extract.context import Context, country_names, event_near, is_pronoun, is_verb, phrase_text
 from kg.extract.quotes import (
     OBJECT_ADDRESSEE,
@@ -138,7 +146,10 @@ def _who(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
     """Who a subject (or an object) names: a person or an organisation, never a place; "he" after a quote is the
     person named last before the quote began; "who" is the person of the phrase its clause hangs on."""
     if is_pronoun(tok):
-        return ctx.last_person_before(quote_opening(ctx, tok.idx)), None
+        char = quote_opening(ctx, tok.idx)
+        if tok.dep_ in ("nsubj", "nsubjpass"):
+            return subject_antecedent(ctx, char), None
+        return ctx.last_person_before(char), None
     if tok.lower_ in ("who", "that") and tok.head.dep_ == "relcl":
         antecedent = tok.head.head
         return _who(ctx, antecedent.head if antecedent.dep_ == "appos" else antecedent)
