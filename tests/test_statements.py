@@ -341,3 +341,10 @@ def test_she_said_is_the_last_person_the_text_made_the_subject(nlp, text):
     rec = record_of(nlp, text)
     last = rec.statements[-1]
     assert last.quote.startswith("she") and last.speaker.name == "Jane Doe"
+
+
+def test_a_quote_starts_on_the_verbs_line_without_its_dateline(nlp):
+    rec = record_of(nlp, "Talks resume\nLIMA - Former police chief Rosa Quispe has been tapped to run the ministry, a "
+                         "senior official said Thursday.")
+    assert [s.quote for s in rec.statements] == [
+        "Former police chief Rosa Quispe has been tapped to run the ministry"]

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from spacy.tokens import Token
 
 from kg.extract.context import Context
+from kg.extract.scenes import DATELINE
 
 #: A quote mark: a straight double quote, or the doubled backquote and apostrophe some wires use (``...'').
 QUOTE_MARK = re.compile(r'"|``|\'\'')
@@ -121,12 +122,21 @@ def quote_of(ctx: Context, verb: Token, sent_no: int, span: tuple[int, int] | No
         inside = [(a, b) for a, b in quoted if a < end and b > begin]
         if inside and sum(b - a for a, b in inside) >= QUOTE_SHARE * (end - begin):
             return " ".join(ctx.text[a:b].strip() for a, b in inside)
-        text = ctx.text[begin:end].strip(" ,.")
+        text = _own_line(ctx, begin, end, verb).strip(" ,.")
         if len(text) > 6:
             return text
     if quoted:
         return " ".join(ctx.text[a:b].strip() for a, b in quoted)
-    # "<clause>, said X": the clause before the verb
+    # "<clause>, said X": the clause before the verb, from its line's start, without a dateline
     if verb.dep_ == "ROOT" and verb.i > sent.start + 3 and ctx.doc[verb.i - 1].is_punct:
-        return ctx.doc[sent.start:verb.i - 1].text.strip(" ,.\"")
+        return _own_line(ctx, sent.start_char, ctx.doc[verb.i - 1].idx, verb).strip(" ,.\"") or None
     return None
+
+
+def _own_line(ctx: Context, begin: int, end: int, verb: Token) -> str:
+    """The text from ``begin`` to ``end`` that stands on the verb's line, without a dateline ("Headline\nCITY - X
+    has been tapped, an official said": "X has been tapped")."""
+    if begin < verb.idx:
+        begin = max(begin, ctx.text.rfind("\n", begin, verb.idx) + 1)
+    text = ctx.text[begin:end]
+    return text[found.end():] if (found := DATELINE.match(text)) else text
