@@ -23,7 +23,7 @@ from tests.test_events import record_of
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Core recall floors, a little under what the build measures (docs/offices-and-claims.md).
-DEV_FLOORS = {"roles": 0.62, "role_names": 0.60}
+DEV_FLOORS = {"roles": 0.65, "role_names": 0.60}
 SEED_FLOORS = {"roles": 0.95, "role_names": 0.95, "event_sources": 0.75}
 
 
