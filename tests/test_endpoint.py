@@ -290,7 +290,7 @@ def test_void_description(client, app, graphs):
     q = """PREFIX void: <http://rdfs.org/ns/void#>
     SELECT ?d ?n WHERE { ?d a void:Dataset ; void:triples ?n ; void:sparqlEndpoint <http://localhost/sparql> }"""
     rows = list(void.query(q))
-    assert len(rows) == 1 and int(rows[0].n) == _info(app).quads
+    assert len(rows) == 1 and int(rows[0].n) == _info(app).triples < _info(app).quads  # distinct triples
     subsets = {str(o) for o in void.objects(rows[0].d, URIRef("http://rdfs.org/ns/void#subset"))}
     assert subsets == set(graphs)
 

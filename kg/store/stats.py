@@ -23,10 +23,11 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 _QUERIES = {
     "classes": "SELECT ?k (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?k } } GROUP BY ?k",
-    "properties": "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?k ?o } } GROUP BY ?k",
+    "properties": "SELECT ?k (COUNT(*) AS ?n) WHERE { ?s ?k ?o } GROUP BY ?k",
     "graphs": "SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k",
 }
 _DISTINCT = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
 }
@@ -37,14 +38,17 @@ class Stats:
     """Counts of a graph.
 
     Attributes:
-        quads: quads in the store (a triple in two graphs counts twice).
+        quads: quads in the named graphs (a triple two articles state counts twice).
+        triples: distinct triples: the default graph, the merge of the named graphs (what VoID's ``void:triples``
+            of the dataset says, and what ``COUNT(*) { ?s ?p ?o }`` counts on the endpoint).
         subjects, objects: distinct subjects and objects.
         classes: instances (distinct subjects) per class IRI.
-        properties: quads per property IRI.
+        properties: distinct triples per property IRI (in the default graph).
         graphs: quads per named graph IRI.
     """
 
     quads: int = 0
+    triples: int = 0
     subjects: int = 0
     objects: int = 0
     classes: dict[str, int] = field(default_factory=dict)
@@ -52,8 +56,9 @@ class Stats:
     graphs: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"quads": self.quads, "distinct_subjects": self.subjects, "distinct_objects": self.objects,
-                "classes": self.classes, "properties": self.properties, "graphs": self.graphs}
+        return {"quads": self.quads, "triples": self.triples, "distinct_subjects": self.subjects,
+                "distinct_objects": self.objects, "classes": self.classes, "properties": self.properties,
+                "graphs": self.graphs}
 
 
 def compute_stats(store: GraphStore) -> Stats:
@@ -99,7 +104,7 @@ def void_triples(stats: Stats, base_iri: str) -> list[ox.Triple]:
     v, n = void_term, count_literal
     triples = [
         ox.Triple(dataset, RDF_TYPE, v("Dataset")),
-        ox.Triple(dataset, v("triples"), n(stats.quads)),
+        ox.Triple(dataset, v("triples"), n(stats.triples)),
         ox.Triple(dataset, v("distinctSubjects"), n(stats.subjects)),
         ox.Triple(dataset, v("distinctObjects"), n(stats.objects)),
         ox.Triple(dataset, v("classes"), n(len(stats.classes))),
@@ -137,7 +142,8 @@ def write_void(store: GraphStore, void_path: str | Path, base_iri: str) -> Stats
 
 def format_stats(stats: Stats, top: int = 25) -> str:
     """A plain-text summary: totals, every class and property, and the ``top`` largest graphs."""
-    lines = [f"quads: {stats.quads}   distinct subjects: {stats.subjects}   distinct objects: {stats.objects}",
+    lines = [f"quads: {stats.quads}   distinct triples: {stats.triples}   distinct subjects: {stats.subjects}   "
+             f"distinct objects: {stats.objects}",
              f"classes: {len(stats.classes)}   properties: {len(stats.properties)}   graphs: {len(stats.graphs)}"]
     for title, table in (("class", stats.classes), ("property", stats.properties), ("graph", stats.graphs)):
         lines.append("")
