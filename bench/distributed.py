@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.common import BIN, KG_BUILD, VALIDATION_FAILED, env_float, env_int, fmt, median, run_child
-from bench.serving import Server, free_port
+from bench.load import Server
 from bench.synth import write_corpus
 
 logger = logging.getLogger(__name__)
@@ -105,10 +105,10 @@ def _push_all(base: Path, build: Path, repeats: int) -> dict:
     rows = []
     for round_no in range(repeats):
         store = base / f"oxigraph-{round_no}"
-        port = free_port()
         server = Server("oxigraph serve", [str(BIN / "oxigraph"), "serve", "--location", str(store),
-                                           "--bind", f"127.0.0.1:{port}"],
-                        port, "/query", base / f"oxigraph-{round_no}.log")
+                                           "--bind", "127.0.0.1:{port}"],
+                        "/query", base / f"oxigraph-{round_no}.log")
+        port = server.port
         try:
             server.wait_ready(60)
             push = [str(BIN / "kg"), "push", "--endpoint", f"http://127.0.0.1:{port}/query", "--out", str(build),

@@ -1,45 +1,41 @@
-"""Benchmark 4: query throughput and latency against three SPARQL servers on the same data.
+"""Benchmark 4: query throughput and latency of ``kg serve`` against Oxigraph's own server and rdflib-endpoint.
 
-Servers, all on 127.0.0.1, each started as its own process and stopped afterwards:
-``kg serve`` (our store), ``oxigraph serve-read-only`` (PyPI ``oxigraph``; the same kg.nq loaded
-with ``oxigraph load``, and kg.ttl into its default graph: the merge, as ours) and ``rdflib-endpoint serve``
-(kg.nq parsed into rdflib's in-memory Dataset). Queries: every ``queries/*.rq`` plus ``bench/queries/*.rq``.
+For each size of ``BENCH_QUERY_SIZES`` (articles of ``BENCH_QUERY_SENTENCES`` sentences: 70 and 700 give about
+100k and 1M quads) a synthetic corpus is built once and kept under ``BENCH_WORK`` (later runs reuse it). The
+servers run side by side, each its own process on a loopback port: ``kg serve`` (our store), ``oxigraph
+serve-read-only`` (PyPI ``oxigraph``: the same kg.nq loaded with ``oxigraph load``, then kg.ttl into its default
+graph, the merge, as ours) and ``rdflib-endpoint serve`` (kg.nq in rdflib's memory; only up to
+``BENCH_QUERY_RDFLIB_QUADS`` quads, it takes minutes to load more and answers a few queries a second).
 
-For each server, query and number of concurrent clients (``BENCH_QUERY_CLIENTS``, default 1, 8,
-32), the clients send the query back to back for ``BENCH_QUERY_SECONDS`` seconds or until
-``BENCH_QUERY_MAX`` requests were sent; each request may take ``BENCH_QUERY_TIMEOUT`` seconds.
-Clients are threads of this process (keep-alive HTTP connections), so on a 2-core machine the
-load generator competes with the server for CPU, equally for every server. Each server gets
-``BENCH_QUERY_BUDGET`` seconds: every query runs with the fewest clients first, then every query with
-the next number, so a budget that runs out leaves out the heaviest cells, never whole queries.
+Queries: every ``bench/queries/*.rq`` then every ``queries/*.rq`` (not ``SERVICE``); ``<urn:bench:entity>`` stands
+for the most mentioned person of the build. Each cell (query, clients, cold or repeated) runs
+``BENCH_QUERY_REPEATS`` times on every server, the servers' order rotating from one run to the next, and reports
+the medians. *Repeated*: the same text back to back (a cache may answer). *Cold*: every request a text never sent
+before (:func:`bench.load.load`), so no cache can help. The memory of ``kg serve``'s process tree (web process,
+fork server, workers) is sampled during its 8-client cells.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
 import logging
 import os
 import re
-import socket
-import subprocess
-import threading
+import shutil
+import statistics
 import time
-import urllib.parse
 from pathlib import Path
 
-from bench.common import BIN, KG_BUILD, ROOT, env_float, env_int, env_list, fmt, run_child
-from bench.scale import build_dir
+import pyoxigraph as ox
+
+from bench.common import BIN, KG_BUILD, ROOT, env_float, env_int, env_list, run_child
+from bench.load import MemoryWatch, Server, load
 
 logger = logging.getLogger(__name__)
 
-ACCEPT = "application/sparql-results+json"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+ENTITY = "<urn:bench:entity>"
+MODES = ("cold", "repeated")
+MOST_MENTIONED = """PREFIX ng: <https://w3id.org/newsgraph/ontology#>
+SELECT ?p (COUNT(?a) AS ?n) WHERE { ?a ng:mentions ?p . ?p a ng:Person } GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 1"""
 
 
 def query_files() -> list[Path]:
@@ -52,236 +48,206 @@ def is_federated(text: str) -> bool:
     return re.search(r"\bSERVICE\b", text, re.IGNORECASE) is not None
 
 
-def _request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int, bytes]:
-    conn.request("GET", f"{path}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": ACCEPT})
-    response = conn.getresponse()
-    return response.status, response.read()
+def ensure_build(work: Path, articles: int, sentences: int) -> Path:
+    """The build of the synthetic corpus of ``articles`` articles, made once and kept (``stamp`` says of what)."""
+    folder = work / f"query-{articles}x{sentences}"
+    build, stamp = folder / "build", folder / "stamp"
+    wanted = f"articles={articles} sentences={sentences} seed=1\n"
+    if (build / "kg.nq").exists() and (build / "store").is_dir() and stamp.exists() and stamp.read_text() == wanted:
+        return build
+    from bench.synth import write_corpus
+
+    shutil.rmtree(folder, ignore_errors=True)
+    write_corpus(folder / "corpus", articles, seed=1, sentences=sentences)
+    built = run_child([*KG_BUILD, str(folder / "corpus"), "--out", str(build), "--no-cache"], log=folder / "build.log")
+    if not built.ok:
+        raise RuntimeError(f"the benchmark build of {articles} articles failed: {built.output}")
+    stamp.write_text(wanted)
+    return build
 
 
-def _rows(body: bytes) -> str:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return "?"
-    if "boolean" in data:
-        return str(data["boolean"]).lower()
-    return str(len(data.get("results", {}).get("bindings", [])))
-
-
-def load(port: int, path: str, query: str, clients: int, seconds: float, max_requests: int,
-         timeout: float) -> dict:
-    """``clients`` threads send ``query`` back to back; returns throughput, latencies, errors."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    sent = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def client() -> None:
-        nonlocal sent
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        while True:
-            with lock:
-                if sent >= max_requests or time.perf_counter() > stop_at:
-                    break
-                sent += 1
-            start = time.perf_counter()
-            try:
-                status, _body = _request(conn, path, query)
-                elapsed = time.perf_counter() - start
-                with lock:
-                    (latencies.append(elapsed) if status == 200 else errors.append(f"HTTP {status}"))
-            except (OSError, http.client.HTTPException) as exc:
-                with lock:
-                    errors.append(type(exc).__name__)
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-        conn.close()
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(seconds + timeout + 5)
-    wall = time.perf_counter() - start
-    latencies.sort()
-
-    def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")
-
-    return {"clients": clients, "ok": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
-            "wall_s": wall, "qps": len(latencies) / wall, "p50_ms": 1000 * pct(0.50), "p99_ms": 1000 * pct(0.99)}
-
-
-class Server:
-    """One SPARQL server process on a free loopback port."""
-
-    def __init__(self, name: str, args: list[str], port: int, path: str, log: Path) -> None:
-        self.name, self.port, self.path, self.log = name, port, path, log
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-
-    def wait_ready(self, timeout: float) -> float:
-        """Seconds until the server answers a trivial query."""
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited: {self.log.read_text(errors='replace')[-1000:]}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                status, _ = _request(conn, self.path, "ASK { ?s ?p ?o }")
-                conn.close()
-                if status == 200:
-                    return time.perf_counter() - start
-            except OSError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"{self.name} did not answer within {timeout} s: {self.log.read_text(errors='replace')}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def start_servers(build: Path, work: Path) -> list[tuple[str, list[str], str]]:
-    """The command line and SPARQL path of each server (oxigraph's store is loaded here)."""
+def oxigraph_store(build: Path) -> Path:
+    """Oxigraph's own store of the build (its named graphs, then their merge into the default graph), kept."""
+    store, stamp = build.parent / "oxigraph-store", build.parent / "oxigraph-stamp"
     nq = build / "kg.nq"
-    oxstore = work / "oxigraph-store"
-    if oxstore.exists():
-        import shutil
-
-        shutil.rmtree(oxstore)
-    for data in (nq, build / "kg.ttl"):  # the named graphs, then their merge into the default graph, as ours
-        loaded = run_child([str(BIN / "oxigraph"), "load", "--location", str(oxstore), "--file", str(data)],
-                           log=work / "oxigraph-load.log")
+    wanted = f"{nq.stat().st_size} {nq.stat().st_mtime_ns}\n"
+    if store.is_dir() and stamp.exists() and stamp.read_text() == wanted:
+        return store
+    shutil.rmtree(store, ignore_errors=True)
+    for data in (nq, build / "kg.ttl"):
+        loaded = run_child(
+            [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)],
+            log=build.parent / "oxigraph-load.log",
+        )
         if not loaded.ok:
             raise RuntimeError(f"oxigraph load failed: {loaded.output}")
+    stamp.write_text(wanted)
+    return store
+
+
+def oxigraph_command(build: Path) -> list[str]:
+    """Oxigraph's own server, read-only, on its store of the build (``{port}``: the port)."""
     return [
-        ("kg serve", [str(BIN / "kg"), "serve", "--store", str(build / "store"), "--port", "{port}"], "/sparql"),
-        ("oxigraph serve", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxstore),
-                            "--bind", "127.0.0.1:{port}"], "/query"),
-        ("rdflib-endpoint", [str(BIN / "rdflib-endpoint"), "serve", str(nq), "--host", "127.0.0.1",
-                             "--port", "{port}"], "/"),
+        str(BIN / "oxigraph"),
+        "serve-read-only",
+        "--location",
+        str(oxigraph_store(build)),
+        "--bind",
+        "127.0.0.1:{port}",
     ]
 
 
-def _probe_rows(port: int, path: str, text: str, timeout: float) -> int | str:
-    """The number of rows one request for ``text`` answers (or what went wrong)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def most_mentioned(store_path: Path) -> str:
+    """The IRI of the person most articles mention (the subject of the entity queries)."""
+    store = ox.Store.read_only(str(store_path))
     try:
-        status, body = _request(conn, path, text)
-        return _rows(body) if status == 200 else f"HTTP {status}"
-    except (OSError, http.client.HTTPException) as exc:
-        return type(exc).__name__
+        return next(iter(store.query(MOST_MENTIONED)))["p"].value
     finally:
-        conn.close()
+        del store
+
+
+def servers(build: Path, quads: int, work: Path) -> list[Server]:
+    """Start every server on the build (rdflib-endpoint only on a small one)."""
+    out = [
+        Server(
+            "kg serve",
+            [str(BIN / "kg"), "serve", "--store", str(build / "store"), "--port", "{port}"],
+            "/sparql",
+            work / "server-kg.log",
+        ),
+        Server("oxigraph serve", oxigraph_command(build), "/query", work / "server-oxigraph.log"),
+    ]
+    if quads <= env_int("QUERY_RDFLIB_QUADS", 200_000) and (BIN / "rdflib-endpoint").exists():
+        out.append(
+            Server(
+                "rdflib-endpoint",
+                [
+                    str(BIN / "rdflib-endpoint"),
+                    "serve",
+                    str(build / "kg.nq"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "{port}",
+                ],
+                "/",
+                work / "server-rdflib.log",
+            )
+        )
+    return out
+
+
+def _median_cell(cells: list[dict]) -> dict:
+    return {
+        "qps": statistics.median(c["qps"] for c in cells),
+        "p50_ms": statistics.median(c["p50_ms"] for c in cells),
+        "p99_ms": statistics.median(c["p99_ms"] for c in cells),
+        "errors": sum(c["errors"] for c in cells),
+        "ok": sum(c["ok"] for c in cells),
+        "runs": [round(c["qps"], 1) for c in cells],
+    }
+
+
+def run_size(work: Path, articles: int, sentences: int, queries: dict[str, str]) -> dict:
+    """Every query at every concurrency, cold and repeated, on every server, for one size."""
+    clients = env_list("QUERY_CLIENTS", "8,1,32")
+    seconds, repeats = env_float("QUERY_SECONDS", 1.0), env_int("QUERY_REPEATS", 2)
+    max_requests, timeout = env_int("QUERY_MAX", 3000), env_float("QUERY_TIMEOUT", 10)
+    build = (
+        Path(os.environ["BENCH_QUERY_BUILD"])
+        if os.environ.get("BENCH_QUERY_BUILD")
+        else ensure_build(work, articles, sentences)
+    )
+    quads = sum(1 for _ in (build / "kg.nq").open(encoding="utf-8"))
+    entity = most_mentioned(build / "store")
+    texts = {name: text.replace(ENTITY, f"<{entity}>") for name, text in queries.items()}
+    started = servers(build, quads, work)
+    result: dict = {
+        "articles": articles,
+        "sentences": sentences,
+        "quads": quads,
+        "entity": entity,
+        "clients": clients,
+        "seconds": seconds,
+        "repeats": repeats,
+        "servers": {},
+        "queries": {},
+    }
+    ready: list[Server] = []
+    for server in started:
+        try:
+            result["servers"][server.name] = {"ready_s": server.wait_ready(env_float("SERVER_START_TIMEOUT", 600))}
+            ready.append(server)
+        except RuntimeError as exc:
+            logger.warning("%s", exc)
+            result["servers"][server.name] = {"error": str(exc)[:500]}
+    ours = next((s for s in ready if s.name == "kg serve"), None)
+    memory = MemoryWatch(ours.proc.pid) if ours else None
+    stop_at = time.perf_counter() + env_float("QUERY_BUDGET", 1800)
+    try:
+        for name, text in texts.items():
+            result["queries"][name] = {"rows": {s.name: s.probe(text, timeout) for s in ready}, "cells": {}}
+        # every query at 8 clients (the issue's targets) first, then at 1, then at 32 (BENCH_QUERY_CLIENTS' order):
+        # a budget that runs out leaves out the last level's cells, never the targets'
+        for n in clients:
+            for name, text in texts.items():
+                for mode in MODES:
+                    if time.perf_counter() > stop_at:
+                        break
+                    runs: dict[str, list[dict]] = {s.name: [] for s in ready}
+                    for rep in range(repeats):
+                        for server in ready[rep % len(ready) :] + ready[: rep % len(ready)]:
+                            if memory is not None:
+                                memory.active = server is ours and n == 8
+                            runs[server.name].append(
+                                load(
+                                    server.port,
+                                    server.path,
+                                    text,
+                                    n,
+                                    seconds,
+                                    max_requests,
+                                    timeout,
+                                    cold=mode == "cold",
+                                )
+                            )
+                            if memory is not None:
+                                memory.active = False
+                    cell = {s: _median_cell(r) for s, r in runs.items()}
+                    result["queries"][name]["cells"][f"{mode} {n}"] = cell
+                    logger.info(
+                        "%s %s x%d: %s",
+                        name,
+                        mode,
+                        n,
+                        ", ".join(f"{s} {c['qps']:.0f} q/s p99 {c['p99_ms']:.1f} ms" for s, c in cell.items()),
+                    )
+    finally:
+        if memory is not None:
+            memory.stop()
+            result["memory_8_clients"] = {"rss_mib": memory.peak_rss, "pss_mib": memory.peak_pss}
+        for server in started:
+            server.stop()
+    return result
 
 
 def run(work: Path) -> dict:
-    """Start each server in turn and load it with every query at every concurrency."""
-    size = env_int("QUERY_ARTICLES", 100)
-    clients = env_list("QUERY_CLIENTS", "1,8,32")
-    seconds = env_float("QUERY_SECONDS", 1.5)
-    max_requests = env_int("QUERY_MAX", 500)
-    timeout = env_float("QUERY_TIMEOUT", 10)
-    budget = env_float("QUERY_BUDGET", 120)
-    build = Path(os.environ["BENCH_QUERY_BUILD"]) if os.environ.get("BENCH_QUERY_BUILD") else build_dir(work, size)
-    if not (build / "kg.nq").exists():
-        from bench.synth import write_corpus
-
-        corpus = work / f"scale-{size}" / "corpus"
-        write_corpus(corpus, size, seed=1, sentences=env_int("SCALE_SENTENCES", 3))
-        run_child([*KG_BUILD, str(corpus), "--out", str(build), "--no-cache"], log=work / "query-build.log")
-    quads = sum(1 for _ in (build / "kg.nq").open(encoding="utf-8"))
+    """The benchmark at every size (``BENCH_QUERY_SIZES``)."""
     queries = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in query_files()}
     federated = sorted(q for q, text in queries.items() if is_federated(text))
-    queries = {q: text for q, text in queries.items() if q not in federated}
-    results: dict[str, dict] = {}
-    for name, args, path in start_servers(build, work):
-        port = free_port()
-        log = work / f"server-{name.split()[0]}.log"
-        server = Server(name, [a.replace("{port}", str(port)) for a in args], port, path, log)
-        try:
-            ready = server.wait_ready(env_float("SERVER_START_TIMEOUT", 300))
-            cells = {}
-            stop_at = time.perf_counter() + budget
-            # every query at the lowest concurrency first, then every query at the next one, so that a budget
-            # that runs out costs the heaviest cells of the last queries, never whole queries
-            for level, n in enumerate(clients):
-                for qname, text in queries.items():
-                    if time.perf_counter() > stop_at:
-                        break
-                    if level == 0:
-                        cells[qname] = {"rows": _probe_rows(port, path, text, timeout), "runs": []}
-                    runs = cells[qname]["runs"]  # set at level 0: the budget check above came first there too
-                    if len(runs) != level or (runs and runs[-1]["ok"] == 0):
-                        continue  # not run at the lower concurrency, or nothing answered there
-                    cell = load(port, path, text, n, seconds, max_requests, timeout)
-                    runs.append(cell)
-                    logger.info("%s %s x%d: %.1f q/s, p50 %.1f ms, p99 %.1f ms, %d errors", name, qname, n,
-                                cell["qps"], cell["p50_ms"], cell["p99_ms"], cell["errors"])
-            results[name] = {"ready_s": ready, "queries": cells}
-        except RuntimeError as exc:
-            logger.warning("%s", exc)
-            results[name] = {"error": str(exc)[:500]}
-        finally:
-            server.stop()
-    return {"articles": size, "quads": quads, "clients": clients, "seconds": seconds, "max_requests": max_requests,
-            "timeout": timeout, "budget": budget, "federated": federated, "servers": results}
+    only = [p for p in os.environ.get("BENCH_QUERY_ONLY", "").split(",") if p]
+    queries = {
+        q: text
+        for q, text in queries.items()
+        if q not in federated and (not only or any(q.rsplit("/", 1)[-1].startswith(p) for p in only))
+    }
+    sentences = env_int("QUERY_SENTENCES", 12)
+    sizes = [run_size(work, n, sentences, queries) for n in env_list("QUERY_SIZES", "70,700")]
+    return {"federated": federated, "sizes": sizes}
 
 
 def markdown(r: dict) -> str:
-    """The results.md section."""
-    lines = ["## 4. Queries: throughput and latency", "",
-             f"Data: the {r['articles']:,}-article scale build ({r['quads']:,} quads), loaded into each server. "
-             f"Each cell: clients send the query back to back for {fmt(r['seconds'], 0)} s or "
-             f"{r['max_requests']} requests (per-request limit {fmt(r['timeout'], 0)} s); "
-             "q/s = successful answers per second; p50/p99 latency in ms. Rows = size of the answer (same on every "
-             "server if they agree). Each server has a budget of "
-             f"{fmt(r.get('budget', float('nan')), 0)} s for all its queries, run one concurrency at a time (every "
-             "query with the fewest clients, then every query with more, ...); cells after it are 'not run'. Skipped: "
-             f"{', '.join(f'`{q}`' for q in r.get('federated', [])) or 'none'} (federated `SERVICE` queries measure "
-             "the network, not the server).", ""]
-    servers = list(r["servers"])
-    for name in servers:
-        info = r["servers"][name]
-        if "error" in info:
-            lines.append(f"- {name}: could not be benchmarked: {info['error']}")
-        else:
-            lines.append(f"- {name}: ready after {fmt(info['ready_s'], 1)} s (start-up and loading)")
-    lines.append("")
-    header = "| query | clients | " + " | ".join(f"{s} q/s | p50 | p99" for s in servers) + " |"
-    lines += [header, "|---|---:|" + "---:|---:|---:|" * len(servers)]
-    ok_servers = [s for s in servers if "queries" in r["servers"][s]]
-    qnames = sorted({q for s in ok_servers for q in r["servers"][s]["queries"]})
-    ratios: dict[str, list[float]] = {s: [] for s in servers}
-    for q in qnames:
-        row_counts = {s: r["servers"][s]["queries"].get(q, {}).get("rows", "–") for s in ok_servers}
-        lines.append(f"| `{q}` (rows: {' / '.join(str(v) for v in row_counts.values())}) | | "
-                     + " | ".join("" for _ in servers for _k in range(3)) + " |")
-        for i, n in enumerate(r["clients"]):
-            cells = []
-            base = None
-            for s in servers:
-                runs = r["servers"][s].get("queries", {}).get(q, {}).get("runs", [])
-                cell = runs[i] if i < len(runs) else None
-                if cell is None:
-                    cells += ["not run", "", ""]
-                    continue
-                if s == "kg serve":
-                    base = cell["qps"]
-                elif base and cell["qps"]:
-                    ratios[s].append(base / cell["qps"])
-                err = f" ({cell['errors']} err)" if cell["errors"] else ""
-                cells += [fmt(cell["qps"], 1) + err, fmt(cell["p50_ms"], 1), fmt(cell["p99_ms"], 1)]
-            lines.append(f"| | {n} | " + " | ".join(cells) + " |")
-    summary = [f"kg serve / {s} = {fmt(sorted(v)[len(v) // 2], 2)}" for s, v in ratios.items() if v]
-    if summary:
-        lines += ["", "Throughput ratios (queries per second, median over the cells where both answered): "
-                  + "; ".join(summary) + " (above 1: kg serve answered more)."]
-    return "\n".join(lines) + "\n"
+    """The results.md section (:mod:`bench.serving_report`)."""
+    from bench.serving_report import report
+
+    return report(r)
