@@ -46,10 +46,10 @@ def test_jsonl_date_field_is_used_when_the_text_has_none_and_bad_lines_are_skipp
     skipped = {i.path: i.reason for i in items if isinstance(i, Skipped)}
     assert [(a.source, a.date) for a in articles] == [("c.jsonl#x", "2031-04-05"), ("c.jsonl#2", None)]
     assert articles[0].meta["date_source"] == "metadata"
-    assert set(skipped) == {"c.jsonl:3", "c.jsonl:4", "c.jsonl:5"}
-    assert "not valid JSON" in skipped["c.jsonl:3"]
-    assert "empty" in skipped["c.jsonl:4"]
-    assert '"text"' in skipped["c.jsonl:5"]
+    assert set(skipped) == {f"{corpus}:3", f"{corpus}:4", f"{corpus}:5"}  # the path as given, and the line
+    assert "not valid JSON" in skipped[f"{corpus}:3"]
+    assert "empty" in skipped[f"{corpus}:4"]
+    assert '"text"' in skipped[f"{corpus}:5"]
 
 
 def test_glob_patterns_select_files(tmp_path):

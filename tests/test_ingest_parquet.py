@@ -56,10 +56,10 @@ def test_bad_rows_are_skipped_with_their_row_number_and_the_others_kept(tmp_path
     assert [(a.source, a.date) for a in articles] == [("c.parquet#x", "2031-04-05"), ("c.parquet#5", None),
                                                        ("c.parquet#t", "2030-01-02")]
     assert articles[0].meta["date_source"] == "metadata"
-    assert set(skipped) == {"c.parquet:2", "c.parquet:3", "c.parquet:4"}
-    assert "null" in skipped["c.parquet:2"] and "drop" in skipped["c.parquet:2"]
-    assert "empty" in skipped["c.parquet:3"]
-    assert "not UTF-8" in skipped["c.parquet:4"]
+    assert set(skipped) == {f"{corpus}:2", f"{corpus}:3", f"{corpus}:4"}
+    assert "null" in skipped[f"{corpus}:2"] and "drop" in skipped[f"{corpus}:2"]
+    assert "empty" in skipped[f"{corpus}:3"]
+    assert "not UTF-8" in skipped[f"{corpus}:4"]
 
 
 def test_unusable_parquet_files_are_skipped_with_what_to_do(tmp_path):
@@ -70,7 +70,8 @@ def test_unusable_parquet_files_are_skipped_with_what_to_do(tmp_path):
     assert articles == []
     assert "not a readable Parquet file" in skipped[str(tmp_path / "fake.parquet")]
     assert "no 'text' column (columns: id, body)" in skipped[str(tmp_path / "notext.parquet")]
-    assert "string column" in skipped["numbers.parquet:1"] and "numbers.parquet:2" in skipped
+    numbers = tmp_path / "numbers.parquet"
+    assert "string column" in skipped[f"{numbers}:1"] and f"{numbers}:2" in skipped
 
 
 def test_count_articles_counts_rows_of_tables_and_one_per_text_file(tmp_path):
@@ -92,7 +93,7 @@ def test_a_parquet_build_gives_the_same_graph_as_the_text_files_and_the_jsonl_fi
     _seed_table(corpus, extra_rows=2)
     report = run_build([corpus], Settings.from_env(out=str(tmp_path / "pq")), use_cache=False)
     assert report.articles == len(SEED_PATHS)
-    assert [s["path"] for s in report.skipped] == [f"corpus.parquet:{len(SEED_PATHS) + i}" for i in (1, 2)]
+    assert [s["path"] for s in report.skipped] == [f"{corpus}:{len(SEED_PATHS) + i}" for i in (1, 2)]
     from_parquet = (tmp_path / "pq" / "kg.nq").read_text(encoding="utf-8")
     assert _lines(from_parquet, "corpus.parquet") == sorted((seed_build / "kg.nq").read_text().splitlines())
 

@@ -196,9 +196,14 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+#: What a folder yields, by suffix: articles (``.txt``) and files of articles (``.jsonl``, ``.parquet``).
+ARTICLE_SUFFIXES = (".txt", ".jsonl", ".parquet")
+
+
 def find_files(inputs: Iterable[str | Path]) -> list[Path]:
-    """Every ``*.txt`` file under ``inputs`` (files, ``*.jsonl`` and ``*.parquet`` included, are taken as given),
-    sorted and unique.
+    """Every article file under ``inputs``, sorted and unique: files as given, and in folders (recursively) every
+    ``*.txt``, ``*.jsonl`` and ``*.parquet`` file. A folder's ``metadata.csv`` describes its articles and is never
+    one, even when a pattern or the command line names it.
 
     An input that does not exist but holds ``*``, ``?`` or ``[`` is a glob pattern (``**`` recurses).
 
@@ -209,14 +214,15 @@ def find_files(inputs: Iterable[str | Path]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found.update(p for p in path.rglob("*.txt") if p.is_file())
+            found.update(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES and p.is_file())
         elif path.is_file():
             found.add(path)
         elif any(char in str(item) for char in "*?[") and (matches := globmod.glob(str(item), recursive=True)):
             found.update(Path(match) for match in matches if Path(match).is_file())
         else:
-            raise InputError(f"input {str(path)!r} does not exist: give article files or folders of .txt files")
-    return sorted(found, key=lambda p: (p.name, str(p)))
+            raise InputError(f"input {str(path)!r} does not exist: give article files (.txt, .jsonl, .parquet) "
+                             "or folders of them")
+    return sorted((p for p in found if p.name != METADATA_FILE), key=lambda p: (p.name, str(p)))
 
 
 def read_article(path: Path, meta: dict[str, str] | None = None) -> Article | Skipped:
@@ -255,32 +261,37 @@ def read_article(path: Path, meta: dict[str, str] | None = None) -> Article | Sk
 def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
     """Articles from a JSON Lines file: one object per line with ``text`` and optional ``id``, ``date``, ``source``.
 
-    Each line is cleaned like a ``.txt`` file (the date is looked for in the text's head first, then
-    taken from ``date``). The article is named ``<file>#<id>`` (the line number when there is no
-    ``id``); ``id`` and ``source`` are kept in its metadata. A bad line is skipped with the reason.
+    Each line is decoded and parsed on its own, so a bad line (not UTF-8, not JSON, no text) is skipped with its
+    place (``<path>:<line>``) and the whole reason, and the other lines are read on. Each line is cleaned like a
+    ``.txt`` file (the date is looked for in the text's head first, then taken from ``date``). The article is
+    named ``<file>#<id>`` (the line number when there is no ``id``); ``id`` and ``source`` are kept in its
+    metadata.
     """
     try:
-        handle = path.open(encoding="utf-8-sig")
+        handle = path.open("rb")
     except OSError as exc:
         yield Skipped(str(path), f"cannot be read: {exc.strerror or exc}")
         return
     with handle:
-        lineno = 0
-        try:
-            for lineno, line in enumerate(handle, 1):  # noqa: B007 - lineno is reported after the loop too
-                if not line.strip():
-                    continue
-                yield _jsonl_article(path, lineno, line)
-        except UnicodeDecodeError as exc:
-            yield Skipped(f"{path}:{lineno + 1}", f"not UTF-8 text ({exc.reason}); re-save the file as UTF-8")
+        for lineno, raw in enumerate(handle, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # the byte order mark some editors write
+            if not raw.strip():
+                continue
+            yield _jsonl_article(path, lineno, raw)
 
 
-def _jsonl_article(path: Path, lineno: int, line: str) -> Article | Skipped:
-    where = f"{path.name}:{lineno}"
+def _jsonl_article(path: Path, lineno: int, raw: bytes) -> Article | Skipped:
+    where = f"{path}:{lineno}"
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Skipped(where, f"not UTF-8 text (byte {exc.start + 1} of the line, {raw[exc.start:exc.end]!r}: "
+                              f"{exc.reason}); re-save the file as UTF-8")
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
-        return Skipped(where, f"not valid JSON ({exc.msg}); each line must be one JSON object")
+        return Skipped(where, f"not valid JSON ({exc.msg}: column {exc.colno}); each line must be one JSON object")
     if not isinstance(row, dict) or not isinstance(row.get("text"), str):
         return Skipped(where, 'not an article: each line must be a JSON object with a "text" string')
     return _row_article(path, lineno, row)
@@ -292,7 +303,7 @@ def _row_article(path: Path, number: int, row: dict) -> Article | Skipped:
     The article is named ``<file>#<id>``, or ``<file>#<number>`` (line or row number, from 1)
     when the row has no ``id``; a date found in the text's head wins over the ``date`` field.
     """
-    where = f"{path.name}:{number}"
+    where = f"{path}:{number}"
     name = str(row["id"]) if row.get("id") not in (None, "") else str(number)
     meta = {key: str(row[key]) for key in ("id", "source") if row.get(key) not in (None, "")}
     normalised = normalise(row["text"])
@@ -350,13 +361,13 @@ def read_parquet(path: Path) -> Iterator[Article | Skipped]:
                         yield _parquet_row(path, number, row)
             except (OSError, pa.ArrowException) as exc:
                 if number < end:
-                    yield Skipped(f"{path.name}:{number + 1}-{end}",
+                    yield Skipped(f"{path}:{number + 1}-{end}",
                                   f"rows {number + 1} to {end} cannot be read ({exc}); write the file again")
             number = end
 
 
 def _parquet_row(path: Path, number: int, row: dict) -> Article | Skipped:
-    where = f"{path.name}:{number}"
+    where = f"{path}:{number}"
     text = row.get("text")
     if isinstance(text, bytes):  # a binary column: the text must still be UTF-8
         try:
