@@ -37,7 +37,21 @@ class _KGGroup(click.Group):
 def main(verbose: int) -> None:
     """newsgraph: build a knowledge graph from news articles and serve it over SPARQL."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Formatter(verbose))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+class _Formatter(logging.Formatter):
+    """``warning: skipped x.txt: not UTF-8 text ...``: one line per message, the logger's name only with ``-v``."""
+
+    def __init__(self, verbose: int) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        where = f" {record.name}" if self.verbose else ""
+        return f"{record.levelname.lower()}{where}: {super().format(record)}"
 
 
 @main.command("build")
@@ -53,6 +67,7 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
               batch_size: int | None, no_cache: bool, scheduler: str | None) -> None:
     """Build the graph from INPUTS (.txt files, folders, glob patterns, .jsonl or .parquet files; default seeds/)."""
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from kg.build.pipeline import run_build
     from kg.ingest.readers import count_articles, find_files
@@ -60,11 +75,13 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
     settings = Settings.from_env(out=out, base_iri=base_iri, jobs=jobs, batch_size=batch_size, scheduler=scheduler)
     inputs = inputs or ("seeds",)
     total = count_articles(find_files(inputs))  # articles (rows of .jsonl/.parquet files), not files
-    with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar:
+    # messages (a skipped input ...) are written above the progress bar, never into it
+    with tqdm(total=total, unit="article", desc="extract", disable=not sys.stderr.isatty()) as bar, \
+            logging_redirect_tqdm():
         report = run_build(inputs, settings, progress=bar.update, use_cache=not no_cache)
     click.echo(f"built {report.articles} articles ({report.cached} from the cache), {report.entities} entities, "
                f"{report.quads} quads ({report.inferred} inferred) into {settings.out.rstrip('/')}/ "
-               f"(report: {report.outputs['report']})")
+               f"(report: {report.outputs['report']}); {report.summary()}")
 
 
 @main.command("export")

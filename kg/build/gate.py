@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,20 +56,23 @@ class AssertedGraphs:
             db.close()
 
 
-def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> None:
+def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildReport) -> dict[str, int]:
     """The validation gate on the asserted graphs, before the new store is complete (the build runs this in a
     process of its own, :class:`Gate`, while it writes the files and the store loads; ``staging`` and ``report``
     are the build's, for a wrapper that wants them).
 
     Validation runs per batch of article graphs (:func:`kg.validate.batches.validate_in_batches`, in
     ``asserted.jobs`` worker processes), with the same result as validating the whole asserted graph at once. Raises
-    ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place.
+    ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place. Returns the
+    warnings (``sh:Warning`` results) by message, which the build reports instead of logging them.
     """
     from kg.validate.batches import validate_in_batches
     from kg.validate.results import gate
 
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
-    gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs))
+    result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs),
+                  log_warnings=False)
+    return dict(Counter(problem.message for problem in result.warnings))
 
 
 class Gate:
@@ -86,6 +90,8 @@ class Gate:
         self.asserted, self.staging, self.report = asserted, staging, report
         self.process = None
         self.seconds = 0.0
+        #: the warnings of the validation, by message (once :meth:`wait` returned)
+        self.warnings: dict[str, int] = {}
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
@@ -104,21 +110,22 @@ class Gate:
         except EOFError:  # the build stopped before its files were sorted
             return
         started = time.perf_counter()
+        warnings: dict[str, int] = {}
         try:
-            validate_asserted(self.asserted(size), self.staging, self.report)
+            warnings = validate_asserted(self.asserted(size), self.staging, self.report) or {}
             error = None
         except BaseException as exc:
             error = exc
         try:
-            answer.send((error, time.perf_counter() - started))
+            answer.send((error, time.perf_counter() - started, warnings))
         except Exception:  # an error that does not pickle: its message
-            answer.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started))
+            answer.send((KGError(f"{type(error).__name__}: {error}"), time.perf_counter() - started, warnings))
 
     def start(self, size: int) -> None:
         """The asserted graphs are sorted and indexed: validate them."""
         if self.process is None:
             started = time.perf_counter()
-            validate_asserted(self.asserted(size), self.staging, self.report)
+            self.warnings = validate_asserted(self.asserted(size), self.staging, self.report) or {}
             self.seconds = time.perf_counter() - started
             return
         self.go.send(size)
@@ -133,7 +140,7 @@ class Gate:
         if self.process is None:
             return self.seconds
         try:
-            error, seconds = self.receive.recv()
+            error, seconds, self.warnings = self.receive.recv()
         except EOFError:
             self.process.join()
             code = self.process.exitcode

@@ -279,6 +279,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         _graphs_and_files(corpus.articles, minter, ontology, work, gate, loader, staging, report)
         with report.timed("validate"):  # what is left of the gate once the files are written
             report.timings["validate_process"] = gate.wait()
+            report.warnings = gate.warnings
     except BaseException:
         gate.stop()
         loader.abort()

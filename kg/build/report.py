@@ -30,6 +30,8 @@ class BuildReport:
     jobs: int = 1
     pipeline_version: str = ""
     merges: list[dict] = field(default_factory=list)
+    #: the SHACL warnings (sh:Warning results: the graph is still valid) by message; `kg validate` lists them
+    warnings: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
 
@@ -48,6 +50,16 @@ class BuildReport:
                 "skipped": len(self.skipped), "entities": self.entities, "graphs": self.graphs,
                 "quads": self.quads, "asserted": self.asserted, "inferred": self.inferred}
 
+    def summary(self) -> str:
+        """What validation found, for the build's closing line: "0 problems, 15 warnings (kg validate lists them)".
+
+        A build that ends has no violation (a violation stops it); warnings do not make the graph invalid.
+        """
+        warnings = sum(self.warnings.values())
+        if not warnings:
+            return "0 problems"
+        return f"0 problems, {warnings} warning{'s' if warnings != 1 else ''} (kg validate lists them)"
+
     def as_dict(self) -> dict:
         return {
             "newsgraph": __version__,
@@ -56,6 +68,8 @@ class BuildReport:
             "counts": self.counts(),
             "skipped": self.skipped,
             "merges": self.merges,
+            "validation": {"violations": 0, "warnings": sum(self.warnings.values()),
+                           "warnings_by_kind": dict(sorted(self.warnings.items()))},
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "outputs": self.outputs,
         }

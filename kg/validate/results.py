@@ -76,8 +76,9 @@ def summarize(problems: list[Problem], nodes: int, how: str = "") -> ValidationR
     return ValidationResult(problems=problems, nodes=nodes)
 
 
-def gate(result: ValidationResult) -> ValidationResult:
-    """Raise when ``result`` has a violation (the message lists them); log its warnings.
+def gate(result: ValidationResult, log_warnings: bool = True) -> ValidationResult:
+    """Raise when ``result`` has a violation (the message lists them); log its warnings (unless not
+    ``log_warnings``: the build counts them in its report and its closing line instead).
 
     Raises:
         ValidationError: at least one sh:Violation.
@@ -88,7 +89,7 @@ def gate(result: ValidationResult) -> ValidationResult:
             f"{result.text()}\n"
             "Fix the extractor or the build step that wrote these nodes (or the shape, if the shape is wrong), "
             "then build again.")
-    if result.warnings:
+    if result.warnings and log_warnings:
         kinds = Counter(p.message for p in result.warnings)
         logger.warning("%d SHACL warning(s) (`kg validate` lists them): %s", len(result.warnings),
                        "; ".join(f"{n} x {message}" for message, n in sorted(kinds.items())))
