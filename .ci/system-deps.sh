@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages newsgraph needs, only those missing. Idempotent; needs root (or sudo).
+# Installs the Debian packages newsgraph's tests need, only those missing. Idempotent; needs root (or sudo).
+# `make test` (and so CI's .ci/run) runs it; `make run` does not: building and serving need only Python.
 set -euo pipefail
 # a JRE, a JDK (javac builds tests/java/OwlCheck.java) and the OWL API for the Protégé-compatibility checks;
 # Chromium for the browser tests
