@@ -168,6 +168,20 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
     serve(app, settings)
 
 
+@main.command("doctor")
+@click.option("--store", default=None, help="Store folder kg serve would open [build/store].")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor_cli(store: str | None, as_json: bool) -> None:
+    """Say what is installed (packages, the spaCy model), which store kg serve would serve (its build id, date
+    and counts), and whether the tests' Java and Chromium are there. Exit code 0 ready, 1 a package or the
+    model missing, 4 no usable store."""
+    from kg.doctor import diagnose
+
+    diagnosis = diagnose(Settings.from_env(store=store))
+    click.echo(json.dumps(diagnosis.as_dict(), indent=2) if as_json else diagnosis.text())
+    sys.exit(diagnosis.exit_code)
+
+
 @main.command("link")
 @click.option("--online", is_flag=True, help="Ask Wikidata's search API for candidates (off by default).")
 @click.option("--build", "build_dir", default=None, help="Build folder whose kg.nq lists the entities [build].")
