@@ -348,3 +348,9 @@ def test_a_quote_starts_on_the_verbs_line_without_its_dateline(nlp):
                          "senior official said Thursday.")
     assert [s.quote for s in rec.statements] == [
         "Former police chief Rosa Quispe has been tapped to run the ministry"]
+
+
+def test_the_name_after_a_title_speaks_even_when_the_model_takes_it_for_a_place(nlp):
+    rec = record_of(nlp, "Peruvian President Alejandro Toledo told reporters the union's experience proved that "
+                         "integration took time.")
+    assert [s.speaker.name for s in rec.statements] == ["Alejandro Toledo"]

@@ -50,6 +50,7 @@ from kg.extract.quotes import (
     said_before,
 )
 from kg.extract.sentences import sentence_key
+from kg.extract.title_holders import untagged_name
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, StatementRecord
 
 logger = logging.getLogger(__name__)
@@ -208,6 +209,11 @@ def _named_by(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
         # prefer a named person ("the press secretary ... Rosa Quispe") over the title
         if best is None or (m.kind == PERSON and m.component != "title_rule" and best.component == "title_rule"):
             best = m
+    if best is not None and best.component == "title_rule" and tok.pos_ == "PROPN" and not (
+            best.span.start <= tok.idx < best.span.end):
+        # "Peruvian President Alejandro Toledo told reporters", the model taking "Toledo" for a city: the name
+        title = ctx.doc.char_span(best.span.start, best.span.end, alignment_mode="expand")
+        best = (untagged_name(ctx, title.end, tok, "statements") if title is not None else None) or best
     if best is not None:
         return best, None
     if tok.pos_ in ("NOUN", "PROPN"):

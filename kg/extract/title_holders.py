@@ -133,12 +133,16 @@ def _verb_of_as(prep: Token) -> Token | None:
 
 
 def _name_after_title(ctx: Context, phrase: TitlePhrase, head: Token) -> Mention | None:
+    return untagged_name(ctx, phrase.end, head)
+
+
+def untagged_name(ctx: Context, start: int, head: Token, component: str = "title_holder") -> Mention | None:
     """The name a title stands right before when the model tagged no person there ("President Alejandro Toledo",
-    the model taking "Toledo" for a city): two or more capitalised proper nouns from the title to the name's head,
-    none of them a title word or an organisation's, make a person of their own."""
+    the model taking "Toledo" for a city): two or more capitalised proper nouns from token ``start`` (right after
+    the title) to the name's head, none of them a title word or an organisation's, make a person of their own."""
     doc = ctx.doc
-    words = doc[phrase.end:head.i + 1]
-    if len(words) < 2 or len(words) > 4 or phrase.end > head.i:
+    words = doc[start:head.i + 1]
+    if len(words) < 2 or len(words) > 4 or start > head.i:
         return None
     if any(t.pos_ != "PROPN" or not t.is_title or not t.is_alpha or t.lower_ in _title_words() for t in words):
         return None
@@ -146,7 +150,7 @@ def _name_after_title(ctx: Context, phrase: TitlePhrase, head: Token) -> Mention
            for t in words):
         return None
     span = ctx.token_span(words[0], words[-1])
-    return Mention(span, PERSON, span.text, "PERSON", None, "title_holder", 0.6)
+    return Mention(span, PERSON, span.text, "PERSON", None, component, 0.6)
 
 
 def _adjacent_after(ctx: Context, phrase: TitlePhrase) -> Mention | None:
