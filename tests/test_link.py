@@ -13,17 +13,21 @@ from click.testing import CliRunner
 from rdflib import OWL, Literal, URIRef
 
 from kg.cli import main
+from kg.config import DATA_DIR
 from kg.errors import KGError
 from kg.rdf.namespaces import NG, new_graph
 from kg.rdf.triples import add_entity
 from kg.records import Entity
 from kg.resolve.links import LINK_TABLE, links_for, propose_links, read_links
 
+#: The seeds' corpus profile's link table (its rows link only entities of that profile's articles).
+SEED_TABLE = DATA_DIR / "profiles" / "kazakhstan" / "links.csv"
 TABLE_HEADER = "kind,label,scheme,id,status,evidence\n"
 
 
-def test_offline_table_holds_only_known_statuses_and_schemes():
-    links = read_links(LINK_TABLE)
+@pytest.mark.parametrize("table", [LINK_TABLE, SEED_TABLE])
+def test_offline_table_holds_only_known_statuses_and_schemes(table):
+    links = read_links(table)
     assert links and {link.status for link in links} <= {"verified", "verified-1", "derived", "proposed"}
     assert all(link.scheme != "dbpedia" or link.status == "derived" for link in links)
     assert all(link.id.startswith("Q") for link in links if link.scheme == "wikidata")
@@ -33,7 +37,7 @@ def test_linked_entity_gets_same_as_and_plain_ids_and_an_unknown_one_stays_unlin
     graph = new_graph()
     almaty, elsewhere = URIRef("https://example.org/id/place/almaty"), URIRef("https://example.org/id/place/x")
     add_entity(graph, almaty, Entity("place/almaty", "place", "Almaty", "Settlement", {"Alma-Ata"},
-                                     links=links_for("place", "Almaty")))
+                                     links=links_for("place", "Almaty", SEED_TABLE)))
     add_entity(graph, elsewhere, Entity("place/x", "place", "Nowhere Town", links=links_for("place", "Nowhere Town")))
     assert (almaty, OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q35493")) in graph
     assert (almaty, OWL.sameAs, URIRef("https://sws.geonames.org/1526384/")) in graph
@@ -43,8 +47,12 @@ def test_linked_entity_gets_same_as_and_plain_ids_and_an_unknown_one_stays_unlin
 
 
 def test_a_name_shared_across_kinds_links_only_the_right_kind():
-    assert links_for("place", "Nur-Sultan") and not links_for("person", "Nur-Sultan")
-    assert links_for("place", "Almaty") != links_for("place", "Almaty Region")
+    assert links_for("place", "Nur-Sultan", SEED_TABLE) and not links_for("person", "Nur-Sultan", SEED_TABLE)
+    assert links_for("place", "Almaty", SEED_TABLE) != links_for("place", "Almaty Region", SEED_TABLE)
+
+
+def test_the_default_link_table_is_about_no_one_country():
+    assert not links_for("place", "Almaty") and not links_for("person", "Kassym-Jomart Tokayev")
 
 
 def test_proposed_and_unknown_rows_never_link(tmp_path):

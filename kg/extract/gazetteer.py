@@ -7,6 +7,11 @@ one :class:`Gazetteer` out (made once per data folder):
 * ``groups.jsonl``: ``{"label", "terms": [...]}``, unnamed groups ("protesters").
 * ``typing.json``: words in a name or around it that decide an entity's finer type.
 * ``not_entities.txt``: words the model tags as names that are never entities on their own.
+
+A corpus profile (the setting ``KG_PROFILE``: a folder ``profiles/<name>/`` of the data folder) adds its own
+``aliases.jsonl`` and ``links.csv`` rows, about one country's people, bodies and places, under a condition
+(``profile.json``: ``{"country": ...}``): its rows apply to an article only when that country is the one the
+article names most (:meth:`Profile.applies`). Nothing in the default tables is about one country.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.config import DATA_DIR
+from kg.config import DATA_DIR, Settings
 from kg.errors import KGError
 from kg.lexicon import lexicon
 
@@ -54,31 +59,69 @@ class AliasEntry:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A corpus profile: alias entries and a link table that hold only for articles about one country.
+
+    Attributes:
+        name: the profile's folder name (``KG_PROFILE``).
+        country: the country the articles must be about (a name the gazetteer knows).
+        entries: its alias entries.
+        folder: its folder (``links.csv`` is read from there).
+    """
+
+    name: str
+    country: str
+    entries: tuple[AliasEntry, ...] = ()
+    folder: Path | None = None
+
+    def applies(self, text: str) -> bool:
+        """Whether the profile holds for an article: its country is the one the text names most (by name, short
+        form or adjective; :func:`kg.extract.geo.main_countries`)."""
+        from kg.extract.geo import main_countries, world
+
+        country = world().country(self.country)
+        return country is not None and main_countries(text, limit=1) == [country.country]
+
+    def by_name(self) -> dict[tuple[str, str], AliasEntry]:
+        """(kind, folded name) -> entry, for the profile's entries (built once)."""
+        index = self.__dict__.get("_by_name")
+        if index is None:
+            index = self.__dict__["_by_name"] = _name_index(self.entries)
+        return index
+
+
+def _name_index(entries: tuple[AliasEntry, ...]) -> dict[tuple[str, str], AliasEntry]:
+    index: dict[tuple[str, str], AliasEntry] = {}
+    for entry in entries:
+        for name in entry.names:
+            index.setdefault((entry.kind, fold(name)), entry)
+    return index
+
+
+@dataclass(frozen=True)
 class Gazetteer:
-    """Everything in the data files."""
+    """Everything in the data files (the profile's entries apart: :attr:`profile`)."""
 
     entries: tuple[AliasEntry, ...] = ()
     titles: dict[str, str] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
     typing: dict = field(default_factory=dict)
     not_entities: frozenset[str] = frozenset()
+    profile: Profile | None = None
 
     def by_name(self) -> dict[tuple[str, str], AliasEntry]:
         """(kind, folded name) -> entry, for every name of every entry (built once; do not change it)."""
         index = self.__dict__.get("_by_name")
         if index is None:
-            index = {}
-            for entry in self.entries:
-                for name in entry.names:
-                    index.setdefault((entry.kind, fold(name)), entry)
-            self.__dict__["_by_name"] = index  # frozen: kept beside the fields, not one of them
+            index = self.__dict__["_by_name"] = _name_index(self.entries)  # frozen: kept beside the fields
         return index
 
     def by_id(self) -> dict[str, AliasEntry]:
-        """ent_id -> entry (built once; do not change it)."""
+        """ent_id -> entry, the profile's entries included (built once; do not change it)."""
         index = self.__dict__.get("_by_id")
         if index is None:
-            index = self.__dict__["_by_id"] = {e.ent_id: e for e in self.entries}
+            extra = self.profile.entries if self.profile else ()
+            index = self.__dict__["_by_id"] = {e.ent_id: e for e in (*extra, *self.entries)}
         return index
 
 
@@ -100,29 +143,62 @@ def fold(name: str) -> str:
     return " ".join(name.replace("-", " ").replace("\u2011", " ").lower().split())
 
 
-def load_gazetteer(data_dir: Path | str | None = None) -> Gazetteer:
+def load_gazetteer(data_dir: Path | str | None = None, profile: str | None = None) -> Gazetteer:
     """The alias, title, group, typing and non-entity tables of ``data_dir`` (default ``kg/data``), read through
     :mod:`kg.lexicon`; a missing file counts as empty.
 
+    Args:
+        data_dir: the data folder.
+        profile: the corpus profile (a folder of ``data_dir/profiles``; ``None``: the ``KG_PROFILE`` setting;
+            ``""``: none).
+
     Raises:
-        KGError: a file is malformed.
+        KGError: a file is malformed, or the profile does not exist.
     """
-    return _gazetteer(str(Path(data_dir or DATA_DIR).resolve()))
+    if profile is None:
+        profile = Settings.from_env().profile
+    return _gazetteer(str(Path(data_dir or DATA_DIR).resolve()), profile.strip())
+
+
+def _entries(tables, name: str = "aliases.jsonl") -> tuple[AliasEntry, ...]:
+    entries = []
+    for row in tables.json_lines(name, optional=True):
+        if row.get("kind") not in ("person", "organization", "place", "group") or not row.get("label"):
+            raise KGError(f"{tables.folder / name}: entry {row!r} needs a label and a kind "
+                          "(person, organization, place or group)")
+        entries.append(AliasEntry(row["label"], row["kind"], row.get("subtype"), tuple(row.get("aliases", ()))))
+    return tuple(entries)
+
+
+def load_profile(data_dir: Path | str, name: str) -> Profile:
+    """The corpus profile ``name`` of a data folder (else of ``kg/data``).
+
+    Raises:
+        KGError: there is no such profile, or its ``profile.json`` names no country.
+    """
+    root = Path(data_dir) / "profiles"
+    if not (root / name / "profile.json").is_file():  # a test's data folder: the profiles of kg/data
+        root = DATA_DIR / "profiles"
+    folder = root / name
+    if not (folder / "profile.json").is_file():
+        known = sorted(p.parent.name for p in root.glob("*/profile.json")) if root.is_dir() else []
+        raise KGError(f"KG_PROFILE={name!r}: there is no corpus profile of that name in {root}; "
+                      f"known profiles: {', '.join(known) or 'none'} (or leave KG_PROFILE empty)")
+    tables = lexicon(folder)
+    meta = tables.json("profile.json") or {}
+    if not meta.get("country"):
+        raise KGError(f"{folder / 'profile.json'} must name the country its rows are about: {{\"country\": ...}}")
+    return Profile(name, meta["country"], _entries(tables), folder)
 
 
 @lru_cache(maxsize=4)
-def _gazetteer(data_dir: str) -> Gazetteer:
+def _gazetteer(data_dir: str, profile: str = "") -> Gazetteer:
     tables = lexicon(data_dir)
-    entries = []
-    for row in tables.json_lines("aliases.jsonl", optional=True):
-        if row.get("kind") not in ("person", "organization", "place", "group") or not row.get("label"):
-            raise KGError(f"{tables.folder / 'aliases.jsonl'}: entry {row!r} needs a label and a kind "
-                          "(person, organization, place or group)")
-        entries.append(AliasEntry(row["label"], row["kind"], row.get("subtype"), tuple(row.get("aliases", ()))))
+    entries = _entries(tables)
     titles = {fold(t): row["key"] for row in tables.json_lines("titles.jsonl", optional=True) for t in row["terms"]}
     groups = {fold(t): row["label"] for row in tables.json_lines("groups.jsonl", optional=True) for t in row["terms"]}
     typing = tables.json("typing.json", optional=True) or {}
     stop = frozenset(fold(word) for word in tables.word_set("not_entities.txt", optional=True))
     logger.debug("gazetteer %s: %d entities, %d title terms, %d group terms", data_dir, len(entries), len(titles),
                  len(groups))
-    return Gazetteer(tuple(entries), titles, groups, typing, stop)
+    return Gazetteer(entries, titles, groups, typing, stop, load_profile(data_dir, profile) if profile else None)

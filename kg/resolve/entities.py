@@ -4,7 +4,8 @@ real-world entity across the corpus (and a :class:`Resolution` to look names up)
 Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends up in
 ``build/report.json``):
 
-1. **Aliases.** A name listed in ``kg/data/aliases.jsonl`` denotes that entry's entity.
+1. **Aliases.** A name listed in ``kg/data/aliases.jsonl`` denotes that entry's entity; in an article the corpus
+   profile holds for (``KG_PROFILE``), a name of the profile's ``aliases.jsonl`` denotes the profile's entry.
 2. **Same name.** Names equal after folding case, hyphens and spacing are one entity, of the kind
    the model gave that name most often (it may call a city a person in one sentence).
 3. **Spelling variants.** Within one kind, names with the same number of words whose words are
@@ -261,8 +262,20 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     any_kind: dict[str, AliasEntry] = {}  # a folded name -> its first entry of any kind
     for (_, n), e in alias_index.items():
         any_kind.setdefault(n, e)
+    profile = gazetteer.profile
+    profile_index = profile.by_name() if profile else {}
+    profile_any: dict[str, AliasEntry] = {}
+    for (_, n), e in profile_index.items():
+        profile_any.setdefault(n, e)
+    held = {r.article.id for r in records if profile and profile.applies(r.article.text)}
+    profile_ids = {e.ent_id for e in profile.entries} if profile else set()
+    profile_merges: set[tuple[str, str, str, str]] = set()
     for mention in named:
-        entry = alias_index.get((mention.kind, fold(mention.name)))
+        entry = None
+        if mention.span.article_id in held:
+            entry = profile_index.get((mention.kind, fold(mention.name))) or profile_any.get(fold(mention.name))
+        if entry is None:
+            entry = alias_index.get((mention.kind, fold(mention.name)))
         if entry is None:
             entry = any_kind.get(fold(mention.name))
         key = (entry.kind, fold(entry.label)) if entry else (majority[fold(mention.name)], fold(mention.name))
@@ -272,6 +285,9 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         clusters.add(key)
         own = (mention.kind, fold(mention.name))
         if entry and own != key:
+            if entry.ent_id in profile_ids:  # the name means the profile's entity in this article only
+                profile_merges.add((entry.kind, entry.label, own[1], mention.span.article_id))
+                continue
             clusters.add(own)
             clusters.union(key, own, "alias in kg/data/aliases.jsonl")
 
@@ -318,7 +334,9 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for mention in named:
         groups[clusters.find(keys_of[mention])].append(mention)
     entities: dict[str, Entity] = {}
-    merges: list[dict] = []
+    merges: list[dict] = [{"entity": f"{kind}/{slugify(label)}", "label": label, "merged": name, "article": article,
+                           "reason": f"alias of the corpus profile {profile.name}"}
+                          for kind, label, name, article in sorted(profile_merges)]
     of_mention: dict[Mention, str] = {}
     names: dict[tuple[str, str], str] = {}
     root_entity: dict[tuple[str, str], str] = {}
@@ -388,6 +406,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for entity in entities.values():
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
         entity.links = links_for(entity.kind, entity.label)
+        if f"{entity.kind}|{entity.label}" in profile_ids:
+            entity.links += links_for(entity.kind, entity.label, profile.folder / "links.csv")
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
                 len(of_mention), len(entities), len(merges), len(unresolved))
     surname_index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

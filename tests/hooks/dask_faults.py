@@ -38,9 +38,9 @@ def dask_setup(worker) -> None:
     if getattr(task, "with_faults", False):
         return
 
-    def extract_task(articles, model, batch_size):
+    def extract_task(articles, model, batch_size, profile=""):
         _faults(articles)
-        return task(articles, model, batch_size)
+        return task(articles, model, batch_size, profile)
 
     extract_task.with_faults = True
     distributed.extract_task = extract_task
