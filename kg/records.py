@@ -319,6 +319,8 @@ class Entity:
         aliases: every other name it was written as.
         mentions: the mentions that denote it.
         links: its external identifiers (Wikidata, GeoNames, DBpedia).
+        within: the place it lies in (a place's region or country: ``ng:locatedIn``), or the country whose
+            body it is (an organisation: ``ng:jurisdiction``), when known.
     """
 
     key: str
@@ -328,6 +330,7 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
     links: tuple[Link, ...] = ()
+    within: Entity | None = None
 
     @property
     def slug(self) -> str:

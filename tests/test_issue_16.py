@@ -38,3 +38,166 @@ def test_no_profile_no_profile_rows():
     gazetteer = load_gazetteer(profile="")
     about = record("kz", "In Kazakhstan, Oral was calm; Kazakh police said so.", ("Oral", "place", "GPE"))
     assert resolve([about], gazetteer).entity_of(about.mentions[0]).label == "Oral"
+
+
+# ---- context-scoped institutions ----
+
+
+def body(text: str, name: str = "Foreign Ministry", article_id: str = "a", *others: tuple[str, str, str]):
+    """The entity a generic body's name denotes in an article of ``text`` (resolved with no profile)."""
+    rec = record(article_id, text, (name, "organization", "ORG"), *others)
+    return resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
+
+
+def test_a_possessive_gives_the_body_its_country():
+    entity = body("Japan protested. China's Foreign Ministry said the talks would go on. Japan said no.")
+    assert entity.label == "Foreign Ministry (China)" and entity.within.label == "China"
+    assert entity.within.subtype == "Country" and entity.subtype == "GovernmentBody"
+
+
+def test_an_adjective_gives_the_body_its_country():
+    assert body("In Tokyo, the Chinese Foreign Ministry said Japan was wrong.").label == "Foreign Ministry (China)"
+    assert body("Chinese Foreign Ministry said so.", "Chinese Foreign Ministry").label == "Foreign Ministry (China)"
+
+
+def test_of_a_country_gives_the_body_its_country():
+    text = "The Ministry of Foreign Affairs of France said Germany agreed."
+    assert body(text, "Ministry of Foreign Affairs of France").label == "Foreign Ministry (France)"
+    assert body("The Supreme Court of Chile ruled on Monday.", "Supreme Court").label == "Supreme Court (Chile)"
+
+
+def test_else_the_articles_country():
+    text = "Georgian officials met. Georgia's president spoke. The Interior Ministry said 20 were held."
+    assert body(text, "Interior Ministry").label == "Interior Ministry (Georgia)"
+
+
+def test_the_dateline_gives_the_articles_country():
+    text = "WASHINGTON (AP) - The Senate voted. Iraqi officials and Iraq's leaders watched Iraq closely."
+    assert body(text, "Senate").label == "Senate (United States)"
+
+
+def test_an_international_body_is_its_own_node():
+    assert (
+        body("Iraq asked the U.N. Security Council to meet.", "Security Council").label
+        == "United Nations Security Council"
+    )
+    text = "The United Nations said Iraq must comply. The Security Council met in France."
+    assert body(text, "Security Council").label == "United Nations Security Council"
+
+
+def test_a_body_of_no_known_country_stays_in_its_article():
+    one = record("a", "The Supreme Court ruled.", ("Supreme Court", "organization", "ORG"))
+    two = record("b", "The Supreme Court met again.", ("Supreme Court", "organization", "ORG"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    first, second = (resolution.entity_of(r.mentions[0]) for r in (one, two))
+    assert first.key != second.key and first.label == second.label == "Supreme Court"
+    assert resolution.lookup("a", "Supreme Court") is first and resolution.lookup("b", "Supreme Court") is second
+
+
+def test_bodies_of_two_countries_never_pool():
+    one = record("a", "Chile's Supreme Court ruled.", ("Supreme Court", "organization", "ORG"))
+    two = record("b", "Vanuatu's Supreme Court met.", ("Supreme Court", "organization", "ORG"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    assert {resolution.entity_of(r.mentions[0]).label for r in (one, two)} == {
+        "Supreme Court (Chile)",
+        "Supreme Court (Vanuatu)",
+    }
+
+
+# ---- countries and places from the gazetteer ----
+
+
+def test_a_country_is_one_node_whatever_the_spelling():
+    one = record(
+        "a", "U.S. troops left. The United States said so.", ("U.S", "place", "GPE"), ("United States", "place", "GPE")
+    )
+    two = record("b", "America will act, officials said.", ("America", "place", "GPE"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    found = {resolution.entity_of(m).key for r in (one, two) for m in r.mentions}
+    assert len(found) == 1
+    country = resolution.entity_of(one.mentions[0])
+    assert country.label == "United States" and country.subtype == "Country"
+    assert ("geonames", "6252001") in {(link.scheme, link.id) for link in country.links}
+
+
+def test_a_city_gets_its_class_country_and_geonames_link():
+    rec = record(
+        "a", "Protesters marched in Santiago, Chile's capital. Chile's police watched.", ("Santiago", "place", "GPE")
+    )
+    city = resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
+    assert city.subtype == "Settlement" and city.within.label == "Chile"
+    assert ("geonames", "3871336") in {(link.scheme, link.id) for link in city.links}
+
+
+def test_an_ambiguous_city_is_linked_only_in_its_articles_country():
+    name = ("Columbus", "place", "GPE")
+    nowhere = record("a", "Protesters gathered in Columbus on Sunday.", name)
+    here = record("b", "In Ohio and across the United States, Americans rallied in Columbus.", name)
+    for rec, linked in ((nowhere, False), (here, True)):
+        city = resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
+        assert city.subtype == "Settlement"
+        assert any(link.scheme == "geonames" for link in city.links) is linked, rec.article.text
+
+
+def test_a_place_the_model_took_for_a_person_is_a_place_where_the_text_uses_it_so():
+    rec = record("a", "Fighting near Goma went on. Rebels held the town.", ("Goma", "person", "PERSON"))
+    place = resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
+    assert place.kind == "place" and place.subtype == "Settlement" and place.within.label.startswith("Democratic")
+
+
+def test_a_surname_stays_a_person_even_when_a_town_has_it():
+    rec = record(
+        "a",
+        "Police chief Bernard Kerik resigned. Johanns and Kerik spoke.",
+        ("Bernard Kerik", "person", "PERSON"),
+        ("Kerik", "place", "GPE"),
+    )
+    resolution = resolve([rec], load_gazetteer(profile=""))
+    assert resolution.entity_of(rec.mentions[1]).key == resolution.entity_of(rec.mentions[0]).key
+
+
+# ---- people and organisations ----
+
+
+def test_middle_initials_merge_across_articles_and_a_first_name_within_one():
+    one = record("a", "George W. Bush spoke.", ("George W. Bush", "person", "PERSON"))
+    two = record(
+        "b",
+        "George Bush spoke. Then Hu Jintao arrived, and Hu said little.",
+        ("George Bush", "person", "PERSON"),
+        ("Hu Jintao", "person", "PERSON"),
+        ("Hu", "person", "PERSON"),
+    )
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    assert resolution.entity_of(one.mentions[0]).key == resolution.entity_of(two.mentions[0]).key
+    assert resolution.entity_of(two.mentions[1]).key == resolution.entity_of(two.mentions[2]).key
+
+
+def test_a_shared_surname_alone_never_merges_across_articles():
+    one = record("a", "Ana Costa spoke.", ("Ana Costa", "person", "PERSON"))
+    two = record("b", "Costa was not there.", ("Costa", "person", "PERSON"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    assert resolution.entity_of(one.mentions[0]).key != resolution.entity_of(two.mentions[0]).key
+
+
+def test_an_acronym_is_the_only_organisation_with_those_initials():
+    rec = record(
+        "a",
+        "The World Trade Organization met. The WTO said no.",
+        ("World Trade Organization", "organization", "ORG"),
+        ("WTO", "organization", "ORG"),
+    )
+    resolution = resolve([rec], load_gazetteer(profile=""))
+    assert resolution.entity_of(rec.mentions[0]).key == resolution.entity_of(rec.mentions[1]).key
+
+
+def test_headline_words_months_and_title_abbreviations_are_not_people():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.extract.entities import not_a_name
+
+    words = ["Defeated", "January", "Gen", "Hu", "spoke"]
+    doc = Doc(Vocab(), words=words, pos=["VERB", "PROPN", "PROPN", "PROPN", "VERB"],
+              ents=["B-PERSON", "B-PERSON", "B-PERSON", "B-PERSON", "O"])
+    assert [not_a_name(ent, ent.text) for ent in doc.ents] == [True, True, True, False]

@@ -8,12 +8,14 @@ the name ("... Ministry", "... Region") or from the words around it ("the city o
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_right
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from kg import lexicon
 from kg.extract.doc_views import entities_of, sentences_of, text_of
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
 from kg.extract.geo import world
@@ -134,6 +136,25 @@ def shared_region_word(before: str, after: str, typing: dict) -> bool:
                 or (re.search(r"\band\s+$", before) and re.match(r"\s+(?:" + words + r")\b", after)))
 
 
+#: Parts of speech a one-word name is never a person's name as ("Deemed", "Calm" in a headline).
+NOT_NAME_POS = frozenset({"VERB", "ADJ", "ADV", "AUX", "ADP", "DET", "PRON", "NUM", "CCONJ", "SCONJ"})
+_CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr,
+                                                 *calendar.day_abbr) if w)
+
+
+def not_a_name(ent: SpacySpan, name: str) -> bool:
+    """Whether a one-word span the model took for a person is no name: a word the tagger reads as a verb, an
+    adjective and the like (a headline's "Defeated"), a month or a weekday, or an honorific or title
+    abbreviation ("Gen")."""
+    if len(name.split()) != 1:
+        return False
+    word = fold(name).rstrip(".")
+    if word in _CALENDAR_WORDS or word in lexicon.word_set("honorifics.txt"):
+        return True
+    token = next((t for t in ent if t.text.strip(".,'\"") == name), None)
+    return token is not None and token.pos_ in NOT_NAME_POS
+
+
 def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
                       gazetteer: Gazetteer | None = None, text: str | None = None) -> Mention | None:
     """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place.
@@ -147,6 +168,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
         return None
     name = clean_name(ent.text)
     if not name or not any(c.isalpha() for c in name) or (entry is None and fold(name) in gazetteer.not_entities):
+        return None
+    if kind == PERSON and entry is None and not_a_name(ent, name):
         return None
     text = text_of(ent.doc) if text is None else text
     if kind == PLACE and shared_region_word(text[max(ent.start_char - 5, 0):ent.start_char],

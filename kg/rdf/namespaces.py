@@ -132,6 +132,7 @@ class NG(DefinedNamespace):
     isActing: URIRef
     journalist: URIRef
     judge: URIRef
+    jurisdiction: URIRef
     killed: URIRef
     legalBasis: URIRef
     locatedIn: URIRef

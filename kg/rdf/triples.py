@@ -103,6 +103,17 @@ def add_entity(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     add_links(graph, iri, entity)
 
 
+def add_within(graph: GraphLike, minter: Minter, iri: URIRef, entity: Entity) -> None:
+    """Where an entity lies (a place: ``ng:locatedIn``, up to its country) or whose body it is (an organisation:
+    ``ng:jurisdiction``), with the containing places' types, labels and links."""
+    node, inner = iri, entity
+    while inner.within is not None:
+        outer = entity_iri(minter, inner.within)
+        graph.add((node, NG.jurisdiction if inner.kind == ORGANIZATION else NG.locatedIn, outer))
+        add_entity(graph, outer, inner.within)
+        node, inner = outer, inner.within
+
+
 def add_aliases(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     """Every other way the entity was written, as ``skos:altLabel``."""
     for alias in sorted(entity.aliases):
@@ -153,6 +164,7 @@ def article_triples(resolved: ResolvedArticle, minter: Minter) -> Triples:
     for mention, entity in resolved.mentions:
         iri = entity_iri(minter, entity)
         add_entity(graph, iri, entity)
+        add_within(graph, minter, iri, entity)
         graph.add((art, NG.mentions, iri))
         span = add_span(graph, minter, art, mention)
         graph.add((span, NG.denotes, iri))

@@ -15,8 +15,12 @@ Steps, each merge recorded in :attr:`Resolution.merges` with its reason (it ends
    "Collective Security Council").
 4. **Surnames.** A one-word person name, or a surname after honorifics or title words ("Mr X",
    "General X", "President X"; ``kg/data/honorifics.txt`` and the words of ``titles.jsonl``), that is
-   the last word of exactly one full person name of the same article (else of the corpus) is that
-   person. A surname two people share stays unresolved (its own node), never given to either.
+   the last word of exactly one full person name of the same article is that person (never a person of
+   another article: a shared surname is no evidence). A surname two people share stays unresolved (its own
+   node), never given to either.
+   Other variants (:mod:`kg.resolve.variants`): within an article, a shorter form of the only longer name that
+   has its words, and a first or middle name of the only full name that has it ("Hu", "Lula"); across articles,
+   the same full name but for middle initials and accents; an organisation's acronym ("WTO").
 5. **Titles.** A title right next to a person's name ("President Jane Doe", "the mayor of X,
    Jane Doe") denotes that person and makes them the article's holder of the title; a bare title
    ("the president", "the head of state") denotes the article's holder of it (or, for a title
@@ -44,8 +48,20 @@ from kg import lexicon
 from kg.extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from kg.extract.titles import TITLE_LABEL, split_title
 from kg.rdf.iri import slugify
-from kg.records import PERSON, ArticleRecord, Entity, Mention
+from kg.records import ORGANIZATION, PERSON, PLACE, ArticleRecord, Entity, Mention
+from kg.resolve.holders import _adjacent_person, _holder, _home_countries, _qualifiers_agree
 from kg.resolve.links import links_for
+from kg.resolve.places import (
+    Countries,
+    add_geo,
+    article_countries,
+    country_of_name,
+    not_surnames,
+    place_geo,
+    place_mentions,
+)
+from kg.resolve.scoped import scope
+from kg.resolve.variants import acronyms, person_variants
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +69,6 @@ logger = logging.getLogger(__name__)
 WORD_SIMILARITY = 0.72
 #: Least similarity of two whole names (folded) for a spelling-variant merge.
 NAME_SIMILARITY = 0.85
-#: Most characters between a title and the name it stands next to (", " or " ").
-ADJACENT = 2
 
 
 @dataclass
@@ -70,6 +84,8 @@ class Resolution:
     titles: dict[str, str] = field(default_factory=dict)
     #: surname -> article -> keys of the people of that surname named in the article (full names only)
     surnames: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: (article, folded name) -> key, for names that mean a body of the article's context there ("Foreign Ministry")
+    local: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @cached_property
     def prefix_words(self) -> frozenset[str]:
@@ -92,6 +108,8 @@ class Resolution:
         from kg.extract.entities import clean_name
 
         folded = fold(clean_name(text))
+        if (article_id, folded) in self.local:
+            return self.entities[self.local[(article_id, folded)]]
         for kind in ("person", "organization", "place", "group"):
             key = self.names.get((kind, folded))
             if key:
@@ -195,14 +213,6 @@ def _only_bearer(articles: dict[str, set[str]], article_id: str) -> str | None:
     return next(iter(anywhere)) if len(anywhere) == 1 else None
 
 
-def _qualifiers_agree(a: str | None, b: str | None) -> bool:
-    """Place qualifiers of two titles agree when either is missing or they share a stem ("Ukrainian"/"Ukraine")."""
-    if not a or not b:
-        return True
-    a, b = fold(a), fold(b)
-    return a == b or a[:5] == b[:5]
-
-
 class _Clusters:
     """Union-find over (kind, folded name) keys, remembering why each pair was joined."""
 
@@ -242,6 +252,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for record in records:
         for mention in record.mentions:
             (titles if mention.label == TITLE_LABEL else named).append(mention)
+    texts = {r.article.id: r.article.text for r in records}
+    countries_of = {article: article_countries(text) for article, text in texts.items()}
 
     # the model may tag one name differently in different sentences: the name's majority kind wins
     # (a one-word name that ends a full person name counts as a person twice over); ties go to organisation,
@@ -255,6 +267,9 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
             c[PERSON] += 2
     preference = {"organization": 0, "place": 1, "person": 2}
     majority = {name: sorted(c, key=lambda k: (-c[k], preference.get(k, 3), k))[0] for name, c in votes.items()}
+    retyped = place_mentions(named, texts, surnames)
+    majority.update(dict.fromkeys(retyped, PLACE))  # "fighting near Goma"
+    majority.update(dict.fromkeys(surnames - not_surnames(named, texts, surnames), PERSON))  # "Kerik said"
 
     clusters = _Clusters()
     entry_of: dict[tuple[str, str], AliasEntry] = {}
@@ -270,21 +285,40 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     held = {r.article.id for r in records if profile and profile.applies(r.article.text)}
     profile_ids = {e.ent_id for e in profile.entries} if profile else set()
     profile_merges: set[tuple[str, str, str, str]] = set()
+    within_of: dict[tuple[str, str], str] = {}  # a scoped body's key -> its country's ISO code
+    article_only: dict[tuple[str, str], str] = {}  # a scoped body's key -> the one article it belongs to
+    local: set[tuple[str, str, str]] = set()  # (article, kind, folded name) of names that mean a scoped body there
     for mention in named:
-        entry = None
-        if mention.span.article_id in held:
+        entry, article = None, mention.span.article_id
+        if article in held:
             entry = profile_index.get((mention.kind, fold(mention.name))) or profile_any.get(fold(mention.name))
+        scoped = None
+        if entry is None and mention.kind == ORGANIZATION:
+            scoped = scope(mention.name, texts[article], mention.span.start, mention.span.end, countries_of[article])
+        if scoped is not None:
+            entry = AliasEntry(scoped.label, ORGANIZATION, scoped.subtype)
+        elif entry is None and majority[fold(mention.name)] == PLACE and (country := country_of_name(mention.name)):
+            entry = AliasEntry(country.name, PLACE, "Country")
         if entry is None:
             entry = alias_index.get((mention.kind, fold(mention.name)))
         if entry is None:
             entry = any_kind.get(fold(mention.name))
         key = (entry.kind, fold(entry.label)) if entry else (majority[fold(mention.name)], fold(mention.name))
+        if scoped is not None:
+            key = (key[0], f"{key[1]} @{article}") if scoped.article_only else key
+            if scoped.article_only:
+                article_only[key] = article
+            elif scoped.country is not None:
+                within_of[key] = scoped.country.country
+            local.add((article, ORGANIZATION, fold(mention.name)))
         if entry:
             entry_of[key] = entry
         keys_of[mention] = key
         clusters.add(key)
         own = (mention.kind, fold(mention.name))
         if entry and own != key:
+            if scoped is not None:  # "Foreign Ministry" means this one body in this article only
+                continue
             if entry.ent_id in profile_ids:  # the name means the profile's entity in this article only
                 profile_merges.add((entry.kind, entry.label, own[1], mention.span.article_id))
                 continue
@@ -304,10 +338,19 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                 if score >= NAME_SIMILARITY:
                     clusters.union(a, b, f"spelling variant of the same {kind} name (similarity {score:.2f})")
 
-    # surnames: short forms of person names to the unique full name ending in that surname
     articles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for mention in named:
         articles_of[keys_of[mention]].add(mention.span.article_id)
+    person_variants([k for k in by_kind.get(PERSON, []) if k not in entry_of], articles_of, clusters.find,
+                    clusters.union)
+    gpe = {fold(m.name) for m in named if m.label == "GPE"} | retyped  # not an ocean ("Pacific") nor a building
+    geo_of = place_geo(by_kind.get(PLACE, []), articles_of, countries_of, surnames | (set(votes) - gpe))
+    same_place: dict[int, tuple[str, str]] = {}
+    for key, (place, sure) in sorted(geo_of.items()):
+        if sure and place.geonames and key not in entry_of:  # "New York" and "New York City"
+            clusters.union(same_place.setdefault(place.geonames, key), key, "the same GeoNames place")
+    acronyms(by_kind.get(ORGANIZATION, []), {keys_of[m]: m.name for m in named}, clusters.find, clusters.union)
+    # surnames: short forms of person names to the unique full name ending in that surname
     prefixes = _prefix_words(gazetteer.titles)
     strict = lexicon.word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
     short = {k: short_form(k[1].title(), prefixes if k[0] == PERSON else strict)
@@ -322,12 +365,10 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         same = [k for k in full_names if k[1].split()[-1] == surname]
         if not same:
             continue
-        candidates = {clusters.find(k) for k in same}
         local = {clusters.find(k) for k in same if articles_of[k] & articles_of[key]}
-        chosen = local if len(local) == 1 else candidates
-        if len(chosen) == 1:
-            clusters.union(next(iter(chosen)), key, "surname of the only person with that full name"
-                           + (" in the same article" if chosen is local else " in the corpus"))
+        # in the article only: a surname alone never joins another article's person
+        if len(local) == 1:
+            clusters.union(next(iter(local)), key, "surname of the only person with that full name in the article")
 
     # entities from clusters
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
@@ -339,6 +380,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                           for kind, label, name, article in sorted(profile_merges)]
     of_mention: dict[Mention, str] = {}
     names: dict[tuple[str, str], str] = {}
+    local_names: dict[tuple[str, str], str] = {}
+    geo_entity: dict[str, tuple] = {}  # an entity's gazetteer place, and whether it is sure
     root_entity: dict[tuple[str, str], str] = {}
     members_of: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for k in list(clusters.parent):
@@ -354,6 +397,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         subtype = entry.subtype if entry and entry.subtype else (
             sorted(subtypes, key=lambda s: (-subtypes[s], s))[0] if subtypes else None)
         key = f"{kind}/{slugify(label)}"
+        if root in article_only:  # a body of one article: its IRI says which
+            key += f"-{article_only[root][:8]}"
         while key in entities:  # two different entities whose labels slugify alike
             key += "-2"
         written = {m.name for m in mentions}
@@ -362,13 +407,20 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
             spellings.setdefault(name.casefold(), name)
         spellings.pop(label.casefold(), None)
         entity = Entity(key, kind, label, subtype, set(spellings.values()), list(mentions))
+        found = [geo_of[k] for k in members if k in geo_of]
+        if found:
+            geo_entity[key] = max(found, key=lambda f: f[1])
         entities[key] = entity
         root_entity[root] = key
         of_mention.update(dict.fromkeys(mentions, key))
         for member in members:
             names[(member[0], member[1])] = key
+        for mention in mentions:
+            if (mention.span.article_id, kind, fold(mention.name)) in local:
+                local_names[(mention.span.article_id, fold(mention.name))] = key
         for name in sorted(written):
-            names.setdefault((kind, fold(name)), key)
+            if not any((m.span.article_id, kind, fold(name)) in local for m in mentions):
+                names.setdefault((kind, fold(name)), key)
         for member in members:
             if member in clusters.reasons and member[1] != fold(label):
                 merges.append({"entity": key, "label": label, "merged": member[1],
@@ -403,9 +455,16 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for (key, name, article), reason in sorted(title_merges.items()):
         merges.append({"entity": key, "label": entities[key].label, "merged": name, "article": article,
                        "reason": reason})
+    countries = Countries(entities)
+    for key, code in within_of.items():
+        entities[root_entity[clusters.find(key)]].within = countries.of(code)
     for entity in entities.values():
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
         entity.links = links_for(entity.kind, entity.label)
+        if entity.subtype == "Country" and (country := country_of_name(entity.label)):
+            add_geo(entity, country, True, countries)
+        elif entity.key in geo_entity:
+            add_geo(entity, *geo_entity[entity.key], countries)
         if f"{entity.kind}|{entity.label}" in profile_ids:
             entity.links += links_for(entity.kind, entity.label, profile.folder / "links.csv")
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
@@ -419,50 +478,4 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
             for mention in entity.mentions:
                 surname_index[surname][mention.span.article_id].add(entity.key)
     return Resolution(entities, merges, of_mention, names, holders, unresolved, dict(gazetteer.titles),
-                      {s: dict(a) for s, a in surname_index.items()})
-
-
-def _home_countries(named: list[Mention], of_mention: dict[Mention, str],
-                    entities: dict[str, Entity]) -> dict[str, str]:
-    """Each article's most mentioned country (ties: alphabetical label)."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for mention in named:
-        entity = entities[of_mention[mention]]
-        if entity.subtype == "Country":
-            counts[mention.span.article_id][entity.label] += 1
-    return {article: sorted(c, key=lambda label: (-c[label], label))[0] for article, c in counts.items()}
-
-
-def _adjacent_person(title: Mention, persons: list[Mention]) -> Mention | None:
-    """The person named right after the title ("President X") or right before it ("X, the president")."""
-    for person in persons:
-        if person.span.sentence != title.span.sentence:
-            continue
-        gap_after = person.span.start - title.span.end
-        if 0 <= gap_after <= ADJACENT:
-            return person
-        gap_before = title.span.start - person.span.end
-        if 0 < gap_before <= ADJACENT + 4:  # "X, the president"
-            return person
-    return None
-
-
-def _holder(title: Mention, holders: dict[tuple[str, str], str],
-            home: dict[str, str]) -> tuple[str | None, str]:
-    """Who holds a bare title: the article's holder, else (for a title with a place) the corpus's only one.
-
-    A title without a place is taken to be of the article's home country (its most mentioned country).
-    """
-    article = title.span.article_id
-    key, qualifier = split_title(fold(title.name))
-    local = {entity for (art, held), entity in holders.items() if art == article
-             and split_title(held)[0] == key
-             and _qualifiers_agree(qualifier or home.get(article), split_title(held)[1] or home.get(article))}
-    if len(local) == 1:
-        return next(iter(local)), f"title '{title.name}' held in the same article"
-    if qualifier:
-        anywhere = {entity for (_, held), entity in holders.items()
-                    if split_title(held)[0] == key and _qualifiers_agree(qualifier, split_title(held)[1])}
-        if len(anywhere) == 1:
-            return next(iter(anywhere)), f"title '{title.name}' held by the only person the corpus gives it"
-    return None, ""
+                      {s: dict(a) for s, a in surname_index.items()}, local_names)
