@@ -201,3 +201,16 @@ def test_headline_words_months_and_title_abbreviations_are_not_people():
     doc = Doc(Vocab(), words=words, pos=["VERB", "PROPN", "PROPN", "PROPN", "VERB"],
               ents=["B-PERSON", "B-PERSON", "B-PERSON", "B-PERSON", "O"])
     assert [not_a_name(ent, ent.text) for ent in doc.ents] == [True, True, True, False]
+
+
+def test_a_building_or_base_the_model_took_for_a_person_is_a_site():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.extract.entities import extract_mentions
+
+    words = ["Troops", "raided", "the", "Abu", "Hanifa", "mosque", "near", "Fort", "Benning", "."]
+    doc = Doc(Vocab(), words=words, sent_starts=[True] + [False] * 9,
+              ents=["O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "B-ORG", "I-ORG", "O"])
+    found = [(m.name, m.kind, m.subtype) for m in extract_mentions("a", doc, load_gazetteer(profile=""))]
+    assert found == [("Abu Hanifa", "place", "Site"), ("Fort Benning", "place", "Site")]

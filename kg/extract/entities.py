@@ -155,6 +155,19 @@ def not_a_name(ent: SpacySpan, name: str) -> bool:
     return token is not None and token.pos_ in NOT_NAME_POS
 
 
+def is_site(name: str, typing: dict) -> bool:
+    """Whether a name of two words or more names a building or a site by its last word ("Abu Hanifa Mosque"; the
+    ``Site`` words of ``typing.json``), or is "Fort X" or "Camp X".
+
+    >>> t = {"name_words": {"Site": ["mosque", "fort"]}}
+    >>> is_site("Abu Hanifa Mosque", t), is_site("Fort Benning", t), is_site("Mosque", t), is_site("Ana Fortes", t)
+    (True, True, False, False)
+    """
+    words = fold(name).split()
+    site = typing.get("name_words", {}).get("Site", ())
+    return len(words) > 1 and (words[-1] in site or (len(words) == 2 and words[0] in ("fort", "camp")))
+
+
 def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
                       gazetteer: Gazetteer | None = None, text: str | None = None) -> Mention | None:
     """A typed :class:`Mention` for one entity span, or ``None`` when it is not a person, organisation or place.
@@ -171,6 +184,11 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
         return None
     if kind == PERSON and entry is None and not_a_name(ent, name):
         return None
+    after = ent.doc[ent.end].text.lower() if ent.end < len(ent.doc) else ""
+    site = kind in (PERSON, ORGANIZATION) and entry is None and (
+        is_site(name, gazetteer.typing) or after in gazetteer.typing.get("name_words", {}).get("Site", ()))
+    if site:
+        kind = PLACE  # "the Abu Hanifa mosque", "Fort Benning": a building or a base, whatever the model said
     text = text_of(ent.doc) if text is None else text
     if kind == PLACE and shared_region_word(text[max(ent.start_char - 5, 0):ent.start_char],
                                             text[ent.end_char:ent.end_char + 60], gazetteer.typing):
@@ -184,6 +202,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
         gazetteer.typing)
     if kind == PLACE and entry is None and world().country(name) is not None:
         subtype = "Country"
+    elif site:
+        subtype = "Site"
     component = "entity_ruler" if ent.ent_id_ else "ner"
     return Mention(
         span=Span(article_id, ent.start_char, ent.end_char, ent.text, sent_no),
