@@ -228,7 +228,6 @@ def test_a_meeting_in_a_phrase_of_another_clause_is_not_its_subject(nlp):
     assert all(not e.agents for e in evs if e.event_class == "Meeting")
 
 
-
 def test_who_is_on_the_verge_of_a_deal_is_a_party_to_it(nlp):
     ev = one(events_of(nlp, "The Green League and the Labour Union are on the verge of a deal to share power."),
              "Agreement")
@@ -243,3 +242,12 @@ def test_the_region_is_the_region_named_before(nlp):
     evs = events_of(nlp, "Rebels clashed with troops in Oromia Region on Monday. The army sent more troops to the "
                          "region on Tuesday.")
     assert who(one(evs, "Deployment").places) == ["Oromia Region"]
+
+
+def test_every_name_of_a_list_takes_part(nlp):
+    evs = events_of(nlp, "Police arrested Tom Ode, Bob Stone and Carl Lind in Lima on Monday. Protests were held in "
+                         "Lima, Cusco and Arequipa on Tuesday.")
+    arrest = one(evs, "Arrest")
+    assert {"Bob Stone", "Carl Lind"} <= set(who(arrest.targets, arrest.target_texts))
+    protests = [e for e in evs if e.event_class == "Demonstration"]
+    assert sorted(p for e in protests for p in who(e.places, e.place_texts)) == ["Arequipa", "Cusco", "Lima"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from kg.extract.context import Context, country_names, is_pronoun, is_verb, phrase_text
+from kg.extract.context import Context, country_names, is_pronoun, is_verb, phrase_text, with_conjuncts
 from kg.lexicon import word_set
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, Mention
 
@@ -144,11 +144,7 @@ def is_actor_noun(word: str) -> bool:
 
 
 def _with_conjuncts(tokens: list[Token]) -> list[Token]:
-    out = []
-    for t in tokens:
-        out.append(t)
-        out.extend(c for c in t.children if c.dep_ == "conj")
-    return out
+    return with_conjuncts(tokens)
 
 
 def _children(token: Token, deps: tuple[str, ...]) -> list[Token]:

@@ -271,5 +271,18 @@ def event_near(events: list[EventRecord], sent_no: int, char: int) -> str | None
     return min(same, key=lambda e: abs(e.trigger.start - char)).local_id if same else None
 
 
+def with_conjuncts(tokens: list[Token]) -> list[Token]:
+    """The tokens and every word joined to them: "A, B and C" (the parser chains them: C hangs on B, B on A)."""
+    out: list[Token] = []
+    for t in tokens:
+        todo = [t]
+        while todo:
+            cur = todo.pop(0)
+            if cur not in out:
+                out.append(cur)
+                todo.extend(c for c in cur.children if c.dep_ == "conj")
+    return out
+
+
 def is_pronoun(token: Token) -> bool:
     return token.lower_ in PRONOUNS

@@ -13,7 +13,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from kg import lexicon
-from kg.extract.context import Context, is_pronoun, is_verb, phrase_text
+from kg.extract.context import Context, is_pronoun, is_verb, phrase_text, with_conjuncts
 from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.triggers import facility_nouns
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, EventRecord, Mention
@@ -62,12 +62,7 @@ def governing_verb(token: Token) -> Token | None:
 
 
 def role_tokens(head: Token, deps: tuple[str, ...]) -> list[Token]:
-    out = []
-    for child in head.children:
-        if child.dep_ in deps:
-            out.append(child)
-            out.extend(c for c in child.children if c.dep_ == "conj")
-    return out
+    return with_conjuncts([child for child in head.children if child.dep_ in deps])
 
 
 def agent_of_passive(verb: Token) -> list[Token]:
