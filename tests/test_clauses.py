@@ -251,3 +251,15 @@ def test_every_name_of_a_list_takes_part(nlp):
     assert {"Bob Stone", "Carl Lind"} <= set(who(arrest.targets, arrest.target_texts))
     protests = [e for e in evs if e.event_class == "Demonstration"]
     assert sorted(p for e in protests for p in who(e.places, e.place_texts)) == ["Arequipa", "Cusco", "Lima"]
+
+
+def test_a_passive_infinitive_acts_on_the_object_it_completes(nlp):
+    ev = one(events_of(nlp, "On Monday, Judge Ana Ruiz ordered Tom Ode to be detained at his home."), "Arrest")
+    assert who(ev.targets) == ["Tom Ode"]
+
+
+def test_whom_a_pronoun_object_stands_for_is_not_guessed(nlp):
+    # "him" is not the judge, who is the person named last before it here
+    ev = one(events_of(nlp, "Judge Ana Ruiz declared the general fit to stand trial, ordering him to be detained at "
+                            "his home."), "Arrest")
+    assert who(ev.targets) == []

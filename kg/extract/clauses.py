@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from kg.extract.context import Context, country_names, is_pronoun, is_verb, phrase_text, with_conjuncts
+from kg.extract.context import (
+    Context,
+    controlled_object,
+    country_names,
+    is_pronoun,
+    is_verb,
+    phrase_text,
+    with_conjuncts,
+)
 from kg.lexicon import word_set
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, Mention
 
@@ -181,7 +189,8 @@ def subjects(verb: Token) -> list[Token]:
 
 def patients(verb: Token) -> list[Token]:
     """Whom or what a verb acts on: its object, or the subject of its passive."""
-    return [t for t in _children(verb, ("dobj", "nsubjpass")) if t.dep_ != "dobj" or t.i > verb.i]
+    return [t for t in _children(verb, ("dobj", "nsubjpass")) if t.dep_ != "dobj" or t.i > verb.i] or (
+        controlled_object(verb))
 
 
 def _place_mentions(ctx: Context, pobj: Token) -> list[Mention]:

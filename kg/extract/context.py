@@ -284,5 +284,15 @@ def with_conjuncts(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def controlled_object(verb: Token) -> list[Token]:
+    """"ordered Tom Ode to be detained": a passive infinitive with no subject of its own acts on the object of the
+    verb it completes; not a pronoun ("the judge ordered him to be detained": "him" is not the judge, and the
+    person named last before it may be the judge when the model missed whom it stands for)."""
+    if verb.dep_ != "xcomp" or not any(c.dep_ == "auxpass" for c in verb.children) or any(
+            c.dep_ in ("nsubjpass", "nsubj") for c in verb.children):
+        return []
+    return [o for o in with_conjuncts([c for c in verb.head.children if c.dep_ == "dobj"]) if not is_pronoun(o)]
+
+
 def is_pronoun(token: Token) -> bool:
     return token.lower_ in PRONOUNS

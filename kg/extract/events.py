@@ -23,7 +23,7 @@ from kg.extract.article_events import (
     legal_basis,
     link_causes,
 )
-from kg.extract.context import Context, is_country, is_verb, phrase_text
+from kg.extract.context import Context, controlled_object, is_country, is_verb, phrase_text
 from kg.extract.event_dates import inherit_dates, nearest_date, over_a_period, period_date
 from kg.extract.roles import (
     AGENT_KINDS,
@@ -102,6 +102,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 agents.add(t)
             # an object before its verb is a misparse ("the media reports X that Y called on Z": X is no object)
             objects = [t for t in role_tokens(root, ("dobj", "nsubjpass")) if t.dep_ != "dobj" or t.i > root.i]
+            objects = objects or controlled_object(root)
             for tok in span:
                 for prep in tok.children:
                     # "set fire to X", "broke into X"; an attack ending in its preposition: "took control of X"

@@ -65,6 +65,7 @@ def role_tokens(head: Token, deps: tuple[str, ...]) -> list[Token]:
     return with_conjuncts([child for child in head.children if child.dep_ in deps])
 
 
+
 def agent_of_passive(verb: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ == "agent":
