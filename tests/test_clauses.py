@@ -263,3 +263,11 @@ def test_whom_a_pronoun_object_stands_for_is_not_guessed(nlp):
     ev = one(events_of(nlp, "Judge Ana Ruiz declared the general fit to stand trial, ordering him to be detained at "
                             "his home."), "Arrest")
     assert who(ev.targets) == []
+
+
+def test_an_event_to_come_is_not_dated_by_the_clause_that_reports_it(nlp):
+    evs = events_of(nlp, "Senator John Miller plans to run in the upcoming presidential elections, an aide said on "
+                         "Saturday. Officials said on Monday that the elections would be held on May 9.")
+    first, second = [e for e in evs if e.event_class == "Election"]
+    assert first.day is None and second.day == "2023-05-09"
+    assert "John Miller" in who(first.participants)

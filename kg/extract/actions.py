@@ -75,6 +75,9 @@ ELECTORAL_OUTCOMES = frozenset({"win", "wins", "won", "winning", "lose", "loses"
 
 #: Forms of "be": "X are on the verge of a deal".
 COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "remain", "remains", "remained"})
+#: Verbs whose subject is a candidate of the election of their "in" / "for" phrase ("run in the elections").
+CANDIDATE_VERBS = frozenset({"run", "runs", "ran", "running", "stand", "stands", "stood", "standing", "compete",
+                             "competes", "competed", "competing"})
 #: Prepositions of a meeting noun whose clause's subject took part in the meeting ("arrived for a visit").
 MEETING_PREPS = frozenset({"for", "from", "in"})
 
@@ -202,6 +205,10 @@ def _roles(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, clause
         # "X held talks", "X signed an agreement", "X announced his resignation"
         if not args.agents and root.dep_ in ("dobj", "attr") and clause.lower_ in word_set("support_verbs.txt"):
             add(args.agents, subjects(clause))
+        # "X plans to run in the elections", "X stood for election": X is a candidate
+        if cls == "Election" and root.dep_ == "pobj" and root.head.lower_ in ("in", "for") and (
+                root.head.head.i == clause.i and clause.lower_ in CANDIDATE_VERBS):
+            add(args.participants, subjects(clause))
         # "X arrived for a state visit", "X emerged from talks with Y", "in the talks, X urged": X took part
         if not args.agents and cls == "Meeting" and root.dep_ == "pobj" and root.head.lower_ in MEETING_PREPS and (
                 root.head.head.i == clause.i):
@@ -240,7 +247,7 @@ def arguments(ctx: Context, row: LemmaTrigger, span: SpacySpan, root: Token, cla
     if not all(is_country(m) for m in args.places):
         # "in Mombasa, Kenya": the country says where the city lies, it is not a second place
         args.places = [m for m in args.places if not is_country(m)]
-    args.date = date_of(ctx, sent_no, root, [clause, *up])
+    args.date = date_of(ctx, sent_no, root, [clause, *up], planned=args.status == PLANNED)
     args.instrument = instrument_of(root, clause)
     if args.instrument is None and "bomb" in span.text.lower():
         args.instrument = span.text.lower().removesuffix("er").removesuffix("ing")

@@ -305,15 +305,23 @@ def places_of(ctx: Context, trigger: Token, clauses: list[Token], event_class: s
     return [], []
 
 
-def date_of(ctx: Context, sent_no: int, trigger: Token, clauses: list[Token]) -> DateRef | None:
+def date_of(ctx: Context, sent_no: int, trigger: Token, clauses: list[Token], planned: bool = False) -> DateRef | None:
     """When: a date written in the event's clause (the clause's words), else in a governing clause, else the
-    date of the sentence nearest the trigger; never a date across a line break (a dateline, a headline)."""
+    date of the sentence nearest the trigger; never a date across a line break (a dateline, a headline). An
+    event still to come (``planned``) takes only a date of its own words or clause: "X plans to run in upcoming
+    elections, an aide said Saturday" does not hold the elections on Saturday."""
     # (a date of a clause describing a noun dates that clause: "He succeeds X, who was defeated on November 2")
     dates = [d for d in ctx.dates_in(sent_no) if d.kind != "clock"
              and not ctx.line_break_between(min(d.span.start, trigger.idx), max(d.span.end, trigger.idx))
              and not _dates_another_noun(ctx, d, trigger) and not _in_relative_clause(ctx, d, [trigger, *clauses])]
     if not dates:
         return None
+    if planned:
+        own = [(trigger.left_edge.idx, trigger.right_edge.idx + len(trigger.right_edge)), _own_range(clauses[0])]
+        dates = [d for d in dates if any(begin <= d.span.start < end for begin, end in own)]
+        clauses = clauses[:1]
+        if not dates:
+            return None
     for clause in clauses:
         begin, end = _own_range(clause)
         inside = [d for d in dates if begin <= d.span.start < end]
