@@ -11,6 +11,7 @@ from kg.rdf.iri import Minter
 from kg.rdf.namespaces import NG
 from kg.rdf.triples import article_triples
 from kg.resolve.articles import resolve_corpus
+from kg.resolve.posts import dateline_country
 from tests.test_events import record_of
 
 BASE = "https://w3id.org/newsgraph/"
@@ -106,3 +107,24 @@ def test_an_acting_tenure_says_so_and_starts_with_the_event(nlp):
     acting = [t for t in graph.subjects(NG.isActing, Literal(True))]
     assert len(acting) == 1
     assert str(graph.value(acting[0], NG.startDate)).startswith("2022-12-05")
+
+
+def test_a_bare_title_in_a_datelined_article_is_of_the_datelines_country(nlp):
+    _, graph = corpus(nlp, "Cabinet news\nWASHINGTON (AP) -- Agriculture Secretary Jane Doe will step down, officials "
+                           "said. The war in Iraq and Iraq's oil were discussed. Iraq's leaders were not told. Iraq "
+                           "did not comment.")
+    assert posts_of(graph, "Jane Doe") == {"agriculture secretary of United States": (set(), {"United States"})}
+
+
+def test_a_former_holders_bare_title_takes_no_country_from_the_article(nlp):
+    _, graph = corpus(nlp, "Talks\nLIMA, Peru (Reuters) - Former Secretary of State Jane Doe arrived on Monday.")
+    assert posts_of(graph, "Jane Doe") == {"secretary of state": (set(), set())}
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Talks\nCUZCO, Peru (Reuters) - Leaders met.", "Peru"),
+    ("Talks\nWASHINGTON (AP) -- The Senate met. Iraq, Iraq and Iraq.", "United States"),
+    ("Leaders met in Lima. Iraq, Iraq and Iraq were named.", None),
+])
+def test_the_dateline_tells_the_articles_country(text, country):
+    assert dateline_country(text) == country

@@ -11,9 +11,10 @@ What a post is in or of, in this order:
 * else what the corpus says of the same holder with the same title ("Israeli Foreign Minister X" in one sentence,
   "Foreign Minister X" in another): one person's title is one post;
 * else, for a title that is a country's office (``kg/data/posts.tsv``: president, prime minister, minister,
-  secretary of state ...), the country of the article (:func:`article_countries`): a bare "Prime Minister X" is
-  the prime minister of the country the article is about. Titles of a body (chairman, spokesman) or of a place
-  (mayor, governor) get no such default: the text must say which.
+  secretary of state ...), the country of the article (:func:`article_countries`: its dateline's, else the one
+  it names most): a bare "Prime Minister X" is the prime minister of the country the article is about; not a
+  former holder's ("former secretary of state X" may be of any country the article mentions in passing). Titles
+  of a body (chairman, spokesman) or of a place (mayor, governor) get no such default: the text must say which.
 
 The post's type is ``posts.tsv``'s type of its title; "head" (a president) is a head of state when the post is of
 a country and the head of the body when it is in an organisation.
@@ -28,8 +29,11 @@ from dataclasses import dataclass, field
 
 from kg import lexicon
 from kg.extract.context import country_names
+from kg.extract.geo import main_countries, world
+from kg.extract.scenes import DATELINE
 from kg.extract.title_phrases import COUNTRY_SCOPE, HEAD, kind_of
 from kg.records import ORGANIZATION, PLACE, ArticleRecord, Entity, Participant, ResolvedPost, TenureRecord, TextEntity
+from kg.resolve import places
 from kg.resolve.entities import Resolution
 
 
@@ -47,18 +51,38 @@ class PostContext:
     countries: dict[str, Participant] = field(default_factory=dict)
 
 
+#: How far into an article its dateline stands.
+DATELINE_CHARS = 600
 #: How many times an article must name its country (by name or adjective), and by how much more than any other, for
 #: a bare title of a country's office to be taken as that country's.
 COUNTRY_LEAD = (3, 1.5)
 
 
+def dateline_country(text: str) -> str | None:
+    """The name of the country of an article's dateline ("WASHINGTON (AP) -": United States; "CUZCO, Peru
+    (Reuters) -": Peru), when it has one the gazetteer places (:func:`kg.resolve.places.article_countries` puts it
+    before the countries the text names most); ``None`` otherwise."""
+    codes = places.article_countries(text)
+    named = main_countries(text)
+    if not codes or (named and codes[0] == named[0] and DATELINE.search(text[:DATELINE_CHARS]) is None):
+        return None  # no dateline: the country named most is no dateline's
+    country = world().countries.get(codes[0])
+    return country.name if country is not None else None
+
+
 def article_countries(records: Iterable[ArticleRecord], resolution: Resolution) -> dict[str, Participant]:
-    """Each article's country, when it has a clear one: the country it names most, by name or by adjective
-    (``demonyms.tsv``: "Peruvian"), at least :data:`COUNTRY_LEAD` times and by that much more than any other."""
+    """Each article's country, when it has a clear one: its dateline's (:func:`dateline_country`), else the
+    country it names most, by name or by adjective (``demonyms.tsv``: "Peruvian"), at least :data:`COUNTRY_LEAD`
+    times and by that much more than any other."""
     demonyms = lexicon.mapping("demonyms.tsv")
     pattern = re.compile(r"\b(" + "|".join(re.escape(d.title()) for d in demonyms) + r")\b") if demonyms else None
     out: dict[str, Participant] = {}
     for record in records:
+        if (dateline := dateline_country(record.article.text)) is not None:
+            entity = resolution.lookup(record.article.id, dateline)
+            out[record.article.id] = entity if entity is not None and entity.kind == PLACE else TextEntity(
+                PLACE, dateline)
+            continue
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
         named: dict[str, Participant] = {}
@@ -128,7 +152,7 @@ def resolve_post(tenure: TenureRecord, resolution: Resolution, context: PostCont
     if organization is None and jurisdiction is None and context is not None:
         if holder is not None and (holder.key, tenure.title) in context.known:
             organization, jurisdiction = context.known[(holder.key, tenure.title)]
-        elif kind.scope == COUNTRY_SCOPE and article_id in context.countries:
+        elif kind.scope == COUNTRY_SCOPE and article_id in context.countries and "former" not in tenure.qualifiers:
             jurisdiction = context.countries[article_id]
     where = organization if organization is not None else jurisdiction
     of = where.label if where is not None else None
