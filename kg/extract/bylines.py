@@ -3,9 +3,10 @@ Daily Planet).
 
 A byline is "By" and a name near the top of the article (the first :data:`HEAD_CHARS` characters), followed by
 the outlet in brackets ("By Jane Doe (Daily Planet)") or by the outlet's name and a journalist's title ("By JANE
-DOE Associated Press Writer", "By Jane Doe, Daily Planet Correspondent"). The title is the journalist's word of
-``kg/data/posts.tsv`` the byline writes (correspondent, reporter, editor), else "reporter"; two names joined by
-"and" are two tenures. A name in capitals is written in title case ("JANE DOE": "Jane Doe").
+DOE Associated Press Writer", "By Jane Doe, Daily Planet Correspondent"); an outlet the article names by its
+initials elsewhere ("(AP)") is that organisation. The title is the journalist's word of ``kg/data/posts.tsv``
+the byline writes (correspondent, reporter, editor), else "reporter"; two names joined by "and" are two tenures.
+A name in capitals is written in title case ("JANE DOE": "Jane Doe").
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def _names(text: str, start: int) -> list[tuple[int, int]]:
     return out
 
 
+def _by_initials(ctx: Context, name: str) -> Mention | None:
+    """The organisation the article names by the initials of ``name`` ("AP" for "Associated Press"), if any."""
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    if len(initials) < 2:
+        return None
+    return next((m for m in ctx.mentions if m.kind == ORGANIZATION and m.name.replace(".", "") == initials), None)
+
+
 def byline_tenures(ctx: Context) -> list[TenureRecord]:
     """The tenures of the article's byline (see the module docstring); none when it has none."""
     found = BYLINE.search(ctx.text, 0, HEAD_CHARS)
@@ -52,7 +61,7 @@ def byline_tenures(ctx: Context) -> list[TenureRecord]:
     title = TITLES[found.group("title").lower()] if found.group("title") else "reporter"  # "Correspondents": each
     outlet_start = found.start("bracketed") if found.group("bracketed") else found.start("outlet")
     named = ctx.mentions_in(outlet_start, outlet_start + len(outlet_text), (ORGANIZATION,))
-    outlet = named[0] if named and named[0].name == outlet_text else None
+    outlet = named[0] if named and named[0].name == outlet_text else _by_initials(ctx, outlet_text)
     if not outlet_text[:1].isupper() or any(c.isdigit() for c in outlet_text):
         return []  # "By Monday Night (local time)"
     tenures = []
