@@ -9,6 +9,7 @@ request leaving 127.0.0.1. Screenshots of each page go to ``tests/artifacts/`` (
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,6 +32,16 @@ def shot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def served_nquads(tmp_path_factory, name: str, nquads: str) -> Iterator[str]:
+    """For a module fixture: a store of the invented N-Quads served by a real server; yields its URL, then stops it."""
+    folder = tmp_path_factory.mktemp(name)
+    (folder / "events.nq").write_text(nquads.strip() + "\n", encoding="utf-8")
+    write_store(folder / "store", folder / "events.nq")
+    proc, url = start_server(folder / "store")
+    yield url
+    stop_server(proc)
 
 
 def sparql(url: str, query: str) -> list[dict]:
@@ -175,12 +186,7 @@ TIMELINE_NQ = f"""
 @pytest.fixture(scope="module")
 def events_server(tmp_path_factory):
     """A server over a tiny store of three dated events, stored out of date order, and one undated event."""
-    folder = tmp_path_factory.mktemp("events")
-    (folder / "events.nq").write_text(TIMELINE_NQ.strip() + "\n", encoding="utf-8")
-    write_store(folder / "store", folder / "events.nq")
-    proc, url = start_server(folder / "store")
-    yield url
-    stop_server(proc)
+    yield from served_nquads(tmp_path_factory, "events", TIMELINE_NQ)
 
 
 def test_timeline_orders_events_by_date_and_filters_by_place_and_type(events_server, page):

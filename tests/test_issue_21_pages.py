@@ -18,15 +18,22 @@ from playwright.sync_api import expect
 
 from kg.build.pipeline import run_build
 from kg.config import Settings
-from kg.store.stores import write_store
 from tests.conftest import start_server, stop_server
-from tests.test_browser import BASE, NG, most_mentioned_person, shot, sparql
+from tests.test_browser import BASE, NG, most_mentioned_person, served_nquads, shot, sparql
 
 pytestmark = pytest.mark.live
 
 #: Link text that is (or carries) a hash of ours.
 HASH = re.compile(r"\b[0-9a-f]{12,}\b")
 PHONE = {"width": 420, "height": 860}
+
+
+def fits_phone(page, name: str) -> None:
+    """The page, reloaded at phone width, scrolls no wider than the phone; its screenshot is kept as ``name``."""
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, name)
 
 
 class Links(HTMLParser):
@@ -162,10 +169,7 @@ def test_an_event_page_tells_type_date_place_people_numbers_and_sentences(live_s
     expect(page.locator("#counts tr td:nth-last-child(2)")).to_have_count(n_counts)
     expect(page.locator("#sentences mark").first).to_be_visible()
     shot(page, "event")
-    page.set_viewport_size(PHONE)
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shot(page, "event-phone")
+    fits_phone(page, "event-phone")
 
 
 def test_a_statement_page_shows_its_words_speaker_and_status(live_server, page):
@@ -198,10 +202,7 @@ def test_the_seed_timeline_reads_as_dated_lines_with_statements_on_request(live_
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#timeline li.speech").first).to_be_visible()
     assert items.count() > rows
-    page.set_viewport_size(PHONE)
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shot(page, "timeline-phone")
+    fits_phone(page, "timeline-phone")
 
 
 COUNTRY_NQ = f"""
@@ -234,12 +235,7 @@ COUNTRY_NQ = f"""
 @pytest.fixture(scope="module")
 def country_server(tmp_path_factory):
     """A server over three invented events: in a town of a country, in the country itself, and elsewhere."""
-    folder = tmp_path_factory.mktemp("country")
-    (folder / "events.nq").write_text(COUNTRY_NQ.strip() + "\n", encoding="utf-8")
-    write_store(folder / "store", folder / "events.nq")
-    proc, url = start_server(folder / "store")
-    yield url
-    stop_server(proc)
+    yield from served_nquads(tmp_path_factory, "country", COUNTRY_NQ)
 
 
 def test_timeline_filters_by_a_country_with_its_towns_by_actor_and_by_type(country_server, page):
@@ -294,10 +290,7 @@ def test_an_article_marks_every_mention_and_groups_what_it_reports(live_server, 
     expect(page.locator("#article-events > li")).to_have_count(len(events))
     expect(page.locator("table.triples")).to_have_count(0)
     shot(page, "article")
-    page.set_viewport_size(PHONE)
-    page.reload()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shot(page, "article-phone")
+    fits_phone(page, "article-phone")
 
 
 def test_the_neighbourhood_picture_is_capped_grouped_with_a_legend_and_navigates(live_server, page):
