@@ -230,15 +230,21 @@ def _count(backend: EmbeddedBackend, text: str) -> int:
     return len(answer.body.decode().strip().splitlines()) - 1 if text == LIST else int(answer.body.split()[-1])
 
 
-def test_a_cached_answer_is_not_served_after_a_rebuild(seed_build, tmp_path):
+def _first_seeds_built(seed_build, tmp_path, n: int):
+    """A corpus of the first ``n`` seed articles built into ``out`` (the seed build's extraction cache warms it)."""
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     corpus.mkdir()
     seeds = sorted(SEEDS.glob("*.txt"))
-    for path in seeds[:3]:
+    for path in seeds[:n]:
         shutil.copy(path, corpus)
     out.mkdir()
     shutil.copytree(seed_build / "cache", out / "cache")
     _build(corpus, out)
+    return corpus, out, seeds
+
+
+def test_a_cached_answer_is_not_served_after_a_rebuild(seed_build, tmp_path):
+    corpus, out, seeds = _first_seeds_built(seed_build, tmp_path, 3)
     backend = EmbeddedBackend(str(out / "store"), workers=1, timeout=30, watch=False, inline=2, cache_bytes=1 << 20)
     try:
         assert (_count(backend, COUNT), _count(backend, LIST)) == (3, 3)
@@ -255,14 +261,7 @@ def test_a_cached_answer_is_not_served_after_a_rebuild(seed_build, tmp_path):
 
 
 def test_a_kept_response_is_not_served_after_a_rebuild(seed_build, tmp_path):
-    corpus, out = tmp_path / "corpus", tmp_path / "out"
-    corpus.mkdir()
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for path in seeds[:2]:
-        shutil.copy(path, corpus)
-    out.mkdir()
-    shutil.copytree(seed_build / "cache", out / "cache")
-    _build(corpus, out)
+    corpus, out, seeds = _first_seeds_built(seed_build, tmp_path, 2)
     app = create_app({"STORE": str(out / "store"), "QUERY_WORKERS": 1, "WATCH_STORE": False})
     client = app.test_client()
     try:
