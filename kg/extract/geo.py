@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from kg import lexicon
 
@@ -268,5 +268,12 @@ def main_countries(text: str, limit: int = 3) -> list[str]:
     >>> main_countries("Chinese officials said China would reply. Japan said nothing.")
     ['CN', 'JP']
     """
+    return list(_ranked_countries(text)[:limit])
+
+
+@lru_cache(maxsize=16)
+def _ranked_countries(text: str) -> tuple[str, ...]:
+    """Every country ``text`` names, most named first (ties by code): one scan per article, however many stages
+    of the build ask (the profile's condition, the resolver's article countries, the dateline's country)."""
     counts = world().countries_in(text)
-    return [code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+    return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
