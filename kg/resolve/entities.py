@@ -55,6 +55,7 @@ from kg.resolve.places import (
     Countries,
     add_geo,
     article_countries,
+    continents,
     country_of_name,
     not_surnames,
     place_geo,
@@ -344,6 +345,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     person_variants([k for k in by_kind.get(PERSON, []) if k not in entry_of], articles_of, clusters.find,
                     clusters.union)
     gpe = {fold(m.name) for m in named if m.label == "GPE"} | retyped  # not an ocean ("Pacific") nor a building
+    gpe |= continents({fold(m.name) for m in named if m.kind == PLACE})
     geo_of = place_geo(by_kind.get(PLACE, []), articles_of, countries_of, surnames | (set(votes) - gpe))
     same_place: dict[int, tuple[str, str]] = {}
     for key, (place, sure) in sorted(geo_of.items()):

@@ -165,6 +165,11 @@ def place_geo(keys: list[tuple[str, str]], articles_of: dict[tuple[str, str], se
     return out
 
 
+def continents(names: set[str]) -> set[str]:
+    """The names of ``names`` that are a continent's ("Asia", which the model calls a location, not a GPE)."""
+    return {name for name in names if any(not p.cls for p in world().places(name))}
+
+
 def not_surnames(named: list[Mention], texts: dict[str, str], surnames: set[str]) -> set[str]:
     """The folded one-word names of ``surnames`` (last words of people's full names) that are places where they are
     written alone: the text uses one of them as a place ("in Toledo"), or it is a country's name."""
