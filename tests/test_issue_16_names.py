@@ -4,8 +4,11 @@ Invented sentences only; the dev-set floors are in ``tests/test_dev_eval.py``.""
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.geo import world
+from kg.records import Article, ArticleRecord, Mention, Span
 from kg.resolve.entities import resolve
 from tests.test_issue_16 import record
 
@@ -48,3 +51,56 @@ def test_a_continent_is_linked_whatever_the_models_label():
     rec = record("a", "Trade with Asia grew, Brazilian officials said.", ("Asia", "place", "LOC"))
     continent = resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
     assert geonames_of(continent) == {"6255147"}
+
+
+# ---- one name, one node ----
+
+
+def every(article_id: str, text: str, *names: tuple[str, str, str]) -> ArticleRecord:
+    """:func:`record`, with a mention at every place the text writes each name."""
+    mentions = []
+    for name, kind, label in names:
+        for found in re.finditer(re.escape(name), text):
+            mentions.append(Mention(Span(article_id, found.start(), found.end(), name, 0), kind, name, label))
+    return ArticleRecord(Article(article_id, f"{article_id}.txt", text), mentions)
+
+
+def test_a_bare_generic_name_labels_only_the_body_written_so_most_often():
+    us = every("us", "WASHINGTON (AP) - Congress met. Congress voted.", ("Congress", "organization", "ORG"))
+    india = every("in", "In India, Congress lawmakers and Indian officials met.", ("Congress", "organization", "ORG"))
+    resolution = resolve([us, india], load_gazetteer(profile=""))
+    american, indian = resolution.entity_of(us.mentions[0]), resolution.entity_of(india.mentions[0])
+    assert american.label == "Congress (United States)" and indian.label == "Congress (India)"
+    assert "Congress" in american.aliases and "Congress" not in indian.aliases
+
+
+def org(name: str) -> tuple[str, str, str]:
+    return (name, "organization", "ORG")
+
+
+def test_an_institutions_name_in_the_other_word_order_is_the_same_body():
+    one = record("a", "WASHINGTON (AP) - The Justice Department said Smith would testify.", org("Justice Department"))
+    two = record("b", "WASHINGTON (AP) - The Department of Justice fined the firm.", org("Department of Justice"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    assert resolution.entity_of(one.mentions[0]).key == resolution.entity_of(two.mentions[0]).key
+
+
+def test_the_other_word_order_about_another_country_is_another_body():
+    one = record("a", "WASHINGTON (AP) - The Health Department said cases rose.", org("Health Department"))
+    two = record("b", "LONDON (Reuters) - Britain's Department of Health said British cases fell.",
+                 org("Department of Health"))
+    resolution = resolve([one, two], load_gazetteer(profile=""))
+    assert resolution.entity_of(one.mentions[0]).key != resolution.entity_of(two.mentions[0]).key
+
+
+def test_a_short_name_in_capitals_is_the_longer_name_it_starts():
+    rec = record("a", "Auditors looked at KPX-Halvorsen, which handled the funds. A KPX official said no.",
+                 org("KPX-Halvorsen"), org("KPX"))
+    resolution = resolve([rec], load_gazetteer(profile=""))
+    assert resolution.entity_of(rec.mentions[0]).key == resolution.entity_of(rec.mentions[1]).key
+
+
+def test_a_body_of_an_organisation_is_not_the_organisation():
+    rec = record("a", "The UN Security Council met. The UN said aid would come.", org("UN Security Council"), org("UN"))
+    resolution = resolve([rec], load_gazetteer(profile=""))
+    assert resolution.entity_of(rec.mentions[0]).key != resolution.entity_of(rec.mentions[1]).key

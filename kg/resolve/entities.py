@@ -61,8 +61,8 @@ from kg.resolve.places import (
     place_geo,
     place_mentions,
 )
-from kg.resolve.scoped import scope
-from kg.resolve.variants import acronyms, person_variants
+from kg.resolve.scoped import drop_shared_spellings, scope
+from kg.resolve.variants import acronyms, first_word_names, person_variants, word_order_variants
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +351,12 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for key, (place, sure) in sorted(geo_of.items()):
         if sure and place.geonames and key not in entry_of:  # "New York" and "New York City"
             clusters.union(same_place.setdefault(place.geonames, key), key, "the same GeoNames place")
-    acronyms(by_kind.get(ORGANIZATION, []), {keys_of[m]: m.name for m in named}, clusters.find, clusters.union)
+    written = {keys_of[m]: m.name for m in named}
+    acronyms(by_kind.get(ORGANIZATION, []), written, clusters.find, clusters.union)
+    orgs = [k for k in by_kind.get(ORGANIZATION, []) if k not in entry_of]
+    word_order_variants(orgs, {k: {countries_of[a][0] for a in articles_of[k] if countries_of[a]} for k in orgs},
+                        clusters.find, clusters.union)
+    first_word_names(orgs, written, articles_of, clusters.find, clusters.union)
     # surnames: short forms of person names to the unique full name ending in that surname
     prefixes = _prefix_words(gazetteer.titles)
     strict = lexicon.word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
@@ -460,6 +465,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     countries = Countries(entities)
     for key, code in within_of.items():
         entities[root_entity[clusters.find(key)]].within = countries.of(code)
+    drop_shared_spellings({entities[root_entity[clusters.find(k)]].key: entities[root_entity[clusters.find(k)]]
+                           for k in within_of}.values())
     for entity in entities.values():
         entity.mentions.sort(key=lambda m: (m.span.article_id, m.span.start, m.span.end))
         entity.links = links_for(entity.kind, entity.label)

@@ -19,12 +19,15 @@ merged with another article's).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from kg import lexicon
 from kg.extract.gazetteer import fold
 from kg.extract.geo import GeoPlace, world
+from kg.records import Entity
 
 #: Names of the United Nations that make a generic body international.
 UN_NAMES = frozenset({"un", "u.n", "u.n.", "united nations"})
@@ -123,3 +126,22 @@ def scope(name: str, text: str, start: int, end: int, countries: list[str]) -> S
     if country is None:
         return Scoped(label, subtype, None, article_only=True)
     return Scoped(f"{label} ({country.name})", subtype, country)
+
+
+def drop_shared_spellings(bodies: Iterable[Entity]) -> None:
+    """Keep a bare generic spelling that several countries' bodies of the corpus are written with ("Congress": the
+    United States' and, in an Indian article, the Congress party) as an alternate label of the body written so most
+    often only (ties: the first by key); the others keep their qualified label ("Congress (India)"), so that one
+    name does not label two nodes."""
+    owners: dict[str, dict[str, tuple[int, Entity]]] = defaultdict(dict)
+    for body in bodies:
+        for alias in body.aliases:
+            written = sum(1 for m in body.mentions if fold(m.name) == fold(alias))
+            owners[fold(alias)][body.key] = (written, body)
+    for folded, by_key in owners.items():
+        if len(by_key) < 2:
+            continue
+        keep = min(by_key, key=lambda k: (-by_key[k][0], k))
+        for key, (_, body) in by_key.items():
+            if key != keep:
+                body.aliases = {a for a in body.aliases if fold(a) != folded}

@@ -8,13 +8,23 @@ unions of the keys that name one person or one organisation out.
   word of exactly one full name of the article and no surname there ("Hu" of "Hu Jintao", "Lula").
 * An organisation's acronym written in capitals is the only organisation of the corpus whose name's initials it is
   ("WTO": "World Trade Organization"; "of", "the", "and", "for" not counted).
+* Word order (:func:`word_order_variants`): "X Department" and "Department of X" (ministry, commission, office,
+  bureau ...) are one organisation when their articles are about the same country ("State Department" /
+  "Department of State").
+* A short name in capitals that is the first word of exactly one longer organisation name of its article, the rest
+  a proper name and no generic body ("BNP" / "BNP Paribas", "BNP-Paribas"; not "UN" / "UN Security Council"), is
+  that organisation (:func:`first_word_names`).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
+
+from kg.extract.geo import world
+from kg.resolve.scoped import institutions
 
 Key = tuple[str, str]
 
@@ -105,3 +115,66 @@ def acronyms(keys: list[Key], written: dict[Key, str], find: Callable[[Key], Key
         roots = {find(k) for k in initials.get(name.lower(), ())}
         if len(roots) == 1 and find(key) not in roots:
             union(next(iter(roots)), key, "the acronym of the only organisation with those initials")
+
+
+#: Head nouns of institution names that are written either way round ("State Department", "Department of State").
+_HEADS = frozenset({"department", "ministry", "commission", "committee", "office", "bureau", "agency", "council",
+                    "board", "authority", "secretariat"})
+_OF = re.compile(r"^(\w+) of (?:the )?(.+)$")
+
+
+def _head_last(folded: str) -> str | None:
+    """ "department of state" -> "state department"; ``None`` for a name of another form.
+
+    >>> _head_last("department of the treasury"), _head_last("bank of america")
+    ('treasury department', None)
+    """
+    found = _OF.match(folded)
+    if found and found[1] in _HEADS and len(found[2].split()) <= 3:
+        return f"{found[2]} {found[1]}"
+    return None
+
+
+def word_order_variants(keys: list[Key], countries: dict[Key, set[str]], find: Callable[[Key], Key],
+                        union: Callable[[Key, Key, str], None]) -> None:
+    """Join "Department of X" to "X Department" when both are written about one country.
+
+    Args:
+        keys: the organisation keys (kind, folded name), sorted.
+        countries: the main countries of the articles each key is written in (ISO codes).
+        find: the cluster root of a key.
+        union: joins two keys' clusters, with a reason.
+    """
+    by_name = {k[1]: k for k in keys}
+    for key in keys:
+        other = by_name.get(_head_last(key[1]) or "")
+        if other is not None and countries.get(key, set()) & countries.get(other, set()) and find(key) != find(other):
+            union(other, key, "the same institution's name in the other word order, about the same country")
+
+
+def first_word_names(keys: list[Key], written: dict[Key, str], articles_of: dict[Key, set[str]],
+                     find: Callable[[Key], Key], union: Callable[[Key, Key, str], None]) -> None:
+    """Join a capitalised short name to the only longer organisation name of its article that starts with it
+    (see the module docstring).
+
+    Args:
+        keys: the organisation keys (kind, folded name), sorted.
+        written: a spelling of each key as written.
+        articles_of: the articles each key is written in.
+        find: the cluster root of a key.
+        union: joins two keys' clusters, with a reason.
+    """
+    generic = set(institutions()) | _HEADS | {w for name in institutions() for w in name.split()}
+    for key in keys:
+        name = written.get(key, "")
+        if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()) or world().country_of(name):
+            continue
+        longer = set()
+        for other in keys:
+            words = written.get(other, "").replace("-", " ").split()
+            if (other != key and len(words) > 1 and words[0] == name and articles_of.get(other, set())
+                    & articles_of.get(key, set()) and all(w[:1].isupper() and w.lower() not in generic
+                                                          for w in words[1:])):
+                longer.add(find(other))
+        if len(longer) == 1 and find(key) not in longer:
+            union(next(iter(longer)), key, "the first word of the only longer organisation name of the article")
