@@ -61,6 +61,7 @@ from kg.resolve.places import (
     place_geo,
     place_mentions,
 )
+from kg.resolve.renames import stated_names
 from kg.resolve.scoped import drop_shared_spellings, scope
 from kg.resolve.variants import acronyms, first_word_names, person_variants, word_order_variants
 
@@ -357,6 +358,10 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     word_order_variants(orgs, {k: {countries_of[a][0] for a in articles_of[k] if countries_of[a]} for k in orgs},
                         clusters.find, clusters.union)
     first_word_names(orgs, written, articles_of, clusters.find, clusters.union)
+    other_names: set[tuple[str, str]] = set()  # former names and nicknames: no label
+    for article in sorted(texts):  # "X, formerly known as Y", "X, dubbed Y"
+        here = sorted((m for m in named if m.span.article_id == article), key=lambda m: m.span.start)
+        other_names |= stated_names(here, texts[article], keys_of, clusters.find, clusters.union)
     # surnames: short forms of person names to the unique full name ending in that surname
     prefixes = _prefix_words(gazetteer.titles)
     strict = lexicon.word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words
@@ -397,7 +402,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         mentions = groups[root]
         members = sorted(members_of[root])
         entry = next((entry_of[k] for k in members if k in entry_of), None)
-        full = [m.name for m in mentions if short.get((m.kind, fold(m.name))) is None] or [m.name for m in mentions]
+        full = [m.name for m in mentions if short.get((m.kind, fold(m.name))) is None and keys_of[m] not in other_names]
+        full = full or [m.name for m in mentions]
         label = entry.label if entry else _choose_label(full)  # "Tomas Rivas", not "General Rivas"
         kind = entry.kind if entry else root[0]
         subtypes = Counter(m.subtype for m in mentions if m.subtype)

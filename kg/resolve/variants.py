@@ -12,8 +12,8 @@ unions of the keys that name one person or one organisation out.
   bureau ...) are one organisation when their articles are about the same country ("State Department" /
   "Department of State").
 * A short name in capitals that is the first word of exactly one longer organisation name of its article, the rest
-  a proper name and no generic body ("BNP" / "BNP Paribas", "BNP-Paribas"; not "UN" / "UN Security Council"), is
-  that organisation (:func:`first_word_names`).
+  a proper name (letters only) and no generic body nor credit ("BNP" / "BNP Paribas", "BNP-Paribas"; not "UN" /
+  "UN Security Council", nor "AP" / "AP Photo"), is that organisation (:func:`first_word_names`).
 """
 
 from __future__ import annotations
@@ -120,6 +120,8 @@ def acronyms(keys: list[Key], written: dict[Key, str], find: Callable[[Key], Key
 #: Head nouns of institution names that are written either way round ("State Department", "Department of State").
 _HEADS = frozenset({"department", "ministry", "commission", "committee", "office", "bureau", "agency", "council",
                     "board", "authority", "secretariat"})
+#: Words of a picture or wire credit after an agency's initials ("AP Photo"), no part of a name.
+_CREDITS = frozenset({"photo", "photos", "video", "graphic", "graphics", "file", "staff", "wire"})
 _OF = re.compile(r"^(\w+) of (?:the )?(.+)$")
 
 
@@ -164,7 +166,7 @@ def first_word_names(keys: list[Key], written: dict[Key, str], articles_of: dict
         find: the cluster root of a key.
         union: joins two keys' clusters, with a reason.
     """
-    generic = set(institutions()) | _HEADS | {w for name in institutions() for w in name.split()}
+    generic = set(institutions()) | _HEADS | _CREDITS | {w for name in institutions() for w in name.split()}
     for key in keys:
         name = written.get(key, "")
         if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()) or world().country_of(name):
@@ -173,7 +175,7 @@ def first_word_names(keys: list[Key], written: dict[Key, str], articles_of: dict
         for other in keys:
             words = written.get(other, "").replace("-", " ").split()
             if (other != key and len(words) > 1 and words[0] == name and articles_of.get(other, set())
-                    & articles_of.get(key, set()) and all(w[:1].isupper() and w.lower() not in generic
+                    & articles_of.get(key, set()) and all(w[:1].isupper() and w.isalpha() and w.lower() not in generic
                                                           for w in words[1:])):
                 longer.add(find(other))
         if len(longer) == 1 and find(key) not in longer:
