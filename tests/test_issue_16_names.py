@@ -163,3 +163,54 @@ def test_a_credit_line_is_not_the_agency():
     rec = record("a", "AP Photo LON104 By Jo Bell. LONDON (AP) - Rain fell.", org("AP Photo LON104"), org("AP"))
     resolution = resolve([rec], load_gazetteer(profile=""))
     assert resolution.entity_of(rec.mentions[0]).key != resolution.entity_of(rec.mentions[1]).key
+
+
+# ---- places the model missed, people it took for places ----
+
+
+def mentions_of(words: list[str], ents: list[str], spaces: list[bool] | None = None):
+    """The mentions :func:`kg.extract.entities.extract_mentions` finds in a Doc of ``words`` tagged ``ents``: name,
+    kind and the text they span."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.extract.entities import extract_mentions
+
+    doc = Doc(Vocab(), words=words, spaces=spaces, sent_starts=[True] + [False] * (len(words) - 1), ents=ents)
+    return [(m.name, m.kind, doc.text[m.span.start : m.span.end])
+            for m in extract_mentions("a", doc, load_gazetteer(profile=""))]
+
+
+def test_the_datelines_town_in_capitals_is_a_place():
+    words = ["NABLUS", ",", "West", "Bank", "(", "AP", ")", "-", "Troops", "left", "."]
+    spaces = [False, True, True, True, False, False, True, True, True, False, False]
+    found = mentions_of(words, ["O", "O", "B-GPE", "I-GPE", "O", "B-ORG", "O", "O", "O", "O", "O"], spaces)
+    assert ("Nablus", "place", "NABLUS") in found
+
+
+def test_a_compass_word_the_model_left_out_is_part_of_the_place():
+    words = ["Police", "raided", "homes", "in", "east", "Jerusalem", "."]
+    found = mentions_of(words, ["O", "O", "O", "O", "O", "B-GPE", "O"], [True] * 5 + [False, False])
+    assert found == [("East Jerusalem", "place", "east Jerusalem")]
+
+
+def test_a_title_and_first_name_before_a_place_make_it_a_person():
+    words = ["Peruvian", "President", "Anselmo", "Toledo", "told", "reporters", "."]
+    found = mentions_of(words, ["O", "O", "O", "B-GPE", "O", "O", "O"], [True] * 6 + [False])
+    assert found == [("Anselmo Toledo", "person", "Anselmo Toledo")]
+
+
+def test_a_verb_of_saying_makes_an_unknown_two_word_place_a_person():
+    words = ['"', "No", ",", '"', "said", "Chile", "'s", "Rodrigo", "Lagos", "."]
+    spaces = [False, False, False, True, True, False, True, True, False, False]
+    found = mentions_of(words, ["O"] * 5 + ["B-GPE", "O", "B-GPE", "I-GPE", "O"], spaces)
+    assert ("Rodrigo Lagos", "person", "Rodrigo Lagos") in found
+    words = ["Officials", "said", "North", "Waziristan", "was", "calm", "."]
+    found = mentions_of(words, ["O", "O", "B-GPE", "I-GPE", "O", "O", "O"], [True] * 6 + [False])
+    assert found[0][1] == "place"
+
+
+def test_windows_punctuation_read_as_control_characters_is_restored():
+    from kg.ingest.readers import normalise
+
+    assert normalise("Though Mumbai\x92s roads\x97the old ones") == "Though Mumbai's roads\u2014the old ones"

@@ -19,6 +19,7 @@ from kg import lexicon
 from kg.extract.doc_views import entities_of, sentences_of, text_of
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
 from kg.extract.geo import world
+from kg.extract.missed_places import missed_places, people_taken_for_places
 from kg.records import ORGANIZATION, PERSON, PLACE, Mention, Span
 
 #: NER label -> entity kind. Labels not listed (DATE, CARDINAL, NORP ...) are not entities.
@@ -217,7 +218,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
 
 
 def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """One :class:`Mention` per person, organisation or place span the pipeline found, in text order."""
+    """One :class:`Mention` per person, organisation or place span the pipeline found, and the places it missed
+    (:mod:`kg.extract.missed_places`), in text order."""
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
     sentence_of = SentenceIndex(doc)
     mentions = []
@@ -226,7 +228,8 @@ def extract_mentions(article_id: str, doc: Doc, gazetteer: Gazetteer | None = No
         mention = mention_from_span(article_id, ent, sentence_of(ent.start_char), gazetteer, text)
         if mention is not None:
             mentions.append(mention)
-    return mentions
+    mentions = people_taken_for_places(article_id, text, mentions, gazetteer.titles)
+    return missed_places(article_id, text, mentions, sentence_of)
 
 
 def join_of_place(doc: Doc) -> list[SpacySpan]:

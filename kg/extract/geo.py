@@ -53,6 +53,11 @@ _SUBDIVISION_WORDS = re.compile(
 #: A word after a region's name that is no part of it ("Heilongjiang Province", "Tatarstan Republic").
 _REGION_WORD = re.compile(r"\s+(?:province|state|region|oblast|republic|governorate|prefecture)$")
 
+#: A dateline: a place in capitals, perhaps a region or country after a comma, then a news agency in brackets or a
+#: dash ("RAMALLAH, West Bank (AP) -", "WASHINGTON (CNN) --", "COLUMBUS, Ga. -").
+DATELINE = re.compile(r"(?<![\w.])([A-Z]{3,}(?:[ -][A-Z]{2,})*)(?:,\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?\s*"
+                       r"(?:\([\w .&-]{1,30}\)\s*)?(?:\u2014|-{1,2})\s")
+
 
 @dataclass(frozen=True)
 class GeoPlace:

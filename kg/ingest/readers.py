@@ -42,6 +42,10 @@ METADATA_FILE = "metadata.csv"
 #: Typographic quotes and dashes folded to plain ones so that rules and matchers see one form.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
                          "\u00bb": '"', "\u201e": '"', "\u2032": "'", "\u00a0": " ", "\u200b": ""})
+#: C1 control characters that are Windows-1252 punctuation read as Latin-1 by a scraper ("Mumbai\x92s", "\x97"):
+#: the punctuation they stand for (the quotes are then folded by :data:`_QUOTES`).
+_CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
+                         if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -87,12 +91,13 @@ _TRAILING_CAPTION = re.compile(r"(?:\s+(?:photo|video)\s+(?:report|gallery))+\s*
 
 
 def normalise(text: str) -> str:
-    """Unicode NFC, plain quotes, single spaces, at most one blank line between paragraphs.
+    """Unicode NFC, Windows-1252 punctuation read as control characters restored, plain quotes, single spaces, at
+    most one blank line between paragraphs.
 
     >>> normalise("“Well done!”  he said.\\r\\n\\r\\n\\r\\nNext")
     '"Well done!" he said.\\n\\nNext'
     """
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text.translate(_CP1252)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_QUOTES)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()

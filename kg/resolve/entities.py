@@ -347,7 +347,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                     clusters.union)
     gpe = {fold(m.name) for m in named if m.label == "GPE"} | retyped  # not an ocean ("Pacific") nor a building
     gpe |= continents({fold(m.name) for m in named if m.kind == PLACE})
-    geo_of = place_geo(by_kind.get(PLACE, []), articles_of, countries_of, surnames | (set(votes) - gpe))
+    geo_of = place_geo(by_kind.get(PLACE, []), articles_of, countries_of, surnames | (set(votes) - gpe),
+                       {fold(m.name) for m in named if m.component == "gazetteer" and m.subtype == "Settlement"})
     same_place: dict[int, tuple[str, str]] = {}
     for key, (place, sure) in sorted(geo_of.items()):
         if sure and place.geonames and key not in entry_of:  # "New York" and "New York City"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.geo import COUNTRY, GeoPlace, main_countries, world
+from kg.extract.geo import BIG_CITY, COUNTRY, DATELINE, GeoPlace, main_countries, world
 from kg.rdf.iri import slugify
 from kg.records import ORGANIZATION, PERSON, PLACE, Entity, Link, Mention
 
@@ -29,12 +29,6 @@ _PLACE_BEFORE = re.compile(
 _DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?\s*(?:\(|\u2014|-{1,2}\s)")
 
 
-#: A dateline: a place in capitals, perhaps a region or country after a comma, then a news agency in brackets or a
-#: dash ("RAMALLAH, West Bank (AP) -", "WASHINGTON (CNN) --", "COLUMBUS, Ga. -").
-_DATELINE = re.compile(r"(?<![\w.])([A-Z]{3,}(?:[ -][A-Z]{2,})*)(?:,\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?))?\s*"
-                       r"(?:\([\w .&-]{1,30}\)\s*)?(?:\u2014|-{1,2})\s")
-
-
 def article_countries(text: str, limit: int = 5) -> list[str]:
     """The countries an article is about, most likely first: its dateline's country, then the countries it names
     most (ISO codes).
@@ -43,7 +37,7 @@ def article_countries(text: str, limit: int = 5) -> list[str]:
     ['US', 'IQ']
     """
     named = main_countries(text, limit)
-    found = _DATELINE.search(text[:600])
+    found = DATELINE.search(text[:600])
     if found is None:
         return named
     place = None
@@ -81,9 +75,10 @@ def country_of_name(name: str) -> GeoPlace | None:
     return world().country(name)
 
 
-def geo_place(name: str, countries: list[str]) -> tuple[GeoPlace | None, bool]:
-    """The region or city (or continent) a name means in an article about ``countries``, and whether it is sure."""
-    place, sure = world().choose(name, countries)
+def geo_place(name: str, countries: list[str], cls: str | None = None) -> tuple[GeoPlace | None, bool]:
+    """The region or city (or continent) a name means in an article about ``countries`` (of class ``cls`` when
+    given), and whether it is sure."""
+    place, sure = world().choose(name, countries, cls)
     if place is None or place.cls == COUNTRY:
         return None, False
     return place, sure
@@ -128,16 +123,30 @@ def add_geo(entity: Entity, place: GeoPlace, sure: bool, countries: Countries) -
         entity.links = (*entity.links, link)
 
 
+def _big_city_here(name: str, text: str) -> bool:
+    """Whether ``name`` is a city of :data:`~kg.extract.geo.BIG_CITY` people or more in the article's countries."""
+    countries = article_countries(text, 2)
+    return any(p.cls == "Settlement" and p.population >= BIG_CITY and p.country in countries
+               for p in world().places(name))
+
+
 def place_mentions(named: list[Mention], texts: dict[str, str], surnames: set[str]) -> set[str]:
     """Folded names the model took for a person or an organisation that are places: the gazetteer knows them as a
-    region, city or country, the text uses them as a place at least once, and no person has them as a surname."""
+    region, city or country, the text uses them as a place at least once, and no person has them as a surname; or
+    the model took them for a person, they are a big city of the article's countries ("Bangalore" in an Indian
+    article) and no person of the corpus has them as a first name or surname."""
     from kg.extract.gazetteer import fold
 
     found = set()
+    first_names = {fold(m.name).split()[0] for m in named if m.kind == PERSON and len(m.name.split()) > 1}
     for mention in named:
         if mention.kind not in (PERSON, ORGANIZATION) or not mention.name[:1].isupper():
             continue
         if fold(mention.name) in surnames or len(mention.name.split()) > 3:
+            continue
+        if mention.kind == PERSON and fold(mention.name) not in first_names and _big_city_here(
+                mention.name, texts.get(mention.span.article_id, "")):
+            found.add(fold(mention.name))  # "Bangalore's urban renewal" in an Indian article
             continue
         if country_of_name(mention.name) is not None and mention.name[1:2].islower():
             found.add(fold(mention.name))  # "Paraguay" (not "US": a short form only where the model saw a place)
@@ -150,16 +159,19 @@ def place_mentions(named: list[Mention], texts: dict[str, str], surnames: set[st
 
 
 def place_geo(keys: list[tuple[str, str]], articles_of: dict[tuple[str, str], set[str]],
-              countries_of: dict[str, list[str]], skip: set[str]) -> dict[tuple[str, str], tuple[GeoPlace, bool]]:
+              countries_of: dict[str, list[str]], skip: set[str],
+              towns: set[str] = frozenset()) -> dict[tuple[str, str], tuple[GeoPlace, bool]]:
     """The gazetteer's place (and whether it is sure) of each place name key, in the countries of the articles that
     write it; none for the folded names of ``skip`` (a person's surname, a name the model never took for a
-    country, region or city)."""
+    country, region or city); a town of the folded names of ``towns`` (a dateline's place) when there is one."""
     out = {}
     for key in keys:
         if key[1] in skip:
             continue
         countries = list(dict.fromkeys(c for a in sorted(articles_of.get(key, ())) for c in countries_of.get(a, ())))
-        place, sure = geo_place(key[1], countries)
+        place, sure = geo_place(key[1], countries, "Settlement" if key[1] in towns else None)
+        if place is None and key[1] in towns:
+            place, sure = geo_place(key[1], countries)
         if place is not None:
             out[key] = (place, sure)
     return out
