@@ -208,6 +208,9 @@ def test_a_verb_of_saying_makes_an_unknown_two_word_place_a_person():
     words = ["Officials", "said", "North", "Waziristan", "was", "calm", "."]
     found = mentions_of(words, ["O", "O", "B-GPE", "I-GPE", "O", "O", "O"], [True] * 6 + [False])
     assert found[0][1] == "place"
+    words = ["Ana", "Ruiz", "told", "Rodrigo", "Lagos", "so", "."]  # the listener of "told"
+    found = mentions_of(words, ["B-PERSON", "I-PERSON", "O", "B-GPE", "I-GPE", "O", "O"], [True] * 6 + [False])
+    assert found[1][1] == "place"
 
 
 def test_windows_punctuation_read_as_control_characters_is_restored():

@@ -9,7 +9,8 @@ its mentions in, the place mentions to add or widen out.
 And people the model took for places (:func:`people_taken_for_places`), where person evidence is right next to the
 name: a title before a first name the model left out ("President Alejandro Toledo", tagged "Toledo"), or a verb
 of saying next to a name of two or more words the gazetteer knows neither as a place nor by its first word
-("said Chile's Ricardo Lagos", "Ricardo Lagos told"; not "North Waziristan").
+("said Chile's Ricardo Lagos", "Ricardo Lagos told"; not "North Waziristan", "El Universo", nor the listener of
+"told X").
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ def missed_places(article_id: str, text: str, mentions: list[Mention],
 
 _FIRST_NAME = re.compile(r"(?<![\w.'-])([A-Z][a-z]+)\s+$")
 _TITLE_BEFORE = re.compile(r"(?:^|\s)([A-Za-z]+)\.?\s+$")
-_SAID_BEFORE = re.compile(r"\b(?:said|says|told|added)\s+(?:[A-Z][\w.]*(?:'s|\u2019s)\s+)?$")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|added)\s+(?:[A-Z][\w.]*(?:'s|\u2019s)\s+)?$")  # not "told X": a listener
+#: First words of names that are no people's ("El Universo", "The Hague").
+_ARTICLES = frozenset({"el", "la", "le", "les", "los", "las", "the", "der", "die", "das", "il", "lo"})
 _SAID_AFTER = re.compile(r"^,?\s+(?:said|says|told|added|announced|declared|insisted)\b")
 
 
@@ -90,7 +93,8 @@ def people_taken_for_places(article_id: str, text: str, mentions: list[Mention],
                     and not world().country_of(first[1]) and not any(s < start and at < e for s, e in taken)):
                 start, name = at, f"{first[1]} {name}"
         said = _SAID_BEFORE.search(text[max(start - 40, 0) : start]) or _SAID_AFTER.match(text[mention.span.end :])
-        unknown = not world().places(name) and not world().places(name.split()[0])  # not "North Waziristan"
+        first_word = name.split()[0]
+        unknown = not world().places(name) and not world().places(first_word) and first_word.lower() not in _ARTICLES
         if start != mention.span.start or (len(name.split()) > 1 and said and unknown):
             mention = Mention(Span(article_id, start, mention.span.end, text[start : mention.span.end],
                                    mention.span.sentence), PERSON, name, "PERSON", None, mention.component, 0.7)

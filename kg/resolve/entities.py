@@ -360,9 +360,7 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
                         clusters.find, clusters.union)
     first_word_names(orgs, written, articles_of, clusters.find, clusters.union)
     other_names: set[tuple[str, str]] = set()  # former names and nicknames: no label
-    for article in sorted(texts):  # "X, formerly known as Y", "X, dubbed Y"
-        here = sorted((m for m in named if m.span.article_id == article), key=lambda m: m.span.start)
-        other_names |= stated_names(here, texts[article], keys_of, clusters.find, clusters.union)
+    other_names |= stated_names(named, texts, keys_of, clusters.find, clusters.union)  # "X, formerly known as Y"
     # surnames: short forms of person names to the unique full name ending in that surname
     prefixes = _prefix_words(gazetteer.titles)
     strict = lexicon.word_set("honorifics.txt")  # for a name not tagged as a person: honorifics only, no title words

@@ -14,6 +14,7 @@ nickname is no label.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 
 from kg.records import ORGANIZATION, PERSON, PLACE, Mention
@@ -55,10 +56,30 @@ def _last_before(mentions: list[Mention], at: Mention, kind_of: Callable[[Mentio
     return found
 
 
-def stated_names(mentions: list[Mention], text: str, keys_of: dict[Mention, Key], find: Callable[[Key], Key],
-                 union: Callable[[Key, Key, str], None]) -> set[Key]:
-    """Join the keys of the names an article says are one entity's (see the module docstring); the keys of the
+def stated_names(named: list[Mention], texts: dict[str, str], keys_of: dict[Mention, Key],
+                 find: Callable[[Key], Key], union: Callable[[Key, Key, str], None]) -> set[Key]:
+    """Join the keys of the names each article says are one entity's (see the module docstring); the keys of the
     former names and nicknames among them, which are no label.
+
+    Args:
+        named: the named mentions of the corpus.
+        texts: each article's text.
+        keys_of: each mention's name key.
+        find: the cluster root of a key.
+        union: joins two keys' clusters, with a reason.
+    """
+    mentions_in: dict[str, list[Mention]] = defaultdict(list)
+    for mention in sorted(named, key=lambda m: (m.span.article_id, m.span.start, m.span.end)):
+        mentions_in[mention.span.article_id].append(mention)
+    other_names: set[Key] = set()
+    for article, mentions in sorted(mentions_in.items()):
+        other_names |= _article_names(mentions, texts.get(article, ""), keys_of, find, union)
+    return other_names
+
+
+def _article_names(mentions: list[Mention], text: str, keys_of: dict[Mention, Key], find: Callable[[Key], Key],
+                   union: Callable[[Key, Key, str], None]) -> set[Key]:
+    """:func:`stated_names` in one article.
 
     Args:
         mentions: the article's named mentions, in text order.

@@ -167,16 +167,17 @@ def first_word_names(keys: list[Key], written: dict[Key, str], articles_of: dict
         union: joins two keys' clusters, with a reason.
     """
     generic = set(institutions()) | _HEADS | _CREDITS | {w for name in institutions() for w in name.split()}
+    by_first: dict[str, list[Key]] = defaultdict(list)  # a capitalised first word -> the longer names it starts
+    for other in keys:
+        words = written.get(other, "").replace("-", " ").split()
+        if len(words) > 1 and words[0].isupper() and all(w[:1].isupper() and w.isalpha() and w.lower() not in generic
+                                                         for w in words[1:]):
+            by_first[words[0]].append(other)
     for key in keys:
         name = written.get(key, "")
         if not (2 <= len(name) <= 6 and name.isalpha() and name.isupper()) or world().country_of(name):
             continue
-        longer = set()
-        for other in keys:
-            words = written.get(other, "").replace("-", " ").split()
-            if (other != key and len(words) > 1 and words[0] == name and articles_of.get(other, set())
-                    & articles_of.get(key, set()) and all(w[:1].isupper() and w.isalpha() and w.lower() not in generic
-                                                          for w in words[1:])):
-                longer.add(find(other))
+        longer = {find(other) for other in by_first.get(name, ()) if other != key
+                  and articles_of.get(other, set()) & articles_of.get(key, set())}
         if len(longer) == 1 and find(key) not in longer:
             union(next(iter(longer)), key, "the first word of the only longer organisation name of the article")
