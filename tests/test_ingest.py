@@ -120,3 +120,13 @@ def test_metadata_without_a_file_column_is_a_clear_error(tmp_path):
 def test_unknown_date_stays_unknown(tmp_path):
     (tmp_path / "a.txt").write_text("Protesters blocked roads on Thursday.")
     assert read_article(tmp_path / "a.txt").date is None
+
+
+def test_text_decoded_with_the_wrong_code_page_is_repaired(tmp_path):
+    """Windows-1252 quotes that reached us as C1 control characters, and UTF-8 read as Windows-1252, are mended
+    before anything reads the text; clean text is left as it is."""
+    (tmp_path / "a.txt").write_text("\x91\x91We will stay,\x92\x92 said the caf\u00c3\u00a9 owner in Lom\u00c3\u00a9.",
+                                    encoding="utf-8")
+    art = read_article(tmp_path / "a.txt")
+    assert art.text == '"We will stay," said the café owner in Lomé.'
+    assert normalise("Señor Núñez said ‘no’.") == "Señor Núñez said 'no'."

@@ -7,10 +7,10 @@ never stops the others. A ``*.jsonl`` or ``*.parquet`` file holds many articles,
 row (:func:`read_jsonl`, :func:`read_parquet`); there a bad line or row is skipped on its own.
 
 Cleaning (:func:`clean`) happens before anything else, so every offset in the graph counts code
-points into the cleaned text the graph stores: Unicode NFC, plain quotes, single spaces, then
-boilerplate lines removed by generic patterns (edit-date headers, "Source link", photo captions,
-"The news is supplemented", ad-blocker pleas and site sign-offs) and a title line repeated right
-below itself dropped.
+points into the cleaned text the graph stores: mis-decoded text repaired (:func:`repair`), Unicode
+NFC, plain quotes, single spaces, then boilerplate lines removed by generic patterns (edit-date
+headers, "Source link", photo captions, "The news is supplemented", ad-blocker pleas and site
+sign-offs) and a title line repeated right below itself dropped.
 
 The publication date comes from the text (English or Russian month names, e.g. "5 January 2022",
 "January 5, 2022", "5 января 2022", "2022-01-05"), else from the optional metadata file
@@ -47,6 +47,9 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 _CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
                          if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
 _SPACES = re.compile(r"[ \t\f\v]+")
+#: What text decoded with the wrong code page shows: C1 control characters (Windows-1252 quotes and dashes read
+#: as Latin-1, "\x91\x91Yes,\x92\x92 he said") or UTF-8 read as Windows-1252 ("cafÃ©", "â€œ").
+_MISDECODED = re.compile("[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 _MONTHS = {
@@ -90,15 +93,33 @@ _BOILERPLATE = re.compile(r"^(?:" + "|".join(_BOILERPLATE_LINES) + r")$", re.I)
 _TRAILING_CAPTION = re.compile(r"(?:\s+(?:photo|video)\s+(?:report|gallery))+\s*$", re.I)
 
 
+def repair(text: str) -> str:
+    """Text that went through the wrong code page somewhere on its way, repaired with ftfy (its decoding fixes
+    only: quotes and HTML entities are left to :func:`normalise` and the text); other text is returned unchanged,
+    without ftfy's cost.
+
+    >>> repair("\x91\x91Yes,\x92\x92 said the caf\u00c3\u00a9 owner")
+    '‘‘Yes,’’ said the café owner'
+    """
+    if not _MISDECODED.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
+                         fix_character_width=False, fix_latin_ligatures=False, normalization=None)
+
+
 def normalise(text: str) -> str:
-    """Unicode NFC, Windows-1252 punctuation read as control characters restored, plain quotes, single spaces, at
-    most one blank line between paragraphs.
+    """Mis-decoded text repaired (:func:`repair`; Windows-1252 punctuation left as control characters restored),
+    Unicode NFC, plain quotes, single spaces, at most one blank line between paragraphs.
 
     >>> normalise("“Well done!”  he said.\\r\\n\\r\\n\\r\\nNext")
     '"Well done!" he said.\\n\\nNext'
+    >>> normalise("‘‘Not yet,’’ he said.")
+    '"Not yet," he said.'
     """
-    text = unicodedata.normalize("NFC", text.translate(_CP1252)).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_QUOTES)
+    text = unicodedata.normalize("NFC", repair(text).translate(_CP1252)).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_QUOTES).replace("''", '"')  # a double quote typed as two single ones
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()
 
