@@ -354,3 +354,27 @@ def test_the_name_after_a_title_speaks_even_when_the_model_takes_it_for_a_place(
     rec = record_of(nlp, "Peruvian President Alejandro Toledo told reporters the union's experience proved that "
                          "integration took time.")
     assert [s.speaker.name for s in rec.statements] == ["Alejandro Toledo"]
+
+
+@pytest.mark.parametrize(("sentence", "word", "acts"), [
+    ("The photographs showed the damage.", "photographs", False),
+    ("The candidacy of the mayor surprised everyone.", "candidacy", False),
+    ("Tuesday brought more rain.", "Tuesday", False),
+    ("Officials denied the report.", "Officials", True),
+    ("The opposition rejected the plan.", "opposition", True),
+])
+def test_only_words_for_people_or_bodies_may_speak_unnamed(nlp, sentence, word, acts):
+    """The gate on a speaker or addressee written as plain words (kg.extract.roles.can_act): a thing, an event
+    noun or a day never speaks; people and bodies do."""
+    from kg.extract.context import Context
+    from kg.extract.roles import can_act
+
+    doc = nlp(sentence)
+    ctx = Context("t", doc, [])
+    token = next(t for t in doc if t.text == word)
+    assert can_act(ctx, token) is acts
+
+
+def test_people_and_bodies_written_as_plain_words_still_speak(nlp):
+    rec = record_of(nlp, '"We will not leave," officials said.')
+    assert [st.speaker_text for st in rec.statements] == ["officials"]

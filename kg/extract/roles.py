@@ -28,7 +28,7 @@ PLACE_PREPS = frozenset({"in", "at", "across", "near", "throughout", "to", "into
 ANAPHOR_WINDOW = 1
 
 
-def _can_act(ctx: Context, token: Token) -> bool:
+def can_act(ctx: Context, token: Token) -> bool:
     """Whether a phrase no mention covers may be an agent or participant: an unrecognised proper name
     that is no place, or a noun whose head is a word for people, bodies or office holders."""
     if ctx.mention_at(token, (PLACE,)) is not None:
@@ -103,7 +103,7 @@ class Roles:
             if mention not in self.mentions:
                 self.mentions.append(mention)
             return
-        if token.pos_ in ("NOUN", "PROPN") and (not self.actors or _can_act(self.ctx, token)):
+        if token.pos_ in ("NOUN", "PROPN") and (not self.actors or can_act(self.ctx, token)):
             text = phrase_text(token)
             if text and text not in self.texts:
                 self.texts.append(text)

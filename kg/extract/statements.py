@@ -41,6 +41,7 @@ from kg.extract.claims import (
     subject_antecedent,
 )
 from kg.extract.context import Context, country_names, event_near, is_pronoun, is_verb, phrase_text
+from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.quotes import (
     OBJECT_ADDRESSEE,
     complement,
@@ -49,6 +50,7 @@ from kg.extract.quotes import (
     quoted_passages,
     said_before,
 )
+from kg.extract.roles import can_act
 from kg.extract.sentences import sentence_key
 from kg.extract.title_holders import untagged_name
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, StatementRecord
@@ -56,6 +58,8 @@ from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord,
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
+#: Entity labels of the model that never name who speaks ("told Tuesday", "said 30 percent").
+_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
                             "requests"})
@@ -216,9 +220,19 @@ def _named_by(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
         best = (untagged_name(ctx, title.end, tok, "statements") if title is not None else None) or best
     if best is not None:
         return best, None
-    if tok.pos_ in ("NOUN", "PROPN"):
+    # a phrase naming no known entity speaks only when it can ("officials", "the opposition", an untagged
+    # name): not "Tuesday", "photographs" or a word the tagger took for a noun
+    if tok.pos_ in ("NOUN", "PROPN") and _may_speak(ctx, tok):
         return None, phrase_text(tok)
     return None, None
+
+
+def _may_speak(ctx: Context, tok: Token) -> bool:
+    """Whether a phrase naming no known entity may be a speaker or an addressee: a name that is no date ("told El
+    Universo", "asked the African Union"), or a noun for people or bodies (:func:`kg.extract.roles.can_act`)."""
+    if tok.ent_type_ in _NOT_NAMES or tok.lower_ in WEEKDAYS or tok.lower_ in MONTHS:
+        return False
+    return tok.pos_ == "PROPN" or can_act(ctx, tok)
 
 
 def _subject(verb: Token) -> Token | None:
