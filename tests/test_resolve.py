@@ -213,3 +213,25 @@ def test_each_seed_entity_is_one_node(seed_entity_graph):
     places = {str(o) for s in seed_entity_graph.subjects(RDF.type, NG.Place)
               for o in seed_entity_graph.objects(s, RDFS.label)}
     assert {"Nur-Sultan", "Almaty", "Almaty Region", "Kazakhstan"} <= places and "Alma-Ata" not in places
+
+
+def test_a_title_before_a_first_word_names_the_article_s_one_person_so_named():
+    """Names written family name first ("Mr Wen" of "Wen Lipo") or a given name after a title ("Sheikh Omar" of
+    "Omar al-Rashid"): only after a title, only within the article, only when one person so begins."""
+    res = resolve([record("a", (0, "Wen Lipo", "person", "PERSON"), (20, "Mr Wen", "person", "PERSON"),
+                          (40, "Omar al-Rashid", "person", "PERSON")),
+                   record("b", (0, "Wen", "person", "PERSON"), (20, "Omar Diaz", "person", "PERSON"),
+                          (40, "Omar Haddad", "person", "PERSON"))], NO_DATA)
+    wen = res.entities["person/wen-lipo"]
+    assert "Mr Wen" in wen.aliases
+    assert res.lookup("a", "Mr Wen") is wen
+    assert res.lookup("a", "Sheikh Omar") is res.entities["person/omar-al-rashid"]
+    assert res.lookup("b", "Sheikh Omar") is None  # two Omars in b
+    assert res.lookup("a", "Omar") is None  # a bare first word is no short form of a name
+    assert "person/wen" in res.entities  # a bare word in another article stays its own
+
+
+def test_a_person_named_only_with_a_title_is_labelled_with_the_name():
+    res = resolve([record("a", (0, "Gen Doyle", "person", "PERSON"), (20, "Mr Doyle", "person", "PERSON"))],
+                  NO_DATA)
+    assert [e.label for e in res.entities.values()] == ["Doyle"]

@@ -38,7 +38,7 @@ KIND_SUBTYPES = {
 CONFIDENCE = {"entity_ruler": 0.95, "ner": 0.8}
 
 _LEADING = re.compile(r"^(the|a|an)\s+", re.I)
-_TRAILING = re.compile(r"\s+(of|and|the|in)$", re.I)
+_TRAILING = re.compile(r"\s+(of|and|the|in|who|whose|which)$", re.I)  # "Gen Doe who": the model's span ran on
 _POSSESSIVE = re.compile(r"(?:'s|')$")
 _WORD = re.compile(r"[\w.]+")
 
@@ -48,10 +48,10 @@ def clean_name(text: str) -> str:
 
     >>> clean_name("the Pentagon's")
     'Pentagon'
-    >>> clean_name('"Port-au-Prince,')
-    'Port-au-Prince'
+    >>> clean_name('"Port-au-Prince,'), clean_name("Gen Doe -")
+    ('Port-au-Prince', 'Gen Doe')
     """
-    text = text.strip().strip("\"'.,;:!?()[]")
+    text = text.strip().strip("\"'.,;:!?()[]-\u2013\u2014 ")
     text = _TRAILING.sub("", _POSSESSIVE.sub("", _LEADING.sub("", text)).strip())
     return text
 

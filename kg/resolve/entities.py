@@ -63,7 +63,14 @@ from kg.resolve.places import (
 )
 from kg.resolve.renames import stated_names
 from kg.resolve.scoped import drop_shared_spellings, scope
-from kg.resolve.variants import acronyms, first_word_names, person_variants, word_order_variants
+from kg.resolve.variants import (
+    acronyms,
+    first_word_names,
+    person_variants,
+    short_form,
+    titled_alike,
+    word_order_variants,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +95,8 @@ class Resolution:
     surnames: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     #: (article, folded name) -> key, for names that mean a body of the article's context there ("Foreign Ministry")
     local: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: first word -> article -> keys of the people whose full name begins with it ("Mr Hu" of "Hu Jintao")
+    first_words: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     @cached_property
     def prefix_words(self) -> frozenset[str]:
@@ -123,6 +132,11 @@ class Resolution:
         if surname is not None and surname in self.surnames:
             key = _only_bearer(self.surnames[surname], article_id)
             return self.entities[key] if key else None
+        if surname is not None and len(text.split()) > 1:
+            # a title before a name's first word ("Mr Hu", "Sheikh Hashem"): the article's one person so named
+            local = self.first_words.get(surname, {}).get(article_id, set())
+            if len(local) == 1:
+                return self.entities[next(iter(local))]
         head, qualifier = split_title(folded)
         title_key = self.titles.get(folded) or self.titles.get(head)
         if title_key is None:
@@ -172,38 +186,6 @@ def _prefix_words(titles: dict[str, str]) -> frozenset[str]:
     for term in titles:
         words.update(w for w in term.split() if w not in ("of", "the"))
     return frozenset(words)
-
-
-def short_form(name: str, prefixes: frozenset[str], loose: bool = False) -> str | None:
-    """The folded surname when ``name`` is a short form of a person's name, else ``None``.
-
-    A short form is one word ("Doe"), or honorifics and title words before one word ("Mr Doe",
-    "President Doe"). With ``loose`` (text as written, not a tagged name), capitalised qualifiers may
-    come before the title word next to the surname ("Interior Minister Doe", "Chilean President Doe").
-
-    >>> p = frozenset({"mr", "president", "minister"})
-    >>> short_form("Doe", p), short_form("Mr. Doe", p), short_form("John Doe", p)
-    ('doe', 'doe', None)
-    >>> short_form("Interior Minister Doe", p), short_form("Interior Minister Doe", p, loose=True)
-    (None, 'doe')
-    >>> short_form("the minister", p), short_form("Doe's office", p, loose=True)
-    (None, None)
-    """
-    words = [w.rstrip(".") for w in name.split()]
-    if not words or len(words) > 5 or not words[-1][:1].isupper():
-        return None
-    surname = fold(words[-1])
-    if len(surname.split()) != 1 or not surname.isalpha():
-        return None
-    before = words[:-1]
-    if not before:
-        return surname
-    if fold(before[-1]) not in prefixes:
-        return None
-    for word in before[:-1]:
-        if fold(word) not in prefixes and not (loose and word[:1].isupper()):
-            return None
-    return surname
 
 
 def _only_bearer(articles: dict[str, set[str]], article_id: str) -> str | None:
@@ -374,12 +356,17 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         if surname is None or key in entry_of:
             continue
         same = [k for k in full_names if k[1].split()[-1] == surname]
+        if not same and len(key[1].split()) > 1:
+            # "Mr Hu" of "Hu Jintao", "Sheikh Hashem" of "Hashem al-Said": a name whose first word is the one a
+            # title goes with (family name first, or a given name); only after a title, never a bare word
+            same = [k for k in full_names if k[1].split()[0] == surname]
         if not same:
             continue
         local = {clusters.find(k) for k in same if articles_of[k] & articles_of[key]}
         # in the article only: a surname alone never joins another article's person
         if len(local) == 1:
             clusters.union(next(iter(local)), key, "surname of the only person with that full name in the article")
+    titled_alike(short, full_names, articles_of, clusters.union)
 
     # entities from clusters
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
@@ -402,8 +389,10 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         members = sorted(members_of[root])
         entry = next((entry_of[k] for k in members if k in entry_of), None)
         full = [m.name for m in mentions if short.get((m.kind, fold(m.name))) is None and keys_of[m] not in other_names]
-        full = full or [m.name for m in mentions]
-        label = entry.label if entry else _choose_label(full)  # "Tomas Rivas", not "General Rivas"
+        if not full and root[0] == PERSON:  # named only with a title ("Gen Doe", "Mr Doe"): "Doe"
+            full = [m.name.split()[-1] for m in mentions if keys_of[m] not in other_names]
+        label = entry.label if entry else _choose_label(full or [m.name for m in mentions])  # "Tomas Rivas", not
+        # "General Rivas"
         kind = entry.kind if entry else root[0]
         subtypes = Counter(m.subtype for m in mentions if m.subtype)
         subtype = entry.subtype if entry and entry.subtype else (
@@ -484,12 +473,15 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     logger.info("resolved %d mentions into %d entities (%d merges, %d unresolved titles)",
                 len(of_mention), len(entities), len(merges), len(unresolved))
     surname_index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    first_index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for entity in entities.values():
         if entity.kind != PERSON:
             continue
-        full = {fold(n) for n in (entity.label, *entity.aliases)}
-        for surname in {n.split()[-1] for n in full if len(n.split()) > 1 and n.split()[-1] not in prefixes}:
-            for mention in entity.mentions:
-                surname_index[surname][mention.span.article_id].add(entity.key)
+        full = [n.split() for n in {fold(n) for n in (entity.label, *entity.aliases)} if len(n.split()) > 1]
+        for index, at in ((surname_index, -1), (first_index, 0)):
+            for word in {words[at] for words in full if words[at] not in prefixes}:
+                for mention in entity.mentions:
+                    index[word][mention.span.article_id].add(entity.key)
     return Resolution(entities, merges, of_mention, names, holders, unresolved, dict(gazetteer.titles),
-                      {s: dict(a) for s, a in surname_index.items()}, local_names)
+                      {s: dict(a) for s, a in surname_index.items()}, local_names,
+                      {s: dict(a) for s, a in first_index.items()})

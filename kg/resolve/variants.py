@@ -18,12 +18,15 @@ unions of the keys that name one person or one organisation out.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 
+from kg.extract.gazetteer import fold
 from kg.extract.geo import world
+from kg.records import PERSON
 from kg.resolve.scoped import institutions
 
 Key = tuple[str, str]
@@ -181,3 +184,50 @@ def first_word_names(keys: list[Key], written: dict[Key, str], articles_of: dict
                   and articles_of.get(other, set()) & articles_of.get(key, set())}
         if len(longer) == 1 and find(key) not in longer:
             union(next(iter(longer)), key, "the first word of the only longer organisation name of the article")
+def short_form(name: str, prefixes: frozenset[str], loose: bool = False) -> str | None:
+    """The folded surname when ``name`` is a short form of a person's name, else ``None``.
+
+    A short form is one word ("Doe"), or honorifics and title words before one word ("Mr Doe",
+    "President Doe"). With ``loose`` (text as written, not a tagged name), capitalised qualifiers may
+    come before the title word next to the surname ("Interior Minister Doe", "Chilean President Doe").
+
+    >>> p = frozenset({"mr", "president", "minister"})
+    >>> short_form("Doe", p), short_form("Mr. Doe", p), short_form("John Doe", p)
+    ('doe', 'doe', None)
+    >>> short_form("Interior Minister Doe", p), short_form("Interior Minister Doe", p, loose=True)
+    (None, 'doe')
+    >>> short_form("the minister", p), short_form("Doe's office", p, loose=True)
+    (None, None)
+    """
+    words = [w.rstrip(".") for w in name.split()]
+    if not words or len(words) > 5 or not words[-1][:1].isupper():
+        return None
+    surname = fold(words[-1])
+    if len(surname.split()) != 1 or not surname.isalpha():
+        return None
+    before = words[:-1]
+    if not before:
+        return surname
+    if fold(before[-1]) not in prefixes:
+        return None
+    for word in before[:-1]:
+        if fold(word) not in prefixes and not (loose and word[:1].isupper()):
+            return None
+    return surname
+
+
+def titled_alike(short: dict, full_names: list, articles_of: dict, union: Callable) -> None:
+    """Short forms of one surname in an article that names nobody in full by it ("Gen Doe", "Mr Doe", "Doe"): one
+    person. Keys of one surname in different articles join only through an article where both are written."""
+    by_surname: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, surname in short.items():
+        if key[0] == PERSON and surname is not None:
+            by_surname[surname].append(key)
+    named_in = defaultdict(set)
+    for k in full_names:
+        named_in[k[1].split()[-1]].update(articles_of[k])
+    for surname, keys in sorted(by_surname.items()):
+        for a, b in itertools.combinations(sorted(keys), 2):
+            shared = articles_of[a] & articles_of[b]
+            if shared and not (articles_of[a] | articles_of[b]) & named_in[surname]:
+                union(a, b, "the same surname with or without a title in an article naming nobody in full")
