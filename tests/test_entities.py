@@ -48,6 +48,17 @@ def test_real_model_finds_people_organisations_and_places():
     assert ("NATO", "organization") in kinds
 
 
+@pytest.mark.parametrize("text", ["The others were Agriculture Secretary Maria Lund and Energy Secretary Tom Reyes.",
+                                  "The president named new heads for the departments of Commerce, Energy and Justice."])
+def test_a_portfolio_the_model_tags_as_an_organisation_is_no_organisation(text):
+    """"Agriculture" of "Agriculture Secretary X", "Commerce" of "the departments of Commerce": a portfolio word, not
+    the name of a body (the post and its department come from the title rules)."""
+    from kg.extract.nlp import make_nlp
+
+    mentions = extract_mentions("a1", make_nlp()(text))
+    assert not [m.name for m in mentions if m.kind == "organization"]
+
+
 # ---- ruler, titles, groups, typing, repeated sentences (issue 4) ----
 
 from kg.extract.gazetteer import AliasEntry, Gazetteer, load_gazetteer  # noqa: E402

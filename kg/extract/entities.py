@@ -185,6 +185,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
         return None
     if kind == PERSON and entry is None and not_a_name(ent, name):
         return None
+    if kind == ORGANIZATION and entry is None and fold(name) in lexicon.word_set("portfolios.txt"):
+        return None  # "Agriculture Secretary X", "the departments of Commerce and Energy": a portfolio, no body
     after = ent.doc[ent.end].text.lower() if ent.end < len(ent.doc) else ""
     site = kind in (PERSON, ORGANIZATION) and entry is None and (
         is_site(name, gazetteer.typing) or after in gazetteer.typing.get("name_words", {}).get("Site", ()))
