@@ -214,3 +214,18 @@ def test_a_building_or_base_the_model_took_for_a_person_is_a_site():
               ents=["O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "B-ORG", "I-ORG", "O"])
     found = [(m.name, m.kind, m.subtype) for m in extract_mentions("a", doc, load_gazetteer(profile=""))]
     assert found == [("Abu Hanifa", "place", "Site"), ("Fort Benning", "place", "Site")]
+
+
+def test_a_us_state_s_news_agency_abbreviation_is_the_state():
+    """"Calif." and "N.Y." (the news agencies' short forms, from the ``us`` package) are the states: class, country,
+    GeoNames link, and the state's name as the label with the short form kept as another label."""
+    rec = record("a", "Senator Dana Ortiz, D-Calif., said the vote in Albany, N.Y., was close.",
+                 ("Calif", "place", "GPE"))
+    state = resolve([rec], load_gazetteer(profile="")).entity_of(rec.mentions[0])
+    assert (state.label, state.subtype, state.within.label) == ("California", "AdministrativeRegion", "United States")
+    assert "Calif" in state.aliases
+    assert ("geonames", "5332921") in {(link.scheme, link.id) for link in state.links}
+    from kg.extract.geo import world
+
+    assert [p.name for p in world().places("N.Y.")] == ["New York"]
+    assert not world().places("Miss Ortiz")

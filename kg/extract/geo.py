@@ -86,6 +86,21 @@ class GeoPlace:
         return f"https://sws.geonames.org/{self.geonames}/" if self.geonames else None
 
 
+@cache
+def _ap_abbreviations() -> dict[str, str]:
+    """US state name -> its Associated Press abbreviation where it differs from the name ("Calif."), from the
+    ``us`` package's data (read once: the gazetteer is built once per process)."""
+    import us
+
+    return {state.name: state.ap_abbr for state in us.states.STATES if state.ap_abbr and state.ap_abbr != state.name}
+
+
+def abbreviates(name: str, place: GeoPlace) -> bool:
+    """Whether ``name`` is the news agencies' abbreviation of the place's name ("Minn." of Minnesota)."""
+    ap = _ap_abbreviations().get(place.name) if place.country == "US" and place.cls == REGION else None
+    return ap is not None and fold_place(ap) == fold_place(name)
+
+
 def fold_place(name: str) -> str:
     """A name folded for lookup: accents, case, hyphens, dots and spacing.
 
@@ -149,6 +164,9 @@ class World:
                 place = GeoPlace(_SUBDIVISION_WORDS.sub("", sub.name.split(",")[0]), REGION, sub.country_code, geonames,
                                  admin1=code)
                 self._add(names, place)
+                if sub.country_code == "US" and sub.name in _ap_abbreviations():
+                    # the news agencies' short forms ("Calif.", "Minn.", "N.Y."), after the state's own names
+                    self._add({_ap_abbreviations()[sub.name]}, place, primary=False)
         for geonames, country, code, iso, name, alternates in admin1:  # GeoNames' divisions ISO lists otherwise
             if iso in iso_codes or country not in self.countries:
                 continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.geo import BIG_CITY, COUNTRY, DATELINE, GeoPlace, main_countries, world
+from kg.extract.geo import BIG_CITY, COUNTRY, DATELINE, GeoPlace, abbreviates, main_countries, world
 from kg.rdf.iri import slugify
 from kg.records import ORGANIZATION, PERSON, PLACE, Entity, Link, Mention
 
@@ -118,6 +118,9 @@ def add_geo(entity: Entity, place: GeoPlace, sure: bool, countries: Countries) -
         entity.subtype = place.cls
     if place.country and place.cls != COUNTRY and entity.within is None:
         entity.within = countries.of(place.country)
+    if sure and abbreviates(entity.label, place):  # "Minn." alone: the node is Minnesota, "Minn" its other label
+        entity.aliases.add(entity.label)
+        entity.label = place.name
     link = geonames_link(entity.kind, entity.label, place) if sure else None
     if link is not None and not any(existing.scheme == "geonames" for existing in entity.links):
         entity.links = (*entity.links, link)
