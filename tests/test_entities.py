@@ -195,3 +195,27 @@ def test_an_organisation_cut_before_of_place_is_made_whole():
                      [(1, 5, "ORG"), (6, 7, "GPE"), (9, 10, "GPE")])
     assert [(m.name, m.kind) for m in extract_mentions("a1", doc, GAZ)] == [
         ("Confederation of Indigenous Nationalities of Ecuador", "organization"), ("Quito", "place")]
+
+
+@pytest.mark.parametrize(("name", "kind", "none"), [
+    ("Good Neighbour Agreement", "organization", True), ("Republican Convention", "organization", True),
+    ("Operation Sandstorm", "place", True), ("Cyrillic", "place", True), ("Turkic", "organization", True),
+    ("Ministry of War", "organization", False), ("Myanmar", "place", False), ("Han", "person", False),
+    ("Collective Security Treaty Organization", "organization", False),
+])
+def test_events_documents_scripts_and_language_families_are_no_entities(name, kind, none):
+    from kg.extract.entities import names_no_entity
+
+    assert names_no_entity(name, kind) is none
+
+
+def test_a_trigger_word_ending_a_proper_name_is_no_event():
+    """"the Easter Monday Agreement" (tagged a name by the model) names an agreement; its words are neither an
+    event nor its agents."""
+    from kg.extract.nlp import make_nlp
+    from tests.test_events import record_of
+
+    rec = record_of(make_nlp(), "Mr Doyle's deep animosity towards the union, the Easter Monday Agreement and the "
+                                "council have long been feared.")
+    assert not [e for e in rec.events if e.event_class == "Agreement"]
+    assert not {"Easter", "Monday"} & {t for e in rec.events for t in e.agent_texts}

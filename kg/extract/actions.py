@@ -36,7 +36,7 @@ from kg.extract.clauses import (
     places_of,
     subjects,
 )
-from kg.extract.context import Context, is_country
+from kg.extract.context import Context, in_proper_name, is_country
 from kg.extract.lemmas import LemmaTrigger, find_triggers, lemma_triggers
 from kg.extract.modality import awaited, is_conditional, is_negated, is_possibility, status_of, urged
 from kg.lexicon import event_classes, groups, word_set
@@ -343,7 +343,7 @@ def extract_actions(ctx: Context, earlier: list[EventRecord]) -> list[EventRecor
         if row.form == "v" and (root.dep_ in ("amod", "compound") or root.i > 0 and root.nbor(-1).text == "-"
                                 or _bare_participle(root)):
             continue  # "self-nominated candidates", "the elected council": a participle describing a noun
-        if ctx.mention_at(root, AGENT_KINDS + (PLACE,)) is not None:
+        if ctx.mention_at(root, AGENT_KINDS + (PLACE,)) is not None or in_proper_name(root):
             continue  # a word of a name: "the Global Conference on X", "Freedom March Party"
         if row.form != "v" and _generic(ctx, root, row.event_class):
             continue

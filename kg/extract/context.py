@@ -218,6 +218,22 @@ def _abbreviates(acronym: str, name: str) -> bool:
     return True
 
 
+#: Last words of names of events and documents, which the model tags as organisations or places ("the Good Friday
+#: Agreement", "the Republican Convention", "a Global Conference on X"): no body, no place.
+EVENT_OR_DOCUMENT_HEADS = frozenset({"agreement", "agreements", "accord", "accords", "treaty", "pact", "conference",
+                                     "summit", "convention", "act", "initiative", "games", "olympics", "war",
+                                     "revolution", "uprising"})
+
+
+def in_proper_name(token: Token) -> bool:
+    """Whether a noun ends a proper name the model tagged ("the Good Friday Agreement", "the Orange Revolution"):
+    a trigger word there names that agreement or event, the article does not report one. Only the heads of such
+    names (:data:`EVENT_OR_DOCUMENT_HEADS`): "the Collective Peacekeeping Forces" sent somewhere are a deployment."""
+    return (token.lower_ in EVENT_OR_DOCUMENT_HEADS and token.pos_ == "PROPN" and token.ent_iob_ == "I"
+            and token.ent_type_ not in ("DATE", "TIME", "CARDINAL")
+            and any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children))
+
+
 def phrase_text(token: Token) -> str:
     """A noun with its compounds, adjectives and "of" complements ("security officials", "soldiers of the
     National Guard"), without determiners."""

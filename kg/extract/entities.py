@@ -11,11 +11,13 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_right
+from functools import cache
 
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg import lexicon
+from kg.extract.context import EVENT_OR_DOCUMENT_HEADS
 from kg.extract.doc_views import entities_of, sentences_of, text_of
 from kg.extract.gazetteer import Gazetteer, fold, load_gazetteer
 from kg.extract.geo import world
@@ -156,6 +158,32 @@ def not_a_name(ent: SpacySpan, name: str) -> bool:
     return token is not None and token.pos_ in NOT_NAME_POS
 
 
+def names_no_entity(name: str, kind: str = ORGANIZATION) -> bool:
+    """Whether a name the model took for a person, an organisation or a place names none: an event or a document
+    by its last word, a military operation ("Operation X"), or a writing system or language family ("Cyrillic",
+    "Turkic"; pycountry's ISO 15924 and 639-5 names that are no place of the gazetteer), unless a person's.
+
+    >>> names_no_entity("Good Friday Agreement"), names_no_entity("Ministry of War"), names_no_entity("Cyrillic")
+    (True, False, True)
+    """
+    words = fold(name).split()
+    if not words:
+        return False
+    if (words[-1] in EVENT_OR_DOCUMENT_HEADS and words[-2:-1] != ["of"]) or (words[0] == "operation"
+                                                                            and len(words) > 1):
+        return True
+    return kind != PERSON and len(words) == 1 and words[0] in _scripts_and_language_families()
+
+
+@cache
+def _scripts_and_language_families() -> frozenset[str]:
+    import pycountry
+
+    names = {s.name.split(" (")[0] for s in pycountry.scripts}
+    names |= {re.sub(r" languages$", "", f.name) for f in pycountry.language_families}
+    return frozenset(fold(n) for n in names if " " not in n and not world().places(n) and world().country(n) is None)
+
+
 def is_site(name: str, typing: dict) -> bool:
     """Whether a name of two words or more names a building or a site by its last word ("Abu Hanifa Mosque"; the
     ``Site`` words of ``typing.json``), or is "Fort X" or "Camp X".
@@ -187,6 +215,8 @@ def mention_from_span(article_id: str, ent: SpacySpan, sent_no: int,
         return None
     if kind == ORGANIZATION and entry is None and fold(name) in lexicon.word_set("portfolios.txt"):
         return None  # "Agriculture Secretary X", "the departments of Commerce and Energy": a portfolio, no body
+    if entry is None and names_no_entity(name, kind):
+        return None
     after = ent.doc[ent.end].text.lower() if ent.end < len(ent.doc) else ""
     site = kind in (PERSON, ORGANIZATION) and entry is None and (
         is_site(name, gazetteer.typing) or after in gazetteer.typing.get("name_words", {}).get("Site", ()))

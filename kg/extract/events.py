@@ -23,7 +23,7 @@ from kg.extract.article_events import (
     legal_basis,
     link_causes,
 )
-from kg.extract.context import Context, controlled_object, is_country, is_verb, phrase_text
+from kg.extract.context import Context, controlled_object, in_proper_name, is_country, is_verb, phrase_text
 from kg.extract.event_dates import inherit_dates, nearest_date, over_a_period, period_date
 from kg.extract.roles import (
     AGENT_KINDS,
@@ -85,7 +85,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
         # "protest sites", "riot police": a trigger that only modifies another noun is not an event
         if root.dep_ == "compound" and root.head.lower_ not in by_phrase or _untold(root):
             continue
-        if _purpose_of_told(root, trig.event_class, by_token):
+        if _purpose_of_told(root, trig.event_class, by_token) or in_proper_name(root):
             continue
         inside = range(span.start, span.end)
         agents, targets, participants = Roles(ctx, inside, True), Roles(ctx, inside), Roles(ctx, inside, True)

@@ -15,6 +15,7 @@ from spacy.tokens import Token
 from kg import lexicon
 from kg.extract.context import Context, is_pronoun, is_verb, phrase_text, with_conjuncts
 from kg.extract.dates import MONTHS, WEEKDAYS
+from kg.extract.entities import names_no_entity
 from kg.extract.triggers import facility_nouns
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, EventRecord, Mention
 
@@ -36,11 +37,22 @@ def can_act(ctx: Context, token: Token) -> bool:
     if token.pos_ == "PROPN":
         # a name the model tags as one, or a short form of a name of the article ("Iturriaga" after
         # "General Javier Iturriaga"); not any capitalised word ("Chaos and riots: ...")
-        return token.ent_type_ in NAME_TYPES or any(
-            token.text in m.name.split() for m in ctx.mentions if m.kind in AGENT_KINDS)
+        if token.ent_type_ in NAME_TYPES:
+            return not names_no_entity(_entity_text(token))  # not a word of "the Good Friday Agreement"
+        return any(token.text in m.name.split() for m in ctx.mentions if m.kind in AGENT_KINDS)
     word, nouns = token.lower_, lexicon.word_set("actor_nouns.txt")
     return word in nouns or (word.endswith("s") and word[:-1] in nouns) or (
         word.endswith("ies") and word[:-3] + "y" in nouns)
+
+
+def _entity_text(token: Token) -> str:
+    """The text of the model's entity that ``token`` is in."""
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end].text
 
 
 def governing_verb(token: Token) -> Token | None:
