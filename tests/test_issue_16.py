@@ -229,3 +229,39 @@ def test_a_us_state_s_news_agency_abbreviation_is_the_state():
 
     assert [p.name for p in world().places("N.Y.")] == ["New York"]
     assert not world().places("Miss Ortiz")
+
+
+def test_an_unnamed_group_is_per_country_and_a_phrase_per_article():
+    """"police" of an article about Peru and of one about Chile are two groups; an adjective before the word
+    gives its country; with no country the group is its article's alone."""
+    peru = record("a", "Police in Lima fired tear gas. Peru's government said police would stay.",
+                  ("police", "group", "GROUP"))
+    chile = record("b", "Chilean police arrested 20 people in Santiago, Chile.", ("police", "group", "GROUP"))
+    nowhere = record("c", "The police said the road was closed.", ("police", "group", "GROUP"))
+    nowhere2 = record("d", "The police said the bridge was closed.", ("police", "group", "GROUP"))
+    res = resolve([peru, chile, nowhere, nowhere2], load_gazetteer(profile=""))
+    labels = [res.entity_of(r.mentions[0]).label for r in (peru, chile, nowhere, nowhere2)]
+    assert labels[:3] == ["police (Peru)", "police (Chile)", "police"]
+    assert res.entity_of(nowhere.mentions[0]) is not res.entity_of(nowhere2.mentions[0])
+    assert res.lookup("b", "police") is res.entity_of(chile.mentions[0])
+
+
+def test_a_speaker_written_as_a_phrase_is_a_node_of_its_article(tmp_path):
+    """"officials said" in two articles: two nodes, each with its article's sentence (a real build)."""
+    import subprocess
+    import sys
+
+    from rdflib import Dataset, URIRef
+    from rdflib.namespace import RDFS
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Storm hits coast\n\nThe storm closed the port on Monday, officials said.\n")
+    (corpus / "b.txt").write_text("Strike ends\n\nThe strike ended on Friday after talks, officials said.\n")
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(corpus), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    graph = Dataset()
+    graph.parse(tmp_path / "out" / "kg.nq", format="nquads")
+    nodes = {s for s, _, o, _ in graph.quads((None, RDFS.label, None, None)) if str(o) == "officials"}
+    assert len(nodes) == 2 and all(isinstance(n, URIRef) and "/group/officials-" in n for n in nodes), nodes

@@ -201,11 +201,13 @@ def _provenance(graph: GraphLike, node: URIRef, span: URIRef, component: str, co
 
 
 def _participant(graph: GraphLike, minter: Minter, participant: Participant) -> URIRef:
-    """The node of a participant: its entity's, or the node of the phrase that names it (typed, labelled, with
-    the sentence it was read from as evidence)."""
+    """The node of a participant: its entity's, or the node of the phrase that names it in its article (typed,
+    labelled, with the sentence it was read from as evidence)."""
     if isinstance(participant, Entity):
         return entity_iri(minter, participant)
-    iri = minter.entity(participant.kind, participant.label)
+    # a phrase names something of its article only ("officials", "a senior diplomat" of two articles are not one)
+    article = participant.evidence.article_id[:8] if participant.evidence is not None else None
+    iri = minter.entity(participant.kind, f"{participant.label} {article}" if article else participant.label)
     graph.add((iri, RDF.type, KIND_CLASSES[participant.kind]))
     graph.add((iri, RDFS.label, _literal(participant.label, lang="en")))
     if participant.evidence is not None:

@@ -48,7 +48,7 @@ from kg import lexicon
 from kg.extract.gazetteer import AliasEntry, Gazetteer, fold, load_gazetteer
 from kg.extract.titles import TITLE_LABEL, split_title
 from kg.rdf.iri import slugify
-from kg.records import ORGANIZATION, PERSON, PLACE, ArticleRecord, Entity, Mention
+from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, ArticleRecord, Entity, Mention
 from kg.resolve.holders import _adjacent_person, _holder, _home_countries, _qualifiers_agree
 from kg.resolve.links import links_for
 from kg.resolve.places import (
@@ -62,7 +62,7 @@ from kg.resolve.places import (
     place_mentions,
 )
 from kg.resolve.renames import stated_names
-from kg.resolve.scoped import drop_shared_spellings, scope
+from kg.resolve.scoped import drop_shared_spellings, scope, scope_group
 from kg.resolve.variants import (
     acronyms,
     first_word_names,
@@ -279,8 +279,10 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
         scoped = None
         if entry is None and mention.kind == ORGANIZATION:
             scoped = scope(mention.name, texts[article], mention.span.start, mention.span.end, countries_of[article])
+        elif entry is None and mention.kind == GROUP:
+            scoped = scope_group(mention.name, texts[article], mention.span.start, countries_of[article])
         if scoped is not None:
-            entry = AliasEntry(scoped.label, ORGANIZATION, scoped.subtype)
+            entry = AliasEntry(scoped.label, mention.kind, scoped.subtype or None)
         elif entry is None and majority[fold(mention.name)] == PLACE and (country := country_of_name(mention.name)):
             entry = AliasEntry(country.name, PLACE, "Country")
         if entry is None:
@@ -292,9 +294,9 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
             key = (key[0], f"{key[1]} @{article}") if scoped.article_only else key
             if scoped.article_only:
                 article_only[key] = article
-            elif scoped.country is not None:
+            elif scoped.country is not None and mention.kind == ORGANIZATION:  # a group's country is in its label
                 within_of[key] = scoped.country.country
-            local.add((article, ORGANIZATION, fold(mention.name)))
+            local.add((article, mention.kind, fold(mention.name)))
         if entry:
             entry_of[key] = entry
         keys_of[mention] = key

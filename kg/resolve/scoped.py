@@ -145,3 +145,25 @@ def drop_shared_spellings(bodies: Iterable[Entity]) -> None:
         for key, (_, body) in by_key.items():
             if key != keep:
                 body.aliases = {a for a in body.aliases if fold(a) != folded}
+
+
+def scope_group(label: str, text: str, start: int, countries: list[str]) -> Scoped:
+    """The group an unnamed collective's word denotes where it is written ("police", "protesters"): the
+    country's, told by an adjective or name right before it ("Iraqi police", "Chile's protesters"), else the
+    article's main country; else the article's alone. Police of two countries, or protesters of two crises, are
+    never one node.
+
+    >>> scope_group("police", "Iraqi police said", 6, ["US"]).label
+    'police (Iraq)'
+    >>> scope_group("protesters", "Thousands of protesters", 13, ["CL"]).label
+    'protesters (Chile)'
+    >>> scope_group("police", "the police said", 4, []).article_only
+    True
+    """
+    before = _BEFORE.search(text[max(start - 40, 0) : start])
+    country = _country(before[1]) if before else None
+    if country is None and countries:
+        country = world().countries.get(countries[0])
+    if country is None:
+        return Scoped(label, "", None, article_only=True)
+    return Scoped(f"{label} ({country.name})", "", country)
