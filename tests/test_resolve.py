@@ -130,6 +130,9 @@ def test_titles_resolve_to_the_holder_named_next_to_them():
     assert res.lookup("a", "Ana Costa") is costa
     assert res.lookup("b", "the president") is None  # another article names no president
     assert any("title" in m["reason"] for m in res.merges)
+    # "the head of <country>" is that country's head of state; "the head of the delegation" is no title
+    assert res.lookup("a", "the head of Portugal") is costa and res.lookup("a", "the leader of Portugal") is costa
+    assert res.lookup("a", "the head of the delegation") is None
 
 
 def test_aliases_from_the_data_file():

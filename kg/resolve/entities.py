@@ -138,6 +138,8 @@ class Resolution:
             if len(local) == 1:
                 return self.entities[next(iter(local))]
         head, qualifier = split_title(folded)
+        if head in ("head", "leader") and qualifier and country_of_name(qualifier) is not None:
+            head = "head of state"  # "the head of Kazakhstan": the country's head of state
         title_key = self.titles.get(folded) or self.titles.get(head)
         if title_key is None:
             return None
