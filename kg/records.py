@@ -23,6 +23,9 @@ class Article:
         title: the title, when one could be found.
         date: publication date as ``YYYY-MM-DD``, when known.
         meta: further metadata (outlet, URL, where the date came from ...).
+        path: where it was read, as the user gave it (``corpus/2022/a.txt``, ``feed.jsonl:17``): for
+            messages only, never in the graph or the cache key (the same text read from elsewhere is the
+            same article).
     """
 
     id: str
@@ -31,6 +34,12 @@ class Article:
     title: str | None = None
     date: str | None = None
     meta: dict = field(default_factory=dict, compare=False)
+    path: str = field(default="", compare=False)
+
+    @property
+    def where(self) -> str:
+        """The place to name in a message: :attr:`path`, else :attr:`source`."""
+        return self.path or self.source
 
 
 @dataclass(frozen=True)

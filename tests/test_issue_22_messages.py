@@ -75,3 +75,36 @@ def test_the_build_reports_its_shacl_warnings_as_kg_validate_counts_them(seed_bu
     violations, warnings = map(int, re.match(r"(\d+) violation\(s\), (\d+) warning\(s\)", result.output).groups())
     assert violations == report["validation"]["violations"] == 0
     assert warnings == report["validation"]["warnings"] == sum(report["validation"]["warnings_by_kind"].values())
+
+
+def test_repeated_and_overlong_texts_are_named_by_the_path_as_given(tmp_path):
+    """The two skips the build decides itself (a text read before, a text above KG_MAX_ARTICLE_CHARS) name the
+    input as the user gave it, a row of a JSON Lines file by file and line, and a repeat names the first copy."""
+    folder = tmp_path / "in" / "2022"
+    folder.mkdir(parents=True)
+    text = "Protesters gathered in Lisbon on Monday, police said."
+    (folder / "a.txt").write_text(text)
+    (folder / "copy.txt").write_text(text)
+    (folder / "feed.jsonl").write_text(json.dumps({"text": text}) + "\n"
+                                       + json.dumps({"text": "Farmers blocked a road near Porto. " * 10}) + "\n")
+    env = {**os.environ, "KG_MAX_ARTICLE_CHARS": "300", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([*KG, "build", "in", "--out", "out"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    first = os.path.join("in", "2022", "a.txt")
+    assert done.stderr.splitlines() == [
+        f"warning: skipped {os.path.join('in', '2022', 'copy.txt')}: same text as {first} (article "
+        f"{_article_id(text)})",
+        f"warning: skipped {os.path.join('in', '2022', 'feed.jsonl')}:1: same text as {first} (article "
+        f"{_article_id(text)})",
+        f"warning: skipped {os.path.join('in', '2022', 'feed.jsonl')}:2: 349 characters after cleaning, more than "
+        "KG_MAX_ARTICLE_CHARS (300): split it into several articles, or raise KG_MAX_ARTICLE_CHARS",
+    ]
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [item["path"] for item in report["skipped"]] == [
+        os.path.join("in", "2022", "copy.txt"), os.path.join("in", "2022", "feed.jsonl") + ":1",
+        os.path.join("in", "2022", "feed.jsonl") + ":2"]
+
+
+def _article_id(text: str) -> str:
+    from kg.ingest.readers import content_hash
+    return content_hash(text)

@@ -187,8 +187,8 @@ class DaskExtractor:
 
     def _skip(self, article: Article, exc: BaseException) -> None:
         reason = f"extraction failed on the Dask cluster after {RETRIES + 1} attempts: {type(exc).__name__}: {exc}"
-        logger.error("skipped %s: %s", article.source, reason)
-        self.report.skipped.append({"path": article.source, "reason": reason})
+        logger.error("skipped %s: %s", article.where, reason)
+        self.report.skipped.append({"path": article.where, "reason": reason})
 
     def close(self) -> None:
         for pending, _ in self._pending:

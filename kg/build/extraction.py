@@ -143,7 +143,7 @@ def extract_all(articles: Iterable[Article], settings: Settings,
 def usable_articles(inputs: Iterable[str | Path], report: BuildReport, max_chars: int = 0) -> Iterator[Article]:
     """The articles of ``inputs``, each text once: unusable inputs, repeated texts and texts longer than
     ``max_chars`` characters (when not 0) go to ``report.skipped``, each with one warning."""
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # article id -> where it was first read
 
     def skip(path: str, reason: str) -> None:
         report.skipped.append({"path": path, "reason": reason})
@@ -153,10 +153,10 @@ def usable_articles(inputs: Iterable[str | Path], report: BuildReport, max_chars
         if isinstance(item, Skipped):
             skip(item.path, item.reason)
         elif item.id in seen:
-            skip(item.source, f"same text as an earlier article ({item.id})")
+            skip(item.where, f"same text as {seen[item.id]} (article {item.id})")
         elif max_chars and len(item.text) > max_chars:
-            skip(item.source, f"{len(item.text):,} characters after cleaning, more than KG_MAX_ARTICLE_CHARS "
+            skip(item.where, f"{len(item.text):,} characters after cleaning, more than KG_MAX_ARTICLE_CHARS "
                               f"({max_chars:,}): split it into several articles, or raise KG_MAX_ARTICLE_CHARS")
         else:
-            seen.add(item.id)
+            seen[item.id] = item.where
             yield item

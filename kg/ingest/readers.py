@@ -281,7 +281,8 @@ def read_article(path: Path, meta: dict[str, str] | None = None) -> Article | Sk
         date = meta["date"]
         meta["date_source"] = "metadata"
     title = find_title(text) or meta.get("title")
-    return Article(id=content_hash(text), source=path.name, text=text, title=title, date=date, meta=meta)
+    return Article(id=content_hash(text), source=path.name, text=text, title=title, date=date, meta=meta,
+                   path=str(path))
 
 
 def read_jsonl(path: Path) -> Iterator[Article | Skipped]:
@@ -346,7 +347,8 @@ def _row_article(path: Path, number: int, row: dict) -> Article | Skipped:
         except ValueError:
             logger.warning("%s: date %r is not YYYY-MM-DD; the article's date stays unknown", where, row["date"])
     title = find_title(text) or (str(row["title"]) if row.get("title") else None)
-    return Article(id=content_hash(text), source=f"{path.name}#{name}", text=text, title=title, date=date, meta=meta)
+    return Article(id=content_hash(text), source=f"{path.name}#{name}", text=text, title=title, date=date, meta=meta,
+                   path=where)
 
 
 #: Columns of a Parquet file of articles that are read (``text`` is required, the others optional).
