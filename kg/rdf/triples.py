@@ -80,6 +80,8 @@ def _literal(value: object, datatype: URIRef | None = None, lang: str | None = N
 GraphLike = Graph | Triples
 
 KIND_CLASSES = {PERSON: NG.Person, ORGANIZATION: NG.Organization, PLACE: NG.Place, GROUP: NG.Group}
+#: Event classes that are kinds of ``ng:SpeechAct`` in the ontology: whoever acts in one speaks (``ng:speaker``).
+SPEECH_ACT_CLASSES = frozenset({"Appeal", "Statement"})
 
 
 def ontology_graph(identifier: URIRef | None = None) -> Graph:
@@ -103,14 +105,19 @@ def add_entity(graph: GraphLike, iri: URIRef, entity: Entity) -> None:
     add_links(graph, iri, entity)
 
 
-def add_within(graph: GraphLike, minter: Minter, iri: URIRef, entity: Entity) -> None:
+def add_within(graph: GraphLike, minter: Minter, iri: URIRef, entity: Entity, span: URIRef | None = None,
+               mentioned: frozenset[URIRef] = frozenset()) -> None:
     """Where an entity lies (a place: ``ng:locatedIn``, up to its country) or whose body it is (an organisation:
-    ``ng:jurisdiction``), with the containing places' types, labels and links."""
+    ``ng:jurisdiction``), with the containing places' types, labels and links. A container the article does not
+    mention itself (``mentioned``: the nodes its mentions denote) is in its graph because of the mention at
+    ``span``, which is then its evidence ("Berlin" for Germany in an article that names only Berlin)."""
     node, inner = iri, entity
     while inner.within is not None:
         outer = entity_iri(minter, inner.within)
         graph.add((node, NG.jurisdiction if inner.kind == ORGANIZATION else NG.locatedIn, outer))
         add_entity(graph, outer, inner.within)
+        if span is not None and outer not in mentioned:
+            graph.add((outer, NG.evidence, span))
         node, inner = outer, inner.within
 
 
@@ -161,12 +168,13 @@ def article_triples(resolved: ResolvedArticle, minter: Minter) -> Triples:
         graph.add((art, NG.title, _literal(article.title)))
     if article.date:
         graph.add((art, NG.datePublished, _literal(article.date, datatype=XSD.date)))
+    mentioned = frozenset(entity_iri(minter, entity) for _, entity in resolved.mentions)
     for mention, entity in resolved.mentions:
         iri = entity_iri(minter, entity)
         add_entity(graph, iri, entity)
-        add_within(graph, minter, iri, entity)
         graph.add((art, NG.mentions, iri))
         span = add_span(graph, minter, art, mention)
+        add_within(graph, minter, iri, entity, span, mentioned)
         graph.add((span, NG.denotes, iri))
         graph.add((iri, NG.evidence, span))
     add_narrative(graph, resolved, minter, art)
@@ -200,9 +208,10 @@ def _provenance(graph: GraphLike, node: URIRef, span: URIRef, component: str, co
     graph.add((node, NG.confidence, _literal(f"{confidence:.2f}", datatype=XSD.decimal)))
 
 
-def _participant(graph: GraphLike, minter: Minter, participant: Participant) -> URIRef:
+def _participant(graph: GraphLike, minter: Minter, participant: Participant, span: URIRef | None = None) -> URIRef:
     """The node of a participant: its entity's, or the node of the phrase that names it in its article (typed,
-    labelled, with the sentence it was read from as evidence)."""
+    labelled, with the sentence it was read from as evidence: its own, else ``span``, the evidence of the fact it
+    takes part in)."""
     if isinstance(participant, Entity):
         return entity_iri(minter, participant)
     # a phrase names something of its article only ("officials", "a senior diplomat" of two articles are not one)
@@ -212,6 +221,8 @@ def _participant(graph: GraphLike, minter: Minter, participant: Participant) -> 
     graph.add((iri, RDFS.label, _literal(participant.label, lang="en")))
     if participant.evidence is not None:
         graph.add((iri, NG.evidence, _span_iri(minter, participant.evidence)))
+    elif span is not None:
+        graph.add((iri, NG.evidence, span))
     return iri
 
 
@@ -248,6 +259,11 @@ def event_iris(article: ResolvedArticle, minter: Minter) -> dict[str, URIRef]:
 def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef) -> dict[str, URIRef]:
     """The events of one article, with type, participants, places, dates and links between them."""
     iris = event_iris(article, minter)
+    # records of one event (told twice, found by two rules) share its node, which carries one confidence: the highest
+    confidence: dict[URIRef, float] = {}
+    for resolved in article.events:
+        node = iris[resolved.written.local_id]
+        confidence[node] = max(confidence.get(node, 0.0), resolved.written.confidence)
     for resolved in article.events:
         ev = resolved.written
         node = iris[ev.local_id]
@@ -260,14 +276,14 @@ def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
             graph.add((node, NG.instrument, _literal(ev.instrument)))
         graph.add((node, NG.reportedIn, art))
         span = _text_span(graph, minter, art, ev.evidence)
-        _provenance(graph, node, span, ev.component, ev.confidence)
+        _provenance(graph, node, span, ev.component, confidence[node])
         trigger = _text_span(graph, minter, art, ev.trigger)
         graph.add((trigger, NG.denotes, node))
         if ev.cameo:
             graph.add((node, NG.cameoCode, _literal(ev.cameo)))
         if ev.acled:
             graph.add((node, NG.hasEventType, _concept(graph, minter, NG.ActivityType, "acled", ev.acled)))
-        _event_roles(graph, minter, resolved, node)
+        _event_roles(graph, minter, resolved, node, span)
         _dates(graph, node, resolved.date)
         if ev.legal_basis:
             graph.add((node, NG.legalBasis, _literal(ev.legal_basis)))
@@ -282,22 +298,26 @@ def add_events(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
     return iris
 
 
-def _event_roles(graph: GraphLike, minter: Minter, event: ResolvedEvent, node: URIRef) -> None:
-    """Agents, targets (an appeal's agent-like target is also its addressee), participants, the objects written
-    as plain text, and places of one event."""
+def _event_roles(graph: GraphLike, minter: Minter, event: ResolvedEvent, node: URIRef, span: URIRef) -> None:
+    """Agents (a speech act's agent is also its speaker), targets (an appeal's agent-like target is also its
+    addressee), participants, the objects written as plain text, and places of one event."""
+    speech = not SPEECH_ACT_CLASSES.isdisjoint((event.written.event_class, *event.written.also_classes))
     for agent in event.agents:
-        graph.add((node, NG.hasAgent, _participant(graph, minter, agent)))
+        iri = _participant(graph, minter, agent, span)
+        graph.add((node, NG.hasAgent, iri))
+        if speech:
+            graph.add((node, NG.speaker, iri))
     for target in event.targets:
-        iri = _participant(graph, minter, target)
+        iri = _participant(graph, minter, target, span)
         graph.add((node, NG.hasTarget, iri))
         if event.written.event_class == "Appeal" and target.kind in AGENT_KINDS:
             graph.add((node, NG.addressee, iri))
     for participant in event.participants:
-        graph.add((node, NG.hasParticipant, _participant(graph, minter, participant)))
+        graph.add((node, NG.hasParticipant, _participant(graph, minter, participant, span)))
     for text in event.written.target_texts:
         graph.add((node, NG.objectText, _literal(text)))
     for place in event.places:
-        graph.add((node, NG.hasPlace, _participant(graph, minter, place)))
+        graph.add((node, NG.hasPlace, _participant(graph, minter, place, span)))
 
 
 def add_narrative(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: URIRef) -> None:
@@ -329,9 +349,9 @@ def _post(graph: GraphLike, minter: Minter, post: ResolvedPost, span: URIRef) ->
     if post.post_type:
         graph.add((iri, NG.postType, NG[post.post_type]))
     if post.organization is not None:
-        graph.add((iri, NG.postIn, _participant(graph, minter, post.organization)))
+        graph.add((iri, NG.postIn, _participant(graph, minter, post.organization, span)))
     if post.jurisdiction is not None:
-        graph.add((iri, NG.postJurisdiction, _participant(graph, minter, post.jurisdiction)))
+        graph.add((iri, NG.postJurisdiction, _participant(graph, minter, post.jurisdiction, span)))
     return iri
 
 
@@ -348,7 +368,7 @@ def add_tenures(graph: GraphLike, article: ResolvedArticle, minter: Minter, art:
     for resolved in article.tenures:
         tenure = resolved.written
         span = _text_span(graph, minter, art, tenure.evidence)
-        holder = _participant(graph, minter, resolved.holder)
+        holder = _participant(graph, minter, resolved.holder, span)
         post = _post(graph, minter, resolved.post, span)
         graph.add((holder, ORG.holds, post))
         node = minter.keyed("tenure", str(holder), str(post), tenure.acting)
@@ -356,7 +376,7 @@ def add_tenures(graph: GraphLike, article: ResolvedArticle, minter: Minter, art:
         graph.add((node, NG.holder, holder))
         graph.add((node, NG.post, post))
         if resolved.post.organization is not None:
-            graph.add((node, ORG.organization, _participant(graph, minter, resolved.post.organization)))
+            graph.add((node, ORG.organization, _participant(graph, minter, resolved.post.organization, span)))
         if tenure.acting:  # the text says so; a tenure it does not call acting is not said to be otherwise
             graph.add((node, NG.isActing, _literal(True)))
         for qualifier in tenure.qualifiers:
@@ -408,11 +428,11 @@ def add_counts(graph: GraphLike, article: ResolvedArticle, minter: Minter, art: 
             graph.add((node, NG.unit, _literal(count.unit)))
         if count.group_text:
             graph.add((node, NG.countedThing, _literal(count.group_text)))
-        if resolved.group is not None:
-            graph.add((node, NG.countedGroup, _participant(graph, minter, resolved.group)))
         span = _text_span(graph, minter, art, count.evidence)
+        if resolved.group is not None:
+            graph.add((node, NG.countedGroup, _participant(graph, minter, resolved.group, span)))
         if resolved.source is not None:
-            graph.add((node, NG.accordingTo, _participant(graph, minter, resolved.source)))
+            graph.add((node, NG.accordingTo, _participant(graph, minter, resolved.source, span)))
         if count.event in events:
             graph.add((events[count.event], NG.hasCount, node))
         graph.add((node, NG.reportedIn, art))
@@ -436,7 +456,7 @@ def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, a
         for prop, participant in ((NG.speaker, resolved.speaker), (NG.addressee, resolved.addressee),
                                   (NG.accordingTo, resolved.outlet)):
             if participant is not None:
-                graph.add((node, prop, _participant(graph, minter, participant)))
+                graph.add((node, prop, _participant(graph, minter, participant, span)))
         if st.quote:
             graph.add((node, NG.quoteText, _literal(st.quote)))
         if st.event in events and events[st.event] != node:
@@ -446,7 +466,7 @@ def add_statements(graph: GraphLike, article: ResolvedArticle, minter: Minter, a
         for prop, entities, ids in ((NG.concerns, resolved.concerns, st.concerns_events),
                                     (NG.demands, resolved.demands, st.demands_events)):
             for entity in entities:
-                graph.add((node, prop, _participant(graph, minter, entity)))
+                graph.add((node, prop, _participant(graph, minter, entity, span)))
             for local_id in ids:
                 if local_id in events and events[local_id] != node:
                     graph.add((node, prop, events[local_id]))
