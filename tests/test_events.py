@@ -408,3 +408,15 @@ def test_what_an_event_was_for_is_the_same_event(nlp):
                          "Thousands of people poured into the streets of Gulu to demonstrate against the tax.")
     assert len([e for e in rec.events if e.event_class == "Clash"]) == 1
     assert len([e for e in rec.events if e.event_class == "Demonstration" and e.evidence.sentence == 1]) == 1
+
+
+def test_a_demand_named_by_its_maker_is_that_makers_not_the_rejecters(nlp):
+    """"the U.N. demands": the body before the noun makes the demand (a speech act's speaker); whoever rejects or
+    ignores it (the verb's subject) does not."""
+    rec = record_of(nlp, "The government in Harare rejected the U.N. demands on Friday.")
+    demand = event_of(rec, "Appeal")
+    assert names(demand.agents) == ["U.N"] and demand.agent_texts == []
+    rec = record_of(nlp, "Zimbabwe ignored years of U.N. disarmament demands.")
+    assert names(event_of(rec, "Appeal").agents) == ["U.N"]
+    rec = record_of(nlp, "The protesters made new demands on Friday.")  # no maker before the noun: the subject's
+    assert names(event_of(rec, "Appeal").agents) == ["protesters"]

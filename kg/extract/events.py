@@ -131,6 +131,7 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                     agents.add(t)
         else:
             verb = governing_verb(root)
+            addressed = lexicon.has_trait(trig.event_class, "addressed")
             undergone = (lexicon.has_trait(trig.event_class, "tenure")
                          or lexicon.has_trait(trig.event_class, "undergone-of"))
             for child in root.children:
@@ -150,6 +151,9 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 elif child.dep_ == "prep" and child.lower_ == "by":
                     for t in role_tokens(child, ("pobj",)):
                         agents.add(t)
+                elif child.dep_ == "compound" and child.i not in inside and addressed and ctx.mention_at(
+                        child, AGENT_KINDS) is not None:
+                    agents.add(child)  # "U.N. demands": the body named before the noun makes them
             if lexicon.has_trait(trig.event_class, "addressed"):
                 for tok in root.subtree:
                     if tok.dep_ == "prep" and tok.lower_ in ("to", "from") and tok.i not in inside:
@@ -161,6 +165,8 @@ def extract_events(ctx: Context) -> list[EventRecord]:
                 clause = verb
                 if verb.lower_.startswith(lexicon.words("not_agent_verbs.txt")):
                     pass  # "would suspend the increase": the subject undoes or judges the event, it did not do it
+                elif addressed and (agents.mentions or agents.texts):
+                    pass  # "the government rejected the U.N. demands": the demand names who makes it
                 elif root.dep_ in ("dobj", "attr", "nsubjpass") or root.head.dep_ in ("dobj",) or (
                         root.dep_ == "pobj" and root.head.head.i == verb.i
                         and lexicon.has_trait(trig.event_class, "decided")):
