@@ -188,3 +188,21 @@ def test_kg_owl_is_exactly_the_asserted_graphs_of_kg_nq(seed_build, tmp_path):
     as kg.nq is."""
     rewritten = write_owl(tmp_path / "kg.owl", asserted_graph_from_nquads(seed_build / "kg.nq"))
     assert rewritten.read_bytes() == (seed_build / "kg.owl").read_bytes()
+
+
+@pytest.mark.parametrize(("status", "warned"), [(None, True), ("reported", True), ("alleged", False),
+                                                 ("unconfirmed", False)])
+def test_a_speech_act_without_a_speaker_is_a_warning_unless_told_as_alleged_or_unconfirmed(good, status, warned):
+    """"It was alleged that ..." names nobody: the claim is kept as told. Any other speech act without a speaker
+    has one the extractor missed."""
+    graph = copy(good)
+    act = iri("event/said")
+    graph.add((act, RDF.type, NG.Statement))
+    graph.add((act, NG.evidence, iri("span/s2")))
+    if status:
+        graph.add((act, NG.statementStatus, Literal(status)))
+    result = validate(graph)
+    assert result.conforms, result.text()
+    assert [p.focus for p in result.warnings] == ([str(act)] if warned else []), result.text()
+    graph.add((act, NG.speaker, iri("person/p")))
+    assert not validate(graph).warnings

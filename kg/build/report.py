@@ -51,7 +51,7 @@ class BuildReport:
                 "quads": self.quads, "asserted": self.asserted, "inferred": self.inferred}
 
     def summary(self) -> str:
-        """What validation found, for the build's closing line: "0 problems, 15 warnings (kg validate lists them)".
+        """What validation found, for the build's closing line: "0 problems, 1 warning (kg validate lists them)".
 
         A build that ends has no violation (a violation stops it); warnings do not make the graph invalid.
         """
