@@ -73,8 +73,9 @@ def test_blank_nodes_are_relabelled_only_when_there_are_some():
     assert sorted(nquad_lines(stable)) == sorted(nquad_lines(stable_blank_nodes(second)))
 
 
-def test_seed_article_graphs_serialize_as_pyoxigraph_does():
-    """Every seed article through the real model and extraction: the build's lines equal pyoxigraph's."""
+@pytest.fixture(scope="module")
+def seed_articles():
+    """Every seed article through the real model, extraction and resolution."""
     from kg.resolve.articles import resolve_article
     from kg.resolve.dates import resolve_dates
     from tests.conftest import SEEDS
@@ -82,10 +83,45 @@ def test_seed_article_graphs_serialize_as_pyoxigraph_does():
 
     _, resolution, records = run(SEEDS, with_records=True)
     dates = resolve_dates(records)
+    return [resolve_article(record, resolution, dates) for record in records]
+
+
+def test_seed_article_graphs_serialize_as_pyoxigraph_does(seed_articles):
+    """Every seed article: the build's lines equal pyoxigraph's."""
     minter = Minter("https://w3id.org/newsgraph/")
-    for record in records:
-        article = resolve_article(record, resolution, dates)
+    for article in seed_articles:
         triples = article_triples(article, minter)
         graph = article_graph(article, minter)
         assert set(triples) == set(graph) and len(triples) > 50
         assert sorted(nquad_lines(triples)) == sorted(store.nquad_lines(graph))
+
+
+def test_a_spilled_graph_is_handed_on_in_parts_that_make_the_whole():
+    """With a spill, no more than ``limit`` triples are held; the parts and the rest are the whole graph."""
+    parts: list[list] = []
+    spilled = Triples(NAME, lambda part: parts.append(list(part)), limit=3)
+    whole = Triples(NAME)
+    for i in range(10):
+        for graph in (spilled, whole):
+            graph.add((URIRef(EX + f"s{i}"), RDF.type, URIRef(EX + "C")))
+            graph.add((URIRef(EX + "s0"), RDF.type, URIRef(EX + "C")))  # repeats: may come again in a later part
+    assert all(len(part) == 3 for part in parts) and len(spilled) < 3
+    assert {t for part in parts for t in part} | set(spilled) == set(whole)
+    # a blank node stops the spilling: its triples must be relabelled together
+    blank = Triples(NAME, lambda part: parts.append(list(part)), limit=2)
+    node = BNode()
+    held = [(node, RDF.type, URIRef(EX + "C")), (URIRef(EX + "s"), URIRef(EX + "p"), node),
+            (URIRef(EX + "t"), URIRef(EX + "p"), node)]
+    for triple in held:
+        blank.add(triple)
+    assert set(blank) == set(held)
+
+
+def test_seed_article_graphs_spilled_in_parts_are_the_same_triples(seed_articles):
+    """The seed articles: article_triples handing on every 100 triples loses none."""
+    minter = Minter("https://w3id.org/newsgraph/")
+    for article in seed_articles:
+        parts: list[set] = []
+        rest = article_triples(article, minter, lambda part, parts=parts: parts.append(set(part)), 100)
+        assert len(parts) > 5 and all(len(part) == 100 for part in parts) and len(rest) < 100
+        assert set().union(*parts, rest) == set(article_triples(article, minter))

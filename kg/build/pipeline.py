@@ -39,7 +39,7 @@ from kg.config import Settings
 from kg.errors import InputError, KGError
 from kg.rdf.iri import INFERRED_GRAPH, ONTOLOGY_GRAPH, Minter
 from kg.rdf.namespaces import new_graph
-from kg.rdf.nquads import nquad_lines, stable_blank_nodes
+from kg.rdf.nquads import Triples, nquad_lines, stable_blank_nodes
 from kg.rdf.triples import article_triples, ontology_graph
 from kg.reason.rules import Reasoner, TBox
 from kg.records import ResolvedArticle
@@ -60,6 +60,11 @@ OUTPUT_FILES = ("kg.nq", "kg.ttl", "kg.owl", "void.ttl", "report.json")
 STAGING = ".staging"
 #: Article graphs per SHACL validation batch.
 VALIDATION_BATCH = 50
+#: Most subjects per SHACL validation batch (as ``kg validate``'s batches): a long article's are split.
+BATCH_SUBJECTS = 2_000
+#: Triples of an article graph made before they are handed on (spooled, loaded, reasoned over) and let go, so that
+#: the graph of a long article is never whole in memory.
+GRAPH_PART = 50_000
 
 
 def export_owl(triples: Path, predicates: set, staging: Path) -> None:
@@ -101,25 +106,34 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
         batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
         batch = 0
         with closing(batches):
+            subjects: set[str] = set()
+
+            def hand_on(graph: Triples) -> None:
+                # a graph, or a part of a long one: a triple of a part may come again in a later part, which the
+                # sorted spools drop, the store holds once and the reasoner's caller removes (_minus)
+                graph = stable_blank_nodes(graph)
+                lines = nquad_lines(graph)
+                quads.add(lines)
+                loader.add_lines(lines)
+                subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
+                reasoner.add(graph)
+
             for start in range(0, len(articles), VALIDATION_BATCH):
-                subjects: set[str] = set()
+                subjects.clear()
                 for article in articles[start:start + VALIDATION_BATCH]:
-                    graph = stable_blank_nodes(article_triples(article, minter))
-                    lines = nquad_lines(graph)
-                    quads.add(lines)
-                    loader.add_lines(lines)
-                    subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
-                    reasoner.add(graph)
-                    del graph, lines
-                # a subject belongs to the first batch it appears in; later batches do not validate it again
-                before = batches.total_changes
-                batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
-                                    ((subject, batch) for subject in sorted(subjects)))
-                batch += batches.total_changes > before
+                    hand_on(article_triples(article, minter, hand_on, GRAPH_PART))
+                # a subject belongs to the first batch it appears in; later batches do not validate it again; a
+                # batch has at most BATCH_SUBJECTS subjects (a long article's are validated in several)
+                ordered = sorted(subjects)
+                for first in range(0, len(ordered), BATCH_SUBJECTS):
+                    before = batches.total_changes
+                    batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
+                                        ((subject, batch) for subject in ordered[first:first + BATCH_SUBJECTS]))
+                    batch += batches.total_changes > before
             batches.execute("CREATE INDEX by_batch ON owner (batch)")
             batches.commit()
     report.graphs = len(articles) + 1
-    del reasoner  # what it derived is in ``derived``; the triples it kept for its joins can go
+    reasoner = None  # what it derived is in ``derived``; the triples it kept for its joins can go
 
     with report.timed("sort"):
         triples = SortedSpool(work / "triples")

@@ -18,7 +18,7 @@ is written by pyoxigraph itself, the first time it is seen.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -43,12 +43,18 @@ class Triples:
     for an rdflib ``Graph``; :meth:`graph` gives one.
     """
 
-    __slots__ = ("identifier", "_triples", "has_blank_nodes")
+    __slots__ = ("identifier", "_triples", "has_blank_nodes", "_spill", "_limit")
 
-    def __init__(self, identifier: URIRef | None = None) -> None:
+    def __init__(self, identifier: URIRef | None = None, spill: Callable[[Triples], None] | None = None,
+                 limit: int = 0) -> None:
+        """With ``spill``, a set that reaches ``limit`` triples is handed to ``spill`` and emptied (never once it
+        holds a blank node, which must be relabelled with all its triples): what remains at the end is the rest of
+        the graph, and a triple may come again in a later part, which the one who spills must take."""
         self.identifier = identifier
         self._triples: dict[Triple, None] = {}
         self.has_blank_nodes = False
+        self._spill = spill
+        self._limit = limit
 
     def add(self, triple: Triple) -> None:
         s, p, o = triple
@@ -57,6 +63,9 @@ class Triples:
         if type(s) is BNode or type(o) is BNode:
             self.has_blank_nodes = True
         self._triples[triple] = None
+        if self._spill is not None and len(self._triples) >= self._limit and not self.has_blank_nodes:
+            self._spill(self)
+            self._triples = {}
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)

@@ -11,6 +11,7 @@ is: every participant arrives resolved (an :class:`~kg.records.Entity`, or a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 
 from rdflib import ORG as _ORG
@@ -151,14 +152,17 @@ def article_graph(article: ResolvedArticle, minter: Minter) -> Graph:
     return article_triples(article, minter).graph()
 
 
-def article_triples(resolved: ResolvedArticle, minter: Minter) -> Triples:
+def article_triples(resolved: ResolvedArticle, minter: Minter, spill: Callable[[Triples], None] | None = None,
+                    limit: int = 0) -> Triples:
     """The named graph of one article, as a plain set of triples (what the build serializes).
 
     The same triples as :func:`article_graph`, without the cost of an rdflib store: iterate it, give it
-    to :func:`kg.rdf.nquads.nquad_lines`, or add it to a graph.
+    to :func:`kg.rdf.nquads.nquad_lines`, or add it to a graph. With ``spill``, every ``limit`` triples are handed
+    to it as they are made and the set returned holds the rest (:class:`~kg.rdf.nquads.Triples`): a long
+    article's graph is never whole in memory.
     """
     article = resolved.article
-    graph = Triples(minter.article_graph(article.id))
+    graph = Triples(minter.article_graph(article.id), spill, limit)
     art = minter.article(article.id)
     graph.add((art, RDF.type, NG.NewsArticle))
     graph.add((art, NG.sourceFile, _literal(article.source)))
