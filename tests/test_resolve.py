@@ -12,7 +12,8 @@ from rdflib.compare import graph_diff, to_isomorphic
 from kg.extract.gazetteer import AliasEntry, Gazetteer
 from kg.rdf.namespaces import NG
 from kg.records import Article, ArticleRecord, Mention, Span
-from kg.resolve.entities import resolve, similar_names
+from kg.resolve.entities import resolve
+from kg.resolve.variants import similar_names
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seed-entities.trig"
 NO_DATA = Gazetteer()
@@ -238,3 +239,20 @@ def test_a_person_named_only_with_a_title_is_labelled_with_the_name():
     res = resolve([record("a", (0, "Gen Doyle", "person", "PERSON"), (20, "Mr Doyle", "person", "PERSON"))],
                   NO_DATA)
     assert [e.label for e in res.entities.values()] == ["Doyle"]
+
+
+def test_spelling_variants_are_those_of_every_pair():
+    """The pairs spelling_variants finds (with its bounds and word-count buckets) are those a scan of every pair
+    with similar_names finds, in the same order, with the same similarity."""
+    import random
+
+    from kg.resolve.variants import NAME_SIMILARITY, spelling_variants
+
+    rng = random.Random(3)
+    words = ["ana", "anna", "costa", "kosta", "ivan", "iwan", "petrov", "petrow", "lee", "li", "maria", "mariya"]
+    keys = sorted({("Person", " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))) for _ in range(150)})
+    known = set(keys[::7])
+    expected = [(a, b, similar_names(a[1], b[1])) for i, a in enumerate(keys) for b in keys[i + 1:]
+                if not (a in known and b in known) and similar_names(a[1], b[1]) >= NAME_SIMILARITY]
+    assert expected
+    assert list(spelling_variants(keys, known)) == expected

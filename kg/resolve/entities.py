@@ -41,7 +41,6 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cached_property
 
 from kg import lexicon
@@ -68,16 +67,13 @@ from kg.resolve.variants import (
     first_word_names,
     person_variants,
     short_form,
+    spelling_variants,
     titled_alike,
     word_order_variants,
 )
 
 logger = logging.getLogger(__name__)
 
-#: Least similarity of two words for them to count as spelling variants of each other.
-WORD_SIMILARITY = 0.72
-#: Least similarity of two whole names (folded) for a spelling-variant merge.
-NAME_SIMILARITY = 0.85
 
 
 @dataclass
@@ -161,25 +157,6 @@ def _choose_label(names: Iterable[str]) -> str:
     counts = Counter(names)
     longest = max(len(n.split()) for n in counts)
     return sorted((n for n in counts if len(n.split()) == longest), key=lambda n: (-counts[n], -len(n), n))[0]
-
-
-def similar_names(a: str, b: str) -> float:
-    """How alike two folded names are (0..1); 0 when their word counts differ or a word pair is too unlike.
-
-    >>> similar_names("volodymyr zelenskyy", "volodymyr zelensky") > 0.85
-    True
-    >>> similar_names("kyiv", "kyiv oblast"), similar_names("security council", "collective security council")
-    (0.0, 0.0)
-    >>> similar_names("san jose", "sanjose martinez")
-    0.0
-    """
-    wa, wb = a.split(), b.split()
-    if len(wa) != len(wb):
-        return 0.0
-    for x, y in zip(wa, wb, strict=True):
-        if x != y and SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY:
-            return 0.0
-    return SequenceMatcher(None, a, b).ratio()
 
 
 def _prefix_words(titles: dict[str, str]) -> frozenset[str]:
@@ -318,13 +295,8 @@ def resolve(records: Iterable[ArticleRecord], gazetteer: Gazetteer | None = None
     for key in sorted(clusters.parent):
         by_kind[key[0]].append(key)
     for kind, keys in by_kind.items():
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                if a in entry_of and b in entry_of:
-                    continue
-                score = similar_names(a[1], b[1])
-                if score >= NAME_SIMILARITY:
-                    clusters.union(a, b, f"spelling variant of the same {kind} name (similarity {score:.2f})")
+        for a, b, score in spelling_variants(keys, entry_of):
+            clusters.union(a, b, f"spelling variant of the same {kind} name (similarity {score:.2f})")
 
     articles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for mention in named:

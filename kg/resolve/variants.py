@@ -6,6 +6,8 @@ unions of the keys that name one person or one organisation out.
 * Within one article: a name whose words are, in order, some of the words of exactly one longer name of the
   article ("Inacio Lula da Silva" in "Luiz Inacio Lula da Silva"); a one-word name that is the first or a middle
   word of exactly one full name of the article and no surname there ("Hu" of "Hu Jintao", "Lula").
+* Within a kind, across the corpus: two names of as many words, each word pair alike and the whole names more so
+  ("kassym jomart tokayev" / "kassym zhomart tokayev"; :func:`similar_names`, :func:`spelling_variants`).
 * An organisation's acronym written in capitals is the only organisation of the corpus whose name's initials it is
   ("WTO": "World Trade Organization"; "of", "the", "and", "for" not counted).
 * Word order (:func:`word_order_variants`): "X Department" and "Department of X" (ministry, commission, office,
@@ -21,8 +23,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Iterator
+from difflib import SequenceMatcher
 
 from kg.extract.gazetteer import fold
 from kg.extract.geo import world
@@ -30,6 +34,75 @@ from kg.records import PERSON
 from kg.resolve.scoped import institutions
 
 Key = tuple[str, str]
+
+#: Least similarity of two words for them to count as spelling variants of each other.
+WORD_SIMILARITY = 0.72
+#: Least similarity of two whole names (folded) for a spelling-variant merge.
+NAME_SIMILARITY = 0.85
+
+
+def _ratio_at_most(x: str, y: str) -> float:
+    """An upper bound of ``SequenceMatcher(None, x, y).ratio()``, made without the matcher: its matching characters
+    are at most those the two strings share as multisets (difflib's ``quick_ratio``), which are at most the
+    shorter one's length (``real_quick_ratio``).
+
+    >>> _ratio_at_most("tokayev", "tokaev") >= SequenceMatcher(None, "tokayev", "tokaev").ratio()
+    True
+    """
+    total = len(x) + len(y)
+    if not total:
+        return 1.0
+    if 2.0 * min(len(x), len(y)) / total < WORD_SIMILARITY:
+        return 2.0 * min(len(x), len(y)) / total
+    return 2.0 * sum((Counter(x) & Counter(y)).values()) / total
+
+
+def _words_alike(wa: list[str], wb: list[str]) -> bool:
+    """Whether every word pair of two names of as many words is equal or at least :data:`WORD_SIMILARITY` alike."""
+    for x, y in zip(wa, wb, strict=True):
+        if x != y and (_ratio_at_most(x, y) < WORD_SIMILARITY or SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY):
+            return False
+    return True
+
+
+def similar_names(a: str, b: str) -> float:
+    """How alike two folded names are (0..1); 0 when their word counts differ or a word pair is too unlike.
+
+    >>> similar_names("volodymyr zelenskyy", "volodymyr zelensky") > 0.85
+    True
+    >>> similar_names("kyiv", "kyiv oblast"), similar_names("security council", "collective security council")
+    (0.0, 0.0)
+    >>> similar_names("san jose", "sanjose martinez")
+    0.0
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or not _words_alike(wa, wb):
+        return 0.0
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def spelling_variants(keys: list[Key], known: Container[Key]) -> Iterator[tuple[Key, Key, float]]:
+    """Every pair ``(a, b, similarity)`` of ``keys`` (one kind's, in order) that spell one name (similarity at least
+    :data:`NAME_SIMILARITY`), in the order of a scan of every pair (``a`` before ``b`` in ``keys``); not two keys that
+    are both ``known`` (alias entries).
+
+    Only names of as many words are compared, and a pair is given up as soon as a bound says it cannot reach the
+    similarity: the same pairs, with the same similarity, as :func:`similar_names` on every pair.
+    """
+    words = [key[1].split() for key in keys]
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        by_length[len(w)].append(i)
+    for i, a in enumerate(keys):
+        same_length = by_length[len(words[i])]
+        for j in same_length[bisect_right(same_length, i):]:
+            b = keys[j]
+            if (a in known and b in known) or _ratio_at_most(a[1], b[1]) < NAME_SIMILARITY:
+                continue
+            if _words_alike(words[i], words[j]):
+                score = SequenceMatcher(None, a[1], b[1]).ratio()
+                if score >= NAME_SIMILARITY:
+                    yield a, b, score
 
 
 def strong_form(folded: str) -> str:
