@@ -41,10 +41,10 @@ WORD_SIMILARITY = 0.72
 NAME_SIMILARITY = 0.85
 
 
-def _ratio_at_most(x: str, y: str) -> float:
+def _ratio_at_most(x: str, y: str, cx: Counter | None = None, cy: Counter | None = None) -> float:
     """An upper bound of ``SequenceMatcher(None, x, y).ratio()``, made without the matcher: its matching characters
-    are at most those the two strings share as multisets (difflib's ``quick_ratio``), which are at most the
-    shorter one's length (``real_quick_ratio``).
+    are at most the shorter string's length (difflib's ``real_quick_ratio``), and at most the characters the two
+    share as multisets (``quick_ratio``; ``cx`` and ``cy`` are the strings' character counts, when known).
 
     >>> _ratio_at_most("tokayev", "tokaev") >= SequenceMatcher(None, "tokayev", "tokaev").ratio()
     True
@@ -54,13 +54,22 @@ def _ratio_at_most(x: str, y: str) -> float:
         return 1.0
     if 2.0 * min(len(x), len(y)) / total < WORD_SIMILARITY:
         return 2.0 * min(len(x), len(y)) / total
-    return 2.0 * sum((Counter(x) & Counter(y)).values()) / total
+    cx, cy = cx or Counter(x), cy or Counter(y)
+    if len(cx) > len(cy):
+        cx, cy = cy, cx
+    return 2.0 * sum(min(n, cy[c]) for c, n in cx.items() if c in cy) / total
 
 
-def _words_alike(wa: list[str], wb: list[str]) -> bool:
-    """Whether every word pair of two names of as many words is equal or at least :data:`WORD_SIMILARITY` alike."""
+def _words_alike(wa: list[str], wb: list[str], counts: dict[str, Counter] | None = None) -> bool:
+    """Whether every word pair of two names of as many words is equal or at least :data:`WORD_SIMILARITY` alike
+    (``counts``: the character counts of words, filled as they are met)."""
+    counts = {} if counts is None else counts
     for x, y in zip(wa, wb, strict=True):
-        if x != y and (_ratio_at_most(x, y) < WORD_SIMILARITY or SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY):
+        if x == y:
+            continue
+        cx = counts.get(x) or counts.setdefault(x, Counter(x))
+        cy = counts.get(y) or counts.setdefault(y, Counter(y))
+        if _ratio_at_most(x, y, cx, cy) < WORD_SIMILARITY or SequenceMatcher(None, x, y).ratio() < WORD_SIMILARITY:
             return False
     return True
 
@@ -86,10 +95,11 @@ def spelling_variants(keys: list[Key], known: Container[Key]) -> Iterator[tuple[
     :data:`NAME_SIMILARITY`), in the order of a scan of every pair (``a`` before ``b`` in ``keys``); not two keys that
     are both ``known`` (alias entries).
 
-    Only names of as many words are compared, and a pair is given up as soon as a bound says it cannot reach the
-    similarity: the same pairs, with the same similarity, as :func:`similar_names` on every pair.
+    Only names of as many words are compared, and a pair is given up as soon as a bound on a word pair says it
+    cannot reach the similarity: the same pairs, with the same similarity, as :func:`similar_names` on every pair.
     """
     words = [key[1].split() for key in keys]
+    counts: dict[str, Counter] = {}
     by_length: dict[int, list[int]] = defaultdict(list)
     for i, w in enumerate(words):
         by_length[len(w)].append(i)
@@ -97,9 +107,9 @@ def spelling_variants(keys: list[Key], known: Container[Key]) -> Iterator[tuple[
         same_length = by_length[len(words[i])]
         for j in same_length[bisect_right(same_length, i):]:
             b = keys[j]
-            if (a in known and b in known) or _ratio_at_most(a[1], b[1]) < NAME_SIMILARITY:
+            if (a in known and b in known) or not _words_alike(words[i], words[j], counts):
                 continue
-            if _words_alike(words[i], words[j]):
+            if _ratio_at_most(a[1], b[1]) >= NAME_SIMILARITY:
                 score = SequenceMatcher(None, a[1], b[1]).ratio()
                 if score >= NAME_SIMILARITY:
                     yield a, b, score
