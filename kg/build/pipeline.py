@@ -65,6 +65,8 @@ BATCH_SUBJECTS = 2_000
 #: Triples of an article graph made before they are handed on (spooled, loaded, reasoned over) and let go, so that
 #: the graph of a long article is never whole in memory.
 GRAPH_PART = 50_000
+#: Inferred quads handed to the store loader at a time.
+INFERRED_PIECE = 4096
 
 
 def export_owl(triples: Path, predicates: set, staging: Path) -> None:
@@ -179,10 +181,15 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
     with report.timed("reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way)
         with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
+            piece: list[str] = []  # handed to the store loader a few thousand lines at a time, not one by one
             for line in _minus(derived, read_lines(asserted_triples)):
                 stream.write(line)
-                loader.add_lines((line[:-3] + graph_name,))
+                piece.append(line[:-3] + graph_name)
+                if len(piece) >= INFERRED_PIECE:
+                    loader.add_lines(piece)
+                    piece = []
                 report.inferred += 1
+            loader.add_lines(piece)
         derived.close()
     loader.end_input()  # every quad is in: the store is optimized and counted while the files are written
 

@@ -174,6 +174,8 @@ def protege_graph(graph: Graph) -> Graph:
 # ---- the build's writer: from an N-Triples file, without rdflib terms ----
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: (object, predicate) pairs whose sort key and element :func:`write_owl_ntriples` keeps to write them again.
+_MADE_LIMIT = 100_000
 
 
 def _n3_quoted(text: str) -> str:
@@ -240,6 +242,7 @@ def write_owl_ntriples(path: str | Path, ntriples: str | Path, predicates: Itera
     path = Path(path)
     prefixes = _xml_prefixes(predicates, namespaces)
     tags: dict[str, str] = {}
+    made: dict[tuple[object, str], tuple[str, str, str]] = {}
     tmp = path.with_suffix(path.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8") as out:
         out.write(_header(prefixes))
@@ -265,8 +268,12 @@ def write_owl_ntriples(path: str | Path, ntriples: str | Path, predicates: Itera
             if tag is None:
                 ns, local = _split(URIRef(predicate))
                 tag = tags[predicate] = f"{prefixes[ns]}:{local}"
-            key, element = _ox_object(triple.object, tag)
-            group[(f"<{predicate}>", key)] = element
+            found = made.get((triple.object, predicate))
+            if found is None:  # an object written under a predicate once is written so again (types, dates, labels)
+                if len(made) >= _MADE_LIMIT:
+                    made.clear()
+                found = made[(triple.object, predicate)] = (f"<{predicate}>", *_ox_object(triple.object, tag))
+            group[found[:2]] = found[2]
         if group:
             flush()
         out.write("</rdf:RDF>\n")
