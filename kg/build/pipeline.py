@@ -228,8 +228,27 @@ def run_build(inputs: Iterable[str | Path], settings: Settings, progress: Progre
     """
     out = Path(settings.out)
     out.mkdir(parents=True, exist_ok=True)
-    with build_lock(out):
+    with build_lock(out), _few_collections():
         return _build(inputs, settings, progress, use_cache, out)
+
+
+#: Allocations between two collections of the youngest generation during a build (Python's default: 700).
+GC_YOUNG = 10_000
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Let the cyclic garbage collector run less often while building (restored after): a build allocates millions
+    of small objects that live until the end (records, terms, lines), and at Python's default the collector walked
+    them over and over (about 4% of the throughput corpus's build, 1.25 s -> 0.35 s of CPU with this)."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @contextmanager
