@@ -42,13 +42,9 @@ METADATA_FILE = "metadata.csv"
 #: Typographic quotes and dashes folded to plain ones so that rules and matchers see one form.
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"',
                          "\u00bb": '"', "\u201e": '"', "\u2032": "'", "\u00a0": " ", "\u200b": ""})
-#: C1 control characters that are Windows-1252 punctuation read as Latin-1 by a scraper ("Mumbai\x92s", "\x97"):
-#: the punctuation they stand for (the quotes are then folded by :data:`_QUOTES`).
-_CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252") for b in range(0x80, 0xA0)
-                         if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
 _SPACES = re.compile(r"[ \t\f\v]+")
-#: What text decoded with the wrong code page shows: C1 control characters (Windows-1252 quotes and dashes read
-#: as Latin-1, "\x91\x91Yes,\x92\x92 he said") or UTF-8 read as Windows-1252 ("cafÃ©", "â€œ").
+#: What text decoded with the wrong code page shows: C1 control characters (Windows-1252 punctuation a scraper read
+#: as Latin-1, "\x91\x91Yes,\x92\x92 he said", "Mumbai\x92s") or UTF-8 read as Windows-1252 ("cafÃ©", "â€œ").
 _MISDECODED = re.compile("[\u0080-\u009f]|[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -118,7 +114,7 @@ def normalise(text: str) -> str:
     >>> normalise("‘‘Not yet,’’ he said.")
     '"Not yet," he said.'
     """
-    text = unicodedata.normalize("NFC", repair(text).translate(_CP1252)).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", repair(text)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_QUOTES).replace("''", '"')  # a double quote typed as two single ones
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", text).strip()
