@@ -98,9 +98,7 @@ class Roles:
     def add(self, token: Token, kinds=AGENT_KINDS) -> None:
         if token.i in self.skip or token.pos_ in ("DET", "NUM") or token.lower_ in NON_PARTICIPANTS:
             return
-        if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
-            return
-        if _is_time_word(token):
+        if names_a_time_or_number(token):
             return
         mention = self.ctx.mention_at(token, kinds)
         if mention is None:
@@ -215,6 +213,12 @@ def _listed_after(prep: Token) -> Token | None:
 
 def _is_time_word(token: Token) -> bool:
     return token.ent_type_ in ("DATE", "TIME") or token.lower_ in MONTHS or token.lower_ in WEEKDAYS
+
+
+def names_a_time_or_number(token: Token) -> bool:
+    """Whether a word is a time or a number, never someone who acts or speaks ("on Tuesday", "told Tuesday",
+    "30 percent")."""
+    return token.ent_type_ in ("CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY") or _is_time_word(token)
 
 
 def trigger_tokens(ctx: Context, event: EventRecord) -> SpacySpan | None:

@@ -41,7 +41,6 @@ from kg.extract.claims import (
     subject_antecedent,
 )
 from kg.extract.context import Context, country_names, event_near, is_pronoun, is_verb, phrase_text
-from kg.extract.dates import MONTHS, WEEKDAYS
 from kg.extract.quotes import (
     OBJECT_ADDRESSEE,
     complement,
@@ -50,7 +49,7 @@ from kg.extract.quotes import (
     quoted_passages,
     said_before,
 )
-from kg.extract.roles import can_act
+from kg.extract.roles import can_act, names_a_time_or_number
 from kg.extract.sentences import sentence_key
 from kg.extract.title_holders import untagged_name
 from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord, Mention, StatementRecord
@@ -58,8 +57,6 @@ from kg.records import GROUP, ORGANIZATION, PERSON, PLACE, DateRef, EventRecord,
 logger = logging.getLogger(__name__)
 
 SPEAKER_KINDS = (PERSON, ORGANIZATION, GROUP)
-#: Entity labels of the model that never name who speaks ("told Tuesday", "said 30 percent").
-_NOT_NAMES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _OUTLET_VERBS = frozenset({"reports", "reported", "writes", "wrote", "published", "notes"})
 _ADDRESS_VERBS = frozenset({"addressed", "appealed", "told", "called", "urged", "asked", "asks", "requested",
                             "requests"})
@@ -230,9 +227,7 @@ def _named_by(ctx: Context, tok: Token) -> tuple[Mention | None, str | None]:
 def _may_speak(ctx: Context, tok: Token) -> bool:
     """Whether a phrase naming no known entity may be a speaker or an addressee: a name that is no date ("told El
     Universo", "asked the African Union"), or a noun for people or bodies (:func:`kg.extract.roles.can_act`)."""
-    if tok.ent_type_ in _NOT_NAMES or tok.lower_ in WEEKDAYS or tok.lower_ in MONTHS:
-        return False
-    return tok.pos_ == "PROPN" or can_act(ctx, tok)
+    return not names_a_time_or_number(tok) and (tok.pos_ == "PROPN" or can_act(ctx, tok))
 
 
 def _subject(verb: Token) -> Token | None:
