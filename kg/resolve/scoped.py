@@ -121,6 +121,12 @@ def scope(name: str, text: str, start: int, end: int, countries: list[str]) -> S
         country = _country(after[1]) if after else None
     if country is None and head == "security council" and _UN_IN_TEXT.search(text):
         return Scoped(f"United Nations {label}", "InternationalOrganization")
+    return _of_country(label, subtype, country, countries)
+
+
+def _of_country(label: str, subtype: str, country: GeoPlace | None, countries: list[str]) -> Scoped:
+    """The node of ``label`` in ``country``, else in the article's main country (``countries[0]``), else of the
+    article alone."""
     if country is None and countries:
         country = world().countries.get(countries[0])
     if country is None:
@@ -161,9 +167,4 @@ def scope_group(label: str, text: str, start: int, countries: list[str]) -> Scop
     True
     """
     before = _BEFORE.search(text[max(start - 40, 0) : start])
-    country = _country(before[1]) if before else None
-    if country is None and countries:
-        country = world().countries.get(countries[0])
-    if country is None:
-        return Scoped(label, "", None, article_only=True)
-    return Scoped(f"{label} ({country.name})", "", country)
+    return _of_country(label, "", _country(before[1]) if before else None, countries)
