@@ -97,10 +97,9 @@ class GeoPlace:
         return f"https://sws.geonames.org/{self.geonames}/" if self.geonames else None
 
 
-@cache
 def _ap_abbreviations() -> dict[str, str]:
     """US state name -> its Associated Press abbreviation where it differs from the name ("Calif."), from the
-    ``us`` package's data (read once: the gazetteer is built once per process)."""
+    ``us`` package's data (read when the gazetteer is made; :attr:`World.abbreviations` keeps it)."""
     import us
 
     return {state.name: state.ap_abbr for state in us.states.STATES if state.ap_abbr and state.ap_abbr != state.name}
@@ -108,7 +107,7 @@ def _ap_abbreviations() -> dict[str, str]:
 
 def abbreviates(name: str, place: GeoPlace) -> bool:
     """Whether ``name`` is the news agencies' abbreviation of the place's name ("Minn." of Minnesota)."""
-    ap = _ap_abbreviations().get(place.name) if place.country == "US" and place.cls == REGION else None
+    ap = world().abbreviations.get(place.name) if place.country == "US" and place.cls == REGION else None
     return ap is not None and fold_place(ap) == fold_place(name)
 
 
@@ -163,6 +162,8 @@ class World:
         for row in cache.get_continents().values():
             self._add({row["name"]}, GeoPlace(row["name"], "", "", row.get("geonameId"), row.get("population") or 0))
         states = {row["name"]: row["geonameid"] for row in cache.get_us_states().values()}
+        #: US state name -> its news agencies' abbreviation ("Calif."), kept with the gazetteer's cache file
+        self.abbreviations = _ap_abbreviations()
         admin1 = _admin1_rows()
         by_iso = {row[3]: (int(row[0]), row[2]) for row in admin1 if row[3]}
         iso_codes = set()
@@ -175,9 +176,9 @@ class World:
                 place = GeoPlace(_SUBDIVISION_WORDS.sub("", sub.name.split(",")[0]), REGION, sub.country_code, geonames,
                                  admin1=code)
                 self._add(names, place)
-                if sub.country_code == "US" and sub.name in _ap_abbreviations():
+                if sub.country_code == "US" and sub.name in self.abbreviations:
                     # the news agencies' short forms ("Calif.", "Minn.", "N.Y."), after the state's own names
-                    self._add({_ap_abbreviations()[sub.name]}, place, primary=False)
+                    self._add({self.abbreviations[sub.name]}, place, primary=False)
         for geonames, country, code, iso, name, alternates in admin1:  # GeoNames' divisions ISO lists otherwise
             if iso in iso_codes or country not in self.countries:
                 continue
