@@ -212,6 +212,7 @@ class EmbeddedBackend:
         self._lock = threading.Lock()  # the current generation and the users of each
         self._switch = threading.Lock()  # one reload or update at a time
         self._closed = threading.Event()
+        self._closing: list[threading.Thread] = []  # retired generations being stopped
         self._remove_stale_checkpoints()
         self._current = self._generation(store_identity(self.source))
         self._failed: tuple | None = None
@@ -290,7 +291,9 @@ class EmbeddedBackend:
                 done = old.users == 0
             logger.info("serving the store at %s as built %s", self.source, fresh.info.build.get("date", "?"))
         if done:
-            threading.Thread(target=old.close, daemon=True, name="kg-generation-close").start()
+            closing = threading.Thread(target=old.close, daemon=True, name="kg-generation-close")
+            self._closing = [t for t in self._closing if t.is_alive()] + [closing]
+            closing.start()
         return True
 
     def _watch(self) -> None:
@@ -323,6 +326,8 @@ class EmbeddedBackend:
         self.reload(force=True)
 
     def close(self) -> None:
+        """Stop serving: the current generation stops once idle, and a retired one still stopping is waited for, so
+        that the checkpoints go with the server (a process killed outright leaves them to the next server)."""
         self._closed.set()
         with self._lock:
             current = self._current
@@ -330,6 +335,16 @@ class EmbeddedBackend:
             done = current.users == 0
         if done:
             current.close()
+        for closing in self._closing:
+            closing.join(CLOSE_WAIT)
+        try:
+            self.serving.rmdir()  # only when empty
+        except OSError:
+            pass
+
+
+#: Seconds :meth:`EmbeddedBackend.close` waits for a retired generation that is still stopping.
+CLOSE_WAIT = 10.0
 
 
 def _alive(pid: int) -> bool:
