@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
 import json
 import logging
 import os
@@ -46,7 +45,7 @@ from kg.records import ResolvedArticle
 from kg.resolve.articles import resolve_corpus
 from kg.store.build_info import BuildInfo, write_build_info
 from kg.store.export import write_merged_file
-from kg.store.spool import SortedSpool, SubjectIndex, nquad_to_triple, read_lines, unique, write_lines
+from kg.store.spool import MergeJob, SortedSpool, SubjectIndex, nquad_to_triple, read_lines, write_lines
 from kg.store.stats import write_void
 from kg.store.stores import StoreLoader, swap_dir
 
@@ -103,7 +102,7 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
         quads = SortedSpool(work / "quads")
         lines = nquad_lines(ontology)
         quads.add(lines)
-        loader.add_lines(lines)
+        loader.add_lines(lines, f"<{ontology.identifier}>")
         batches = sqlite3.connect(str(work / "batches.sqlite"))
         batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
         batch = 0
@@ -116,7 +115,7 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
                 graph = stable_blank_nodes(graph)
                 lines = nquad_lines(graph)
                 quads.add(lines)
-                loader.add_lines(lines)
+                loader.add_lines(lines, f"<{graph.identifier}>")
                 subjects.update(line[1:line.index(">")] for line in lines if line.startswith("<"))
                 reasoner.add(graph)
 
@@ -169,37 +168,41 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
                   loader: StoreLoader, staging: Path, report: BuildReport) -> None:
     """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``, ``kg.owl``."""
     work = asserted_triples.parent
-    inferred_triples = work / "inferred.nt"
+    inferred_triples, inferred_quads = work / "inferred.nt", work / "inferred.nq"
     graph_name = f" <{inferred_name}> .\n"
 
-    def inferred_quads() -> Iterator[str]:
-        # the sorted inferred triples in the inferred graph: still sorted, as every quad gets the same graph name
-        # where its triple has its end (a triple's terms end at spaces: see kg.spool)
-        for line in read_lines(inferred_triples):
-            yield line[:-3] + graph_name
-
     with report.timed("reason"):
-        # what the rules derived, less what some graph asserts (both sorted the same way)
-        with inferred_triples.open("w", encoding="utf-8", newline="") as stream:
+        # what the rules derived, less what some graph asserts (both sorted the same way), as triples and as quads of
+        # the inferred graph: still sorted, as every quad gets the same graph name where its triple has its end (a
+        # triple's terms end at spaces: see kg.spool)
+        with inferred_triples.open("w", encoding="utf-8", newline="") as stream, \
+                inferred_quads.open("w", encoding="utf-8", newline="") as quad_stream:
             piece: list[str] = []  # handed to the store loader a few thousand lines at a time, not one by one
             for line in _minus(derived, read_lines(asserted_triples)):
                 stream.write(line)
                 piece.append(line[:-3] + graph_name)
                 if len(piece) >= INFERRED_PIECE:
-                    loader.add_lines(piece)
+                    quad_stream.writelines(piece)
+                    loader.add_lines(piece, f"<{inferred_name}>")
                     piece = []
                 report.inferred += 1
-            loader.add_lines(piece)
+            quad_stream.writelines(piece)
+            loader.add_lines(piece, f"<{inferred_name}>")
         derived.close()
     loader.end_input()  # every quad is in: the store is optimized and counted while the files are written
 
     with report.timed("write"):
-        report.quads = write_lines(unique(heapq.merge(read_lines(work / "asserted.nq"), inferred_quads())),
-                                   staging / "kg.nq")
-        merged = heapq.merge(read_lines(asserted_triples), read_lines(inferred_triples))
-        write_lines(unique(merged), work / "merged.nt")
-        write_merged_file(work / "merged.nt", staging / "kg.ttl")
-        export_owl(asserted_triples, predicates, staging)
+        # the two merges run in processes of their own (MergeJob) while kg.owl is written here
+        quads = MergeJob([work / "asserted.nq", inferred_quads], staging / "kg.nq")
+        merged = MergeJob([asserted_triples, inferred_triples], work / "merged.nt")
+        try:
+            export_owl(asserted_triples, predicates, staging)
+            merged.wait()
+            write_merged_file(work / "merged.nt", staging / "kg.ttl")
+            report.quads = quads.wait()
+        finally:
+            quads.stop()
+            merged.stop()
 
 
 def commit_outputs(staging: Path, out: Path) -> None:

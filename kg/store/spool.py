@@ -16,6 +16,7 @@ from __future__ import annotations
 import heapq
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from itertools import groupby, islice
@@ -53,6 +54,49 @@ def write_lines(lines: Iterable[str], path: Path) -> int:
             out.write("".join(batch))
             count += len(batch)
     return count
+
+
+class MergeJob:
+    """Sorted line files merged into one file without repeats (what ``heapq.merge`` and :func:`unique` give, the same
+    bytes), in a ``sort -m -u`` process of the system when it has one (C locale: byte order, which for UTF-8 is the
+    code point order the spools sort in), so that the merge runs beside the caller; else in :meth:`wait`.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a").write_text("a\\nc\\n"), (folder / "b").write_text("b\\nc\\né\\n")
+    >>> MergeJob([folder / "a", folder / "b"], folder / "out").wait(), (folder / "out").read_text()
+    (4, 'a\\nb\\nc\\né\\n')
+    """
+
+    def __init__(self, sources: list[Path], target: Path) -> None:
+        self.sources, self.target = sources, target
+        sort = shutil.which("sort")
+        self._process = None if sort is None else subprocess.Popen(
+            [sort, "-m", "-u", "-o", str(target), "--", *map(str, sources)],
+            env={**os.environ, "LC_ALL": "C"}, stderr=subprocess.PIPE)
+
+    def wait(self) -> int:
+        """The number of lines written, once the merge is done.
+
+        Raises:
+            OSError: the ``sort`` process failed (its message).
+        """
+        if self._process is None:
+            return write_lines(unique(heapq.merge(*map(read_lines, self.sources))), self.target)
+        _, error = self._process.communicate()
+        if self._process.returncode != 0:
+            raise OSError(f"merging {', '.join(map(str, self.sources))} into {self.target} failed: "
+                          f"{error.decode(errors='replace').strip()}")
+        count = 0
+        with self.target.open("rb") as stream:  # counted in blocks: a line per call would cost what sort saved
+            while block := stream.read(1 << 20):
+                count += block.count(b"\n")
+        return count
+
+    def stop(self) -> None:
+        """End the ``sort`` process if it still runs (the build failed before it waited)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
 
 
 def chunks(lines: Iterable[str], size: int | None = None) -> Iterator[list[str]]:

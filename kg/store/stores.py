@@ -38,16 +38,24 @@ _TERM = r'(?:<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?)'
 _NAMED_QUAD = re.compile(rf"^({_TERM} {_TERM} {_TERM}) (?:<[^>]*>|_:\S+) \.\n?$")
 
 
-def with_default_graph(lines: list[str]) -> list[str]:
+def with_default_graph(lines: list[str], graph: str | None = None) -> list[str]:
     """N-Quads ``lines`` and, after them, the triple of every line of a named graph as a line of the default graph.
 
     Loaded together (in one piece, so that a blank node stays one node in both), they give the store its default
-    graph: the merge of the named graphs, each triple once (a store holds each quad once).
+    graph: the merge of the named graphs, each triple once (a store holds each quad once). ``graph``, the
+    N-Triples form of the one graph every line is in (when the caller knows it), spares matching each line.
 
     >>> with_default_graph(['<http://e/a> <http://e/p> "x y" <http://e/g> .\\n', '<http://e/a> <http://e/p> "1" .\\n'])
     ['<http://e/a> <http://e/p> "x y" <http://e/g> .\\n', '<http://e/a> <http://e/p> "1" .\\n', \
 '<http://e/a> <http://e/p> "x y" .\\n']
+    >>> with_default_graph(['<http://e/a> <http://e/p> <http://e/g> <http://e/g> .\\n'], "<http://e/g>")[1]
+    '<http://e/a> <http://e/p> <http://e/g> .\\n'
     """
+    if graph is not None:
+        tail = f" {graph} .\n"
+        if all(line.endswith(tail) for line in lines):
+            cut = -len(tail)
+            return lines + [line[:cut] + " .\n" for line in lines]
     copies = []
     for line in lines:
         match = _NAMED_QUAD.match(line)
@@ -87,6 +95,9 @@ def load_store(path: str | Path, nquads_path: str | Path) -> None:
 #: Lines handed to :class:`StoreLoader` are loaded this many at a time (smaller pieces cost pyoxigraph's bulk
 #: loader little more, and loading starts sooner).
 LINES_PIECE = 20_000
+#: Pieces that may wait for the loader (about 8 MB each) before :meth:`StoreLoader.add_lines` waits too: enough that
+#: the build rarely waits for the store (the loader catches up while the build sorts and writes its files).
+WAITING_PIECES = 8
 
 
 class StoreLoader(threading.Thread):
@@ -97,7 +108,7 @@ class StoreLoader(threading.Thread):
     Files are loaded in pieces of :data:`kg.store.spool.CHUNK_LINES` lines, lines in pieces of about
     :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
     lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
-    loader relabels blank nodes piece by piece). At most two pieces wait for the loader (:meth:`add_lines` then
+    loader relabels blank nodes piece by piece). At most :data:`WAITING_PIECES` pieces wait for the loader (:meth:`add_lines` then
     waits too). The store is not marked (:func:`open_store` refuses it) before :meth:`finish`, which the build
     calls only once its validation gate has passed (a build that fails calls :meth:`abort` first, and the store
     stays unmarked), and it is only ever loaded somewhere that nothing serves: the build swaps it in later.
@@ -113,19 +124,19 @@ class StoreLoader(threading.Thread):
         self.path = Path(path)
         self.after = after
         self.seconds = 0.0
-        self._items: queue.Queue = queue.Queue(maxsize=2)
+        self._items: queue.Queue = queue.Queue(maxsize=WAITING_PIECES)
         self._lines: list[str] = []
         self._ended = False
         self._aborted = threading.Event()
         self._error: BaseException | None = None
 
-    def add_lines(self, lines: Iterable[str]) -> None:
+    def add_lines(self, lines: Iterable[str], graph: str | None = None) -> None:
         """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), each also into the default
-        graph (:func:`with_default_graph`), in pieces of :data:`LINES_PIECE` lines (or
+        graph (:func:`with_default_graph`; ``graph``: the one graph they are all in, if known), in pieces of :data:`LINES_PIECE` lines (or
         :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
         from kg.store.spool import CHUNK_LINES
 
-        self._lines.extend(with_default_graph(list(lines)))
+        self._lines.extend(with_default_graph(list(lines), graph))
         if len(self._lines) >= min(LINES_PIECE, CHUNK_LINES):
             self._flush()
 
