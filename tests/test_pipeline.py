@@ -26,20 +26,24 @@ def settings(out, **kw) -> Settings:
     return Settings.from_env(out=str(out), **kw)
 
 
-def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path):
+def test_same_bytes_whatever_the_file_order_or_number_of_workers(tmp_path, monkeypatch):
+    # one process with the rules beside spaCy (kg.build.beside, the default on two cores), two workers, one process
     one = run_build(SEED_FILES, settings(tmp_path / "one", jobs=1), use_cache=False)
     two = run_build(list(reversed(SEED_FILES)), settings(tmp_path / "two", jobs=2, batch_size=2), use_cache=False)
-    assert (one.articles, one.extracted, two.extracted) == (len(SEED_FILES),) * 3
+    monkeypatch.setenv("KG_RULES_BESIDE", "0")
+    alone = run_build(SEED_FILES, settings(tmp_path / "alone", jobs=1, batch_size=3), use_cache=False)
+    assert (one.articles, one.extracted, two.extracted, alone.extracted) == (len(SEED_FILES),) * 4
     assert two.jobs == 2
     for name in ("kg.nq", "kg.ttl", "void.ttl"):
-        first, second = (tmp_path / "one" / name).read_bytes(), (tmp_path / "two" / name).read_bytes()
-        assert first == second, name
+        first = (tmp_path / "one" / name).read_bytes()
+        assert first == (tmp_path / "two" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
     lines = (tmp_path / "one" / "kg.nq").read_text(encoding="utf-8").splitlines()
     assert lines == sorted(set(lines))
     assert "_:" not in "".join(line.split(" ")[0] for line in lines if "/graph/article/" in line)
 
 
 def _counting_extract(monkeypatch) -> list[str]:
+    monkeypatch.setenv("KG_RULES_BESIDE", "0")  # the calls are counted in this process (kg.build.beside)
     calls: list[str] = []
     real = kg.extract.pieces.extract
 

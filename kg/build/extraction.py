@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from kg.build import beside
 from kg.build.cache import RecordCache
 from kg.build.report import BuildReport
 from kg.config import Settings
@@ -59,13 +60,19 @@ class _Extractor:
         self._nlp = None
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[Future | list[ArticleRecord]] = deque()
+        self._beside = None  # the rules in a second process (kg.build.beside), for jobs == 1
 
     def submit(self, batch: list[Article]) -> Iterator[ArticleRecord]:
         """Queue a batch; yields the records of earlier batches as the queue fills (bounded memory)."""
         if self.jobs == 1:
             if self._nlp is None:
                 self._nlp = make_nlp(self.settings)
-            yield from _extract_batch(self._nlp, batch, self.settings.batch_size)
+                if beside.usable():
+                    self._beside = beside.RulesBeside(self._nlp, self.settings.batch_size)
+            if self._beside is not None:
+                yield from self._beside.submit(batch)
+            else:
+                yield from _extract_batch(self._nlp, batch, self.settings.batch_size)
             return
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
@@ -76,10 +83,15 @@ class _Extractor:
 
     def drain(self) -> Iterator[ArticleRecord]:
         """The records of every batch still queued."""
+        if self._beside is not None:
+            yield from self._beside.drain()
         while self._pending:
             yield from self._pending.popleft().result()
 
     def close(self) -> None:
+        if self._beside is not None:
+            self._beside.close()
+            self._beside = None
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
