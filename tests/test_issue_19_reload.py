@@ -136,3 +136,18 @@ def test_updates_persist_in_the_store_and_the_next_build_replaces_them(build_fol
         assert requests.get(url + "/sparql", params=ask, timeout=60).json()["boolean"] is False  # replaced
     finally:
         stop_server(proc)
+
+
+def test_closing_right_after_a_reload_leaves_no_checkpoint(seed_build, tmp_path):
+    """A generation retired by a reload is stopped in a thread of its own; closing the backend waits for it, so a
+    server stopped at once removes every checkpoint it made (the next server need not clean up after it)."""
+    from server.embedded import EmbeddedBackend
+
+    shutil.copytree(seed_build / "store", tmp_path / "store")
+    for _ in range(3):
+        backend = EmbeddedBackend(str(tmp_path / "store"), workers=1, timeout=30, watch=False)
+        backend.warm()
+        assert backend.reload(force=True)  # the first generation is retired and being stopped
+        backend.close()
+        serving = tmp_path / ".store.serving"
+        assert not serving.exists() or not any(serving.iterdir())
