@@ -88,7 +88,8 @@ def _run_checked(store: ox.Store, job: Job, deadline: float | None) -> Answer:
         result = store.query(job.query, **options)
         if isinstance(result, ox.QueryTriples):
             return graph_answer(job, result, deadline)
-        return results_answer(job, result, deadline)
+        again = (lambda: store.query(job.query, **options)) if deadline is None else None
+        return results_answer(job, result, deadline, again)
     except SyntaxError as exc:
         if is_update(job.query):
             return Answer("malformed", b"this is a SPARQL update, not a query: /sparql answers queries only")
