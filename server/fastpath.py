@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -75,14 +75,21 @@ class DirectQueries:
 
     def _job(self, environ: dict) -> tuple[Job, tuple[str | None, str | None]] | None:
         """The job of a plain ``?query=...`` request and its negotiated media types, or ``None`` for anything else."""
-        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        if len(params) != 1 or len(params.get("query", ())) != 1 or not params["query"][0].strip():
+        string = environ.get("QUERY_STRING", "")
+        if string.startswith("query=") and "&" not in string and ";" not in string:
+            text = unquote_plus(string[6:])  # what parse_qs gives for one parameter, without its general work
+        else:
+            params = parse_qs(string, keep_blank_values=True)
+            if len(params) != 1 or len(params.get("query", ())) != 1:
+                return None
+            text = params["query"][0]
+        if not text.strip():
             return None
         results_type, graph_type = _negotiate(environ.get("HTTP_ACCEPT"))
         if results_type is None and graph_type is None:
             return None
         job = Job(
-            query=params["query"][0],
+            query=text,
             results_format=RESULTS[results_type] if results_type else None,
             graph_format=GRAPHS[graph_type] if graph_type else None,
             max_rows=self.settings.max_rows,
