@@ -153,7 +153,7 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
     The server follows the store: a `kg build` into the same folder is served within seconds.
     """
     from server import create_app
-    from server.serving import serve
+    from server.processes import serve_all
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
                                  enable_updates=enable_updates, update_token=token, upstream=upstream)
@@ -161,11 +161,18 @@ def serve_cli(store: str | None, host: str | None, port: int | None, query_timeo
         raise KGError("--upstream serves a remote store read-only: drop --enable-updates (update the store itself)")
     if settings.enable_updates and not settings.update_token:
         raise KGError("--enable-updates needs a bearer token: add --token SECRET (or set KG_UPDATE_TOKEN)")
-    app = create_app({"STORE": settings.store, "QUERY_TIMEOUT": settings.query_timeout,
-                      "ENABLE_UPDATES": settings.enable_updates, "UPDATE_TOKEN": settings.update_token,
-                      "UPSTREAM": settings.upstream, "WARM_WORKERS": True})
-    click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)", err=True)
-    serve(app, settings)
+
+    def make_app(mine: Settings):
+        return create_app({"STORE": mine.store, "QUERY_TIMEOUT": mine.query_timeout,
+                           "ENABLE_UPDATES": mine.enable_updates, "UPDATE_TOKEN": mine.update_token,
+                           "UPSTREAM": mine.upstream, "WARM_WORKERS": True, "QUERY_WORKERS": mine.query_workers,
+                           "CACHE_MB": mine.cache_mb})
+
+    def started() -> None:
+        click.echo(f"newsgraph: query page at http://{settings.host}:{settings.port}/ (SPARQL endpoint: /sparql)",
+                   err=True)
+
+    serve_all(settings, make_app, started)
 
 
 @main.command("doctor")

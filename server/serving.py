@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import time
 import types
 
@@ -88,10 +89,29 @@ def _maintenance(server: BaseWSGIServer, now: float, header_timeout: float) -> N
             channel.will_close = True
 
 
-def make_server(app: Flask, settings: Settings):
-    """A waitress server for ``app`` on ``settings.host``/``settings.port`` with the bounds of the module doc."""
+def _readable(server: BaseWSGIServer, balance) -> bool:
+    """waitress's own test, and this process's open connections noted for the others (:mod:`server.processes`)."""
+    readable = BaseWSGIServer.readable(server)
+    balance.note(len(server._map))
+    return readable
+
+
+def _accept(server: BaseWSGIServer, balance) -> None:
+    """Accept a waiting connection, unless another web process has fewer: it takes it then (this one looks again
+    after a millisecond, and takes it itself if it is still waiting and the other process has stopped writing)."""
+    if balance.willing(len(server._map)):
+        BaseWSGIServer.handle_accept(server)
+    else:
+        time.sleep(0.001)
+
+
+def make_server(app: Flask, settings: Settings, sock: socket.socket | None = None, balance=None):
+    """A waitress server for ``app`` on ``settings.host``/``settings.port`` (or accepting from the listening socket
+    ``sock``, shared by several web processes, which spread the connections with ``balance``: a
+    :class:`server.processes.Balance`) with the bounds of the module doc."""
+    where = {"sockets": [sock]} if sock is not None else {"host": settings.host, "port": settings.port}
     server = create_server(
-        app, host=settings.host, port=settings.port, threads=settings.threads, ident="newsgraph",
+        app, **where, threads=settings.threads, ident="newsgraph",
         connection_limit=settings.connections, channel_timeout=settings.idle_timeout, cleanup_interval=1,
         asyncore_use_poll=True,
     )
@@ -101,14 +121,29 @@ def make_server(app: Flask, settings: Settings):
         one.channel_class = _Channel
         one.maintenance = types.MethodType(
             lambda self, now: _maintenance(self, now, settings.header_timeout), one)
+        if balance is not None:
+            one.readable = types.MethodType(lambda self: _readable(self, balance), one)
+            one.handle_accept = types.MethodType(lambda self: _accept(self, balance), one)
     return server
 
 
-def serve(app: Flask, settings: Settings) -> None:
+def serve(app: Flask, settings: Settings, sock: socket.socket | None = None, others: list | None = None,
+          balance=None) -> None:
     """Serve ``app`` until the process is stopped (SIGTERM and Ctrl-C stop it cleanly: the query workers end and
-    the store's checkpoints are removed)."""
+    the store's checkpoints are removed); ``sock``: the listening socket shared with the web processes ``others``
+    (:mod:`server.processes`), which stop with this one."""
+    from server.processes import stop_others
+
+    stop_on_sigterm()
+    try:
+        make_server(app, settings, sock, balance).run()
+    finally:
+        stop_others(others or [])
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM stops this process as Ctrl-C does: its ``finally`` blocks and exit handlers run."""
     signal.signal(signal.SIGTERM, _stop)
-    make_server(app, settings).run()
 
 
 def _stop(_signum, _frame) -> None:

@@ -18,6 +18,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from kg.config import Settings
+from server.processes import count
 from tests.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.live
@@ -137,7 +139,10 @@ def test_32_clients_20_queries_each_get_identical_answers(live_server, articles)
 @pytest.fixture(scope="module")
 def quick_timeout_server(seed_build, tmp_path_factory):
     log = tmp_path_factory.mktemp("timeout") / "serve.log"
-    proc, url = start_server(seed_build / "store", "--query-timeout", "2", log=log)
+    with pytest.MonkeyPatch.context() as patch:
+        # two query workers in each web process (server/processes.py): the runaway holds one, the other serves
+        patch.setenv("KG_QUERY_WORKERS", str(2 * count(Settings.from_env())))
+        proc, url = start_server(seed_build / "store", "--query-timeout", "2", log=log)
     yield url
     stop_server(proc)
 
@@ -267,9 +272,14 @@ def _children(pid: int) -> set[int]:
 
 
 def _query_workers(server_pid: int) -> set[int]:
-    """Process ids of the query workers of the ``kg serve`` process ``server_pid``: the children of its fork server
-    (the process multiprocessing starts workers from)."""
-    servers = {pid for pid in _children(server_pid) if "forkserver" in _cmdline(pid)}
+    """Process ids of the query workers of the ``kg serve`` process ``server_pid`` and of the other web processes it
+    started: the children of their fork servers (the processes multiprocessing starts workers from)."""
+    web, todo = {server_pid}, [server_pid]
+    while todo:
+        more = {pid for pid in _children(todo.pop()) if " serve " in f" {_cmdline(pid)} "}
+        todo.extend(more - web)
+        web |= more
+    servers = {pid for one in web for pid in _children(one) if "forkserver" in _cmdline(pid)}
     return {pid for server in servers for pid in _children(server)}
 
 
