@@ -17,6 +17,7 @@ the deadline checked between rows, and every other query in a worker process, ki
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -338,10 +339,8 @@ class EmbeddedBackend:
             current.close()
         for closing in self._closing:
             closing.join(CLOSE_WAIT)
-        try:
+        with contextlib.suppress(OSError):
             self.serving.rmdir()  # only when empty
-        except OSError:
-            pass
 
 
 #: Seconds :meth:`EmbeddedBackend.close` waits for a retired generation that is still stopping.
