@@ -263,7 +263,10 @@ def serve_all(settings: Settings, make_app: Callable[[Settings], object], starte
             return  # the first process is gone
     else:
         started()
-    serve(app, mine, sock, others, balance)
+    try:
+        serve(app, mine, sock, balance)
+    finally:
+        stop_others(others)
 
 
 #: glibc's memory pools per process for kg serve's processes (MALLOC_ARENA_MAX, unless the environment sets it).

@@ -127,18 +127,12 @@ def make_server(app: Flask, settings: Settings, sock: socket.socket | None = Non
     return server
 
 
-def serve(app: Flask, settings: Settings, sock: socket.socket | None = None, others: list | None = None,
-          balance=None) -> None:
+def serve(app: Flask, settings: Settings, sock: socket.socket | None = None, balance=None) -> None:
     """Serve ``app`` until the process is stopped (SIGTERM and Ctrl-C stop it cleanly: the query workers end and
-    the store's checkpoints are removed); ``sock``: the listening socket shared with the web processes ``others``
-    (:mod:`server.processes`), which stop with this one."""
-    from server.processes import stop_others
-
+    the store's checkpoints are removed); ``sock``: the listening socket shared with other web processes, and
+    ``balance`` their connection counts (:mod:`server.processes`)."""
     stop_on_sigterm()
-    try:
-        make_server(app, settings, sock, balance).run()
-    finally:
-        stop_others(others or [])
+    make_server(app, settings, sock, balance).run()
 
 
 def stop_on_sigterm() -> None:
