@@ -108,10 +108,11 @@ class StoreLoader(threading.Thread):
     Files are loaded in pieces of :data:`kg.store.spool.CHUNK_LINES` lines, lines in pieces of about
     :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
     lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
-    loader relabels blank nodes piece by piece). At most :data:`WAITING_PIECES` pieces wait for the loader (:meth:`add_lines` then
-    waits too). The store is not marked (:func:`open_store` refuses it) before :meth:`finish`, which the build
-    calls only once its validation gate has passed (a build that fails calls :meth:`abort` first, and the store
-    stays unmarked), and it is only ever loaded somewhere that nothing serves: the build swaps it in later.
+    loader relabels blank nodes piece by piece). At most :data:`WAITING_PIECES` pieces wait for the loader
+    (:meth:`add_lines` then waits too). The store is not marked (:func:`open_store` refuses it) before
+    :meth:`finish`, which the build calls only once its validation gate has passed (a build that fails calls
+    :meth:`abort` first, and the store stays unmarked), and it is only ever loaded somewhere that nothing serves:
+    the build swaps it in later.
 
     Args:
         path: the new store's folder (removed first if it exists).
@@ -132,8 +133,8 @@ class StoreLoader(threading.Thread):
 
     def add_lines(self, lines: Iterable[str], graph: str | None = None) -> None:
         """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), each also into the default
-        graph (:func:`with_default_graph`; ``graph``: the one graph they are all in, if known), in pieces of :data:`LINES_PIECE` lines (or
-        :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
+        graph (:func:`with_default_graph`; ``graph``: the one graph they are all in, if known), in pieces of
+        :data:`LINES_PIECE` lines (or :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
         from kg.store.spool import CHUNK_LINES
 
         self._lines.extend(with_default_graph(list(lines), graph))
