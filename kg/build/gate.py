@@ -34,6 +34,7 @@ class AssertedGraphs:
             it appears in: each subject is validated once, with its triples from every graph.
         size: how many distinct triples.
         jobs: worker processes for validation.
+        fork: the process that validates has no other thread, so its workers may be forked from it.
     """
 
     index: SubjectIndex
@@ -41,6 +42,7 @@ class AssertedGraphs:
     batches: Path
     size: int
     jobs: int = 1
+    fork: bool = False
 
     def __len__(self) -> int:
         return self.size
@@ -62,16 +64,23 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
     are the build's, for a wrapper that wants them).
 
     Validation runs per batch of article graphs (:func:`kg.validate.batches.validate_in_batches`, in
-    ``asserted.jobs`` worker processes), with the same result as validating the whole asserted graph at once. Raises
+    ``asserted.jobs`` worker processes, or two forked from here when ``asserted.fork`` allows it, one job is asked
+    and two cores are free), with the same result as validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place. Returns the
     warnings (``sh:Warning`` results) by message, which the build reports instead of logging them.
     """
+    from kg.build import beside
     from kg.validate.batches import validate_in_batches
     from kg.validate.results import gate
 
+    # with one job on two cores, two workers forked from here (this process has no other thread): the build's own
+    # process is done before validation is, and waits for it
+    jobs, fork = asserted.jobs, False
+    if jobs <= 1 and asserted.fork and beside.usable():
+        jobs, fork = 2, True
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
-    result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs),
-                  log_warnings=False)
+    result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), jobs,
+                                      fork=fork), log_warnings=False)
     return dict(Counter(problem.message for problem in result.warnings))
 
 
@@ -112,7 +121,9 @@ class Gate:
         started = time.perf_counter()
         warnings: dict[str, int] = {}
         try:
-            warnings = validate_asserted(self.asserted(size), self.staging, self.report) or {}
+            graphs = self.asserted(size)
+            graphs.fork = True  # this process has no thread but its own: its workers may be forked from it
+            warnings = validate_asserted(graphs, self.staging, self.report) or {}
             error = None
         except BaseException as exc:
             error = exc

@@ -121,7 +121,7 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
 
 
 def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[list[str]],
-                        jobs: int = 1, engine_name: str | None = None) -> ValidationResult:
+                        jobs: int = 1, engine_name: str | None = None, fork: bool = False) -> ValidationResult:
     """Validate the asserted graphs in ``index`` batch by batch, with the same result as validating them at once.
 
     Args:
@@ -131,6 +131,9 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
             (the ontology's own subjects are checked first, on their own).
         jobs: worker processes (``1``: in this process).
         engine_name: ``native`` or ``pyshacl`` (default: :func:`engine`).
+        fork: fork the workers from this process once the shapes are compiled here (for a caller with no other
+            thread, such as the build's validation process), rather than start fresh interpreters that import and
+            compile everything again.
 
     Returns:
         The problems, each focus node's once, sorted as :func:`validate` sorts them.
@@ -167,8 +170,13 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         import multiprocessing
         from collections import deque
 
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_batch_init, initargs=(ontology_nt, engine_name)) as pool:
+        if fork:
+            _batch_init(ontology_nt, engine_name)  # the forked workers have it
+            options = {"mp_context": multiprocessing.get_context("fork")}
+        else:
+            options = {"mp_context": multiprocessing.get_context("spawn"), "initializer": _batch_init,
+                       "initargs": (ontology_nt, engine_name)}
+        with ProcessPoolExecutor(jobs, **options) as pool:
             pending: deque = deque()
             for data, subjects, restrict in work():
                 pending.append(pool.submit(validate_subjects, data, subjects, restrict))
