@@ -16,13 +16,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench import distributed, reasoning, scale, serving, throughput
+from bench import distributed, long_texts, reasoning, scale, serving, throughput
 from bench.common import ROOT, machine
 
 logger = logging.getLogger(__name__)
 
 BENCHMARKS = {"throughput": throughput, "scale": scale, "reasoning": reasoning, "queries": serving,
-              "distributed": distributed}
+              "distributed": distributed, "long": long_texts}
 
 
 def _commit() -> str:

@@ -184,6 +184,22 @@ def article(seed: int, index: int, sentences: int = 12, world: World | None = No
     return "\n\n".join([title, *paragraphs]) + "\n"
 
 
+def long_report(chars: int, seed: int = 1, sentences: int = 12) -> str:
+    """One long text of at least ``chars`` characters: a title line, then articles ``0, 1, ...`` of the corpus
+    ``seed`` one after the other (each its title, dateline and paragraphs), as a report that collects dispatches.
+
+    A shorter report is a prefix of a longer one (whole dispatches), so the lengths of one run share their text.
+    """
+    world = World.make(seed)
+    parts = ["Dispatches from the crisis, collected"]
+    size, index = len(parts[0]), 0
+    while size < chars:
+        parts.append(article(seed, index, sentences, world).rstrip("\n"))
+        size += len(parts[-1]) + 2
+        index += 1
+    return "\n\n".join(parts) + "\n"
+
+
 def write_corpus(out: Path, articles: int, seed: int = 1, sentences: int = 12) -> list[Path]:
     """Write ``articles`` files ``000000.txt`` ... into ``out`` (created); returns their paths."""
     out = Path(out)

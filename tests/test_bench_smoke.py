@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from bench.synth import World, article, write_corpus
+from bench import long_texts
+from bench.synth import World, article, long_report, write_corpus
 from kg.build.pipeline import run_build
 from kg.config import Settings
 
@@ -46,3 +47,17 @@ def test_the_build_accepts_synthetic_articles_and_finds_the_invented_people(tmp_
     found = {name for name in people if f'"{name}"' in nquads}
     assert len(found) >= 3, sorted(found)
     assert json.loads((tmp_path / "out" / "report.json").read_text())["counts"]["articles"] == 6
+
+
+def test_a_long_report_is_one_text_of_whole_dispatches_and_a_shorter_one_is_its_prefix():
+    short, longer = long_report(5_000), long_report(20_000)
+    assert len(short) >= 5_000 and len(longer) >= 20_000 and longer.startswith(short)
+    assert short.count("\n\n") > 10 and article(1, 0).rstrip("\n") in short
+
+
+def test_the_long_texts_section_says_whether_memory_is_flat():
+    rows = [{"chars": n, "words": n // 6, "seconds": 1.0, "max_rss_mb": mb, "ok": True, "timed_out": False,
+             "quads": n, "entities": 5, "peak_stage": "extract"} for n, mb in ((50_000, 500), (1_500_000, 580))]
+    text = long_texts.markdown({"timeout": 10, "rows": rows})
+    assert "| 1,500,000 |" in text and "peak memory 1.16x" in text and "met" in text
+    assert long_texts._peak_stage({"extract": 400, "rdf": 500, "write": 500}) == "rdf"

@@ -14,6 +14,18 @@ from dataclasses import dataclass, field
 from kg import __version__
 
 
+def peak_memory_mib() -> int:
+    """This process's peak resident set so far (``VmHWM`` of /proc/self/status), in MiB; 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 @dataclass
 class BuildReport:
     """What a build did; written to ``<out>/report.json``."""
@@ -33,6 +45,9 @@ class BuildReport:
     #: the SHACL warnings (sh:Warning results: the graph is still valid) by message; `kg validate` lists them
     warnings: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the process's peak resident memory so far (``VmHWM``, MiB) at the end of each stage: the first stage whose
+    #: figure is the build's peak is where memory peaked (empty where /proc is not readable)
+    peak_memory: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
 
     @contextmanager
@@ -43,6 +58,9 @@ class BuildReport:
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+            peak = peak_memory_mib()
+            if peak:
+                self.peak_memory[stage] = peak
 
     def counts(self) -> dict[str, int]:
         """The counts of ``report.json``."""
@@ -71,5 +89,6 @@ class BuildReport:
             "validation": {"violations": 0, "warnings": sum(self.warnings.values()),
                            "warnings_by_kind": dict(sorted(self.warnings.items()))},
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "peak_memory_mb": self.peak_memory,
             "outputs": self.outputs,
         }
