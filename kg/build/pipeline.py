@@ -64,7 +64,7 @@ VALIDATION_BATCH = 50
 BATCH_SUBJECTS = 2_000
 #: Triples of an article graph made before they are handed on (spooled, loaded, reasoned over) and let go, so that
 #: the graph of a long article is never whole in memory.
-GRAPH_PART = 50_000
+GRAPH_PART = 10_000
 #: Inferred quads handed to the store loader at a time.
 INFERRED_PIECE = 4096
 

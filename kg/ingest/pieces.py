@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 
-#: Longest piece parsed at once; texts up to this length are parsed whole (far below spaCy's ``max_length``).
-PIECE_CHARS = 100_000
+#: Longest piece parsed at once; texts up to this length are parsed whole (far below spaCy's ``max_length``). It is
+#: longer than almost any news article (those are parsed whole, as before), and short enough that parsing a piece
+#: costs little memory: a 100,000-character piece took about 450 MiB above the loaded pipeline, one of 25,000 about
+#: 170 MiB (tests/long_text.py's kind of text; docs/building.md, "Long texts").
+PIECE_CHARS = 25_000
 
 #: A sentence end: a full stop, question or exclamation mark, closing quotes or brackets, then white space.
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+")
