@@ -3,7 +3,7 @@
 Two builds of a synthetic corpus (40 and 160 articles, the first a prefix of the second) run in child processes,
 each from a filled extraction cache (so spaCy, which is the same for any corpus, is not loaded), and report their
 peak resident set (VmHWM). ``KG_SPOOL_LINES`` caps the build's sort buffers below the size of these small corpora,
-as the default cap (100,000 lines) does for large ones.
+as the default cap (50,000 lines) does for large ones.
 """
 
 from __future__ import annotations

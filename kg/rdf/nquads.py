@@ -32,7 +32,7 @@ Triple = tuple[Node, Node, Node]
 #: rdflib term -> its N-Triples form. Only IRIs and short literals are kept (they are what repeats:
 #: classes, properties, entities, offsets, labels); a long text is written again each time it is met.
 _TERMS: dict[Node, str] = {}
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000
 _LONG_TEXT = 200
 
 

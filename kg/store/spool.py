@@ -24,7 +24,7 @@ from operator import itemgetter
 from pathlib import Path
 
 #: Lines per in-memory chunk (about 200 bytes each in N-Quads); ``KG_SPOOL_LINES`` overrides it.
-CHUNK_LINES = int(os.environ.get("KG_SPOOL_LINES", "100000"))
+CHUNK_LINES = int(os.environ.get("KG_SPOOL_LINES", "50000"))
 
 
 def unique(lines: Iterable[str]) -> Iterator[str]:
