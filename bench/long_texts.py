@@ -24,10 +24,15 @@ logger = logging.getLogger(__name__)
 FLAT = 1.2
 
 
+#: The build's stages in the order they end (report.json lists them sorted by name).
+STAGES = ("extract", "resolve", "rdf", "sort", "reason", "write", "validate", "store", "swap")
+
+
 def _peak_stage(peaks: dict[str, int]) -> str:
     """The first stage at whose end the process's high-water mark was its final one."""
     top = max(peaks.values(), default=0)
-    return next((stage for stage, mib in peaks.items() if mib == top), "")
+    ordered = [s for s in STAGES if s in peaks] + sorted(set(peaks) - set(STAGES))
+    return next((stage for stage in ordered if peaks[stage] == top), "")
 
 
 def run(work: Path) -> dict:

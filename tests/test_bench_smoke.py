@@ -61,3 +61,4 @@ def test_the_long_texts_section_says_whether_memory_is_flat():
     text = long_texts.markdown({"timeout": 10, "rows": rows})
     assert "| 1,500,000 |" in text and "peak memory 1.16x" in text and "met" in text
     assert long_texts._peak_stage({"extract": 400, "rdf": 500, "write": 500}) == "rdf"
+    assert long_texts._peak_stage({"reason": 500, "sort": 500, "rdf": 400}) == "sort"  # in the order they end
