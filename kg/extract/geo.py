@@ -403,9 +403,11 @@ def main_countries(text: str, limit: int = 3) -> list[str]:
     return list(_ranked_countries(text)[:limit])
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4096)
 def _ranked_countries(text: str) -> tuple[str, ...]:
     """Every country ``text`` names, most named first (ties by code): one scan per article, however many stages
-    of the build ask (the profile's condition, the resolver's article countries, the dateline's country)."""
+    of the build ask (the profile's condition, the resolver's article countries, the dateline's country). The
+    stages go over every article in turn, so the cache holds a corpus's worth of articles (the texts are the
+    records', alive anyway), not the last few: with 16 each article was scanned again by every stage."""
     counts = world().countries_in(text)
     return tuple(code for code, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
