@@ -64,20 +64,19 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
     are the build's, for a wrapper that wants them).
 
     Validation runs per batch of article graphs (:func:`kg.validate.batches.validate_in_batches`, in
-    ``asserted.jobs`` worker processes, or two forked from here when ``asserted.fork`` allows it, one job is asked
-    and two cores are free), with the same result as validating the whole asserted graph at once. Raises
+    ``asserted.jobs`` worker processes, forked from here when ``asserted.fork`` allows it), with the same result as
+    validating the whole asserted graph at once. Raises
     ``kg.errors.ValidationError`` to stop the build; the previous outputs then stay in place. Returns the
     warnings (``sh:Warning`` results) by message, which the build reports instead of logging them.
     """
-    from kg.build import beside
     from kg.validate.batches import validate_in_batches
     from kg.validate.results import gate
 
-    # with one job on two cores, two workers forked from here (this process has no other thread): the build's own
-    # process is done before validation is, and waits for it
-    jobs, fork = asserted.jobs, False
-    if jobs <= 1 and asserted.fork and beside.usable():
-        jobs, fork = 2, True
+    # with several jobs, the workers are forked from here when this process has no other thread (they then import
+    # and compile nothing); one job validates here: on two cores, two workers measured no faster (the build's
+    # other work and the store thread already share the cores), docs/performance.md
+    jobs = asserted.jobs
+    fork = jobs > 1 and asserted.fork
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), jobs,
                                       fork=fork), log_warnings=False)
