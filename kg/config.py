@@ -53,6 +53,8 @@ class Settings:
     max_article_chars: int = _setting(5_000_000, "Longest article kg build reads, in characters after cleaning "
                                       "(longer ones are skipped; 0: no limit).")
     jobs: int = _setting(1, "Worker processes for extraction.")
+    rules_beside: bool = _setting(True, "With one extraction process, run the extraction rules in a second process "
+                                  "beside spaCy where fork exists and two cores are free (off: all in one process).")
     scheduler: str = _setting("", "Dask scheduler for extraction: tcp://HOST:PORT or local:N (empty: this machine).")
     connect_timeout: float = _setting(10.0, "Seconds kg build waits for a tcp:// Dask scheduler to answer.")
     store: str = _setting("build/store", "Path of the pyoxigraph store the server opens.")

@@ -71,10 +71,17 @@ def test_a_process_that_dies_is_reported_not_waited_for(nlp, monkeypatch):
 
 
 def test_it_can_be_turned_off(monkeypatch):
-    monkeypatch.setenv("KG_RULES_BESIDE", "0")
-    assert not beside.usable()
-    monkeypatch.setenv("KG_RULES_BESIDE", "1")
-    monkeypatch.setattr(beside.os, "sched_getaffinity", lambda pid: {0})
-    assert not beside.usable()
+    from kg.build.extraction import _Extractor
+    from kg.config import Settings
+
     monkeypatch.setattr(beside.os, "sched_getaffinity", lambda pid: {0, 1})
     assert beside.usable()
+    for value, started in (("0", False), ("1", True)):
+        extractor = _Extractor(Settings.from_env({"KG_RULES_BESIDE": value}, jobs=1))
+        try:
+            records = list(extractor.submit(_articles(TEXTS[:1]))) + list(extractor.drain())
+            assert len(records) == 1 and (extractor._beside is not None) is started, value
+        finally:
+            extractor.close()
+    monkeypatch.setattr(beside.os, "sched_getaffinity", lambda pid: {0})
+    assert not beside.usable()

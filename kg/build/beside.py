@@ -9,8 +9,8 @@ threads write, so neither side blocks on a full pipe while the other does). The 
 in one process, byte for byte; they come back in the order sent.
 
 Long articles (those cut in pieces, :mod:`kg.extract.pieces`) are extracted here, piece by piece, as before.
-``KG_RULES_BESIDE=0`` turns the second process off; where ``fork`` is not available or one core is all the
-process may use, it is never started.
+``KG_RULES_BESIDE=0`` (``Settings.rules_beside``) turns the second process off; where ``fork`` is not available or
+one core is all the process may use, it is never started (:func:`usable`).
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ POLL = 5.0
 
 
 def usable() -> bool:
-    """Whether a second process for the rules helps here: ``fork`` exists, two cores are ours, not turned off."""
-    if os.environ.get("KG_RULES_BESIDE", "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
+    """Whether a second process for the rules can help here: ``fork`` exists and two cores are ours."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return False
     try:

@@ -67,7 +67,7 @@ class _Extractor:
         if self.jobs == 1:
             if self._nlp is None:
                 self._nlp = make_nlp(self.settings)
-                if beside.usable():
+                if self.settings.rules_beside and beside.usable():
                     self._beside = beside.RulesBeside(self._nlp, self.settings.batch_size)
             if self._beside is not None:
                 yield from self._beside.submit(batch)
