@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract import extract
-from kg.extract.pieces import extract_long
+from kg.extract.pieces import extract_long, parsed_whole
 from kg.ingest.pieces import PIECE_CHARS
 from kg.records import Article, ArticleRecord
 
@@ -89,9 +89,7 @@ class RulesBeside:
 
     def submit(self, articles: list[Article]) -> Iterator[ArticleRecord]:
         """Parse a batch, send it to the rules; yields the records that are back, keeping the process busy."""
-        short = [a for a in articles if len(a.text) <= PIECE_CHARS]
-        for article, doc in zip(short, self.nlp.pipe((a.text for a in short), batch_size=self.batch_size),
-                                strict=True):
+        for article, doc in parsed_whole(self.nlp, articles, self.batch_size):
             self._tasks.put((article, doc.to_bytes(exclude=["tensor"])))
             self._sent += 1
             while self._sent > self._window:
@@ -99,7 +97,7 @@ class RulesBeside:
         while self._sent and not self._results.empty():  # what is back already: records stream on
             yield self._take()
         for article in articles:
-            if len(article.text) > PIECE_CHARS:
+            if len(article.text) > PIECE_CHARS:  # not parsed whole: in pieces, here
                 yield extract_long(self.nlp, article, PIECE_CHARS)
 
     def drain(self) -> Iterator[ArticleRecord]:

@@ -11,10 +11,11 @@ cannot see is the others: a fact told across a cut, or a "he" whose name is in t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass, replace
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kg.extract import extract
 from kg.ingest.pieces import PIECE_CHARS, split_text
@@ -126,11 +127,18 @@ def extract_long(nlp: Language, article: Article, limit: int = PIECE_CHARS) -> A
     return join_records(article, parts)
 
 
+def parsed_whole(
+    nlp: Language, articles: list[Article], batch_size: int, limit: int = PIECE_CHARS
+) -> Iterator[tuple[Article, Doc]]:
+    """The articles of at most ``limit`` characters, each with its Doc (batched ``nlp.pipe``), in their order; the
+    others are extracted in pieces (:func:`extract_long`)."""
+    short = [a for a in articles if len(a.text) <= limit]
+    return zip(short, nlp.pipe((a.text for a in short), batch_size=batch_size), strict=True)
+
+
 def extract_articles(
     nlp: Language, articles: list[Article], batch_size: int, limit: int = PIECE_CHARS
 ) -> list[ArticleRecord]:
     """The records of ``articles``, in their order: short ones through batched ``nlp.pipe``, long ones in pieces."""
-    short = [a for a in articles if len(a.text) <= limit]
-    docs = nlp.pipe((a.text for a in short), batch_size=batch_size)
-    records = {id(a): extract(a, doc) for a, doc in zip(short, docs, strict=True)}
+    records = {id(a): extract(a, doc) for a, doc in parsed_whole(nlp, articles, batch_size, limit)}
     return [records[id(a)] if id(a) in records else extract_long(nlp, a, limit) for a in articles]
