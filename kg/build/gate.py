@@ -75,10 +75,9 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
     # with several jobs, the workers are forked from here when this process has no other thread (they then import
     # and compile nothing); one job validates here: on two cores, two workers measured no faster (the build's
     # other work and the store thread already share the cores), docs/performance.md
-    jobs = asserted.jobs
-    fork = jobs > 1 and asserted.fork
+    fork = asserted.jobs > 1 and asserted.fork
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
-    result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), jobs,
+    result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs,
                                       fork=fork), log_warnings=False)
     return dict(Counter(problem.message for problem in result.warnings))
 

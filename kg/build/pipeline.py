@@ -170,7 +170,8 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
     """The inferred triples (handed to ``loader`` too); ``kg.nq``, ``kg.ttl``, ``kg.owl``."""
     work = asserted_triples.parent
     inferred_triples, inferred_quads = work / "inferred.nt", work / "inferred.nq"
-    graph_name = f" <{inferred_name}> .\n"
+    inferred_term = f"<{inferred_name}>"
+    graph_name = f" {inferred_term} .\n"
 
     with report.timed("reason"):
         # what the rules derived, less what some graph asserts (both sorted the same way), as triples and as quads of
@@ -184,11 +185,11 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
                 piece.append(line[:-3] + graph_name)
                 if len(piece) >= INFERRED_PIECE:
                     quad_stream.writelines(piece)
-                    loader.add_lines(piece, f"<{inferred_name}>")
+                    loader.add_lines(piece, inferred_term)
                     piece = []
                 report.inferred += 1
             quad_stream.writelines(piece)
-            loader.add_lines(piece, f"<{inferred_name}>")
+            loader.add_lines(piece, inferred_term)
         derived.close()
     loader.end_input()  # every quad is in: the store is optimized and counted while the files are written
 
