@@ -203,33 +203,47 @@ def _typed_literal(value: str, datatype: str) -> tuple[str, str]:
     return literal.n3(), f"{attrs}>{_xml_text(str(literal))}"
 
 
-def _ox_object(term, tag: str) -> tuple[str, str]:
-    """(rdflib N3 text, RDF/XML element) of a pyoxigraph object term, the element named ``tag``."""
-    import pyoxigraph as ox
+#: An escape of an N-Triples string (ECHAR or UCHAR).
+_NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_NT_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>", f"    <{tag} rdf:resource={quoteattr(term.value)}/>\n"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}", f'    <{tag} rdf:nodeID="{_bnode_id(term.value)}"/>\n'
-    key, content = _literal_parts(term)
+
+def _nt_unescape(text: str) -> str:
+    r"""The characters an N-Triples string's content (between its quotes) stands for.
+
+    >>> _nt_unescape(r'say \"hi\"\n\u00e9\\')
+    'say "hi"\né\\'
+    """
+    if "\\" not in text:
+        return text
+    return _NT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None
+                          else _NT_ECHAR[m.group(3)], text)
+
+
+def _nt_object(text: str, tag: str) -> tuple[str, str]:
+    """(rdflib N3 text, RDF/XML element) of an object written in N-Triples (as pyoxigraph writes it: an IRI has no
+    escapes), the element named ``tag``."""
+    if text[0] == "<":
+        return text, f"    <{tag} rdf:resource={quoteattr(text[1:-1])}/>\n"
+    if text[0] == "_":
+        return text, f'    <{tag} rdf:nodeID="{_bnode_id(text[2:])}"/>\n'
+    end = text.rindex('"')  # a language tag or a datatype IRI has no quote
+    value, suffix = _nt_unescape(text[1:end]), text[end + 1:]
+    if suffix.startswith("@"):
+        key, content = f"{_n3_quoted(value)}{suffix}", f' xml:lang="{suffix[1:]}">{_xml_text(value)}'
+    elif suffix.startswith("^^") and suffix[3:-1] != _XSD_STRING:
+        key, content = _typed_literal(value, suffix[3:-1])
+    else:
+        key, content = _n3_quoted(value), f">{_xml_text(value)}"
     return key, f"    <{tag}{content}</{tag}>\n"
-
-
-def _literal_parts(term) -> tuple[str, str]:
-    """(rdflib N3 text, RDF/XML attributes and content) of a pyoxigraph literal moved into the OWL 2 map."""
-    if term.language:
-        return f"{_n3_quoted(term.value)}@{term.language}", f' xml:lang="{term.language}">{_xml_text(term.value)}'
-    datatype = term.datatype.value
-    if datatype == _XSD_STRING:
-        return _n3_quoted(term.value), f">{_xml_text(term.value)}"
-    return _typed_literal(term.value, datatype)
 
 
 def write_owl_ntriples(path: str | Path, ntriples: str | Path, predicates: Iterable[Node],
                        namespaces: dict[str, Node]) -> Path:
     """Write the triples of an N-Triples file sorted by subject (N-Triples order: IRIs before blank nodes, as
     ``kg build`` sorts them) as :func:`write_owl` writes their graph, the same bytes, one subject's triples in
-    memory at a time: read with pyoxigraph, written without making rdflib terms of IRIs and strings.
+    memory at a time: the lines are taken apart as text (pyoxigraph wrote them: one triple per line, terms
+    separated by one space, IRIs without escapes), without making terms of IRIs and strings.
 
     Args:
         path: the file to write (atomically).
@@ -237,42 +251,40 @@ def write_owl_ntriples(path: str | Path, ntriples: str | Path, predicates: Itera
         predicates: every predicate among them.
         namespaces: prefix -> namespace bindings (those of the graph :func:`write_owl` would get).
     """
-    import pyoxigraph as ox
-
     path = Path(path)
     prefixes = _xml_prefixes(predicates, namespaces)
     tags: dict[str, str] = {}
-    made: dict[tuple[object, str], tuple[str, str, str]] = {}
+    made: dict[tuple[str, str], tuple[str, str, str]] = {}
     tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
+    with tmp.open("w", encoding="utf-8") as out, open(ntriples, encoding="utf-8") as lines:
         out.write(_header(prefixes))
         subject = None
         group: dict[tuple[str, str], str] = {}
 
         def flush() -> None:
-            about = (f'rdf:nodeID="{_bnode_id(subject.value)}"' if isinstance(subject, ox.BlankNode)
-                     else f"rdf:about={quoteattr(subject.value)}")
+            about = (f'rdf:nodeID="{_bnode_id(subject[2:])}"' if subject[0] == "_"
+                     else f"rdf:about={quoteattr(subject[1:-1])}")
             out.write(f"  <rdf:Description {about}>\n")
             out.writelines(group[key] for key in sorted(group))
             out.write("  </rdf:Description>\n")
 
-        for triple in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES):
-            s = triple.subject
+        for line in lines:
+            s, predicate, o = line.split(" ", 2)
             if s != subject:
                 if group:
                     flush()
                     group = {}
                 subject = s
-            predicate = triple.predicate.value
-            tag = tags.get(predicate)
-            if tag is None:
-                ns, local = _split(URIRef(predicate))
-                tag = tags[predicate] = f"{prefixes[ns]}:{local}"
-            found = made.get((triple.object, predicate))
+            o = o[:-3]  # " .\n"
+            found = made.get((o, predicate))
             if found is None:  # an object written under a predicate once is written so again (types, dates, labels)
+                tag = tags.get(predicate)
+                if tag is None:
+                    ns, local = _split(URIRef(predicate[1:-1]))
+                    tag = tags[predicate] = f"{prefixes[ns]}:{local}"
                 if len(made) >= _MADE_LIMIT:
                     made.clear()
-                found = made[(triple.object, predicate)] = (f"<{predicate}>", *_ox_object(triple.object, tag))
+                found = made[(o, predicate)] = (predicate, *_nt_object(o, tag))
             group[found[:2]] = found[2]
         if group:
             flush()
