@@ -117,6 +117,12 @@ def nquad_lines(graph: Graph | Triples | Iterable[Triple], name: URIRef | None =
     return [f"{term(s)} {term(p)} {term(o)}{tail}" for s, p, o in graph]
 
 
+def ntriple_lines(graph: Graph | Triples | Iterable[Triple]) -> list[str]:
+    """One N-Triples line per triple of ``graph`` (whatever its name), as :func:`nquad_lines` writes them."""
+    term = _term
+    return [f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph]
+
+
 def stable_blank_nodes(graph: Graph | Triples) -> Graph | Triples:
     """``graph`` with its blank nodes (if any) relabelled canonically, so that they serialize the same every time.
 

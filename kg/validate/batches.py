@@ -20,6 +20,7 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.rdf.iri import INFERRED_GRAPH
 from kg.rdf.namespaces import new_graph
+from kg.rdf.nquads import ntriple_lines
 from kg.store.spool import SubjectIndex, nquad_to_triple
 from kg.validate.engines import anchor_problems, engine, native_problems, rdflib_triple, validate
 from kg.validate.results import Problem, ValidationResult, summarize
@@ -140,10 +141,9 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from kg.store.stores import to_ox_quads
-
     engine_name = engine(engine_name)
-    ontology_nt = ox.serialize((q.triple for q in to_ox_quads(ontology)), format=ox.RdfFormat.N_TRIPLES)
+    # written by kg.rdf.nquads, which the build has imported (the build's validation process then imports nothing)
+    ontology_nt = "".join(ntriple_lines(ontology)).encode("utf-8")
     own = {str(s) for s in ontology.subjects()}
     found: dict[str, list[Problem]] = {}
 
