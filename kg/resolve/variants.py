@@ -23,10 +23,11 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterator
 from difflib import SequenceMatcher
+
+import numpy as np
 
 from kg.extract.gazetteer import fold
 from kg.extract.geo import world
@@ -95,24 +96,48 @@ def spelling_variants(keys: list[Key], known: Container[Key]) -> Iterator[tuple[
     :data:`NAME_SIMILARITY`), in the order of a scan of every pair (``a`` before ``b`` in ``keys``); not two keys that
     are both ``known`` (alias entries).
 
-    Only names of as many words are compared, and a pair is given up as soon as a bound on a word pair says it
-    cannot reach the similarity: the same pairs, with the same similarity, as :func:`similar_names` on every pair.
+    Only names of as many words are compared, and only those whose characters (counted as multisets, with numpy,
+    a name against all the names of a length close enough at once) bound the similarity high enough; a pair is
+    then given up as soon as a bound on a word pair says it cannot reach the similarity: the same pairs, with the
+    same similarity, as :func:`similar_names` on every pair.
     """
     words = [key[1].split() for key in keys]
-    counts: dict[str, Counter] = {}
-    by_length: dict[int, list[int]] = defaultdict(list)
+    lengths = [len(key[1]) for key in keys]
+    column: dict[str, int] = {}
+    for key in keys:
+        for c in key[1]:
+            column.setdefault(c, len(column))
+    chars = np.zeros((len(keys), max(1, len(column))), dtype=np.int32)
+    for i, key in enumerate(keys):
+        for c, n in Counter(key[1]).items():
+            chars[i, column[c]] = n
+    by_words: dict[int, list[int]] = defaultdict(list)
     for i, w in enumerate(words):
-        by_length[len(w)].append(i)
-    for i, a in enumerate(keys):
-        same_length = by_length[len(words[i])]
-        for j in same_length[bisect_right(same_length, i):]:
-            b = keys[j]
-            if (a in known and b in known) or not _words_alike(words[i], words[j], counts):
+        by_words[len(w)].append(i)
+    pairs: list[tuple[int, int]] = []
+    for same in by_words.values():
+        same.sort(key=lengths.__getitem__)
+        order = np.array(same)
+        sizes = np.array([lengths[i] for i in same])
+        for at, i in enumerate(same):
+            # the partners as long or longer, up to the length the bound allows (2 * shorter / both <= similarity)
+            stop = int(np.searchsorted(sizes, lengths[i] * (2 - NAME_SIMILARITY) / NAME_SIMILARITY + 1, "right"))
+            if stop <= at + 1:
                 continue
-            if _ratio_at_most(a[1], b[1]) >= NAME_SIMILARITY:
-                score = SequenceMatcher(None, a[1], b[1]).ratio()
-                if score >= NAME_SIMILARITY:
-                    yield a, b, score
+            partners = order[at + 1:stop]
+            total = lengths[i] + sizes[at + 1:stop]
+            shared = np.minimum(chars[partners], chars[i]).sum(axis=1)
+            bound = np.where(total > 0, 2.0 * shared / np.maximum(total, 1), 1.0)  # difflib's quick_ratio
+            pairs.extend((i, j) if i < j else (j, i) for j in partners[bound >= NAME_SIMILARITY].tolist())
+    pairs.sort()
+    counts: dict[str, Counter] = {}
+    for i, j in pairs:
+        a, b = keys[i], keys[j]
+        if (a in known and b in known) or not _words_alike(words[i], words[j], counts):
+            continue
+        score = SequenceMatcher(None, a[1], b[1]).ratio()
+        if score >= NAME_SIMILARITY:
+            yield a, b, score
 
 
 def strong_form(folded: str) -> str:
