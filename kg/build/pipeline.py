@@ -46,7 +46,7 @@ from kg.records import ResolvedArticle
 from kg.resolve.articles import resolve_corpus
 from kg.store.build_info import BuildInfo, write_build_info
 from kg.store.export import write_merged_file
-from kg.store.spool import MergeJob, SortedSpool, SubjectIndex, nquad_to_triple, read_lines, write_lines
+from kg.store.spool import MergeJob, SortedSpool, SubjectIndex, nquad_to_triple, read_lines
 from kg.store.stats import write_void
 from kg.store.stores import StoreLoader, swap_dir
 
@@ -138,28 +138,37 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
     reasoner = None  # what it derived is in ``derived``; the triples it kept for its joins can go
 
     with report.timed("sort"):
-        triples = SortedSpool(work / "triples")
+        # the asserted quads, sorted, give the asserted triples sorted too once their graph names are dropped: a
+        # triple's terms end at a space, as its graph name does (see kg.store.spool), so the order of two lines is
+        # decided inside their triples, and the lines of one triple in several graphs are neighbours
         predicates: set = set()
+        size = 0
+        with (work / "asserted.nt").open("w", encoding="utf-8", newline="") as out:
+            kept: list[str] = []
 
-        def asserted_lines() -> Iterator[str]:
-            for line in quads:
-                triples.add((nquad_to_triple(line),))
-                yield line
+            def asserted_lines() -> Iterator[str]:
+                nonlocal size
+                previous = None
+                for line in quads:
+                    triple = nquad_to_triple(line)
+                    if triple != previous:
+                        previous = triple
+                        predicates.add(triple.split(" ", 2)[1])
+                        kept.append(triple)
+                        if len(kept) >= 4096:  # a few thousand lines per write
+                            size += len(kept)
+                            out.write("".join(kept))
+                            kept.clear()
+                    yield line
 
-        index = SubjectIndex(work / "asserted.nq")
-        try:
-            report.asserted = index.write(asserted_lines())
-        finally:
-            index.close()
-        quads.close()
-
-        def asserted_triples() -> Iterator[str]:
-            for line in triples:
-                predicates.add(line.split(" ", 2)[1])
-                yield line
-
-        size = write_lines(asserted_triples(), work / "asserted.nt")
-        triples.close()
+            index = SubjectIndex(work / "asserted.nq")
+            try:
+                report.asserted = index.write(asserted_lines())
+            finally:
+                index.close()
+            quads.close()
+            size += len(kept)
+            out.write("".join(kept))
         predicates = {URIRef(p[1:-1]) for p in predicates}
     gate.start(size)
     _reason_write(work / "asserted.nt", predicates, derived, inferred_name, loader, staging, report)
