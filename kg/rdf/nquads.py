@@ -34,6 +34,7 @@ Triple = tuple[Node, Node, Node]
 _TERMS: dict[Node, str] = {}
 _CACHE_LIMIT = 50_000
 _LONG_TEXT = 200
+_TERM_TYPES = frozenset({URIRef, BNode, Literal})
 
 
 class Triples:
@@ -58,7 +59,9 @@ class Triples:
 
     def add(self, triple: Triple) -> None:
         s, p, o = triple
-        if not (isinstance(s, Node) and isinstance(p, Node) and isinstance(o, Node)):
+        # rdflib's terms themselves pass at once; anything else is checked as a Node (an ABC check, slower)
+        if not (type(s) in _TERM_TYPES and type(p) in _TERM_TYPES and type(o) in _TERM_TYPES) and not (
+                isinstance(s, Node) and isinstance(p, Node) and isinstance(o, Node)):
             raise TypeError(f"not an RDF triple: {triple!r}")
         if type(s) is BNode or type(o) is BNode:
             self.has_blank_nodes = True
