@@ -44,30 +44,28 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
 
     inferred = INFERRED_GRAPH + "> .\n"
 
-    def triples(subject: str, predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
-        for line in index.lines(subject):
-            # the predicate first: most lines of the nodes pointed to are not the one predicate looked for
-            if predicate is not None and line.split(" ", 2)[1] != predicate:
-                continue
-            if line.endswith(inferred):
-                continue
-            triple = nquad_to_triple(line)
-            if triple not in seen:
-                seen.add(triple)
-                s, p, o = triple[:-3].split(" ", 2)
-                yield triple, s, p, o
+    def triples(nodes: Iterable[str], predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+        for _, lines in index.many(nodes):
+            for line in lines:
+                # the predicate first: most lines of the nodes pointed to are not the one predicate looked for
+                if predicate is not None and line.split(" ", 2)[1] != predicate:
+                    continue
+                if line.endswith(inferred):
+                    continue
+                triple = nquad_to_triple(line)
+                if triple not in seen:
+                    seen.add(triple)
+                    s, p, o = triple[:-3].split(" ", 2)
+                    yield triple, s, p, o
 
-    for subject in subjects:
-        for triple, _, p, o in triples(f"<{subject}>"):
-            if o.startswith(("<", "_:")):
-                objects.add(o)
-                if p == in_article:
-                    articles.add(o)
-            yield triple
-    for node in sorted(objects):
-        yield from (t[0] for t in triples(node, rdf_type))
-    for node in sorted(articles):
-        yield from (t[0] for t in triples(node, text))
+    for triple, _, p, o in triples(f"<{subject}>" for subject in subjects):
+        if o.startswith(("<", "_:")):
+            objects.add(o)
+            if p == in_article:
+                articles.add(o)
+        yield triple
+    yield from (t[0] for t in triples(sorted(objects), rdf_type))
+    yield from (t[0] for t in triples(sorted(articles), text))
 
 
 _BATCH: dict = {}
