@@ -1,10 +1,11 @@
-"""The WSGI server under ``kg serve``'s app: waitress (what ``kg serve`` runs) against gunicorn's worker models.
+"""The HTTP server under ``kg serve``'s app: granian (what ``kg serve`` runs) against waitress and gunicorn.
 
 ``python -m bench.wsgi [--build DIR] [--clients N] [--seconds S] [--repeats R]`` serves the same app
 (``server:create_app()``) on the same store with each contender side by side, and sends each query cold and
 repeated (:func:`bench.load.load`), the contenders' order rotating from run to run; it prints the median q/s
 and p99 of each, and the memory of each server's process tree (proportional set). Oxigraph's own server is
-measured alongside for scale. gunicorn must be installed (``pip install gunicorn``); it is not a dependency.
+measured alongside for scale. gunicorn must be installed (``pip install gunicorn``); it is not a dependency:
+``--only kg,oxigraph`` leaves it out (``--queries`` picks the queries of bench/queries/).
 The build defaults to the ~100k-quad build of the query benchmark (``BENCH_WORK``). Not part of ``make bench``:
 its figures, and the choice they made, are in docs/performance.md.
 """
@@ -31,10 +32,20 @@ def contenders(build: Path) -> dict[str, tuple[list[str], str, dict]]:
     one_worker = {"KG_STORE": store}
     two = {"KG_STORE": store, "KG_QUERY_WORKERS": "1"}  # two web processes, one query worker each
     return {
-        "waitress, 8 threads (kg serve)": (
+        "kg serve (granian, 2 processes)": (
             [str(BIN / "kg"), "serve", "--store", store, "--port", "{port}"],
             "/sparql",
-            {},
+            {"KG_HTTP_SERVER": "granian"},
+        ),
+        "kg serve (granian, 2 processes x 2 threads)": (
+            [str(BIN / "kg"), "serve", "--store", store, "--port", "{port}"],
+            "/sparql",
+            {"KG_HTTP_SERVER": "granian", "KG_THREADS": "2"},
+        ),
+        "kg serve, waitress (2 processes x 8 threads)": (
+            [str(BIN / "kg"), "serve", "--store", store, "--port", "{port}"],
+            "/sparql",
+            {"KG_HTTP_SERVER": "waitress"},
         ),
         "gunicorn gthread, 1 process x 8 threads": (
             [*gunicorn, "-k", "gthread", "-w", "1", "--threads", "8", app],
@@ -61,17 +72,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--queries", default=",".join(QUERIES), help="comma-separated names of bench/queries/")
+    parser.add_argument("--only", default="", help="comma-separated prefixes of the contenders' names")
     args = parser.parse_args(argv)
     work = Path(os.environ.get("BENCH_WORK", ROOT / "build" / "bench")).resolve()
     build = args.build or ensure_build(work, 70, 12)
     entity = f"<{most_mentioned(build / 'store')}>"
     texts = {
-        q: (ROOT / "bench" / "queries" / f"{q}.rq").read_text(encoding="utf-8").replace(ENTITY, entity) for q in QUERIES
+        q: (ROOT / "bench" / "queries" / f"{q}.rq").read_text(encoding="utf-8").replace(ENTITY, entity)
+        for q in args.queries.split(",")
     }
+    only = [p.strip() for p in args.only.split(",") if p.strip()]
     work.mkdir(parents=True, exist_ok=True)
     servers = [
         Server(name, cmd, path, work / f"wsgi-{i}.log", env={**os.environ, **extra})
         for i, (name, (cmd, path, extra)) in enumerate(contenders(build).items())
+        if not only or any(name.startswith(p) for p in only)
     ]
     try:
         for server in servers:

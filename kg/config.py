@@ -61,11 +61,15 @@ class Settings:
     out: str = _setting("build", "Folder the build writes its outputs into.")
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(5000, "Port the server listens on.")
-    threads: int = _setting(8, "Request threads of the WSGI server (in each web process).")
+    http_server: str = _setting("granian", "HTTP server of kg serve: granian (Rust; waitress where it is not "
+                                "installed) or waitress (pure Python).")
+    threads: int = _setting(0, "Request threads of the HTTP server in each web process (0: under granian one per "
+                            "query worker of the process plus one, under waitress 8).")
     web_processes: int = _setting(0, "Web processes kg serve answers requests from, on one port (0: one per CPU core, "
                                   "at most 2 and at most KG_QUERY_WORKERS; 1 with updates or --upstream).")
     connections: int = _setting(500, "Most client connections kg serve keeps open; more wait to be accepted.")
-    idle_timeout: int = _setting(10, "Seconds kg serve keeps a connection that sends nothing (keep-alive included).")
+    idle_timeout: int = _setting(10, "Seconds kg serve keeps a connection that sends nothing (keep-alive included; "
+                                 "under granian the header timeout closes it).")
     header_timeout: int = _setting(5, "Seconds a client may take to send a request's headers before it is cut off.")
     query_timeout: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     max_rows: int = _setting(10000, "Most result rows (or triples) one query may return.")

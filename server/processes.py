@@ -34,6 +34,8 @@ from dataclasses import replace
 
 from kg.config import Settings
 from kg.errors import KGError
+from server import granian_serve
+from server.serving import die_with_parent
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +167,7 @@ def inherited_socket() -> socket.socket | None:
     fd = os.environ.get(LISTEN_FD)
     if not fd:
         return None
-    _die_with_parent()
+    die_with_parent()
     return socket.socket(fileno=int(fd))
 
 
@@ -216,25 +218,20 @@ def stop_others(others: list[subprocess.Popen]) -> None:
             proc.wait()
 
 
-def _die_with_parent() -> None:
-    """A started web process ends with the first (Linux; elsewhere it is stopped by :func:`stop_others`)."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        logger.debug("cannot tie a web process's life to the first one's on this platform")
-
-
 def serve_all(settings: Settings, make_app: Callable[[Settings], object], started: Callable[[], None]) -> None:
-    """``kg serve``: this process's app (``make_app`` with its share of the settings) under waitress, with the other
-    web processes started first when there are to be several, or as one of them when started so (``started`` is
-    called once, in the first)."""
+    """``kg serve``: under granian (:mod:`server.granian_serve`, which starts the web processes itself) when it is
+    the chosen HTTP server, else this process's app (``make_app`` with its share of the settings) under waitress,
+    with the other web processes started first when there are to be several, or as one of them when started so
+    (``started`` is called once, in the first)."""
     from server.serving import serve, stop_on_sigterm
 
     stop_on_sigterm()  # from now on: a process stopped while it starts still stops its workers and checkpoints
     few_malloc_arenas()
     processes = count(settings)
+    if LISTEN_FD not in os.environ and granian_serve.chosen(settings):
+        granian_serve.serve(settings, processes, share(settings, processes), make_app, started,
+                            waits=(START_WAIT, STOP_WAIT))
+        return
     sock, others, balance = inherited_socket(), [], Balance.inherited(processes)
     ready = go = None
     if sock is None and processes > 1:

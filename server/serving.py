@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import time
@@ -26,6 +27,10 @@ from waitress.task import WSGITask
 
 from kg.config import Settings
 
+logger = logging.getLogger(__name__)
+
+#: waitress's request threads when ``KG_THREADS`` is 0.
+THREADS = 8
 #: The WSGI environ key of the moment (``time.monotonic()``) waitress had the whole request.
 RECEIVED = "newsgraph.received"
 
@@ -111,7 +116,7 @@ def make_server(app: Flask, settings: Settings, sock: socket.socket | None = Non
     :class:`server.processes.Balance`) with the bounds of the module doc."""
     where = {"sockets": [sock]} if sock is not None else {"host": settings.host, "port": settings.port}
     server = create_server(
-        app, **where, threads=settings.threads, ident="newsgraph",
+        app, **where, threads=settings.threads or THREADS, ident="newsgraph",
         connection_limit=settings.connections, channel_timeout=settings.idle_timeout, cleanup_interval=1,
         asyncore_use_poll=True,
     )
@@ -142,3 +147,14 @@ def stop_on_sigterm() -> None:
 
 def _stop(_signum, _frame) -> None:
     raise SystemExit(0)
+
+
+def die_with_parent(how: signal.Signals = signal.SIGTERM) -> None:
+    """A started web process ends with the first (Linux; elsewhere it is stopped by :func:`stop_others`): it gets
+    the signal ``how`` when the first one ends."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(how))  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        logger.debug("cannot tie a web process's life to the first one's on this platform")

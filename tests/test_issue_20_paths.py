@@ -97,9 +97,12 @@ def test_service_glued_to_the_token_before_it_never_runs(text):
 
 
 def _web_processes(pid: int) -> set[int]:
+    """The processes of ``kg serve`` (``pid``) that answer requests: those with query workers (a fork server).
+    Under waitress the first process is one of them; under granian it starts them and answers none itself."""
     from tests.test_endpoint_live import _children, _cmdline
 
-    return {pid} | {child for child in _children(pid) if " serve " in f" {_cmdline(child)} "}
+    tree = {pid} | {child for child in _children(pid) if " serve " in f" {_cmdline(child)} "}
+    return {one for one in tree if any("forkserver" in _cmdline(child) for child in _children(one))}
 
 
 def test_two_web_processes_share_the_port_and_stop_together(seed_build, tmp_path, monkeypatch):
@@ -120,6 +123,7 @@ def test_two_web_processes_share_the_port_and_stop_together(seed_build, tmp_path
     finally:
         stop_server(proc)
     assert proc.returncode == 0
+    processes.add(proc.pid)
     deadline = time.monotonic() + 15
     while any(_alive(pid) for pid in processes) and time.monotonic() < deadline:
         time.sleep(0.1)
