@@ -42,6 +42,11 @@ def contenders(build: Path) -> dict[str, tuple[list[str], str, dict]]:
             "/sparql",
             {"KG_HTTP_SERVER": "granian", "KG_THREADS": "2"},
         ),
+        "kg serve (granian, 2 processes, 4 query workers)": (
+            [str(BIN / "kg"), "serve", "--store", store, "--port", "{port}"],
+            "/sparql",
+            {"KG_HTTP_SERVER": "granian", "KG_QUERY_WORKERS": "4"},
+        ),
         "kg serve, waitress (2 processes x 8 threads)": (
             [str(BIN / "kg"), "serve", "--store", store, "--port", "{port}"],
             "/sparql",

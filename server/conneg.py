@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MIMEAccept
 
+#: The request bodies ``POST /sparql`` takes: a form (``query=...``), or the query itself.
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+
 #: Result media types (SELECT, ASK) -> pyoxigraph ``QueryResultsFormat`` attribute name; the first is the default.
 RESULTS: dict[str, str] = {
     "application/sparql-results+json": "JSON",

@@ -1,8 +1,10 @@
-"""``GET /sparql?query=...`` answered before Flask runs, when the answer is kept or the query is cheap.
+"""``GET /sparql?query=...`` (and its ``POST``) answered before Flask runs, when the answer is kept or the query is
+cheap.
 
 Most of the time a cheap query costs the server is Flask's, not the store's: its request context, routing and
 response headers take longer than a label look-up. This WSGI middleware answers the plainest request itself: a
-``GET /sparql`` whose query string is one ``query`` parameter and nothing else, whose answer is in the store
+``GET /sparql`` whose query string is one ``query`` parameter and nothing else (or a ``POST /sparql`` whose body
+is the query, or a form of that one parameter: :func:`_posted`), whose answer is in the store
 generation's cache or whose query runs in the web process (:meth:`server.embedded.Generation.inline_allowed`).
 It negotiates the format with the same function as the endpoint (:func:`server.conneg.negotiate`), runs the job
 through the same :meth:`~server.embedded.Generation.run` and sends the same headers (the endpoint's CORS and
@@ -14,6 +16,7 @@ answered ``503`` here, with the endpoint's message.
 from __future__ import annotations
 
 import functools
+import io
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs, unquote_plus
@@ -23,7 +26,7 @@ from werkzeug.http import parse_accept_header
 from werkzeug.utils import get_content_type
 
 from server.cache import key
-from server.conneg import GRAPHS, RESULTS, negotiate
+from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
 from server.jobs import Job, QueryTimeout
 from server.security import HEADERS
 from server.serving import RECEIVED
@@ -61,7 +64,7 @@ class DirectQueries:
         self.settings = app.config["SETTINGS"]
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") == "/sparql":
+        if environ.get("PATH_INFO") == "/sparql" and environ.get("REQUEST_METHOD") in ("GET", "POST"):
             found = self._job(environ)
             if found is not None:
                 reply = self._answer(environ, *found)
@@ -74,16 +77,11 @@ class DirectQueries:
         return self.inner(environ, start_response)
 
     def _job(self, environ: dict) -> tuple[Job, tuple[str | None, str | None]] | None:
-        """The job of a plain ``?query=...`` request and its negotiated media types, or ``None`` for anything else."""
-        string = environ.get("QUERY_STRING", "")
-        if string.startswith("query=") and "&" not in string and ";" not in string:
-            text = unquote_plus(string[6:])  # what parse_qs gives for one parameter, without its general work
-        else:
-            params = parse_qs(string, keep_blank_values=True)
-            if len(params) != 1 or len(params.get("query", ())) != 1:
-                return None
-            text = params["query"][0]
-        if not text.strip():
+        """The job of a plain ``?query=...`` request (or POST, :func:`_posted`) and its negotiated media types, or
+        ``None`` for anything else."""
+        text = _query(environ.get("QUERY_STRING", "")) if environ["REQUEST_METHOD"] == "GET" else \
+            _posted(environ, self.settings.max_body)
+        if text is None or not text.strip():
             return None
         results_type, graph_type = _negotiate(environ.get("HTTP_ACCEPT"))
         if results_type is None and graph_type is None:
@@ -122,3 +120,39 @@ class DirectQueries:
         if answer.kind == "graph":
             return "200 OK", get_content_type(graph_type, "utf-8"), answer.body
         return None
+
+
+def _query(string: str) -> str | None:
+    """The query of a query string that is one ``query`` parameter and nothing else (``None`` for any other, and
+    for one with bytes beyond ASCII, which Flask reads as UTF-8)."""
+    if not string.isascii():
+        return None
+    if string.startswith("query=") and "&" not in string and ";" not in string:
+        return unquote_plus(string[6:])  # what parse_qs gives for one parameter, without its general work
+    params = parse_qs(string, keep_blank_values=True)
+    if len(params) != 1 or len(params.get("query", ())) != 1:
+        return None
+    return params["query"][0]
+
+
+def _posted(environ: dict, most: int) -> str | None:
+    """The query of a ``POST /sparql`` with no query string whose body is the query (``application/sparql-query``)
+    or a form of one ``query`` field, of a stated length up to ``most`` bytes; ``None`` for any other. The body is
+    read here, so it is put back for Flask (which answers every request this path leaves, an error included)."""
+    if environ.get("QUERY_STRING"):
+        return None
+    kind = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    if kind not in (QUERY_BODY, FORM):
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if not 0 < length <= most:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    if len(body) != length:
+        return None
+    # Flask reads the body as UTF-8, a form's fields too (what cannot be read becomes U+FFFD)
+    return body.decode("utf-8", "replace") if kind == QUERY_BODY else _query(body.decode("latin-1"))

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
 from server.backend import get_backend, get_snapshot
-from server.conneg import GRAPHS, RESULTS, negotiate
+from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
 from server.describe import serialize, service_description, void_description
 from server.guard import Malformed, Refused
 from server.jobs import Answer, Dataset, Job, QueryTimeout, UpdateMalformed, WorkerFailed
@@ -31,8 +31,6 @@ CORS = {
     "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
     "Access-Control-Max-Age": "86400",
 }
-FORM = "application/x-www-form-urlencoded"
-QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 
 

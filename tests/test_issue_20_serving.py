@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.test import Client as FlaskClient
@@ -165,6 +166,13 @@ def _headers(reply) -> dict:
     return {k: v for k, v in reply.headers.items() if k not in ("Date", "Server")}
 
 
+def _all_alike(replies: list, expected) -> None:
+    """Every reply has ``expected``'s status, bytes and headers."""
+    for reply in replies:
+        assert (reply.status_code, reply.data, _headers(reply)) == (
+            expected.status_code, expected.data, _headers(expected))
+
+
 @pytest.mark.parametrize(
     ("query", "accept"),
     [
@@ -192,14 +200,43 @@ def test_a_plain_get_answered_before_flask_is_the_endpoints_answer(app, query, a
         hits = generation.cache.hits
         replies.append(fast.get("/sparql", query_string={"query": query}, headers=headers))
     expected = flask_only.get("/sparql", query_string={"query": query}, headers=headers)
-    for reply in replies:
-        assert (reply.status_code, reply.data, _headers(reply)) == (
-            expected.status_code,
-            expected.data,
-            _headers(expected),
-        )
+    _all_alike(replies, expected)
     if expected.status_code == 200:
         assert generation.cache.hits > hits  # the last one came from the cache
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "accept"),
+    [
+        (LIST, "application/sparql-query", "application/sparql-results+json"),
+        (LIST, "application/sparql-query; charset=utf-8", "text/csv"),
+        (LIST, "application/x-www-form-urlencoded", "application/sparql-results+json"),
+        (NG + "CONSTRUCT WHERE { ?a a ng:NewsArticle }", "application/x-www-form-urlencoded", "text/turtle"),
+        (COUNT, "application/sparql-query", "application/sparql-results+json"),  # heavy: direct once it is kept
+        (LIST + " # é", "application/x-www-form-urlencoded", None),
+        ("", "application/sparql-query", None),  # empty: Flask answers 400
+        (LIST, "text/plain", None),  # not a query body: Flask answers 415
+    ],
+)
+def test_a_post_answered_before_flask_is_the_endpoints_answer(app, query, kind, accept, monkeypatch):
+    fast = app.test_client()
+    flask_only = FlaskClient(app.wsgi_app.inner, TestResponse)
+    headers = {"Content-Type": kind, **({"Accept": accept} if accept else {})}
+    body = urlencode({"query": query}) if kind.startswith("application/x-www-form") else query.encode("utf-8")
+    inner, passed = app.wsgi_app.inner, []
+
+    def counted(environ, start_response):
+        passed.append(environ["REQUEST_METHOD"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(app.wsgi_app, "inner", counted)
+    replies = [fast.post("/sparql", data=body, headers=headers) for _ in range(3)]
+    expected = flask_only.post("/sparql", data=body, headers=headers)
+    _all_alike(replies, expected)
+    if expected.status_code == 200:
+        assert len(passed) < 3  # the last ones at least were answered before Flask (a heavy one once it is kept)
+    else:
+        assert len(passed) == 3
 
 
 def test_a_plain_get_past_its_deadline_is_a_503(seed_build):
