@@ -48,6 +48,8 @@ class ChildRun:
     returncode: int
     timed_out: bool
     output: str
+    #: With ``tree=True``: the peak of :func:`tree_resident_mib` of the child and its own processes, in MiB.
+    tree_mb: float = float("nan")
 
     @property
     def ok(self) -> bool:
@@ -55,11 +57,14 @@ class ChildRun:
 
 
 def run_child(args: list[str], timeout: float | None = None, log: Path | None = None,
-              env: dict[str, str] | None = None) -> ChildRun:
+              env: dict[str, str] | None = None, tree: bool = False) -> ChildRun:
     """Run ``args`` to completion (or kill it after ``timeout`` s) and measure it.
 
     Peak memory is the child's ``VmHWM`` (polled every 50 ms; it is a high-water mark, so polling
-    misses at most the last 50 ms); its own subprocesses are not counted.
+    misses at most the last 50 ms); its own subprocesses are not counted there. With ``tree``, the memory of the
+    child's whole process tree (:func:`tree_resident_mib`: the child's resident set and its processes' private
+    memory, so that pages a fork shares count once) is sampled every 50 ms too, and its peak kept (a sample, so a
+    peak shorter than 50 ms may be missed).
     """
     log = log or Path(os.devnull)
     with open(log, "wb") as out:
@@ -69,8 +74,11 @@ def run_child(args: list[str], timeout: float | None = None, log: Path | None = 
         timed_out = False
         deadline = None if timeout is None else start + timeout
         hwm_kb = 0
+        tree_mb = float("nan") if not tree else 0.0
         while True:
             hwm_kb = max(hwm_kb, _vm_hwm_kb(proc.pid))
+            if tree:
+                tree_mb = max(tree_mb, tree_resident_mib(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -85,7 +93,8 @@ def run_child(args: list[str], timeout: float | None = None, log: Path | None = 
     output = "" if log == Path(os.devnull) else log.read_text(errors="replace")[-2000:]
     if proc.returncode != 0 and not timed_out:
         logger.warning("%s exited with %s: %s", " ".join(args[:3]), proc.returncode, output)
-    return ChildRun(list(args), seconds, (hwm_kb or usage.ru_maxrss) / 1024, proc.returncode, timed_out, output)
+    return ChildRun(list(args), seconds, (hwm_kb or usage.ru_maxrss) / 1024, proc.returncode, timed_out, output,
+                    tree_mb)
 
 
 def _vm_hwm_kb(pid: int) -> int:
@@ -101,6 +110,55 @@ def _vm_hwm_kb(pid: int) -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and every process descended from it."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        one = todo.pop()
+        tree.append(one)
+        todo.extend(children.get(one, []))
+    return tree
+
+
+def tree_resident_mib(pid: int) -> float:
+    """The memory of ``pid``'s process tree, in MiB: its resident set, plus the private memory (pages no other
+    process maps) of every process descended from it. A forked child's pages still shared with its parent are in the
+    parent's resident set already; a page either of them wrote since is a copy, private to the child. Unlike the
+    proportional set (PSS), this does not change with unrelated processes that map the same libraries."""
+    total = 0
+    for one in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+                if (line.startswith("Rss:") if one == pid else line.startswith(("Private_Clean:", "Private_Dirty:"))):
+                    total += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1024
+
+
+def tree_memory_mib(pid: int) -> tuple[float, float]:
+    """(resident set, proportional set) of ``pid``'s whole process tree, in MiB: RSS counts the pages a fork
+    shares once per process, PSS divides them among the processes that share them (the honest total)."""
+    rss = pss = 0
+    for one in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss / 1024, pss / 1024
 
 
 def dir_size_mb(path: Path) -> float:

@@ -18,7 +18,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import ROOT
+from bench.common import ROOT, tree_memory_mib
 
 ACCEPT = "application/sparql-results+json"
 #: Numbers the cold requests' comments (one counter for every server, so no text is ever sent twice).
@@ -162,39 +162,6 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and every process descended from it."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    tree, todo = [], [pid]
-    while todo:
-        one = todo.pop()
-        tree.append(one)
-        todo.extend(children.get(one, []))
-    return tree
-
-
-def tree_memory_mib(pid: int) -> tuple[float, float]:
-    """(resident set, proportional set) of ``pid``'s whole process tree, in MiB: RSS counts the pages a fork
-    shares once per process, PSS divides them among the processes that share them (the honest total)."""
-    rss = pss = 0
-    for one in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return rss / 1024, pss / 1024
 
 
 class MemoryWatch:
