@@ -169,9 +169,12 @@ class Reasoner:
     def __init__(self, tbox: TBox, sink: Callable[[list[Triple]], None]) -> None:
         self.tbox = tbox
         self.sink = sink
-        self.facts: set[Triple] = set()
-        self._by_ps: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-        self._by_po: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+        # the joined triples kept, as two indexes, each only for the predicates whose rules read it: by predicate
+        # and subject (transitive and functional ones, owl:sameAs) and by predicate and object (transitive and
+        # inverse-functional ones, owl:sameAs); a key with one value holds the value itself, not a set of one (a
+        # long article has tens of thousands of spans, each in one article by the functional ng:inArticle)
+        self._by_ps: dict[Node, dict[Node, Node | set[Node]]] = {}
+        self._by_po: dict[Node, dict[Node, Node | set[Node]]] = {}
 
     def _derive(self, triple: Triple) -> Iterator[Triple]:
         """What one triple yields on its own, or joined with the facts known so far."""
@@ -198,29 +201,29 @@ class Reasoner:
         if symmetric:
             yield o, p, s
         if transitive:
-            for z in list(self._by_ps.get((p, o), ())):
+            for z in _values(self._by_ps, p, o):
                 yield s, p, z
-            for z in list(self._by_po.get((p, s), ())):
+            for z in _values(self._by_po, p, s):
                 yield z, p, o
         if functional:
-            for other in list(self._by_ps.get((p, s), ())):
+            for other in _values(self._by_ps, p, s):
                 if other != o and not isinstance(other, Literal):
                     yield o, _SAME_AS, other
         if inverse_functional:
-            for other in list(self._by_po.get((p, o), ())):
+            for other in _values(self._by_po, p, o):
                 if other != s:
                     yield s, _SAME_AS, other
 
     def _keep(self, triple: Triple) -> bool:
         """Remember a triple of a joined predicate; False when it was known already."""
-        size = len(self.facts)
-        self.facts.add(triple)
-        if len(self.facts) == size:
-            return False
         s, p, o = triple
-        self._by_ps[(p, s)].add(o)
-        self._by_po[(p, o)].add(s)
-        return True
+        _, _, _, _, _, transitive, functional, inverse_functional, _ = self.tbox.rules[p]
+        new = True
+        if transitive or functional:
+            new = _put(self._by_ps, p, s, o)
+        if transitive or inverse_functional:
+            new = _put(self._by_po, p, o, s)  # both indexes hold the same triples: the same answer
+        return new
 
     def _joined(self, triple: Triple) -> bool:
         rule = self.tbox.rules.get(triple[1])
@@ -251,6 +254,40 @@ class Reasoner:
                     derived.append(new)
         if derived:
             self.sink(derived)
+
+
+_MISSING = object()
+
+
+def _values(index: dict[Node, dict[Node, Node | set[Node]]], p: Node, key: Node) -> tuple[Node, ...] | list[Node]:
+    """The values of ``key`` under predicate ``p`` in a reasoner's index (a copy: the index may grow meanwhile)."""
+    values = index.get(p)
+    if values is None:
+        return ()
+    value = values.get(key, _MISSING)
+    if value is _MISSING:
+        return ()
+    return list(value) if type(value) is set else (value,)
+
+
+def _put(index: dict[Node, dict[Node, Node | set[Node]]], p: Node, key: Node, value: Node) -> bool:
+    """Add ``value`` to those of ``key`` under ``p``; False when it was there already."""
+    values = index.get(p)
+    if values is None:
+        values = index[p] = {}
+    known = values.get(key, _MISSING)
+    if known is _MISSING:
+        values[key] = value
+        return True
+    if type(known) is set:
+        if value in known:
+            return False
+        known.add(value)
+        return True
+    if known == value:
+        return False
+    values[key] = {known, value}
+    return True
 
 
 def infer(ontology: Graph, graphs: Iterable[Iterable[Triple]]) -> list[Triple]:
