@@ -115,3 +115,31 @@ def test_graphs_handed_on_in_parts_and_small_validation_batches_build_the_same(s
     assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()
     assert json.loads((out / "report.json").read_text())["validation"] == json.loads(
         (seed_build / "report.json").read_text())["validation"]
+
+
+def test_subjects_waiting_on_disk_get_the_same_validation_batches(monkeypatch):
+    """The subjects of a validation batch beyond SUBJECTS_HELD wait in SQLite: the batches they get are the same as
+    when all are held in memory (sorted, BATCH_SUBJECTS at a time, each subject in the first batch it appears in)."""
+    import random
+    import sqlite3
+
+    from kg.build import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_SUBJECTS", 7)
+    rng = random.Random(3)
+    terms = [f"https://e.org/{rng.randrange(300)}/é{rng.randrange(50)}" for _ in range(900)]
+
+    def owners(held: int) -> list[tuple[str, int]]:
+        monkeypatch.setattr(pipeline, "SUBJECTS_HELD", held)
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
+        subjects = pipeline._Subjects(db)
+        for first in range(0, len(terms), 100):  # three validation batches of three graphs each
+            subjects.update(terms[first:first + 100])
+            if first % 300 == 200:
+                subjects.assign()
+        return db.execute("SELECT term, batch FROM owner ORDER BY term").fetchall()
+
+    held = owners(10**6)
+    assert len({batch for _, batch in held}) > 3
+    assert owners(20) == held

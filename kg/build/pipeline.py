@@ -88,6 +88,54 @@ def _minus(lines: Iterable[str], other: Iterable[str]) -> Iterator[str]:
             yield line
 
 
+#: Subjects of one validation batch held in memory; beyond, they wait in a table of ``batches.sqlite`` (a long
+#: article has hundreds of thousands).
+SUBJECTS_HELD = 50_000
+
+
+class _Subjects:
+    """The subjects (IRIs) of the article graphs of one validation batch, given their validation batches in the SQLite
+    file the gate reads (table ``owner``): a subject belongs to the first batch it appears in, and later batches do not
+    validate it again; a batch has at most :data:`BATCH_SUBJECTS` subjects (a long article's are validated in
+    several), in sorted order. Beyond :data:`SUBJECTS_HELD` subjects they wait on disk, so that memory stays bounded
+    whatever the length of an article."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.held: set[str] = set()
+        self.waiting = False
+        self.batch = 0
+
+    def update(self, subjects: Iterable[str]) -> None:
+        self.held.update(subjects)
+        if len(self.held) > SUBJECTS_HELD:
+            if not self.waiting:
+                self.db.execute("CREATE TABLE IF NOT EXISTS waiting (term TEXT PRIMARY KEY) WITHOUT ROWID")
+                self.waiting = True
+            self.db.executemany("INSERT OR IGNORE INTO waiting VALUES (?)", ((term,) for term in self.held))
+            self.held = set()
+
+    def assign(self) -> None:
+        """Give the subjects gathered so far their batches (SQLite's order of text is the code point order)."""
+        if self.waiting:
+            self.db.executemany("INSERT OR IGNORE INTO waiting VALUES (?)", ((term,) for term in self.held))
+            cursor = self.db.execute("SELECT term FROM waiting ORDER BY term")
+            while rows := cursor.fetchmany(BATCH_SUBJECTS):
+                self._insert([term for (term,) in rows])
+            self.db.execute("DELETE FROM waiting")
+            self.waiting = False
+        else:
+            ordered = sorted(self.held)
+            for first in range(0, len(ordered), BATCH_SUBJECTS):
+                self._insert(ordered[first:first + BATCH_SUBJECTS])
+        self.held = set()
+
+    def _insert(self, subjects: list[str]) -> None:
+        before = self.db.total_changes
+        self.db.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)", ((term, self.batch) for term in subjects))
+        self.batch += self.db.total_changes > before
+
+
 def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology: Graph, work: Path,
                       gate: Gate, loader: StoreLoader, staging: Path, report: BuildReport) -> None:
     """The graphs (spooled, handed to the store loader and the reasoner), sorted; the gate started on them; the
@@ -106,9 +154,8 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
         loader.add_lines(lines, f"<{ontology.identifier}>")
         batches = sqlite3.connect(str(work / "batches.sqlite"))
         batches.execute("CREATE TABLE owner (term TEXT PRIMARY KEY, batch INTEGER) WITHOUT ROWID")
-        batch = 0
         with closing(batches):
-            subjects: set[str] = set()
+            subjects = _Subjects(batches)
 
             def hand_on(graph: Triples) -> None:
                 # a graph, or a part of a long one: a triple of a part may come again in a later part, which the
@@ -121,17 +168,9 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
                 reasoner.add(graph)
 
             for start in range(0, len(articles), VALIDATION_BATCH):
-                subjects.clear()
                 for article in articles[start:start + VALIDATION_BATCH]:
                     hand_on(article_triples(article, minter, hand_on, GRAPH_PART))
-                # a subject belongs to the first batch it appears in; later batches do not validate it again; a
-                # batch has at most BATCH_SUBJECTS subjects (a long article's are validated in several)
-                ordered = sorted(subjects)
-                for first in range(0, len(ordered), BATCH_SUBJECTS):
-                    before = batches.total_changes
-                    batches.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)",
-                                        ((subject, batch) for subject in ordered[first:first + BATCH_SUBJECTS]))
-                    batch += batches.total_changes > before
+                subjects.assign()
             batches.execute("CREATE INDEX by_batch ON owner (batch)")
             batches.commit()
     report.graphs = len(articles) + 1
@@ -300,35 +339,43 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         report.pipeline_version = pipeline_version(settings.model, settings.profile)
         cache = RecordCache(out / "cache", report.pipeline_version)
 
-    with report.timed("extract"):
-        articles = usable_articles(inputs, report, settings.max_article_chars)
-        records = sorted(extract_records(articles, settings, cache, progress, report), key=lambda r: r.article.id)
-    gc.freeze()  # the model, the tables and the records live to the end: the collector need not walk them again
-    if not records:
-        raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
-                         f"({len(report.skipped)} skipped; see the messages above)")
-    report.articles = len(records)
-
-    with report.timed("resolve"):
-        corpus = resolve_corpus(records)
-    report.entities = len(corpus.resolution.entities)
-    report.merges = corpus.merges
-
     work = staging / "work"
+    jobs = max(1, settings.jobs)
+    ontology = stable_blank_nodes(ontology_graph(minter.graph(ONTOLOGY_GRAPH)))
+
+    def asserted(size: int) -> AssertedGraphs:
+        return AssertedGraphs(SubjectIndex(work / "asserted.nq"), ontology, work / "batches.sqlite", size, jobs)
+
+    # The validation gate is a process forked now, while this one is small (the model is not loaded yet, no record
+    # made): it waits for the sorted files. Forked later, it shared the records and the model with this process, and
+    # every page this process touched afterwards (a record's reference count) was copied, once per process.
+    gate = Gate(asserted, staging, report)
+    try:
+        with report.timed("extract"):
+            articles = usable_articles(inputs, report, settings.max_article_chars)
+            records = sorted(extract_records(articles, settings, cache, progress, report),
+                             key=lambda r: r.article.id)
+        gc.freeze()  # the model, the tables and the records live to the end: the collector need not walk them again
+        if not records:
+            raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
+                             f"({len(report.skipped)} skipped; see the messages above)")
+        report.articles = len(records)
+
+        with report.timed("resolve"):
+            corpus = resolve_corpus(records)
+        report.entities = len(corpus.resolution.entities)
+        report.merges = corpus.merges
+    except BaseException:
+        gate.stop()
+        raise
+
     work.mkdir()
     with report.timed("rdf"):
-        ontology = stable_blank_nodes(ontology_graph(minter.graph(ONTOLOGY_GRAPH)))
         # Three things at once from here, all into the staging folder, which nothing serves and which is swapped in
-        # only after everything succeeded: the validation gate in a process forked now, before any thread (it waits
-        # for the sorted files), the store in a thread fed each graph's quads as they are made (pyoxigraph's bulk
-        # loader does not hold the GIL), the rest of the build here. A failure ends the gate and stops the
-        # thread, then leaves the staging folder as it is.
-        jobs = max(1, settings.jobs)
-
-        def asserted(size: int) -> AssertedGraphs:
-            return AssertedGraphs(SubjectIndex(work / "asserted.nq"), ontology, work / "batches.sqlite", size, jobs)
-
-        gate = Gate(asserted, staging, report)
+        # only after everything succeeded: the validation gate (forked above; it waits for the sorted files), the
+        # store in a thread fed each graph's quads as they are made (pyoxigraph's bulk loader does not hold the
+        # GIL), the rest of the build here. A failure ends the gate and stops the thread, then leaves the staging
+        # folder as it is.
         loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
                                                                               settings.base_iri))
         loader.start()
