@@ -120,3 +120,30 @@ def test_build_information_of_a_store_written_without_it_or_of_no_store(tmp_path
         read_build_info(tmp_path / "store")
     with pytest.raises(StoreError, match="run `kg build` first"):
         read_build_info(tmp_path / "nothing")
+
+
+def test_pieces_that_wait_for_the_loader_in_files_load_the_same_store(tmp_path, monkeypatch):
+    """Beyond WAITING_PIECES, the pieces handed to the store loader wait in files (the build never waits for the
+    loader, and its memory does not grow with the graph): the store is the same, blank nodes included, and the
+    files are gone once it is finished."""
+    from kg.store import stores
+
+    graphs = [[f"<http://e/s{g}-{i}> <http://e/p> \"v {i}\" <http://e/g{g}> .\n" for i in range(30)]
+              + [f"_:b <http://e/q> <http://e/s{g}-0> <http://e/g{g}> .\n",
+                 f"_:b <http://e/r> \"blank of graph {g}\" <http://e/g{g}> .\n"] for g in range(12)]
+
+    def load(path, waiting: int) -> set[str]:
+        monkeypatch.setattr(stores, "WAITING_PIECES", waiting)
+        monkeypatch.setattr(stores, "LINES_PIECE", 40)
+        loader = stores.StoreLoader(path)
+        for g, lines in enumerate(graphs):
+            loader.add_lines(lines, f"<http://e/g{g}>")
+        loader.finish()
+        store = ox.Store.read_only(str(path))
+        blank = {str(q.graph_name) for q in store.quads_for_pattern(None, ox.NamedNode("http://e/q"), None, None)}
+        assert len(blank) == 13  # each graph's blank node, and once more in the default graph
+        return {str(ox.Quad(q.subject if not isinstance(q.subject, ox.BlankNode) else ox.NamedNode("http://e/b"),
+                            q.predicate, q.object, q.graph_name)) for q in store}
+
+    assert load(tmp_path / "in-files", 0) == load(tmp_path / "in-memory", 100)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in-files", "in-memory"]

@@ -17,6 +17,7 @@ import os
 import queue
 import re
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -97,9 +98,18 @@ def load_store(path: str | Path, nquads_path: str | Path) -> None:
 #: with the default graph's), pieces of 20,000 lines took 2.3-2.5 s of CPU, pieces of 50,000-60,000 1.9-2.0 s, one
 #: piece 1.65 s; the loader's peak memory grew by 3 MiB from 20,000 to 50,000 (a single piece: 310 MiB more).
 LINES_PIECE = 50_000
-#: Pieces that may wait for the loader (about 10 MB each) before :meth:`StoreLoader.add_lines` waits too: enough that
-#: the build rarely waits for the store (the loader catches up while the build sorts and writes its files).
-WAITING_PIECES = 3
+#: Pieces (about 10-20 MB each) that wait for the loader in memory; more wait in files beside the store (the page
+#: cache's memory, not the process's), so that the build never waits for the store (the loader catches up while the
+#: build sorts and writes its files) and its memory does not grow with the graph (a long article's quads are loaded
+#: far behind the build).
+WAITING_PIECES = 2
+
+
+class _PieceFile:
+    """A piece of N-Quads lines, ready to load, waiting in a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
 
 class StoreLoader(threading.Thread):
@@ -110,11 +120,11 @@ class StoreLoader(threading.Thread):
     Files are loaded in pieces of :data:`kg.store.spool.CHUNK_LINES` lines, lines in pieces of about
     :data:`LINES_PIECE`, so that the bulk loader's buffers stay bounded whatever the size of the graph. The
     lines of one :meth:`add_lines` call stay in one piece, so that a graph's blank nodes stay one node each (the
-    loader relabels blank nodes piece by piece). At most :data:`WAITING_PIECES` pieces wait for the loader
-    (:meth:`add_lines` then waits too). The store is not marked (:func:`open_store` refuses it) before
-    :meth:`finish`, which the build calls only once its validation gate has passed (a build that fails calls
-    :meth:`abort` first, and the store stays unmarked), and it is only ever loaded somewhere that nothing serves:
-    the build swaps it in later.
+    loader relabels blank nodes piece by piece). At most :data:`WAITING_PIECES` pieces wait for the loader in
+    memory, the others in files beside the store (removed by :meth:`finish`): :meth:`add_lines` never waits. The
+    store is not marked (:func:`open_store` refuses it) before :meth:`finish`, which the build calls only once its
+    validation gate has passed (a build that fails calls :meth:`abort` first, and the store stays unmarked), and it
+    is only ever loaded somewhere that nothing serves: the build swaps it in later.
 
     Args:
         path: the new store's folder (removed first if it exists).
@@ -127,8 +137,10 @@ class StoreLoader(threading.Thread):
         self.path = Path(path)
         self.after = after
         self.seconds = 0.0
-        self._items: queue.Queue = queue.Queue(maxsize=WAITING_PIECES)
+        self._items: queue.Queue = queue.Queue()
         self._lines: list[str] = []
+        self._pieces: Path | None = None  # the folder of the pieces that wait in files
+        self._spilled = 0
         self._ended = False
         self._aborted = threading.Event()
         self._error: BaseException | None = None
@@ -144,18 +156,22 @@ class StoreLoader(threading.Thread):
             self._flush()
 
     def _flush(self) -> None:
-        if self._lines:
+        if not self._lines:
+            return
+        if self._items.qsize() < WAITING_PIECES:
             self._put("".join(self._lines).encode("utf-8"))
-            self._lines = []
+        else:  # written line by line: no copy of the piece in memory
+            if self._pieces is None:
+                self._pieces = Path(tempfile.mkdtemp(prefix=f".{self.path.name}-pieces-", dir=self.path.parent))
+            self._spilled += 1
+            piece = self._pieces / f"{self._spilled:06d}.nq"
+            with piece.open("w", encoding="utf-8", newline="") as out:
+                out.writelines(self._lines)
+            self._put(_PieceFile(piece))
+        self._lines = []
 
     def _put(self, item) -> None:
-        while self.ident is not None and self.is_alive():  # a loader that stopped on an error takes no more
-            try:
-                self._items.put(item, timeout=1)
-                return
-            except queue.Full:
-                continue
-        if self.ident is None:
+        if self.ident is None or self.is_alive():  # a loader that stopped on an error takes no more
             self._items.put(item)  # not started: finish() loads in the caller's thread
 
     def add(self, file: str | Path) -> None:
@@ -183,6 +199,10 @@ class StoreLoader(threading.Thread):
                     continue  # taken off the queue, not loaded
                 if isinstance(source, bytes):
                     store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
+                    continue
+                if isinstance(source, _PieceFile):
+                    store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_QUADS)
+                    source.path.unlink()
                     continue
                 for piece in chunks(read_lines(source)):
                     store.bulk_load("".join(with_default_graph(piece)).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
@@ -220,6 +240,8 @@ class StoreLoader(threading.Thread):
             self.run()
         else:
             self.join()
+        if self._pieces is not None:
+            shutil.rmtree(self._pieces, ignore_errors=True)
         if self._error is not None:
             raise self._error
         if not self._aborted.is_set():
