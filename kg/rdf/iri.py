@@ -140,7 +140,7 @@ def external_iri(scheme: str, identifier: str) -> URIRef:
     raise ValueError(f"unknown link scheme {scheme!r}; use one of wikidata, geonames, dbpedia")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # a build of 105 articles mints 10,000 IRIs; a long article's spans would fill more
 def _mint(base: str, kind: str, key: str) -> URIRef:
     """``<base>id/<kind>/<key>``, made once for keys that recur (entities, classes of concept, posts)."""
     if kind not in KINDS:

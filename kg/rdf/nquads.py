@@ -30,9 +30,11 @@ from kg.rdf.namespaces import new_graph
 Triple = tuple[Node, Node, Node]
 
 #: rdflib term -> its N-Triples form. Only IRIs and short literals are kept (they are what repeats:
-#: classes, properties, entities, offsets, labels); a long text is written again each time it is met.
+#: classes, properties, entities, offsets, labels); a long text is written again each time it is met. At most
+#: ``_CACHE_LIMIT`` (a build of 105 articles holds 19,000; a long article's graph fills it, at a few hundred bytes a
+#: term, which the cache keeps alive).
 _TERMS: dict[Node, str] = {}
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 25_000
 _LONG_TEXT = 200
 _TERM_TYPES = frozenset({URIRef, BNode, Literal})
 

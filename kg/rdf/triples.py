@@ -71,7 +71,7 @@ class _Terms:
 NG, OWL, RDF, RDFS, SKOS, XSD, ORG = (_Terms(ns) for ns in (_NG, _OWL, _RDF, _RDFS, _SKOS, _XSD, _ORG))
 
 
-@lru_cache(maxsize=1 << 16, typed=True)
+@lru_cache(maxsize=1 << 14, typed=True)  # a build of 105 articles makes 8,000; a long article's offsets fill more
 def _literal(value: object, datatype: URIRef | None = None, lang: str | None = None) -> Literal:
     """A (short) literal, made once: rdflib parses and normalises every literal it constructs."""
     return Literal(value, datatype=datatype, lang=lang)

@@ -174,8 +174,9 @@ def protege_graph(graph: Graph) -> Graph:
 # ---- the build's writer: from an N-Triples file, without rdflib terms ----
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-#: (object, predicate) pairs whose sort key and element :func:`write_owl_ntriples` keeps to write them again.
-_MADE_LIMIT = 100_000
+#: (object, predicate) pairs whose sort key and element :func:`write_owl_ntriples` keeps to write them again (a build
+#: of 105 articles has 22,000; each costs a few hundred bytes, which a long article's graph would fill up to the limit).
+_MADE_LIMIT = 30_000
 
 
 def _n3_quoted(text: str) -> str:
@@ -192,7 +193,7 @@ def _n3_quoted(text: str) -> str:
     return f'"{encoded}"'
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # a build of 105 articles makes 2,400; the cache is memory a long article fills
 def _typed_literal(value: str, datatype: str) -> tuple[str, str]:
     """(rdflib N3 text, RDF/XML attributes and content) of a typed literal moved into the OWL 2 datatype map.
 
