@@ -69,6 +69,28 @@ GRAPH_PART = 10_000
 INFERRED_PIECE = 4096
 
 
+def give_back() -> None:
+    """Hand the memory the C library keeps free back to the system (glibc's ``malloc_trim``; elsewhere nothing), at
+    the end of a stage that let much go: what the next stage allocates (much of it in other threads: the store
+    loader's RocksDB) is then not on top of memory this process no longer uses. A few milliseconds; 50-60 MB given
+    back after each of the rdf, sort and reason stages of a 500,000-character article."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None)  # the process's own symbols: the C library's among them
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 def export_owl(triples: Path, predicates: set, staging: Path) -> None:
     """Write ``kg.owl`` (the ontology and the asserted ``triples``, a sorted N-Triples file with these
     ``predicates``; RDF/XML for Protégé) into ``staging``."""
@@ -175,6 +197,7 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
             batches.commit()
     report.graphs = len(articles) + 1
     reasoner = None  # what it derived is in ``derived``; the triples it kept for its joins can go
+    give_back()
 
     with report.timed("sort"):
         # the asserted quads, sorted, give the asserted triples sorted too once their graph names are dropped: a
@@ -209,6 +232,7 @@ def _graphs_and_files(articles: list[ResolvedArticle], minter: Minter, ontology:
             size += len(kept)
             out.write("".join(kept))
         predicates = {URIRef(p[1:-1]) for p in predicates}
+    give_back()
     gate.start(size)
     _reason_write(work / "asserted.nt", predicates, derived, inferred_name, loader, staging, report)
 
@@ -240,6 +264,7 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
             loader.add_lines(piece, inferred_term)
         derived.close()
     loader.end_input()  # every quad is in: the store is optimized and counted while the files are written
+    give_back()
 
     with report.timed("write"):
         # the two merges run in processes of their own (MergeJob) while kg.owl is written here
@@ -253,6 +278,7 @@ def _reason_write(asserted_triples: Path, predicates: set, derived: SortedSpool,
         finally:
             quads.stop()
             merged.stop()
+    give_back()
 
 
 def commit_outputs(staging: Path, out: Path) -> None:
@@ -356,6 +382,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             records = sorted(extract_records(articles, settings, cache, progress, report),
                              key=lambda r: r.article.id)
         gc.freeze()  # the model, the tables and the records live to the end: the collector need not walk them again
+        give_back()  # what spaCy parsed with
         if not records:
             raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
                              f"({len(report.skipped)} skipped; see the messages above)")
