@@ -147,3 +147,13 @@ def test_pieces_that_wait_for_the_loader_in_files_load_the_same_store(tmp_path, 
 
     assert load(tmp_path / "in-files", 0) == load(tmp_path / "in-memory", 100)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in-files", "in-memory"]
+
+
+def test_default_graph_copies_of_lines_with_long_and_escaped_literals():
+    from kg.store.stores import with_default_graph
+
+    text = 'a \\"quoted\\" word, a back\\\\slash\\\\, a line\\n' * 20_000
+    lines = [f'<http://e/a> <http://e/p> "{text}"@en <http://e/g> .\n',
+             '_:b <http://e/p> "x\\\\" _:g .\n', '<http://e/a> <http://e/p> "in the default graph" .\n']
+    assert with_default_graph(lines)[3:] == [f'<http://e/a> <http://e/p> "{text}"@en .\n',
+                                             '_:b <http://e/p> "x\\\\" .\n']
