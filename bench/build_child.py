@@ -3,7 +3,7 @@
 The build refuses to write a graph that violates ontology/shapes.ttl. On synthetic articles with
 invented names spaCy sometimes tags a place as a person (and so on), and one such slip stops the
 whole build; the benchmarks still need its time, memory and outputs. This runs ``kg build``
-in-process (``kg.cli.main``) with ``kg.build.gate.validate_asserted`` wrapped: validation still
+in-process (``kg.cli.entry``, as the ``kg`` program) with ``kg.build.gate.validate_asserted`` wrapped: validation still
 runs in full (so it is timed), and when it fails, the failure is printed (``BENCH: validation
 failed``) and the build goes on with the same remaining work (kg.owl is written beside the gate, not by it).
 Nothing else changes.
@@ -17,7 +17,7 @@ import sys
 def main(argv: list[str]) -> None:
     """Run ``kg build ARGV`` with the validation gate reporting instead of stopping."""
     from kg.build import gate
-    from kg.cli import main as kg_main
+    from kg.cli import entry
     from kg.errors import ValidationError
 
     original = gate.validate_asserted
@@ -31,7 +31,7 @@ def main(argv: list[str]) -> None:
             # the gate writes nothing, so the remaining work is the same as after a pass
 
     gate.validate_asserted = validate_and_report
-    kg_main(["build", *argv], standalone_mode=True)
+    entry(["build", *argv])
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""``python -m kg``: the ``kg`` command (:func:`kg.cli.main`)."""
+"""``python -m kg``: the ``kg`` command (:func:`kg.cli.entry`)."""
 
-from kg.cli import main
+from kg.cli import entry
 
-main()
+entry()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 import click
@@ -40,6 +41,40 @@ def main(verbose: int) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(_Formatter(verbose))
     logging.basicConfig(level=level, handlers=[handler])
+
+
+#: Set by ``kg build`` once it is done: the process holds the build's heap (the model, the gazetteer, the records)
+#: and :func:`entry` may end it without the interpreter's teardown.
+_large_heap_done = False
+
+
+def entry(args: list[str] | None = None) -> None:
+    """The ``kg`` program (its console script, ``python -m kg``): :data:`main` with ``args`` (default: the command
+    line).
+
+    After a successful ``kg build`` the process then ends at once (``os._exit``, streams flushed, logging shut
+    down) instead of going through the interpreter's teardown, which frees the build's heap object by object:
+    0.3-0.4 s of a 9.5-second build of the throughput corpus. Only when no child process and no other non-daemon
+    thread is left (the build joins and closes everything it started); otherwise, and after any other command,
+    the process exits as usual.
+    """
+    try:
+        main(args)
+    except SystemExit as exc:
+        if exc.code in (0, None) and _large_heap_done and _nothing_left_running():
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        raise
+
+
+def _nothing_left_running() -> bool:
+    import multiprocessing
+    import threading
+
+    return not multiprocessing.active_children() and all(
+        thread.daemon or thread is threading.main_thread() for thread in threading.enumerate())
 
 
 class _Formatter(logging.Formatter):
@@ -82,6 +117,8 @@ def build_cli(inputs: tuple[str, ...], out: str | None, base_iri: str | None, jo
     click.echo(f"built {report.articles} articles ({report.cached} from the cache), {report.entities} entities, "
                f"{report.quads} quads ({report.inferred} inferred) into {settings.out.rstrip('/')}/ "
                f"(report: {report.outputs['report']}); {report.summary()}")
+    global _large_heap_done
+    _large_heap_done = True
 
 
 @main.command("export")
