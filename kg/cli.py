@@ -6,6 +6,7 @@ failed validation; 4 store missing or unusable; 5 query malformed or refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -63,8 +64,9 @@ def entry(args: list[str] | None = None) -> None:
     except SystemExit as exc:
         if exc.code in (0, None) and _large_heap_done and _nothing_left_running():
             logging.shutdown()
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError):  # a reader that went away (``kg build | head``)
+                    stream.flush()
             os._exit(0)
         raise
 
