@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.build.heap import bound_heap
 from kg.build.report import BuildReport
 from kg.errors import KGError
 from kg.store.spool import SubjectIndex
@@ -97,6 +98,8 @@ class Gate:
         self.asserted, self.staging, self.report = asserted, staging, report
         self.process = None
         self.seconds = 0.0
+        #: whether the validation process bounds its heap (:func:`~kg.build.heap.bound_heap`): the build met a long text
+        self.bound = False
         #: the warnings of the validation, by message (once :meth:`wait` returned)
         self.warnings: dict[str, int] = {}
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -113,9 +116,11 @@ class Gate:
         _die_with_parent()
         self.go.close()
         try:
-            size = go.recv()
+            size, bound = go.recv()
         except EOFError:  # the build stopped before its files were sorted
             return
+        if bound:
+            bound_heap()
         started = time.perf_counter()
         warnings: dict[str, int] = {}
         try:
@@ -137,7 +142,7 @@ class Gate:
             self.warnings = validate_asserted(self.asserted(size), self.staging, self.report) or {}
             self.seconds = time.perf_counter() - started
             return
-        self.go.send(size)
+        self.go.send((size, self.bound))
         self.go.close()
 
     def wait(self) -> float:

@@ -34,6 +34,7 @@ from kg import __version__
 from kg.build.cache import RecordCache, pipeline_version
 from kg.build.extraction import Progress, extract_records, usable_articles
 from kg.build.gate import AssertedGraphs, Gate
+from kg.build.heap import LONG_TEXT, bound_heap, give_back
 from kg.build.report import BuildReport
 from kg.config import Settings
 from kg.errors import InputError, KGError
@@ -69,26 +70,15 @@ GRAPH_PART = 10_000
 INFERRED_PIECE = 4096
 
 
-def give_back() -> None:
-    """Hand the memory the C library keeps free back to the system (glibc's ``malloc_trim``; elsewhere nothing), at
-    the end of a stage that let much go: what the next stage allocates (much of it in other threads: the store
-    loader's RocksDB) is then not on top of memory this process no longer uses. A few milliseconds; 50-60 MB given
-    back after each of the rdf, sort and reason stages of a 500,000-character article."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _libc():
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)  # the process's own symbols: the C library's among them
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
+def _long_bound(articles: Iterable, gate: Gate) -> Iterator:
+    """``articles`` as they come; from the first one of :data:`~kg.build.heap.LONG_TEXT` characters or more on, this
+    process's large blocks are mappings of their own (:func:`~kg.build.heap.bound_heap`), and the validation process's
+    will be (a build of short articles keeps glibc's own choice, which costs less CPU)."""
+    for article in articles:
+        if not gate.bound and len(article.text) >= LONG_TEXT:
+            bound_heap()
+            gate.bound = True
+        yield article
 
 
 def export_owl(triples: Path, predicates: set, staging: Path) -> None:
@@ -378,7 +368,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
     gate = Gate(asserted, staging, report)
     try:
         with report.timed("extract"):
-            articles = usable_articles(inputs, report, settings.max_article_chars)
+            articles = _long_bound(usable_articles(inputs, report, settings.max_article_chars), gate)
             records = sorted(extract_records(articles, settings, cache, progress, report),
                              key=lambda r: r.article.id)
         gc.freeze()  # the model, the tables and the records live to the end: the collector need not walk them again
