@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from kg import system
 from kg.config import Settings
 from kg.errors import KGError
 from server import granian_serve
@@ -281,11 +282,9 @@ def few_malloc_arenas() -> None:
     if "MALLOC_ARENA_MAX" in os.environ:
         return
     os.environ["MALLOC_ARENA_MAX"] = str(ARENAS)
-    import ctypes
-
     try:
-        ctypes.CDLL(None).mallopt(-8, ARENAS)  # M_ARENA_MAX, for this process (the variable is read at start)
-    except (OSError, AttributeError):
+        system.libc().mallopt(-8, ARENAS)  # M_ARENA_MAX, for this process (the variable is read at start)
+    except AttributeError:
         logger.debug("no glibc mallopt here")
 
 

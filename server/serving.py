@@ -25,6 +25,7 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer, MultiSocketServer
 from waitress.task import WSGITask
 
+from kg import system
 from kg.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -152,9 +153,5 @@ def _stop(_signum, _frame) -> None:
 def die_with_parent(how: signal.Signals = signal.SIGTERM) -> None:
     """A started web process ends with the first (Linux; elsewhere it is stopped by :func:`stop_others`): it gets
     the signal ``how`` when the first one ends."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(how))  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    if not system.die_with_parent(how):
         logger.debug("cannot tie a web process's life to the first one's on this platform")

@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from kg import system
 from kg.store.syntax import explain_syntax_error
 from server.guard import Malformed, Refused, check_query, is_update
 from server.jobs import Answer, Dataset, Job, TooManyRows
@@ -110,14 +111,9 @@ def die_with_parent() -> None:
     process holds its "alive" pipe: multiprocessing hands that pipe to every process the fork server starts, so a
     worker busy in a query would keep it (and so itself) alive. The worker closes its copy here.
     """
-    import ctypes
-    import signal
     from multiprocessing import forkserver
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    if not system.die_with_parent():
         logger.debug("cannot tie the worker's life to the server's on this platform")
     server = getattr(forkserver, "_forkserver", None)
     alive = getattr(server, "_forkserver_alive_fd", None)

@@ -22,6 +22,7 @@ from kg.build.heap import bound_heap
 from kg.build.report import BuildReport
 from kg.errors import KGError
 from kg.store.spool import SubjectIndex
+from kg.system import die_with_parent
 
 
 @dataclass
@@ -113,7 +114,7 @@ class Gate:
         answer.close()
 
     def _child(self, go, answer) -> None:
-        _die_with_parent()
+        die_with_parent()  # a killed build leaves no child behind
         self.go.close()
         try:
             size, bound = go.recv()
@@ -169,14 +170,3 @@ class Gate:
         if self.process is not None and self.process.is_alive():
             self.process.kill()
             self.process.join()
-
-
-def _die_with_parent() -> None:
-    """Linux: have the kernel kill this process when its parent dies (a killed build leaves no child behind)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass

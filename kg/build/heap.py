@@ -6,6 +6,10 @@ that a long article's big strings and pieces never stay in the heap once freed.
 
 from __future__ import annotations
 
+import contextlib
+
+from kg.system import libc
+
 #: glibc's ``mallopt`` parameter for the size from which a block is a mapping of its own.
 _M_MMAP_THRESHOLD = -3
 #: Blocks of at least this many bytes are mappings of their own (returned to the system when freed), whatever the size
@@ -20,17 +24,6 @@ MMAP_THRESHOLD = 256 * 1024
 LONG_TEXT = 200_000
 
 
-def _libc():
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)  # the process's own symbols: the C library's among them
-        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
-    except OSError:
-        return None
-
-
-_LIBC = _libc()
 
 
 def give_back() -> None:
@@ -38,13 +31,13 @@ def give_back() -> None:
     the end of a stage that let much go: what the next stage allocates (much of it in other threads: the store
     loader's RocksDB) is then not on top of memory this process no longer uses. A few milliseconds; 50-60 MB given
     back after each of the rdf, sort and reason stages of a 500,000-character article."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
+    with contextlib.suppress(AttributeError):  # no C library, or not glibc's
+        libc().malloc_trim(0)
 
 
 def bound_heap() -> None:
     """From now on, blocks of :data:`MMAP_THRESHOLD` bytes or more are mappings of their own in this process (glibc's
     ``M_MMAP_THRESHOLD``; elsewhere nothing; a forked process inherits it). A build calls it when it reads an article
     of :data:`LONG_TEXT` characters or more, and has its validation process call it too."""
-    if _LIBC is not None:
-        _LIBC.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    with contextlib.suppress(AttributeError):
+        libc().mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
