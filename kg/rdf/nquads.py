@@ -117,15 +117,17 @@ def nquad_lines(graph: Graph | Triples | Iterable[Triple], name: URIRef | None =
     """
     if name is None:
         name = getattr(graph, "identifier", None)
-    tail = f" {_term(name)} .\n" if isinstance(name, URIRef) else " .\n"
-    term = _term
-    return [f"{term(s)} {term(p)} {term(o)}{tail}" for s, p, o in graph]
+    return _lines(graph, f" {_term(name)} .\n" if isinstance(name, URIRef) else " .\n")
 
 
 def ntriple_lines(graph: Graph | Triples | Iterable[Triple]) -> list[str]:
     """One N-Triples line per triple of ``graph`` (whatever its name), as :func:`nquad_lines` writes them."""
+    return _lines(graph, " .\n")
+
+
+def _lines(graph: Iterable[Triple], tail: str) -> list[str]:
     term = _term
-    return [f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph]
+    return [f"{term(s)} {term(p)} {term(o)}{tail}" for s, p, o in graph]
 
 
 def stable_blank_nodes(graph: Graph | Triples) -> Graph | Triples:

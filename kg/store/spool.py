@@ -169,7 +169,7 @@ class SubjectIndex:
     """Where each subject's lines are in a sorted N-Quads file: one SQLite row per subject, nothing in memory.
 
     In a sorted file the lines of one subject follow each other, so a subject's triples are one byte range.
-    Fill it with :meth:`write`, read with :meth:`lines`.
+    Fill it with :meth:`write`, read with :meth:`many`.
     """
 
     def __init__(self, nquads: str | Path, index: str | Path | None = None) -> None:
@@ -207,14 +207,9 @@ class SubjectIndex:
         self.db.commit()
         return count
 
-    def lines(self, subject: str) -> list[str]:
-        """The lines of ``subject`` (in N-Triples form: ``<iri>`` or ``_:label``)."""
-        row = self.db.execute("SELECT start, size FROM subject WHERE term = ?", (subject,)).fetchone()
-        return [] if row is None else self._read(*row)
-
     def many(self, subjects: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
-        """``(subject, its lines)`` of each of ``subjects`` the file has, in their order: :meth:`lines` of each, with
-        one query per few hundred subjects instead of one each."""
+        """``(subject, its lines)`` of each of ``subjects`` (in N-Triples form: ``<iri>`` or ``_:label``) the file
+        has, in their order, with one query per few hundred subjects."""
         subjects = list(subjects)
         for first in range(0, len(subjects), _MANY):
             chunk = subjects[first:first + _MANY]
