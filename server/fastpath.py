@@ -1,16 +1,17 @@
-"""``GET /sparql?query=...`` (and its ``POST``) answered before Flask runs, when the answer is kept or the query is
-cheap.
+"""``GET /sparql?query=...`` (and its ``POST``) answered before Flask runs.
 
 Most of the time a cheap query costs the server is Flask's, not the store's: its request context, routing and
-response headers take longer than a label look-up. This WSGI middleware answers the plainest request itself: a
-``GET /sparql`` whose query string is one ``query`` parameter and nothing else (or a ``POST /sparql`` whose body
-is the query, or a form of that one parameter: :func:`_posted`), whose answer is in the store
-generation's cache or whose query runs in the web process (:meth:`server.embedded.Generation.inline_allowed`).
-It negotiates the format with the same function as the endpoint (:func:`server.conneg.negotiate`), runs the job
-through the same :meth:`~server.embedded.Generation.run` and sends the same headers (the endpoint's CORS and
-``Vary``, :data:`server.security.HEADERS`); everything else, and any answer that is not rows or triples (an
-error, a refusal, a ``406``), goes to Flask, which answers as it always does. A query past its deadline is
-answered ``503`` here, with the endpoint's message.
+response headers take longer than a label look-up; on a heavy query Flask still adds 0.4 to 1 ms (measured in
+docs/sparql-endpoint.md). This WSGI middleware answers the plainest request itself: a ``GET /sparql`` whose query
+string is one ``query`` parameter and nothing else (or a ``POST /sparql`` whose body is the query, or a form of
+that one parameter: :func:`_posted`), from the store generation's cache, in the web process (a cheap query:
+:meth:`server.embedded.Generation.inline_allowed`) or in a query worker, as the endpoint would. It negotiates the
+format with the same function as the endpoint (:func:`server.conneg.negotiate`), runs the job through the same
+:meth:`~server.embedded.Generation.run` and sends the same headers (the endpoint's CORS and ``Vary``,
+:data:`server.security.HEADERS`). Everything else goes to Flask, which answers as it always does; so does any
+answer that is not rows or triples (an error, a refusal, a ``406``, a worker that died), which this path leaves in
+the environ (:data:`ANSWERED`) for Flask to send, so that the query never runs twice. A query past its deadline
+is answered ``503`` here, with the endpoint's message.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ from werkzeug.utils import get_content_type
 
 from server.cache import key
 from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
-from server.jobs import Job, QueryTimeout
+from server.jobs import Job, QueryTimeout, WorkerFailed
 from server.security import HEADERS
 from server.serving import RECEIVED
+
+#: Where this path leaves, for Flask to send, what the store gave that is not rows or triples: ``(key, answer)`` or
+#: ``(key, error)``, ``key`` the :func:`server.cache.key` of the job on the generation that ran it.
+ANSWERED = "newsgraph.answered"
 
 #: The headers of every answer of the endpoint besides its type and length (server/sparql.py, server/security.py).
 _COMMON: list[tuple[str, str]] = []
@@ -101,17 +106,16 @@ class DirectQueries:
         if generation is None:
             return None
         try:
-            cache = getattr(generation, "cache", None)
-            if cache is None:
-                return None
-            inline = generation.inline_allowed(job)
-            if not inline and not cache.peek(key(generation.identity, job)):
+            if getattr(generation, "cache", None) is None:
                 return None
             deadline = environ.get(RECEIVED, time.monotonic()) + self.settings.query_timeout
             try:
-                answer = generation.run(job, deadline, inline)
+                answer = generation.run(job, deadline)
             except QueryTimeout as exc:
                 return "503 SERVICE UNAVAILABLE", "text/plain; charset=utf-8", (str(exc).rstrip("\n") + "\n").encode()
+            except WorkerFailed as exc:
+                environ[ANSWERED] = (key(generation.identity, job), exc)
+                return None
         finally:
             generation.release()
         results_type, graph_type = types
@@ -119,6 +123,7 @@ class DirectQueries:
             return "200 OK", get_content_type(results_type, "utf-8"), answer.body
         if answer.kind == "graph":
             return "200 OK", get_content_type(graph_type, "utf-8"), answer.body
+        environ[ANSWERED] = (key(generation.identity, job), answer)
         return None
 
 

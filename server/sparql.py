@@ -14,8 +14,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kg.errors import QueryError
 from server.backend import get_backend, get_snapshot
+from server.cache import key
 from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
 from server.describe import serialize, service_description, void_description
+from server.fastpath import ANSWERED
 from server.guard import Malformed, Refused
 from server.jobs import Answer, Dataset, Job, QueryTimeout, UpdateMalformed, WorkerFailed
 from server.serving import deadline
@@ -136,13 +138,28 @@ def sparql() -> Response:
         max_rows=current_app.config["SETTINGS"].max_rows,
     )
     try:
-        answer = store.run(job, deadline(current_app.config["SETTINGS"].query_timeout))
+        answer = _answered(store, job) or store.run(job, deadline(current_app.config["SETTINGS"].query_timeout))
     except QueryTimeout as exc:
         return _text(503, str(exc))
     except WorkerFailed as exc:
         logger.error("query worker failed: %s", exc)
         return _text(500, f"the query could not be run: {exc}")
     return _answer(answer, results_type, graph_type)
+
+
+def _answered(store, job: Job) -> Answer | None:
+    """What :mod:`server.fastpath` already got for ``job`` on this ``store`` (an error, which Flask sends), or
+    ``None``; a worker's failure there is raised here.
+
+    Raises:
+        WorkerFailed: the worker died running the job.
+    """
+    found = request.environ.pop(ANSWERED, None)
+    if found is None or found[0] != key(getattr(store, "identity", None), job):
+        return None
+    if isinstance(found[1], Exception):
+        raise found[1]
+    return found[1]
 
 
 def _dataset(default: str, named: str) -> Dataset | None:

@@ -239,6 +239,75 @@ def test_a_post_answered_before_flask_is_the_endpoints_answer(app, query, kind, 
         assert len(passed) == 3
 
 
+def _flask_passes(app, monkeypatch) -> list[str]:
+    """The requests that reach Flask from now on (the fast path's ``inner`` app, counted)."""
+    inner, passed = app.wsgi_app.inner, []
+
+    def counted(environ, start_response):
+        passed.append(environ["REQUEST_METHOD"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(app.wsgi_app, "inner", counted)
+    return passed
+
+
+def _worker_runs(app, monkeypatch) -> list[str]:
+    """The queries the current generation's workers get from now on."""
+    generation = app.extensions["kg"].acquire()
+    generation.release()
+    pool, runs = generation.pool, []
+    run = pool.run
+
+    def counted(job, deadline=None):
+        runs.append(job.query)
+        return run(job, deadline)
+
+    monkeypatch.setattr(pool, "run", counted)
+    return runs
+
+
+def test_a_heavy_query_is_answered_by_a_worker_before_flask(app, monkeypatch):
+    text = COUNT + " # heavy, never sent before"
+    expected = FlaskClient(app.wsgi_app.inner, TestResponse).get(
+        "/sparql", query_string={"query": text + " (Flask)"}, headers={"Accept": "text/csv"})
+    passed, runs = _flask_passes(app, monkeypatch), _worker_runs(app, monkeypatch)
+    reply = app.test_client().get("/sparql", query_string={"query": text}, headers={"Accept": "text/csv"})
+    assert passed == [] and runs == [text]
+    assert (reply.status_code, reply.data, _headers(reply)) == (expected.status_code, expected.data, _headers(expected))
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("SELECT (COUNT(*) AS ?n) WHERE { SERVICE <urn:x> { ?s ?p ?o } }", 403),  # refused
+        ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 400),  # over the row cap, in a worker
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ", 400),  # malformed
+    ],
+)
+def test_an_error_from_a_worker_is_sent_by_flask_without_running_the_query_again(app, monkeypatch, query, status):
+    text = f"{query} # {status}"
+    passed, runs = _flask_passes(app, monkeypatch), _worker_runs(app, monkeypatch)
+    reply = app.test_client().get("/sparql", query_string={"query": text})
+    assert reply.status_code == status and passed == ["GET"] and runs == [text]
+    expected = FlaskClient(app.wsgi_app.inner, TestResponse).get("/sparql", query_string={"query": text})
+    assert (reply.status_code, reply.data, _headers(reply)) == (expected.status_code, expected.data, _headers(expected))
+
+
+def test_a_worker_that_dies_under_the_fast_path_is_a_500_once(app, monkeypatch):
+    generation = app.extensions["kg"].acquire()
+    generation.release()
+    runs = []
+
+    def dies(job, deadline=None):
+        runs.append(job.query)
+        raise WorkerFailed("the query worker died (exit code -9)")
+
+    monkeypatch.setattr(generation.pool, "run", dies)
+    reply = app.test_client().get("/sparql", query_string={"query": COUNT + " # dies"})
+    assert reply.status_code == 500 and "exit code -9" in reply.get_data(as_text=True) and len(runs) == 1
+    assert reply.headers["Access-Control-Allow-Origin"] == "*" and "Content-Security-Policy" in reply.headers
+
+
 def test_a_plain_get_past_its_deadline_is_a_503(seed_build):
     app = create_app({"STORE": str(seed_build / "store"), "QUERY_WORKERS": 1, "WATCH_STORE": False})
     try:
@@ -316,3 +385,4 @@ def test_a_kept_response_is_not_served_after_a_rebuild(seed_build, tmp_path):
         )
     finally:
         app.extensions["kg"].close()
+
