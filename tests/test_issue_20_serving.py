@@ -6,6 +6,7 @@ Real store (the seed build), real worker processes, real rebuilds. No timing is 
 
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import time
@@ -386,3 +387,16 @@ def test_a_kept_response_is_not_served_after_a_rebuild(seed_build, tmp_path):
     finally:
         app.extensions["kg"].close()
 
+
+def test_the_fast_paths_unquoting_is_urllibs():
+    """Escapes of every kind (UTF-8, broken UTF-8, a lone or short ``%``, backslashes) read as parse_qs reads them."""
+    from urllib.parse import unquote_plus
+
+    from server.fastpath import _unquote_plus
+
+    pieces = ["a", "+", "%", "%2", "%C3%A9", "%c3", "%A9", "%E2%82%AC", "%E2%82", "%ff", "%41", "%5C", "%25", "\\",
+              "\\x41", "%G1", "#", "?"]
+    chance = random.Random(20)
+    for _ in range(20_000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 10)))
+        assert _unquote_plus(text) == unquote_plus(text), text
