@@ -132,3 +132,37 @@ def test_two_web_processes_share_the_port_and_stop_together(seed_build, tmp_path
     serving = seed_build / ".store.serving"
     left = [f.name for f in serving.iterdir()] if serving.exists() else []
     assert not [name for name in left if int(name.split("-")[0]) in processes]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?from ?load ?service WHERE { ?s ?p ?from }",
+        "SELECT ($from AS ?x) WHERE { ?s ?p $from } ORDER BY ?load",
+        "# answer: held from 'then' until \"now\"\nSELECT * WHERE { ?s ?p ?o }",
+    ],
+)
+def test_the_words_in_variables_or_comment_lines_need_no_parse(text):
+    # a second parse (rdflib's) took 0.1-1 s of each such query (queries/x8-posts-held.rq, cq06)
+    assert not needs_parse(text)
+    assert check_query(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("SELECT ?from FROM <urn:g> WHERE { ?s ?p ?from }", "dataset"),
+        ("SELECT ?from\nFROM <urn:g> WHERE { ?s ?p ?o }", "dataset"),
+        ("SELECT ?x WHERE { ?s ?p ?from SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }", "refused"),
+        ("SELECT ?x WHERE { ?s ?p ?from.SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }", "refused"),
+        ("SELECT ?x WHERE { ?s ?p '''\n# it's ''' SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }", "refused"),
+        ("SELECT ?fromé WHERE { ?s ?p ?fromé }", "none"),  # a name beyond ASCII keeps its words: parsed
+    ],
+)
+def test_the_keywords_beside_variables_and_comments_are_still_parsed(text, verdict):
+    assert needs_parse(text)
+    if verdict == "refused":
+        with pytest.raises((Refused, Malformed)):  # refused, or malformed to rdflib: never run
+            check_query(text)
+    else:
+        assert (check_query(text) is None) == (verdict == "none")
