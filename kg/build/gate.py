@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.build.heap import bound_heap
+from kg.build.heap import bound_heap, give_back
 from kg.build.report import BuildReport
 from kg.errors import KGError
 from kg.store.spool import SubjectIndex
@@ -37,6 +37,8 @@ class AssertedGraphs:
         size: how many distinct triples.
         jobs: worker processes for validation.
         fork: the process that validates has no other thread, so its workers may be forked from it.
+        trim: hand the heap's free memory back after each batch (:func:`~kg.build.heap.give_back`: a long text's
+            build, whose batches each read its text).
     """
 
     index: SubjectIndex
@@ -45,6 +47,7 @@ class AssertedGraphs:
     size: int
     jobs: int = 1
     fork: bool = False
+    trim: bool = False
 
     def __len__(self) -> int:
         return self.size
@@ -80,7 +83,7 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
     fork = asserted.jobs > 1 and asserted.fork
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs,
-                                      fork=fork), log_warnings=False)
+                                      fork=fork, trim=asserted.trim), log_warnings=False)
     return dict(Counter(problem.message for problem in result.warnings))
 
 
@@ -115,6 +118,10 @@ class Gate:
 
     def _child(self, go, answer) -> None:
         die_with_parent()  # a killed build leaves no child behind
+        # the free memory of the heap this process was forked with, handed back: once the build reuses or returns
+        # those pages, this process's copies of them would be its own (with gc.freeze before the fork, this process's
+        # own memory when validation starts went from 37-42 to 19-21 MiB at 1.5 million characters)
+        give_back()
         self.go.close()
         try:
             size, bound = go.recv()
@@ -127,6 +134,7 @@ class Gate:
         try:
             graphs = self.asserted(size)
             graphs.fork = True  # this process has no thread but its own: its workers may be forked from it
+            graphs.trim = bound
             warnings = validate_asserted(graphs, self.staging, self.report) or {}
             error = None
         except BaseException as exc:

@@ -101,6 +101,11 @@ def load_store(path: str | Path, nquads_path: str | Path) -> None:
 #: with the default graph's), pieces of 20,000 lines took 2.3-2.5 s of CPU, pieces of 50,000-60,000 1.9-2.0 s, one
 #: piece 1.65 s; the loader's peak memory grew by 3 MiB from 20,000 to 50,000 (a single piece: 310 MiB more).
 LINES_PIECE = 50_000
+#: :data:`LINES_PIECE` for a long text's build (``StoreLoader(pieces=...)``): a long text's graph parts come
+#: 10,000 triples (20,000 lines with the default graph's) at a time, and at 50,000 lines three of them gathered into
+#: each piece, two such pieces waiting in memory, while the bulk loader held a third. A build of a 1.5-million-character
+#: article (records from the cache, two builds side by side) peaked at 452 MiB with 50,000, 389 with 20,000.
+LONG_TEXT_PIECE = 20_000
 #: Pieces (about 10-20 MB each) that wait for the loader in memory; more wait in files beside the store (the page
 #: cache's memory, not the process's), so that the build never waits for the store (the loader catches up while the
 #: build sorts and writes its files) and its memory does not grow with the graph (a long article's quads are loaded
@@ -133,12 +138,14 @@ class StoreLoader(threading.Thread):
         path: the new store's folder (removed first if it exists).
         after: called with the complete, still open store (an :class:`EmbeddedStore`) once it is loaded, in a
             thread of its own while the store is optimized (VoID statistics, say).
+        pieces: lines per piece (:data:`LINES_PIECE`; a long text's build: :data:`LONG_TEXT_PIECE`).
     """
 
-    def __init__(self, path: str | Path, after=None) -> None:
+    def __init__(self, path: str | Path, after=None, pieces: int = LINES_PIECE) -> None:
         super().__init__(name="store-loader", daemon=True)
         self.path = Path(path)
         self.after = after
+        self.pieces = pieces
         self.seconds = 0.0
         self._items: queue.Queue = queue.Queue()
         self._lines: list[str] = []
@@ -151,11 +158,11 @@ class StoreLoader(threading.Thread):
     def add_lines(self, lines: Iterable[str], graph: str | None = None) -> None:
         """Load N-Quads ``lines`` (a store holds each quad once, whatever the repeats), each also into the default
         graph (:func:`with_default_graph`; ``graph``: the one graph they are all in, if known), in pieces of
-        :data:`LINES_PIECE` lines (or :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
+        ``pieces`` lines (or :data:`kg.store.spool.CHUNK_LINES`, if fewer), so that loading starts early."""
         from kg.store.spool import CHUNK_LINES
 
         self._lines.extend(with_default_graph(list(lines), graph))
-        if len(self._lines) >= min(LINES_PIECE, CHUNK_LINES):
+        if len(self._lines) >= min(self.pieces, CHUNK_LINES):
             self._flush()
 
     def _flush(self) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
+from kg.build.heap import give_back
 from kg.rdf.iri import INFERRED_GRAPH
 from kg.rdf.namespaces import new_graph
 from kg.rdf.nquads import ntriple_lines
@@ -120,7 +121,8 @@ def validate_subjects(data_nt: bytes, subjects: list[str], restrict: bool = True
 
 
 def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[list[str]],
-                        jobs: int = 1, engine_name: str | None = None, fork: bool = False) -> ValidationResult:
+                        jobs: int = 1, engine_name: str | None = None, fork: bool = False,
+                        trim: bool = False) -> ValidationResult:
     """Validate the asserted graphs in ``index`` batch by batch, with the same result as validating them at once.
 
     Args:
@@ -133,6 +135,8 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         fork: fork the workers from this process once the shapes are compiled here (for a caller with no other
             thread, such as the build's validation process), rather than start fresh interpreters that import and
             compile everything again.
+        trim: with one job, hand the memory the C library keeps free back to the system after each batch (a long
+            text's build: its batches' data, freed, left the heap 15 MiB larger for good, 87 MiB instead of 71).
 
     Returns:
         The problems, each focus node's once, sorted as :func:`validate` sorts them.
@@ -164,6 +168,9 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         _batch_init(ontology_nt, engine_name)
         for data, subjects, restrict in work():
             collect(validate_subjects(data, subjects, restrict))
+            if trim:
+                data = None
+                give_back()
     else:
         import multiprocessing
         from collections import deque
