@@ -101,6 +101,19 @@ def _broken(seed_lines: list[str]) -> list[str]:
         # an event with no evidence anywhere
         _quad(f"<{EX}event/bare>", RDF_TYPE, f"<{NG}Riot>", second),
     ]
+    # spans whose anchor is not their article's text, one in the article's graph, one in another (the batches of the
+    # second do not hold the article: its text is read where the batches are made)
+    article = f"<{EX}article/spread>"
+    extra += [_quad(article, RDF_TYPE, f"<{NG}NewsArticle>", first),
+              _quad(article, f"<{NG}text>", '"Riots in Sp\\u00E9rad\\u00E9 on Monday."', first)]
+    nni = "<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>"
+    for name, graph, begin, end, anchor in (("near", first, 0, 5, "Riots"), ("near2", first, 9, 16, "Spread"),
+                                            ("far", second, 9, 16, "Spéradé"), ("far2", second, 0, 5, "riots")):
+        span = f"<{EX}span/{name}>"
+        extra += [_quad(span, RDF_TYPE, f"<{NG}TextSpan>", graph), _quad(span, f"<{NG}inArticle>", article, graph),
+                  _quad(span, f"<{NG}beginIndex>", f'"{begin}"^^{nni}', graph),
+                  _quad(span, f"<{NG}endIndex>", f'"{end}"^^{nni}', graph),
+                  _quad(span, f"<{NG}anchorOf>", f'"{anchor}"', graph)]
     return seed_lines + extra
 
 
@@ -113,6 +126,8 @@ def test_broken_graph_spread_over_articles_batched_equals_whole(seed_build, tmp_
             ("spread", "a tenure needs exactly one ng:holder, a ng:Agent"),
             ("bare", "an event needs at least one ng:evidence text span")} <= messages
     assert not any("evidence" in m for f, m in messages if f == "spread"), "evidence from another graph counts"
+    anchors = sorted(p.focus.rsplit("/", 1)[-1] for p in whole.warnings if p.path == "ng:anchorOf")
+    assert [a for a in anchors if a in ("near", "near2", "far", "far2")] == ["far2", "near2"]
     assert batched.problems == whole.problems
     assert batched.text() == whole.text()
 

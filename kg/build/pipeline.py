@@ -117,8 +117,8 @@ class _Subjects:
     in several), in sorted order. Beyond :data:`SUBJECTS_HELD` subjects they wait on disk, so that memory stays bounded
     whatever the length of an article."""
 
-    def __init__(self, db: sqlite3.Connection, size: int = BATCH_SUBJECTS) -> None:
-        self.db, self.size = db, size
+    def __init__(self, db: sqlite3.Connection, size: int | None = None) -> None:
+        self.db, self.size = db, size or BATCH_SUBJECTS
         self.held: set[str] = set()
         self.waiting = False
         self.batch = 0

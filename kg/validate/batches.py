@@ -5,8 +5,11 @@ whole asserted graph at once (the build's gate runs this, in worker processes).
 Every shape in shapes.ttl looks at a focus node's own (outgoing) triples, at the rdf:type of the nodes they point
 to, and at the ontology (subclass targets, sh:class); the anchor check also reads the ng:text of a span's article.
 So a focus node gets exactly the whole-graph result when the data graph holds the ontology, all of its own triples
-(from every named graph), those types and that text. A batch is a set of subjects (those of a few article graphs);
-its data graph is read from the sorted asserted N-Quads, and only the results about the batch's own subjects count.
+(from every named graph), those types and that text. The text of an article is in a batch's data only when the
+article is one of the batch's subjects; the spans of other articles are checked where the batches are made, each
+text read once for the batches in a row that need it (:class:`_Anchors`). A batch is a set of subjects (those of a
+few article graphs); its data graph is read from the sorted asserted N-Quads, and only the results about the batch's
+own subjects count.
 ``tests/test_validate_batches.py`` checks this against validating the whole graph at once.
 """
 
@@ -23,22 +26,25 @@ from kg.rdf.iri import INFERRED_GRAPH
 from kg.rdf.namespaces import new_graph
 from kg.rdf.nquads import ntriple_lines
 from kg.store.spool import SubjectIndex, nquad_to_triple
-from kg.validate.engines import anchor_problems, engine, native_problems, rdflib_triple, validate
+from kg.validate.engines import anchor_problem, anchor_problems, engine, native_problems, rdflib_triple, validate
 from kg.validate.results import Problem, ValidationResult, summarize
 from kg.validate.shapes import shapes_graph
 
 logger = logging.getLogger(__name__)
 
 
-def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]:
+def batch_triples(index: SubjectIndex, subjects: Iterable[str], anchors: list[str] | None = None) -> Iterator[str]:
     """What validating ``subjects`` (IRIs) needs, as N-Triples lines from ``index`` (the asserted quads, sorted).
 
     Their own triples (from every graph), the ``rdf:type`` of the nodes those point to, and the ``ng:text`` of the
-    articles of text spans; each triple once.
+    articles of text spans; each triple once. With ``anchors`` (a list), the text of an article that is not one of
+    ``subjects`` is left out, and the lines of the spans' ``ng:inArticle``, ``ng:anchorOf``, ``ng:beginIndex`` and
+    ``ng:endIndex`` go into ``anchors`` too, for :class:`_Anchors` to check.
     """
     from kg.rdf.namespaces import NG
 
     rdf_type, in_article, text = (f"<{term}>" for term in (RDF.type, NG.inArticle, NG.text))
+    anchored = {f"<{term}>" for term in (NG.inArticle, NG.anchorOf, NG.beginIndex, NG.endIndex)}
     seen: set[str] = set()
     objects: set[str] = set()
     articles: set[str] = set()
@@ -64,9 +70,58 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str]) -> Iterator[str]
             objects.add(o)
             if p == in_article:
                 articles.add(o)
+        if anchors is not None and p in anchored:
+            anchors.append(triple)
         yield triple
     yield from (t[0] for t in triples(sorted(objects), rdf_type))
-    yield from (t[0] for t in triples(sorted(articles), text))
+    if anchors is None:
+        yield from (t[0] for t in triples(sorted(articles), text))
+
+
+class _Anchors:
+    """The anchor check (:func:`~kg.validate.engines.anchor_problems`) of the spans of a batch whose article is not in
+    the batch, with each article's text read from the index once for every batch in a row that needs it, rather than
+    carried in every batch's data (a long article's text, parsed and copied once per batch of its spans)."""
+
+    def __init__(self, index: SubjectIndex) -> None:
+        from kg.rdf.namespaces import NG
+
+        self.index = index
+        self.text = f"<{NG.text}>"
+        self.predicates = {str(term): name for term, name in ((NG.inArticle, "article"), (NG.anchorOf, "anchor"),
+                                                              (NG.beginIndex, "begin"), (NG.endIndex, "end"))}
+        self.article: str | None = None
+        self.value: str | None = None
+
+    def problems(self, lines: list[str], subjects: list[str]) -> list[Problem]:
+        """The warnings about the spans of ``lines`` (from :func:`batch_triples`) in articles not among ``subjects``."""
+        spans: dict[str, dict[str, str]] = {}
+        for triple in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            spans.setdefault(triple.subject.value, {}).setdefault(self.predicates[triple.predicate.value],
+                                                                  triple.object.value)
+        mine = set(subjects)
+        problems = []
+        for span, values in spans.items():
+            if len(values) < 4 or values["article"] in mine:  # an article of the batch: its text is in the data
+                continue
+            text = self._text(values["article"])
+            if text is not None:
+                problem = anchor_problem(span, values["anchor"], values["begin"], values["end"], text)
+                if problem is not None:
+                    problems.append(problem)
+        return problems
+
+    def _text(self, article: str) -> str | None:
+        if article != self.article:
+            self.article, self.value = article, None
+            inferred = INFERRED_GRAPH + "> .\n"
+            for _, lines in self.index.many([f"<{article}>"]):
+                for line in lines:
+                    if line.split(" ", 2)[1] == self.text and not line.endswith(inferred):
+                        triple = next(ox.parse(nquad_to_triple(line).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+                        self.value = triple.object.value
+                        break
+        return self.value
 
 
 _BATCH: dict = {}
@@ -156,18 +211,23 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         for focus, items in by_focus.items():
             found.setdefault(focus, items)
 
-    def work() -> Iterator[tuple[bytes, list[str], bool]]:
+    anchors = _Anchors(index)
+
+    def work() -> Iterator[tuple[bytes, list[str], bool, list[Problem]]]:
         # the ontology's own subjects first, unrestricted (its blank nodes cannot be named as pySHACL focus nodes)
         subjects = sorted(own)
         iris = [s for s in subjects if ":" in s]
-        yield "".join(batch_triples(index, iris)).encode("utf-8"), subjects, False
+        yield "".join(batch_triples(index, iris)).encode("utf-8"), subjects, False, []
         for batch in batches:
-            yield "".join(batch_triples(index, batch)).encode("utf-8"), list(batch), True
+            batch = list(batch)
+            lines: list[str] = []
+            data = "".join(batch_triples(index, batch, lines)).encode("utf-8")
+            yield data, batch, True, anchors.problems(lines, batch)
 
     if jobs <= 1:
         _batch_init(ontology_nt, engine_name)
-        for data, subjects, restrict in work():
-            collect(validate_subjects(data, subjects, restrict))
+        for data, subjects, restrict, more in work():
+            collect(validate_subjects(data, subjects, restrict) + more)
             if trim:
                 data = None
                 give_back()
@@ -183,10 +243,12 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
                        "initargs": (ontology_nt, engine_name)}
         with ProcessPoolExecutor(jobs, **options) as pool:
             pending: deque = deque()
-            for data, subjects, restrict in work():
-                pending.append(pool.submit(validate_subjects, data, subjects, restrict))
+            for data, subjects, restrict, more in work():
+                pending.append((pool.submit(validate_subjects, data, subjects, restrict), more))
                 while len(pending) > 2 * jobs:
-                    collect(pending.popleft().result())
+                    future, more = pending.popleft()
+                    collect(future.result() + more)
             while pending:
-                collect(pending.popleft().result())
+                future, more = pending.popleft()
+                collect(future.result() + more)
     return summarize([p for items in found.values() for p in items], len(index), " in batches")

@@ -177,12 +177,21 @@ def anchor_problems(data) -> list[Problem]:
         anchor, begin, end = (data.value(span, p) for p in (NG.anchorOf, NG.beginIndex, NG.endIndex))
         if text is None or anchor is None or begin is None or end is None:
             continue
-        found = text[int(_lexical(begin)):int(_lexical(end))]
-        if found != _lexical(anchor):
-            problems.append(Problem("Warning", _lexical(span), "ng:anchorOf",
-                                    "ng:anchorOf is not the article text between ng:beginIndex and ng:endIndex",
-                                    f"{_lexical(anchor)!r} but the text there is {found!r}"))
+        problem = anchor_problem(_lexical(span), _lexical(anchor), _lexical(begin), _lexical(end), text)
+        if problem is not None:
+            problems.append(problem)
     return problems
+
+
+def anchor_problem(span: str, anchor: str, begin: str, end: str, text: str) -> Problem | None:
+    """The warning of :func:`anchor_problems` for one span (its IRI, the lexical forms of its ``ng:anchorOf``,
+    ``ng:beginIndex`` and ``ng:endIndex``, its article's text), or ``None`` when the anchor is the text there."""
+    found = text[int(begin):int(end)]
+    if found == anchor:
+        return None
+    return Problem("Warning", span, "ng:anchorOf",
+                   "ng:anchorOf is not the article text between ng:beginIndex and ng:endIndex",
+                   f"{anchor!r} but the text there is {found!r}")
 
 
 def check(data: Graph, shapes: Graph | None = None) -> ValidationResult:
