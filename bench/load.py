@@ -117,15 +117,26 @@ class Server:
 
     def __init__(self, name: str, args: list[str], path: str, log: Path, env: dict | None = None) -> None:
         self.name, self.path, self.log = name, path, log
+        self.args, self.env = args, env
         self.port = free_port()
-        with open(log, "wb") as out:
+        self._start()
+
+    def _start(self) -> None:
+        with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(
-                [a.replace("{port}", str(self.port)) for a in args],
+                [a.replace("{port}", str(self.port)) for a in self.args],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,
-                env=env,
+                env=self.env,
             )
+
+    def restart(self, timeout: float) -> None:
+        """Stop the server and start it again on its port: a server that still works through requests its
+        clients gave up on (no query limit, or none that stops the work) would take CPU from every later cell."""
+        self.stop()
+        self._start()
+        self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> float:
         """Seconds until the server answers a trivial query."""
@@ -168,7 +179,7 @@ class MemoryWatch:
     """Samples a process tree's memory every half second while :attr:`active`; keeps the peaks."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.active = pid, False
+        self.pid, self.active = pid, False  # the pid may be changed (the server started again)
         self.peak_rss = self.peak_pss = 0.0
         self._stop = threading.Event()
         threading.Thread(target=self._run, daemon=True, name="bench-memory").start()

@@ -137,6 +137,11 @@ def servers(build: Path, quads: int, work: Path) -> list[Server]:
     return out
 
 
+def timed_out(cell: dict) -> bool:
+    """Whether some requests of a load run got no answer within the client's timeout."""
+    return any(kind in ("TimeoutError", "timeout") for kind in cell.get("error_kinds", ()))
+
+
 def _median_cell(cells: list[dict]) -> dict:
     return {
         "qps": statistics.median(c["qps"] for c in cells),
@@ -184,6 +189,10 @@ def run_size(work: Path, articles: int, sentences: int, queries: dict[str, str])
     ours = next((s for s in ready if s.name == "kg serve"), None)
     memory = MemoryWatch(ours.proc.pid) if ours else None
     stop_at = time.perf_counter() + env_float("QUERY_BUDGET", 1800)
+    #: per server, the queries some of whose requests it did not answer within the timeout: it is started again
+    #: (its backlog would load the machine for every later cell), and is not sent that query again
+    gave_up: dict[str, list[str]] = {s.name: [] for s in ready}
+    result["gave_up"] = gave_up
     try:
         for name, text in texts.items():
             result["queries"][name] = {"rows": {s.name: s.probe(text, timeout) for s in ready}, "cells": {}}
@@ -197,6 +206,8 @@ def run_size(work: Path, articles: int, sentences: int, queries: dict[str, str])
                     runs: dict[str, list[dict]] = {s.name: [] for s in ready}
                     for rep in range(repeats):
                         for server in ready[rep % len(ready) :] + ready[: rep % len(ready)]:
+                            if name in gave_up[server.name]:
+                                continue
                             if memory is not None:
                                 memory.active = server is ours and n == 8
                             runs[server.name].append(
@@ -213,7 +224,14 @@ def run_size(work: Path, articles: int, sentences: int, queries: dict[str, str])
                             )
                             if memory is not None:
                                 memory.active = False
-                    cell = {s: _median_cell(r) for s, r in runs.items()}
+                            if timed_out(runs[server.name][-1]):
+                                logger.warning("%s: requests of %s timed out: started again, not sent it again",
+                                               server.name, name)
+                                gave_up[server.name].append(name)
+                                server.restart(env_float("SERVER_START_TIMEOUT", 600))
+                                if memory is not None and server is ours:
+                                    memory.pid = ours.proc.pid
+                    cell = {s: _median_cell(r) for s, r in runs.items() if r}
                     result["queries"][name]["cells"][f"{mode} {n}"] = cell
                     logger.info(
                         "%s %s x%d: %s",

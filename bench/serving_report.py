@@ -111,6 +111,19 @@ def targets(size: dict) -> list[str]:
             + (f" ({', '.join(slower[:12])}{' ...' if len(slower) > 12 else ''})" if slower else "")
             + f"; median over all cells {fmt(statistics.median(r for r, _n, _k in ratios), 2)}×"
         )
+        at8 = [(r, n, k) for r, n, k in ratios if k.endswith(" 8")]
+        slow8 = [f"`{n.rsplit('/', 1)[-1]}` {k.split()[0]}" for r, n, k in sorted(at8) if r < 1 / 1.5]
+        out.append(
+            f"- at 8 clients (the clients of the targets): {len(slow8)} of {len(at8)} cells below 0.67×"
+            + (f" ({', '.join(slow8)})" if slow8 else "")
+        )
+    for server, names in sorted(size.get("gave_up", {}).items()):
+        if names:
+            out.append(
+                f"- {server} did not answer some requests of {len(names)} quer{'y' if len(names) == 1 else 'ies'} "
+                f"within the client's timeout; it was started again and not sent them again: "
+                + ", ".join(f"`{n.rsplit('/', 1)[-1]}`" for n in names)
+            )
     memory = size.get("memory_8_clients")
     if memory:
         out.append(
