@@ -10,8 +10,8 @@ format with the same function as the endpoint (:func:`server.conneg.negotiate`),
 :meth:`~server.embedded.Generation.run` and sends the same headers (the endpoint's CORS and ``Vary``,
 :data:`server.security.HEADERS`). Everything else goes to Flask, which answers as it always does; so does any
 answer that is not rows or triples (an error, a refusal, a ``406``, a worker that died), which this path leaves in
-the environ (:data:`ANSWERED`) for Flask to send, so that the query never runs twice. A query past its deadline
-is answered ``503`` here, with the endpoint's message.
+the environ (:data:`server.serving.ANSWERED`) for Flask to send, so that the query never runs twice. A query
+past its deadline is answered ``503`` here, with the endpoint's message.
 """
 
 from __future__ import annotations
@@ -32,11 +32,7 @@ from server.cache import key
 from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
 from server.jobs import Job, QueryTimeout, WorkerFailed
 from server.security import HEADERS
-from server.serving import RECEIVED
-
-#: Where this path leaves, for Flask to send, what the store gave that is not rows or triples: ``(key, answer)`` or
-#: ``(key, error)``, ``key`` the :func:`server.cache.key` of the job on the generation that ran it.
-ANSWERED = "newsgraph.answered"
+from server.serving import ANSWERED, RECEIVED
 
 #: The headers of every answer of the endpoint besides its type and length (server/sparql.py, server/security.py).
 _COMMON: list[tuple[str, str]] = []

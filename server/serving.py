@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 THREADS = 8
 #: The WSGI environ key of the moment (``time.monotonic()``) waitress had the whole request.
 RECEIVED = "newsgraph.received"
+#: The WSGI environ key where the path before Flask (:mod:`server.fastpath`) leaves, for the endpoint's route to send,
+#: what the store gave that is not rows or triples: ``(key, answer)`` or ``(key, error)``, ``key`` the
+#: :func:`server.cache.key` of the job on the generation that ran it.
+ANSWERED = "newsgraph.answered"
 
 
 def deadline(limit: float) -> float:

@@ -17,10 +17,9 @@ from server.backend import get_backend, get_snapshot
 from server.cache import key
 from server.conneg import FORM, GRAPHS, QUERY_BODY, RESULTS, negotiate
 from server.describe import serialize, service_description, void_description
-from server.fastpath import ANSWERED
 from server.guard import Malformed, Refused
 from server.jobs import Answer, Dataset, Job, QueryTimeout, UpdateMalformed, WorkerFailed
-from server.serving import deadline
+from server.serving import ANSWERED, deadline
 from server.updates import check_update
 
 logger = logging.getLogger(__name__)
