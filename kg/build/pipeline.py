@@ -409,7 +409,7 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
         # folder as it is.
         loader = StoreLoader(staging / "store", after=lambda store: write_void(store, staging / "void.ttl",
                                                                               settings.base_iri),
-                             pieces=LONG_TEXT_PIECE if gate.bound else LINES_PIECE)
+                             pieces=LONG_TEXT_PIECE if gate.bound else LINES_PIECE, beside=not gate.bound)
         loader.start()
     try:
         _graphs_and_files(resolved, minter, ontology, work, gate, loader, staging, report)
