@@ -49,21 +49,12 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str], anchors: list[st
     objects: set[str] = set()
     articles: set[str] = set()
 
-    inferred = INFERRED_GRAPH + "> .\n"
-
     def triples(nodes: Iterable[str], predicate: str | None = None) -> Iterator[tuple[str, str, str, str]]:
-        for _, lines in index.many(nodes):
-            for line in lines:
-                # the predicate first: most lines of the nodes pointed to are not the one predicate looked for
-                if predicate is not None and line.split(" ", 2)[1] != predicate:
-                    continue
-                if line.endswith(inferred):
-                    continue
-                triple = nquad_to_triple(line)
-                if triple not in seen:
-                    seen.add(triple)
-                    s, p, o = triple[:-3].split(" ", 2)
-                    yield triple, s, p, o
+        for triple in asserted_triples(index, nodes, predicate):
+            if triple not in seen:
+                seen.add(triple)
+                s, p, o = triple[:-3].split(" ", 2)
+                yield triple, s, p, o
 
     for triple, _, p, o in triples(f"<{subject}>" for subject in subjects):
         if o.startswith(("<", "_:")):
@@ -76,6 +67,19 @@ def batch_triples(index: SubjectIndex, subjects: Iterable[str], anchors: list[st
     yield from (t[0] for t in triples(sorted(objects), rdf_type))
     if anchors is None:
         yield from (t[0] for t in triples(sorted(articles), text))
+
+
+def asserted_triples(index: SubjectIndex, nodes: Iterable[str], predicate: str | None = None) -> Iterator[str]:
+    """The asserted triples of ``nodes`` (N-Triples terms) in ``index``, as N-Triples lines (from every graph but the
+    inferred one; a triple in several graphs comes once per graph), only those of ``predicate`` if given."""
+    inferred = INFERRED_GRAPH + "> .\n"
+    for _, lines in index.many(nodes):
+        for line in lines:
+            # the predicate first: most lines of the nodes pointed to are not the one predicate looked for
+            if predicate is not None and line.split(" ", 2)[1] != predicate:
+                continue
+            if not line.endswith(inferred):
+                yield nquad_to_triple(line)
 
 
 class _Anchors:
@@ -114,13 +118,9 @@ class _Anchors:
     def _text(self, article: str) -> str | None:
         if article != self.article:
             self.article, self.value = article, None
-            inferred = INFERRED_GRAPH + "> .\n"
-            for _, lines in self.index.many([f"<{article}>"]):
-                for line in lines:
-                    if line.split(" ", 2)[1] == self.text and not line.endswith(inferred):
-                        triple = next(ox.parse(nquad_to_triple(line).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-                        self.value = triple.object.value
-                        break
+            for line in asserted_triples(self.index, [f"<{article}>"], self.text):
+                self.value = next(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)).object.value
+                break
         return self.value
 
 
