@@ -24,8 +24,6 @@ MMAP_THRESHOLD = 256 * 1024
 LONG_TEXT = 200_000
 
 
-
-
 def give_back() -> None:
     """Hand the memory the C library keeps free back to the system (glibc's ``malloc_trim``; elsewhere nothing), at
     the end of a stage that let much go: what the next stage allocates (much of it in other threads: the store
