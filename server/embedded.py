@@ -37,6 +37,7 @@ from kg.store.stores import MARKER, EmbeddedStore, checkpoint, named_quads, open
 from server.cache import ResultCache, key
 from server.classify import cheap_shape
 from server.guard import needs_parse
+from server.heap import keep_trimmed
 from server.jobs import Answer, Job, QueryTimeout, StoreInfo, UpdateMalformed, WorkerFailed, timed_out
 from server.pool import QueryPool
 from server.results import PastDeadline
@@ -220,6 +221,7 @@ class EmbeddedBackend:
         self._failed: tuple | None = None
         if watch:
             threading.Thread(target=self._watch, daemon=True, name="kg-store-watch").start()
+        keep_trimmed(self._closed)
 
     # ---- generations
 

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import time
 from dataclasses import replace
 from multiprocessing.connection import Connection
 
@@ -18,10 +19,15 @@ import pyoxigraph as ox
 from kg import system
 from kg.store.syntax import explain_syntax_error
 from server.guard import Malformed, Refused, check_query, is_update
+from server.heap import HeapKeeper
 from server.jobs import Answer, Dataset, Job, TooManyRows
 from server.results import PastDeadline, graph_answer, results_answer
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a job must have taken for the worker to look at its heap after it (:class:`server.heap.HeapKeeper`): a
+#: quick query allocates little, and the look (reading ``/proc/self/statm``) would be a share of its time.
+LOOK_AFTER = 0.005
 
 
 def graph_names(store: ox.Store) -> frozenset[str]:
@@ -134,12 +140,16 @@ def worker_main(store_path: str, conn: Connection) -> None:
         conn.send(Answer("error", f"cannot open the store: {exc}".encode()))
         return
     conn.send(Answer("ready"))
+    keeper = HeapKeeper()
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.perf_counter()
         conn.send(execute(store, job))
+        if time.perf_counter() - started >= LOOK_AFTER:
+            keeper.look()
 
 
 def writer_main(store_path: str, text: str, touched: frozenset[str] | None, conn: Connection) -> None:
