@@ -77,7 +77,7 @@ class Settings:
     query_workers: int = _setting(0, "Worker processes that run SPARQL queries (0: one per CPU core).")
     inline_queries: int = _setting(4, "Cheap queries the web process answers itself at once, without a worker "
                                    "(0: every query goes to a worker).")
-    cache_mb: int = _setting(64, "Megabytes of query answers kept until the store changes (0: no cache).")
+    cache_mb: int = _setting(32, "Megabytes of query answers kept until the store changes (0: no cache).")
     enable_updates: bool = _setting(False, "Accept SPARQL updates on /update (needs an update token).")
     update_token: str = _setting("", "Bearer token a client must send to /update; updates stay off without one.")
     upstream: str = _setting("", "SPARQL query URL of a remote store kg serve answers from (read-only).")

@@ -92,12 +92,12 @@ def test_inline_worker_and_cache_give_the_same_bytes_on_every_shipped_query(back
     try:
         inline = execute(generation.store, job, time.monotonic() + 30)
         worker = generation.pool.run(job)
-        first, cached = generation.run(job), generation.run(job)
+        first, second, cached = generation.run(job), generation.run(job), generation.run(job)
     finally:
         generation.release()
     assert inline.kind == worker.kind == first.kind == "results"
-    assert inline.body == worker.body == first.body == cached.body
-    assert cached is first  # the second answer came from the cache
+    assert inline.body == worker.body == first.body == second.body == cached.body
+    assert cached is second and second is not first  # kept the second time, answered from the cache the third
 
 
 def test_a_cheap_query_is_answered_without_a_worker(seed_build):
@@ -355,6 +355,7 @@ def test_a_cached_answer_is_not_served_after_a_rebuild(seed_build, tmp_path):
     backend = EmbeddedBackend(str(out / "store"), workers=1, timeout=30, watch=False, inline=2, cache_bytes=1 << 20)
     try:
         assert (_count(backend, COUNT), _count(backend, LIST)) == (3, 3)
+        assert (_count(backend, COUNT), _count(backend, LIST)) == (3, 3)  # kept in the cache
         assert (_count(backend, COUNT), _count(backend, LIST)) == (3, 3)  # from the cache
         generation = backend.acquire()
         generation.release()
