@@ -143,3 +143,27 @@ def test_subjects_waiting_on_disk_get_the_same_validation_batches(monkeypatch):
     held = owners(10**6)
     assert len({batch for _, batch in held}) > 3
     assert owners(20) == held
+
+
+def test_a_long_text_build_lets_spacy_go_before_resolving(seed_build, tmp_path, monkeypatch):
+    """Once the text of a long text's build is extracted, spaCy's pipeline is let go (the build reads no more text;
+    its entity ruler refers back to it, a cycle the freeze after extraction would have kept alive for good): it is
+    gone when the resolve stage starts, and the seeds build the same as ever."""
+    import weakref
+
+    from kg.build import extraction, pipeline
+    from kg.config import Settings
+
+    monkeypatch.setattr(pipeline, "LONG_TEXT", 1_000)  # each seed text is "long"
+    made, alive = [], []
+    make_nlp = extraction.make_nlp
+    monkeypatch.setattr(extraction, "make_nlp", lambda settings: made.append(weakref.ref(nlp := make_nlp(settings)))
+                        or nlp)
+    resolve_corpus = pipeline.resolve_corpus
+    monkeypatch.setattr(pipeline, "resolve_corpus",
+                        lambda records: alive.extend(ref() is not None for ref in made) or resolve_corpus(records))
+    out = tmp_path / "out"
+    report = pipeline.run_build([SEEDS], Settings.from_env(out=str(out)), use_cache=False)
+    assert report.extracted == report.articles == 5
+    assert len(made) == 1 and alive == [False]
+    assert (out / "kg.nq").read_bytes() == (seed_build / "kg.nq").read_bytes()

@@ -50,13 +50,14 @@ def _batches(lines: list[str], size: int) -> list[list[str]]:
     return [sorted(set().union(*(by_graph[g] for g in graphs[i:i + size]))) for i in range(0, len(graphs), size)]
 
 
-def _both(tmp_path: Path, lines: list[str], size: int, jobs: int = 1, fork: bool = False):
+def _both(tmp_path: Path, lines: list[str], size: int, jobs: int = 1, fork: bool = False, trim: bool = False):
     """(whole-graph result, batched result) for the asserted N-Quads ``lines``."""
     nquads = tmp_path / "asserted.nq"
     index = SubjectIndex(nquads)
     index.write(sorted(set(lines)))
     try:
-        batched = validate_in_batches(index, ontology_graph(), _batches(lines, size), jobs=jobs, fork=fork)
+        batched = validate_in_batches(index, ontology_graph(), _batches(lines, size), jobs=jobs, fork=fork,
+                                      trim=trim)
     finally:
         index.close()
     return validate(asserted_graph_from_nquads(nquads)), batched
@@ -117,10 +118,21 @@ def _broken(seed_lines: list[str]) -> list[str]:
     return seed_lines + extra
 
 
-@pytest.mark.parametrize(("size", "jobs", "fork"), [(1, 1, False), (3, 1, False), (1, 2, False), (1, 2, True)])
-def test_broken_graph_spread_over_articles_batched_equals_whole(seed_build, tmp_path, size, jobs, fork):
-    # fork: the workers forked from this process (what the build's validation process does on two cores)
-    whole, batched = _both(tmp_path, _broken(_asserted(seed_build / "kg.nq")), size, jobs, fork)
+@pytest.mark.parametrize(("size", "jobs", "fork", "trim"), [(1, 1, False, False), (3, 1, False, False),
+                                                          (1, 2, False, False), (1, 2, True, False),
+                                                          (1, 1, True, True), (3, 1, True, True)])
+def test_broken_graph_spread_over_articles_batched_equals_whole(seed_build, tmp_path, monkeypatch, size, jobs, fork,
+                                                               trim):
+    # fork: the workers forked from this process (what the build's validation process does on two cores); with one
+    # job and trim (a long text's build), each batch is validated in a process forked for it, none here
+    from kg.validate import batches
+
+    here = []
+    if jobs == 1:  # (the pool's workers are handed the function by name)
+        validate_subjects = batches.validate_subjects
+        monkeypatch.setattr(batches, "validate_subjects", lambda *args: here.append(1) or validate_subjects(*args))
+    whole, batched = _both(tmp_path, _broken(_asserted(seed_build / "kg.nq")), size, jobs, fork, trim)
+    assert bool(here) == (jobs == 1 and not trim)
     messages = {(p.focus.rsplit("/", 1)[-1], p.message) for p in whole.violations}
     assert {("spread", "ng:hasPlace points to a ng:Place"),
             ("spread", "a tenure needs exactly one ng:holder, a ng:Agent"),

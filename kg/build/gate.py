@@ -79,11 +79,11 @@ def validate_asserted(asserted: AssertedGraphs, staging: Path, report: BuildRepo
 
     # with several jobs, the workers are forked from here when this process has no other thread (they then import
     # and compile nothing); one job validates here: on two cores, two workers measured no faster (the build's
-    # other work and the store thread already share the cores), docs/performance.md
-    fork = asserted.jobs > 1 and asserted.fork
+    # other work and the store thread already share the cores), docs/performance.md; a long text's build (``trim``)
+    # validates each batch in a process forked from here for it
     # SHACL (ontology/shapes.ttl): raises ValidationError on any violation
     result = gate(validate_in_batches(asserted.index, asserted.ontology, asserted.subject_batches(), asserted.jobs,
-                                      fork=fork, trim=asserted.trim), log_warnings=False)
+                                      fork=asserted.fork, trim=asserted.trim), log_warnings=False)
     return dict(Counter(problem.message for problem in result.warnings))
 
 

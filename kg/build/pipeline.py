@@ -66,8 +66,9 @@ VALIDATION_BATCH = 50
 BATCH_SUBJECTS = 2_000
 #: :data:`BATCH_SUBJECTS` in a long text's build: the batch of its entities holds each one's evidence (tens of
 #: thousands of spans and their types); at 1.5 million characters 1,000 took the validation process's peak from 127 to
-#: 115 MiB, for 0.8 s more of its CPU (of 17).
-LONG_TEXT_BATCH = 1_000
+#: 115 MiB, for 0.8 s more of its CPU (of 17); 400 took its own memory in that batch from about 80 to 65 MiB (250: no
+#: lower at the build's peak, and validation, twice as long, outlasted the store's end).
+LONG_TEXT_BATCH = 400
 #: Triples of an article graph made before they are handed on (spooled, loaded, reasoned over) and let go, so that
 #: the graph of a long article is never whole in memory.
 GRAPH_PART = 10_000
@@ -381,7 +382,11 @@ def _build(inputs: Iterable[str | Path], settings: Settings, progress: Progress 
             articles = _long_bound(usable_articles(inputs, report, settings.max_article_chars), gate)
             records = sorted(extract_records(articles, settings, cache, progress, report),
                              key=lambda r: r.article.id)
-        gc.freeze()  # the model, the tables and the records live on: the collector need not walk them again
+        if gate.bound:
+            # a long text's build reads no more text: spaCy's pipeline goes now (its entity ruler refers back to it, a
+            # cycle only the collector frees, which the freeze below would have kept for good)
+            gc.collect()
+        gc.freeze()  # the tables and the records live on: the collector need not walk them again
         give_back()  # what spaCy parsed with
         if not records:
             raise InputError("no usable article among the inputs: give .txt files of UTF-8 text "
