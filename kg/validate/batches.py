@@ -224,9 +224,11 @@ def validate_in_batches(index: SubjectIndex, ontology: Graph, batches: Iterable[
         engine_name: ``native`` or ``pyshacl`` (default: :func:`engine`).
         fork: fork the workers from this process once the shapes are compiled here (for a caller with no other
             thread, such as the build's validation process), rather than start fresh interpreters that import and
-            compile everything again.
+            compile everything again; with one job and ``trim``, validate each batch in a process forked for it
+            (:func:`_in_a_fork`).
         trim: with one job, hand the memory the C library keeps free back to the system after each batch (a long
-            text's build: its batches' data, freed, left the heap 15 MiB larger for good, 87 MiB instead of 71).
+            text's build: its batches' data, freed, left the heap 15 MiB larger for good, 87 MiB instead of 71);
+            with ``fork`` too, each batch's graphs are made in a process that ends with the batch.
 
     Returns:
         The problems, each focus node's once, sorted as :func:`validate` sorts them.
